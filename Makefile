@@ -1,0 +1,30 @@
+# The two commands: `make run` (the product, with demo data) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint bench clean
+
+$(VENV)/.run-installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[embedded]'
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[embedded,test]'
+	touch $@
+
+run: $(VENV)/.run-installed
+	$(BIN)/python -m syncapp.devstack run
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+
+test: lint
+	$(BIN)/python -m syncapp.devstack test
+
+clean:
+	rm -rf $(VENV) .data

@@ -1,0 +1,69 @@
+"""Portals (tenants), their members and what each member may do."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from syncapp.accounts.permissions import Permission, granted
+
+
+class Portal(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's place in one portal. A user may belong to several portals."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    portal = models.ForeignKey(Portal, on_delete=models.CASCADE, related_name="memberships")
+    is_super_admin = models.BooleanField(_("super admin"), default=False)
+    can_marketplace = models.BooleanField(_("App Marketplace"), default=False)
+    can_view_health = models.BooleanField(_("ops"), default=False)
+    can_support = models.BooleanField(_("support"), default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "portal"], name="membership_unique_user_portal")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.portal}"
+
+    @property
+    def permissions(self) -> set[Permission]:
+        if self.is_super_admin:
+            return set(Permission)
+        flags = {
+            Permission.MARKETPLACE: self.can_marketplace,
+            Permission.VIEW_HEALTH: self.can_view_health,
+            Permission.SUPPORT: self.can_support,
+        }
+        return granted({perm for perm, on in flags.items() if on})
+
+    def has(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+
+class PortalQuerySet(models.QuerySet):
+    def for_portal(self, portal: Portal) -> "PortalQuerySet":
+        return self.filter(portal=portal)
+
+
+class PortalOwned(models.Model):
+    """Base of every model that belongs to a portal: queries go through for_portal()."""
+
+    portal = models.ForeignKey(Portal, on_delete=models.CASCADE, related_name="+")
+
+    objects = PortalQuerySet.as_manager()
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,260 @@
+"""Every write to a hub record goes through here, so every write is logged.
+
+Pages, the API and the sync engine all call these functions; each appends to
+the change log in the same transaction as the write it describes.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from syncapp.crm.identifiers import (
+    normalize_domain,
+    normalize_email,
+    normalize_name,
+    normalize_sku,
+)
+from syncapp.crm.models import (
+    Association,
+    ChangeAction,
+    ChangeLogEntry,
+    PropertyDefinition,
+    Record,
+)
+from syncapp.crm.schema import ASSOCIATION_KINDS, DISPLAY_NAME, SINGULAR, ObjectType
+from syncapp.crm.validation import PropertyShape, clean_values
+
+# Which property feeds which identifier column, per object type.
+IDENTIFIER_SOURCES = {
+    ObjectType.CONTACT: {"email_key": ("email", normalize_email)},
+    ObjectType.LEAD: {"email_key": ("email", normalize_email)},
+    ObjectType.COMPANY: {
+        "name_key": ("name", normalize_name),
+        "domain_key": ("domain", normalize_domain),
+    },
+    ObjectType.PRODUCT: {
+        "sku_key": ("hs_sku", normalize_sku),
+        "name_key": ("name", normalize_name),
+    },
+}
+IDENTIFIER_COLUMNS = ("email_key", "name_key", "domain_key", "sku_key")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who writes: a person, an object sync, or (both None) the system."""
+
+    user: object = None
+    object_sync_id: int | None = None
+
+
+SYSTEM = Actor()
+
+
+class RecordInvalid(Exception):
+    """Input that cannot be saved; `errors` maps property name to a message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def property_shapes(portal, object_type: str) -> dict[str, PropertyShape]:
+    definitions = PropertyDefinition.objects.for_portal(portal).filter(object_type=object_type)
+    return {definition.name: definition.shape for definition in definitions}
+
+
+def derived_columns(object_type: str, properties: dict) -> dict:
+    """Display name, sort key and identifier keys, computed from property values."""
+    name = ""
+    for candidate in DISPLAY_NAME[object_type]:
+        name = " ".join(properties[p] for p in candidate if properties.get(p))
+        if name:
+            break
+    name = name[:300]
+    columns = {"display_name": name, "sort_key": name.lower()}
+    columns.update(dict.fromkeys(IDENTIFIER_COLUMNS))
+    for column, (prop, normalize) in IDENTIFIER_SOURCES.get(object_type, {}).items():
+        columns[column] = normalize(properties.get(prop))
+    return columns
+
+
+def _apply(record: Record, properties: dict) -> None:
+    record.properties = properties
+    for column, value in derived_columns(record.object_type, properties).items():
+        setattr(record, column, value)
+
+
+def _diff(old: dict, new: dict) -> dict:
+    keys = old.keys() | new.keys()
+    return {k: [old.get(k), new.get(k)] for k in sorted(keys) if old.get(k) != new.get(k)}
+
+
+def _log(record: Record, action: str, changes: dict, actor: Actor) -> ChangeLogEntry:
+    return ChangeLogEntry.objects.create(
+        portal_id=record.portal_id,
+        record=record,
+        object_type=record.object_type,
+        action=action,
+        changes=changes,
+        user=actor.user,
+        object_sync_id=actor.object_sync_id,
+    )
+
+
+def _clean(portal, object_type: str, values: dict) -> dict:
+    cleaned, errors = clean_values(property_shapes(portal, object_type), values)
+    if errors:
+        raise RecordInvalid(errors)
+    return cleaned
+
+
+def _duplicate_email_error(record: Record) -> RecordInvalid:
+    holder = (
+        Record.objects.for_portal(record.portal_id).live()
+        .filter(object_type=record.object_type, email_key=record.email_key)
+        .exclude(pk=record.pk).first()
+    )
+    name = holder.display_name if holder else record.email_key
+    return RecordInvalid({
+        "email": _("Another %(kind)s already uses this email address: %(name)s.")
+        % {"kind": SINGULAR[record.object_type], "name": name}
+    })
+
+
+def _save_unique(record: Record) -> None:
+    """Save, turning the one-live-email-per-portal constraint into a field message."""
+    if record.email_key and (
+        Record.objects.for_portal(record.portal_id).live()
+        .filter(object_type=record.object_type, email_key=record.email_key)
+        .exclude(pk=record.pk).exists()
+    ):
+        raise _duplicate_email_error(record)
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        raise _duplicate_email_error(record) from None
+
+
+@transaction.atomic
+def create_record(portal, object_type: str, values: dict, actor: Actor = SYSTEM) -> Record:
+    properties = {k: v for k, v in _clean(portal, object_type, values).items() if v is not None}
+    record = Record(portal=portal, object_type=object_type)
+    _apply(record, properties)
+    _save_unique(record)
+    _log(record, ChangeAction.CREATE, _diff({}, properties), actor)
+    return record
+
+
+@transaction.atomic
+def update_record(record: Record, values: dict, actor: Actor = SYSTEM) -> dict:
+    """Change some properties (None or "" clears one); returns the logged diff."""
+    cleaned = _clean(record.portal, record.object_type, values)
+    record = Record.objects.select_for_update().get(pk=record.pk)
+    old = dict(record.properties)
+    new = {**old, **cleaned}
+    new = {k: v for k, v in new.items() if v is not None}
+    changes = _diff(old, new)
+    if not changes:
+        return {}
+    _apply(record, new)
+    _save_unique(record)
+    _log(record, ChangeAction.UPDATE, changes, actor)
+    return changes
+
+
+@transaction.atomic
+def archive_record(record: Record, actor: Actor = SYSTEM) -> None:
+    """Soft delete: the data stays for restores; lists and matching skip it."""
+    if record.archived_at:
+        return
+    record.archived_at = timezone.now()
+    record.save(update_fields=["archived_at", "updated_at"])
+    _log(record, ChangeAction.ARCHIVE, {}, actor)
+
+
+@transaction.atomic
+def restore_record(record: Record, actor: Actor = SYSTEM) -> None:
+    if not record.archived_at:
+        return
+    record.archived_at = None
+    _save_unique(record)
+    _log(record, ChangeAction.RESTORE, {}, actor)
+
+
+def association_allowed(from_type: str, to_type: str) -> bool:
+    return (from_type, to_type) in ASSOCIATION_KINDS
+
+
+def orient(a: Record, b: Record) -> tuple[Record, Record]:
+    """Put a pair in its stored (from, to) order, or raise RecordInvalid."""
+    if association_allowed(a.object_type, b.object_type):
+        return a, b
+    if association_allowed(b.object_type, a.object_type):
+        return b, a
+    raise RecordInvalid({
+        "association": _("A %(a)s cannot be associated with a %(b)s.")
+        % {"a": SINGULAR[a.object_type], "b": SINGULAR[b.object_type]}
+    })
+
+
+@transaction.atomic
+def associate(a: Record, b: Record, actor: Actor = SYSTEM, primary: bool = False) -> Association:
+    """Associate two records of one portal; `primary` makes it the from-record's primary."""
+    if a.portal_id != b.portal_id:
+        raise RecordInvalid({"association": _("That record does not exist.")})
+    source, target = orient(a, b)
+    has_primary = Association.objects.filter(
+        from_record=source, is_primary=True, to_record__object_type=target.object_type
+    )
+    primary = primary or not has_primary.exists()
+    if primary:
+        has_primary.update(is_primary=False)
+    association, created = Association.objects.update_or_create(
+        from_record=source, to_record=target,
+        defaults={"portal_id": source.portal_id, "is_primary": primary},
+    )
+    if created:
+        _log(source, ChangeAction.ASSOCIATE, {"association": [None, target.pk]}, actor)
+    return association
+
+
+@transaction.atomic
+def dissociate(a: Record, b: Record, actor: Actor = SYSTEM) -> None:
+    source, target = orient(a, b)
+    deleted, _count = Association.objects.filter(from_record=source, to_record=target).delete()
+    if deleted:
+        _log(source, ChangeAction.DISSOCIATE, {"association": [target.pk, None]}, actor)
+
+
+@transaction.atomic
+def bulk_create_records(
+    portal, object_type: str, rows: Iterable[dict], actor: Actor = SYSTEM
+) -> list[Record]:
+    """Create many valid records at once (demo data, sync batches), logging each."""
+    shapes = property_shapes(portal, object_type)
+    records = []
+    for values in rows:
+        cleaned, errors = clean_values(shapes, values)
+        if errors:
+            raise RecordInvalid(errors)
+        record = Record(portal=portal, object_type=object_type)
+        _apply(record, {k: v for k, v in cleaned.items() if v is not None})
+        records.append(record)
+    Record.objects.bulk_create(records, batch_size=1000)
+    ChangeLogEntry.objects.bulk_create(
+        [
+            ChangeLogEntry(
+                portal=portal, record=r, object_type=object_type, action=ChangeAction.CREATE,
+                changes=_diff({}, r.properties), user=actor.user,
+                object_sync_id=actor.object_sync_id,
+            )
+            for r in records
+        ],
+        batch_size=1000,
+    )
+    return records

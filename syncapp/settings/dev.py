@@ -1,0 +1,10 @@
+"""Settings for `make run`: DEBUG, sandboxes on, mail written to a folder."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "dev-only-not-secret")
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("SANDBOXES_ENABLED", "true")
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+
+from syncapp.settings.base import *  # noqa: E402, F403

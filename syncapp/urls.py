@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from syncapp.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.health, name="health"),
+    path("accounts/", include("syncapp.accounts.urls")),
+    path("crm/", include("syncapp.crm.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

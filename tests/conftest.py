@@ -1,0 +1,77 @@
+"""Personas and clients shared by every test.
+
+The database is real Postgres (DATABASE_URL, or the embedded one that
+`python -m syncapp.devstack test` starts); Redis likewise.
+"""
+
+import pytest
+from django.test import Client
+
+from syncapp.accounts.services import add_member, create_portal
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def portal(db):
+    return create_portal("Acme Corp")
+
+
+@pytest.fixture
+def other_portal(db):
+    return create_portal("Globex")
+
+
+def _client_for(membership) -> Client:
+    client = Client()
+    client.force_login(membership.user)
+    return client
+
+
+@pytest.fixture
+def admin(portal):
+    """A super admin of `portal`."""
+    return add_member(portal, "admin@acme.test", PASSWORD, is_super_admin=True)
+
+
+@pytest.fixture
+def marketer(portal):
+    """Holds only the App Marketplace permission."""
+    return add_member(portal, "apps@acme.test", PASSWORD, can_marketplace=True)
+
+
+@pytest.fixture
+def ops(portal):
+    return add_member(portal, "ops@acme.test", PASSWORD, can_view_health=True)
+
+
+@pytest.fixture
+def support(portal):
+    return add_member(portal, "support@acme.test", PASSWORD, can_support=True)
+
+
+@pytest.fixture
+def member(portal):
+    """A plain member: uses the CRM, holds no special permission."""
+    return add_member(portal, "member@acme.test", PASSWORD)
+
+
+@pytest.fixture
+def outsider(other_portal):
+    """A super admin of another portal: must never see anything of `portal`."""
+    return add_member(other_portal, "admin@globex.test", PASSWORD, is_super_admin=True)
+
+
+@pytest.fixture
+def admin_client(admin) -> Client:
+    return _client_for(admin)
+
+
+@pytest.fixture
+def member_client(member) -> Client:
+    return _client_for(member)
+
+
+@pytest.fixture
+def outsider_client(outsider) -> Client:
+    return _client_for(outsider)
