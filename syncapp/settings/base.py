@@ -133,7 +133,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE = {
-    "heartbeat": {"task": "syncapp.core.tasks.beat_heartbeat", "schedule": 30.0},
+    "heartbeat": {
+        "task": "syncapp.core.tasks.heartbeat",
+        "schedule": float(envint("HEARTBEAT_INTERVAL_S", 30)),
+        "options": {"headers": {"from_beat": True}},
+    },
 }
 
 # The sandbox emulators of vendors' APIs; off in production, on in `make run`.

@@ -12,3 +12,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+
+# Keep the suite's Redis keys and queues apart from any `make run` on the same server.
+CACHES["default"]["KEY_PREFIX"] = "syncapp-test"  # noqa: F405
+CELERY_BROKER_TRANSPORT_OPTIONS = {  # noqa: F405
+    **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
+    "global_keyprefix": "syncapp-test:",
+}

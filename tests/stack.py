@@ -1,0 +1,74 @@
+"""Starting real Celery processes against the test database and broker."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_database_url() -> str:
+    """The URL of the database this test run uses (pytest-django's test_* copy)."""
+    db = connection.settings_dict
+    auth = quote(db["USER"] or "")
+    if db["PASSWORD"]:
+        auth += ":" + quote(db["PASSWORD"])
+    host = db["HOST"] or ""
+    if host.startswith("/"):
+        return f"postgresql://{auth}@/{db['NAME']}?host={host}"
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgresql://{auth}@{host}{port}/{db['NAME']}"
+
+
+def process_env(**extra: str) -> dict[str, str]:
+    env = os.environ.copy()
+    env.update(
+        DJANGO_SETTINGS_MODULE="syncapp.settings.test",
+        DATABASE_URL=test_database_url(),
+        PYTHONUNBUFFERED="1",
+        **extra,
+    )
+    return env
+
+
+@contextmanager
+def celery(kind: str, *args: str, log: Path, **env: str):
+    """Run `celery -A syncapp <kind>` until the block ends; its output goes to `log`."""
+    command = [sys.executable, "-m", "celery", "-A", "syncapp", kind, "-l", "info", *args]
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=process_env(**env), stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            yield process
+        finally:
+            stop(process)
+
+
+def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+    """Stop a process group, escalating to SIGKILL if it lingers."""
+    if process.poll() is None:
+        os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 30, every: float = 0.2) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(every)
+    return predicate()

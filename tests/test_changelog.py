@@ -1,0 +1,110 @@
+"""The change log is the outbox of hub->app syncing: a reader must never skip a change.
+
+These tests interleave real Postgres transactions on separate connections.
+"""
+
+import random
+import threading
+import time
+
+import pytest
+from django.db import connection, transaction
+
+from syncapp.crm.changelog import ChangeCursor, read_changes
+from syncapp.crm.models import ChangeLogEntry
+from syncapp.crm.services import Actor, create_record, update_record
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _drain(portal, cursor):
+    """Read until nothing more is visible; return the entries and the final cursor."""
+    seen = []
+    while True:
+        batch, cursor = read_changes(portal, cursor, limit=7)
+        if not batch:
+            return seen, cursor
+        seen.extend(batch)
+
+
+def test_change_committed_late_is_not_skipped(portal):
+    contact = create_record(portal, "contact", {"email": "ann@acme.test", "firstname": "Ann"})
+    _, cursor = _drain(portal, ChangeCursor())
+    in_transaction = threading.Event()
+    may_commit = threading.Event()
+
+    def slow_writer():
+        try:
+            with transaction.atomic():
+                update_record(contact, {"firstname": "Annie"})
+                in_transaction.set()
+                assert may_commit.wait(10)
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=slow_writer)
+    writer.start()
+    assert in_transaction.wait(10)
+    # A second writer starts later, takes a higher id, and commits first.
+    late = create_record(portal, "contact", {"email": "bob@acme.test"})
+    seen_while_open, cursor = _drain(portal, cursor)
+    may_commit.set()
+    writer.join()
+    seen_after, cursor = _drain(portal, cursor)
+
+    early_entry = ChangeLogEntry.objects.get(record=contact, action="update")
+    late_entry = ChangeLogEntry.objects.get(record=late)
+    # The trap: a reader cursoring on id alone would have passed the early entry by.
+    assert early_entry.id < late_entry.id
+    seen_ids = [entry.id for entry in seen_while_open + seen_after]
+    assert sorted(seen_ids) == sorted([early_entry.id, late_entry.id])
+    assert len(seen_ids) == len(set(seen_ids))
+
+
+def test_every_change_read_exactly_once_under_concurrent_writers(portal):
+    contacts = [
+        create_record(portal, "contact", {"email": f"c{i}@acme.test"}) for i in range(4)
+    ]
+    _, cursor = _drain(portal, ChangeCursor())
+    stop = threading.Event()
+    rng = random.Random(7)
+
+    def writer(contact, seed):
+        local = random.Random(seed)
+        try:
+            for n in range(15):
+                with transaction.atomic():
+                    update_record(contact, {"jobtitle": f"Role {n}"}, Actor())
+                    time.sleep(local.random() / 200)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=writer, args=(c, rng.random())) for c in contacts]
+    seen = []
+    for thread in threads:
+        thread.start()
+    while any(thread.is_alive() for thread in threads):
+        batch, cursor = read_changes(portal, cursor, limit=5)
+        seen.extend(batch)
+    stop.set()
+    rest, cursor = _drain(portal, cursor)
+    seen.extend(rest)
+
+    written = set(ChangeLogEntry.objects.filter(action="update").values_list("id", flat=True))
+    seen_ids = [entry.id for entry in seen]
+    assert len(written) == 60
+    assert set(seen_ids) == written
+    assert len(seen_ids) == len(written)
+
+
+def test_cursor_round_trips_through_its_text_form():
+    cursor = ChangeCursor(txid=123456, id=42)
+    assert ChangeCursor.decode(cursor.encode()) == cursor
+    assert ChangeCursor.decode("") == ChangeCursor()
+
+
+def test_reads_are_scoped_to_the_portal(portal, other_portal):
+    create_record(portal, "contact", {"email": "mine@acme.test"})
+    create_record(other_portal, "contact", {"email": "theirs@globex.test"})
+    seen, _ = _drain(portal, ChangeCursor())
+    assert {entry.portal_id for entry in seen} == {portal.id}
