@@ -1,0 +1,1 @@
+"""Connectors to third-party apps. Nothing under this package imports Django."""

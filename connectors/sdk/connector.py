@@ -1,0 +1,105 @@
+"""The base class of every connector: a declarative spec plus a few methods.
+
+A connector instance serves one connected account. It reaches the vendor only
+through `self.http` (retries, rate limit, classification) and `self.api(name)`
+(the base URL of one of the vendor's APIs: production, sandbox or a contract
+proxy, as the product decides).
+"""
+
+from collections.abc import Sequence
+
+from connectors.sdk.http import HttpClient
+from connectors.sdk.records import (
+    AccountInfo,
+    AppRecord,
+    AssociationRecord,
+    DeletedPage,
+    Page,
+    WriteOutcome,
+)
+from connectors.sdk.spec import ConnectorSpec, Field, ObjectSpec
+
+
+class Connector:
+    spec: ConnectorSpec
+    # The vendor's production API roots, by name ("v1", "v2", "identity", …).
+    api_bases: dict[str, str] = {}
+    # Where a sandbox serves each API, relative to the sandbox root.
+    sandbox_paths: dict[str, str] = {}
+    # "module:attribute" of the sandbox's factory (a callable returning a Sandbox).
+    sandbox: str = ""
+
+    def __init__(
+        self,
+        http: HttpClient,
+        *,
+        api_bases: dict[str, str] | None = None,
+        account: dict | None = None,
+    ):
+        self.http = http
+        self.bases = {**self.api_bases, **(api_bases or {})}
+        # What the vendor told us at connect time (instance URL, api_domain, …).
+        self.account = account or {}
+
+    @classmethod
+    def sandbox_bases(cls, sandbox_root: str) -> dict[str, str]:
+        root = sandbox_root.rstrip("/")
+        return {name: root + path for name, path in cls.sandbox_paths.items()}
+
+    def api(self, name: str) -> str:
+        return self.bases[name].rstrip("/")
+
+    def object(self, name: str) -> ObjectSpec:
+        return self.spec.object(name)
+
+    # --- what every connector implements -------------------------------------------
+
+    def account_info(self) -> AccountInfo:
+        """The vendor account behind the token (its id names it uniquely)."""
+        raise NotImplementedError
+
+    def discover_fields(self, object_name: str) -> Sequence[Field]:
+        """Custom fields read from the vendor's metadata API (static ones excluded)."""
+        return ()
+
+    def read_changes(self, object_name: str, cursor: str | None, limit: int = 100) -> Page:
+        """Records created or changed since `cursor` (None: from the beginning)."""
+        raise NotImplementedError
+
+    def read_deleted(self, object_name: str, cursor: str | None, limit: int = 100) -> DeletedPage:
+        """Records deleted since `cursor`, where the capabilities say the app can."""
+        raise NotImplementedError
+
+    def read_by_ids(self, object_name: str, ids: Sequence[str]) -> list[AppRecord]:
+        """The records that still exist among `ids` (missing ones are left out)."""
+        raise NotImplementedError
+
+    def create(self, object_name: str, items: Sequence[tuple[str, dict]]) -> list[WriteOutcome]:
+        """Create records from (ref, values) pairs; one outcome per item, in order."""
+        raise NotImplementedError
+
+    def update(self, object_name: str, items: Sequence[tuple[str, dict]]) -> list[WriteOutcome]:
+        """Update records from (app id, changed values) pairs; one outcome per item."""
+        raise NotImplementedError
+
+    def delete(self, object_name: str, ids: Sequence[str]) -> list[WriteOutcome]:
+        raise NotImplementedError
+
+    def read_associations(
+        self, object_name: str, ids: Sequence[str], to_object: str
+    ) -> list[AssociationRecord]:
+        raise NotImplementedError
+
+    def write_associations(
+        self, object_name: str, to_object: str, pairs: Sequence[AssociationRecord]
+    ) -> list[WriteOutcome]:
+        raise NotImplementedError
+
+    # --- provided ---------------------------------------------------------------------
+
+    def fields(self, object_name: str) -> tuple[Field, ...]:
+        """Static fields merged with the custom ones the vendor reports now."""
+        static = self.object(object_name).fields
+        known = {f.name for f in static}
+        custom = tuple(f for f in self.discover_fields(object_name) if f.name not in known)
+        return static + custom

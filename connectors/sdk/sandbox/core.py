@@ -1,0 +1,160 @@
+"""Routing, accounts, tokens, rate limits and faults shared by every sandbox."""
+
+import random
+import re
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from connectors.sdk.sandbox.messages import Request, Response
+from connectors.sdk.sandbox.oauth import OAuthProvider
+
+
+def route(method: str, pattern: str, *, auth: bool = True):
+    """Mark a Sandbox method as the handler of `METHOD /path/{param}`."""
+
+    def mark(handler):
+        handler._route = (method.upper(), pattern, auth)
+        return handler
+
+    return mark
+
+
+def _compile(pattern: str) -> re.Pattern:
+    regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", pattern)
+    return re.compile(f"^{regex}$")
+
+
+@dataclass
+class SandboxAccount:
+    """One account at the vendor: its own login and its own data."""
+
+    id: str
+    name: str
+    login: str
+    password: str
+    data: dict = field(default_factory=lambda: defaultdict(dict))  # object -> id -> record
+
+
+@dataclass
+class Faults:
+    """Make a share of API calls fail, for tests of retries (never the OAuth pages)."""
+
+    ratio: float = 0.0
+    statuses: tuple[int, ...] = (429, 500, 503)
+    delay_s: float = 0.0  # a "timeout" is a reply slower than the client waits
+    rng: random.Random = field(default_factory=lambda: random.Random(1))  # noqa: S311 - test faults
+
+
+class Sandbox(OAuthProvider):
+    key = "sandbox"
+    name = "Sandbox"
+
+    def __init__(self, *, rate: tuple[int, float] | None = None, seed: bool = True):
+        super().__init__()
+        self.lock = threading.RLock()
+        self.accounts: dict[str, SandboxAccount] = {}
+        self.rate = rate  # (requests, per seconds) per access token; None: unlimited
+        self.faults = Faults()
+        self.calls: deque = deque(maxlen=100_000)  # (time, method, path) of API calls
+        self._hits: dict[str, deque] = defaultdict(deque)
+        self._routes = self._collect_routes()
+        if seed:
+            self.seed()
+
+    # --- to override ----------------------------------------------------------------
+
+    def seed(self) -> None:
+        """Create the sample accounts and records."""
+
+    def error(self, status: int, message: str, **extra) -> Response:
+        """An error in the vendor's own body shape."""
+        return Response.json({"error": message, **extra}, status)
+
+    # --- dispatch -----------------------------------------------------------------------
+
+    def _collect_routes(self):
+        routes = []
+        for name in dir(type(self)):
+            handler = getattr(type(self), name)
+            spec = getattr(handler, "_route", None)
+            if spec:
+                method, pattern, auth = spec
+                routes.append((method, _compile(pattern), auth, getattr(self, name)))
+        return routes
+
+    def handle(self, request: Request) -> Response:
+        oauth = self.handle_oauth(request)
+        if oauth is not None:
+            return oauth
+        for method, regex, auth, handler in self._routes:
+            found = regex.match(request.path)
+            if not found or method != request.method:
+                continue
+            if not auth:
+                return handler(request, **found.groupdict())
+            return self._handle_api(request, handler, found.groupdict())
+        return self.error(404, f"No route for {request.method} {request.path}")
+
+    def _handle_api(self, request: Request, handler: Callable, params: dict) -> Response:
+        account = self.account_for_token(request.bearer)
+        if account is None:
+            return self.error(401, "Unauthorized: the access token is missing, invalid or expired")
+        limited = self._rate_limited(request.bearer)
+        if limited:
+            return limited
+        fault = self._fault()
+        if fault:
+            return fault
+        self.calls.append((time.time(), request.method, request.path))
+        try:
+            with self.lock:
+                return handler(request, account, **params)
+        except (ValueError, KeyError, TypeError) as exc:
+            return self.error(400, f"Bad request: {exc}")
+
+    def _rate_limited(self, token: str) -> Response | None:
+        if not self.rate:
+            return None
+        limit, per = self.rate
+        now = time.time()
+        with self.lock:
+            hits = self._hits[token]
+            while hits and hits[0] <= now - per:
+                hits.popleft()
+            if len(hits) >= limit:
+                retry_after = max(1, int(hits[0] + per - now + 0.999))
+                return self.rate_limit_response(retry_after)
+            hits.append(now)
+        return None
+
+    def rate_limit_response(self, retry_after: int) -> Response:
+        response = self.error(429, "Rate limit exceeded")
+        response.headers["Retry-After"] = str(retry_after)
+        return response
+
+    def _fault(self) -> Response | None:
+        faults = self.faults
+        if not faults.ratio or faults.rng.random() >= faults.ratio:
+            return None
+        status = faults.rng.choice(faults.statuses)
+        if status == 0:  # a timeout: answer too late to be heard
+            time.sleep(faults.delay_s)
+            return self.error(504, "Gateway timeout")
+        if status == 429:
+            return self.rate_limit_response(1)
+        return self.error(status, "Internal error (injected)")
+
+    # --- data helpers -------------------------------------------------------------------
+
+    def add_account(self, account: SandboxAccount) -> SandboxAccount:
+        self.accounts[account.id] = account
+        return account
+
+    def account_by_login(self, login: str, password: str) -> SandboxAccount | None:
+        for account in self.accounts.values():
+            if account.login.lower() == login.strip().lower() and account.password == password:
+                return account
+        return None

@@ -1,0 +1,137 @@
+"""What a connector declares: its listing, auth, objects, fields and mappings.
+
+The marketplace card, the listing page, the wizard's choices and the field menus
+are all generated from these declarations; nothing in the product branches on a
+vendor's name.
+"""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class FieldType(StrEnum):
+    TEXT = "text"
+    TEXTAREA = "textarea"
+    NUMBER = "number"
+    DATE = "date"
+    DATETIME = "datetime"
+    BOOLEAN = "boolean"  # a single checkbox
+    ENUMERATION = "enumeration"  # dropdown / picklist
+    RADIO = "radio"
+    MULTI_ENUMERATION = "multi_enumeration"
+    EMAIL = "email"
+    PHONE = "phone"
+    URL = "url"
+    OWNER = "owner"
+    REFERENCE = "reference"  # an id of another record (associations)
+
+
+class Direction(StrEnum):
+    TWO_WAY = "two_way"
+    TO_HUB = "to_hub"
+    TO_APP = "to_app"
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of an app object, keyed by the vendor's own field name."""
+
+    name: str
+    label: str
+    type: FieldType = FieldType.TEXT
+    required: bool = False
+    read_only: bool = False
+    options: tuple[Option, ...] = ()
+    custom: bool = False
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A default pairing of an app field with a hub property."""
+
+    app_field: str
+    hub_property: str
+    direction: Direction = Direction.TWO_WAY
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    # "modified_time": filter by last-modified timestamp; "change_token": the vendor
+    # hands out an opaque token (delta link) that returns changes since it.
+    incremental: str = "modified_time"
+    deleted_records: bool = False  # can list records deleted since a cursor
+    batch_write: bool = False
+    batch_size: int = 100
+    webhooks: bool = False
+
+
+@dataclass(frozen=True)
+class AssociationSpec:
+    """An association the app keeps from this object to another of its objects."""
+
+    to_object: str
+    label: str
+    # The field holding the other record's id when the vendor keeps it on the record
+    # (Pipedrive person.org_id); None when it has an associations API (HubSpot v4).
+    via_field: str | None = None
+
+
+@dataclass(frozen=True)
+class ObjectSpec:
+    name: str  # the vendor's object name: "persons", "contacts", "accounts", …
+    label: str
+    hub_object: str  # the hub object type it pairs with by default
+    fields: tuple[Field, ...]
+    identifiers: tuple[str, ...] = ()  # app fields used to match records
+    default_mappings: tuple[Mapping, ...] = ()
+    capabilities: Capabilities = field(default_factory=Capabilities)
+    associations: tuple[AssociationSpec, ...] = ()
+
+    def field(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+@dataclass(frozen=True)
+class OAuth2Spec:
+    authorize_url: str
+    token_url: str
+    scopes: tuple[str, ...]
+    revoke_url: str | None = None
+    pkce: bool = True
+    # Extra query parameters some vendors need on the authorize URL.
+    authorize_params: tuple[tuple[str, str], ...] = ()
+    scope_separator: str = " "
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """The vendor's documented request budget per connected account."""
+
+    requests: int
+    per_seconds: float
+
+
+@dataclass(frozen=True)
+class ConnectorSpec:
+    key: str  # stable slug: "pipedrive"
+    name: str  # "Pipedrive"
+    tagline: str  # one line for the marketplace card
+    description: str
+    logo: str  # an inline SVG document
+    auth: OAuth2Spec
+    objects: tuple[ObjectSpec, ...]
+    rate_limit: RateLimit = RateLimit(requests=100, per_seconds=10)
+    docs_url: str = ""
+
+    def object(self, name: str) -> ObjectSpec:
+        for spec in self.objects:
+            if spec.name == name:
+                return spec
+        raise KeyError(f"{self.key} has no object {name!r}")
