@@ -1,0 +1,537 @@
+"""The CRM pages as a member of a portal uses them: lists, record pages, forms, settings."""
+
+import html
+import re
+
+import pytest
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.db import SessionStore
+from django.test import Client, RequestFactory, override_settings
+from django.urls import reverse
+
+from syncapp.accounts.decorators import permission_denied
+from syncapp.accounts.permissions import Permission
+from syncapp.crm.models import Association, ChangeLogEntry, PropertyDefinition, Record
+from syncapp.crm.queries import page_queryset
+from syncapp.crm.services import (
+    Actor,
+    archive_record,
+    associate,
+    bulk_create_records,
+    create_record,
+)
+from tests.conftest import PASSWORD
+
+ROW_LINK = re.compile(r'<td class="cell-name"><a href="/crm/contact/(\d+)/">')
+
+
+def row_ids(response) -> list[int]:
+    return [int(pk) for pk in ROW_LINK.findall(response.content.decode())]
+
+
+def next_link(response) -> str | None:
+    found = re.search(r'rel="next" href="([^"]+)"', response.content.decode())
+    return html.unescape(found.group(1)) if found else None
+
+
+def field_block(response, name: str) -> str:
+    """The HTML of one form field's block: its label, input and error text."""
+    content = response.content.decode()
+    pattern = rf'<div class="field[^"]*">(?:(?!</div>).)*?name="{name}"(?:(?!</div>).)*</div>'
+    found = re.search(pattern, content, re.DOTALL)
+    assert found, f"no field {name} on the page"
+    return found.group(0)
+
+
+def assert_error_beside(response, name: str, message: str) -> None:
+    block = field_block(response, name)
+    assert "has-error" in block
+    assert html.escape(message) in block
+
+
+def contact(portal, first: str, email: str | None = None, **extra) -> Record:
+    values = {"firstname": first, **({"email": email} if email else {}), **extra}
+    return create_record(portal, "contact", values)
+
+
+def form_data(**values) -> dict:
+    """A create/edit POST as the browser sends it; unlisted fields are empty."""
+    return values
+
+
+# --- lists ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def many_contacts(portal):
+    rows = [
+        {"firstname": f"Person {i:03d}", "email": f"person{i:03d}@example.test"}
+        for i in range(120)
+    ]
+    return bulk_create_records(portal, "contact", rows)
+
+
+def test_list_pages_through_120_contacts_fifty_at_a_time_without_repeats(
+    admin_client, many_contacts
+):
+    first = admin_client.get(reverse("crm:list", args=["contact"]))
+    assert first.status_code == 200
+    assert "120 records" in first.content.decode()
+    page1 = row_ids(first)
+    assert len(page1) == 50
+
+    second = admin_client.get(next_link(first))
+    page2 = row_ids(second)
+    assert len(page2) == 50
+
+    third = admin_client.get(next_link(second))
+    page3 = row_ids(third)
+    assert len(page3) == 20
+    assert next_link(third) is None
+
+    seen = page1 + page2 + page3
+    assert len(set(seen)) == 120
+    assert set(seen) == {r.pk for r in many_contacts}
+    names = [Record.objects.get(pk=pk).sort_key for pk in seen]
+    assert names == sorted(names)
+
+
+def test_list_sorted_by_name_descending_and_by_created(admin_client, many_contacts):
+    url = reverse("crm:list", args=["contact"])
+    descending = row_ids(admin_client.get(url, {"sort": "name", "dir": "desc"}))
+    assert Record.objects.get(pk=descending[0]).display_name == "Person 119"
+
+    newest = row_ids(admin_client.get(url, {"sort": "created", "dir": "desc"}))
+    assert newest[0] == max(r.pk for r in many_contacts)
+    oldest_page2 = row_ids(
+        admin_client.get(next_link(admin_client.get(url, {"sort": "created"})))
+    )
+    assert oldest_page2 == sorted(r.pk for r in many_contacts)[50:100]
+
+
+def test_list_follows_updated_order_across_pages(admin_client, many_contacts):
+    url = reverse("crm:list", args=["contact"])
+    first = admin_client.get(url, {"sort": "updated", "dir": "desc"})
+    second = admin_client.get(next_link(first))
+    assert not set(row_ids(first)) & set(row_ids(second))
+    assert len(row_ids(second)) == 50
+
+
+def test_list_never_uses_offset(portal, many_contacts):
+    queryset = page_queryset(portal, "contact", after=f"{many_contacts[10].pk}:person 010")
+    sql = str(queryset.query).upper()
+    assert "OFFSET" not in sql
+    assert "LIMIT 51" in sql
+
+
+@override_settings(CRM_COUNT_CAP=100)
+def test_list_count_stops_at_the_cap(admin_client, many_contacts):
+    response = admin_client.get(reverse("crm:list", args=["contact"]))
+    assert "100+ records" in response.content.decode()
+
+
+def test_search_finds_by_name_prefix_and_by_email_prefix(admin_client, portal, many_contacts):
+    contact(portal, "Zelda", "zfitz@example.test")
+    contact(portal, "Yuri", "hello@zed.test")
+    url = reverse("crm:list", args=["contact"])
+
+    by_name = admin_client.get(url, {"q": "person 11"})
+    names = {Record.objects.get(pk=pk).display_name for pk in row_ids(by_name)}
+    assert names == {f"Person {i}" for i in range(110, 120)}
+
+    by_email = admin_client.get(url, {"q": "HELLO@"})
+    assert [Record.objects.get(pk=pk).display_name for pk in row_ids(by_email)] == ["Yuri"]
+
+    nothing = admin_client.get(url, {"q": "nobody"})
+    assert row_ids(nothing) == []
+    assert "No Contacts match" in nothing.content.decode()
+
+
+def test_search_by_htmx_returns_only_the_table(admin_client, portal):
+    contact(portal, "Zelda", "zelda@example.test")
+    response = admin_client.get(
+        reverse("crm:list", args=["contact"]), {"q": "zel"},
+        headers={"HX-Request": "true", "HX-Target": "record-table"},
+    )
+    content = response.content.decode()
+    assert "<html" not in content
+    assert "Zelda" in content
+    assert 'id="list-state" hx-swap-oob="true"' in content
+    assert "HX-Request" in response["Vary"]
+
+
+def test_list_shows_option_labels_not_values(admin_client, portal):
+    contact(portal, "Ada", "ada@example.test", lifecyclestage="salesqualifiedlead")
+    content = admin_client.get(reverse("crm:list", args=["contact"])).content.decode()
+    assert "Sales qualified lead" in content
+    assert "salesqualifiedlead" not in content
+
+
+def test_unknown_object_type_is_404(admin_client):
+    assert admin_client.get("/crm/spaceships/").status_code == 404
+
+
+def test_user_data_is_escaped(admin_client, portal):
+    record = contact(portal, "<script>alert(1)</script>", "x@example.test")
+    for url in (reverse("crm:list", args=["contact"]),
+                reverse("crm:detail", args=["contact", record.pk])):
+        content = admin_client.get(url).content.decode()
+        assert "<script>alert(1)" not in content
+        assert "&lt;script&gt;alert(1)" in content
+
+
+# --- create and edit ------------------------------------------------------------------
+
+
+def test_create_contact_then_see_it_with_its_history(admin_client, portal, admin):
+    response = admin_client.post(
+        reverse("crm:create", args=["contact"]),
+        form_data(firstname="Ada", lastname="Lovelace", email="ada@example.test",
+                  lifecyclestage="lead", date_of_birth="1815-12-10", hs_email_optout="on"),
+    )
+    record = Record.objects.get(portal=portal, email_key="ada@example.test")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("crm:detail", args=["contact", record.pk])
+    assert record.properties["hs_email_optout"] == "true"
+    assert record.properties["date_of_birth"] == "1815-12-10"
+
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "Ada Lovelace" in page
+    assert "Created" in page
+    assert "admin@acme.test" in page  # who
+    assert "Lead" in page
+
+
+def test_edit_contact_records_old_and_new_values(admin_client, portal):
+    record = contact(portal, "Ada", "ada@example.test", lastname="Byron")
+    url = reverse("crm:edit", args=["contact", record.pk])
+    form = admin_client.get(url)
+    assert 'value="Byron"' in form.content.decode()
+
+    admin_client.post(url, form_data(firstname="Ada", lastname="Lovelace",
+                                     email="ada@example.test"))
+    record.refresh_from_db()
+    assert record.display_name == "Ada Lovelace"
+
+    page = admin_client.get(reverse("crm:detail", args=["contact", record.pk]))
+    history = page.content.decode().split("Change history", 1)[1]
+    assert "Updated" in history
+    assert "<del>Byron</del>" in history
+    assert "Lovelace" in history
+
+
+def test_record_page_groups_properties_with_labels(admin_client, portal):
+    record = contact(portal, "Ada", "ada@example.test", city="London")
+    content = admin_client.get(reverse("crm:detail", args=["contact", record.pk])).content
+    content = content.decode()
+    assert "Address" in content
+    assert "City" in content
+    assert "London" in content
+    assert "Lifecycle stage" in content
+
+
+BAD_INPUTS = [
+    ("contact", {"firstname": "Ada", "email": "not-an-email"}, "email",
+     "Enter a valid email address, such as name@example.com."),
+    ("company", {"name": "Acme", "numberofemployees": "lots"}, "numberofemployees",
+     "Enter a number, such as 1250 or 99.90."),
+    ("contact", {"firstname": "Ada", "lifecyclestage": "bogus"}, "lifecyclestage",
+     "“bogus” is not one of the options of Lifecycle stage."),
+    ("contact", {"firstname": "Ada", "date_of_birth": "31/12/1815"}, "date_of_birth",
+     "Enter a date as YYYY-MM-DD, such as 2024-03-31."),
+]
+
+
+@pytest.mark.parametrize("case", BAD_INPUTS,
+                         ids=["invalid-email", "text-in-number", "unknown-option", "bad-date"])
+def test_create_with_bad_input_shows_message_by_the_field_and_saves_nothing(
+    admin_client, portal, case
+):
+    object_type, values, field, message = case
+    records, changes = Record.objects.count(), ChangeLogEntry.objects.count()
+    response = admin_client.post(reverse("crm:create", args=[object_type]), form_data(**values))
+    assert response.status_code == 200
+    assert_error_beside(response, field, message)
+    assert "Nothing was saved." in response.content.decode()
+    if field != "lifecyclestage":  # a select cannot show an option it does not have
+        assert f'value="{html.escape(values[field])}"' in field_block(response, field)
+    assert Record.objects.count() == records
+    assert ChangeLogEntry.objects.count() == changes
+
+
+def test_create_with_duplicate_email_shows_message_and_saves_nothing(admin_client, portal):
+    contact(portal, "Ada", "ada@example.test", lastname="Lovelace")
+    records = Record.objects.count()
+    response = admin_client.post(
+        reverse("crm:create", args=["contact"]),
+        form_data(firstname="Other", email=" ADA@example.test "),
+    )
+    assert_error_beside(
+        response, "email", "Another contact already uses this email address: Ada Lovelace."
+    )
+    assert 'value="Other"' in field_block(response, "firstname")
+    assert Record.objects.count() == records
+
+
+def test_edit_with_bad_input_changes_nothing(admin_client, portal):
+    record = contact(portal, "Ada", "ada@example.test")
+    before, changes = dict(record.properties), ChangeLogEntry.objects.count()
+    response = admin_client.post(
+        reverse("crm:edit", args=["contact", record.pk]),
+        form_data(firstname="Changed", email="ada@", date_of_birth="yesterday"),
+    )
+    assert_error_beside(response, "email",
+                        "Enter a valid email address, such as name@example.com.")
+    assert_error_beside(response, "date_of_birth",
+                        "Enter a date as YYYY-MM-DD, such as 2024-03-31.")
+    assert 'value="Changed"' in field_block(response, "firstname")
+    record.refresh_from_db()
+    assert record.properties == before
+    assert ChangeLogEntry.objects.count() == changes
+
+
+def test_edit_to_duplicate_email_changes_nothing(admin_client, portal):
+    contact(portal, "Ada", "ada@example.test")
+    grace = contact(portal, "Grace", "grace@example.test")
+    response = admin_client.post(
+        reverse("crm:edit", args=["contact", grace.pk]),
+        form_data(firstname="Grace", email="ada@example.test"),
+    )
+    assert_error_beside(response, "email",
+                        "Another contact already uses this email address: Ada.")
+    grace.refresh_from_db()
+    assert grace.properties["email"] == "grace@example.test"
+
+
+# --- delete and restore ------------------------------------------------------------------
+
+
+def test_delete_offers_undo_and_restore_brings_it_back(admin_client, portal):
+    record = contact(portal, "Ada", "ada@example.test")
+    response = admin_client.post(reverse("crm:delete", args=["contact", record.pk]),
+                                 follow=True)
+    record.refresh_from_db()
+    assert record.is_archived
+    content = response.content.decode()
+    assert "Deleted Ada." in content
+    restore_url = reverse("crm:restore", args=["contact", record.pk])
+    assert f'action="{restore_url}"' in content  # the Undo button
+    assert row_ids(response) == []
+
+    deleted_view = admin_client.get(reverse("crm:list", args=["contact"]), {"view": "deleted"})
+    assert row_ids(deleted_view) == [record.pk]
+    assert "Restore" in deleted_view.content.decode()
+
+    banner = admin_client.get(reverse("crm:detail", args=["contact", record.pk]))
+    assert "banner-danger" in banner.content.decode()
+
+    restored = admin_client.post(restore_url, follow=True)
+    record.refresh_from_db()
+    assert not record.is_archived
+    assert "Restored Ada." in restored.content.decode()
+
+
+def test_restore_blocked_by_duplicate_email_shows_why(admin_client, portal):
+    old = contact(portal, "Ada", "ada@example.test")
+    archive_record(old)
+    contact(portal, "New Ada", "ada@example.test")
+    response = admin_client.post(reverse("crm:restore", args=["contact", old.pk]), follow=True)
+    assert response.status_code == 200
+    assert "Another contact already uses this email address: New Ada." in (
+        response.content.decode()
+    )
+    old.refresh_from_db()
+    assert old.is_archived
+
+
+def test_edit_of_deleted_record_redirects_to_its_page(admin_client, portal):
+    record = contact(portal, "Ada", "ada@example.test")
+    archive_record(record)
+    response = admin_client.get(reverse("crm:edit", args=["contact", record.pk]))
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("name", ["delete", "restore", "associate"])
+def test_mutating_urls_refuse_get(admin_client, portal, name):
+    record = contact(portal, "Ada", "ada@example.test")
+    assert admin_client.get(reverse(f"crm:{name}", args=["contact", record.pk])).status_code == 405
+
+
+def test_dissociate_refuses_get(admin_client, portal):
+    record = contact(portal, "Ada", "ada@example.test")
+    url = reverse("crm:dissociate", args=["contact", record.pk, record.pk])
+    assert admin_client.get(url).status_code == 405
+
+
+def test_posts_need_csrf(admin, portal):
+    record = contact(portal, "Ada", "ada@example.test")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin.user)
+    response = client.post(reverse("crm:delete", args=["contact", record.pk]))
+    assert response.status_code == 403
+    record.refresh_from_db()
+    assert not record.is_archived
+
+
+# --- associations ----------------------------------------------------------------------
+
+
+def test_associate_and_remove_from_the_record_page(admin_client, portal):
+    ada = contact(portal, "Ada", "ada@example.test")
+    acme = create_record(portal, "company", {"name": "Acme Inc", "domain": "acme.test"})
+    page = admin_client.get(reverse("crm:detail", args=["contact", ada.pk]), {"add": "company"})
+    assert f'<option value="{acme.pk}">Acme Inc</option>' in page.content.decode()
+
+    admin_client.post(reverse("crm:associate", args=["contact", ada.pk]), {"record": acme.pk})
+    association = Association.objects.get(from_record=ada, to_record=acme)
+    assert association.is_primary
+
+    ada_page = admin_client.get(reverse("crm:detail", args=["contact", ada.pk])).content.decode()
+    assert "Acme Inc" in ada_page
+    assert "Primary" in ada_page
+    acme_page = admin_client.get(reverse("crm:detail", args=["company", acme.pk])).content
+    assert "Ada" in acme_page.decode()  # the other direction
+
+    admin_client.post(reverse("crm:dissociate", args=["company", acme.pk, ada.pk]))
+    assert not Association.objects.filter(pk=association.pk).exists()
+    history = admin_client.get(reverse("crm:detail", args=["contact", ada.pk])).content.decode()
+    assert "Association removed" in history
+
+
+def test_association_picker_by_htmx_renders_alone(admin_client, portal):
+    ada = contact(portal, "Ada", "ada@example.test")
+    create_record(portal, "deal", {"dealname": "Big deal"})
+    response = admin_client.get(
+        reverse("crm:detail", args=["contact", ada.pk]), {"add": "deal"},
+        headers={"HX-Request": "true", "HX-Target": "association-picker"},
+    )
+    content = response.content.decode()
+    assert "<html" not in content
+    assert "Big deal" in content
+
+
+def test_association_of_unrelated_types_is_refused_with_a_message(admin_client, portal):
+    deal = create_record(portal, "deal", {"dealname": "Big deal"})
+    other_deal = create_record(portal, "deal", {"dealname": "Other"})
+    response = admin_client.post(
+        reverse("crm:associate", args=["deal", deal.pk]), {"record": other_deal.pk}, follow=True
+    )
+    assert "cannot be associated" in response.content.decode()
+    assert not Association.objects.exists()
+
+
+# --- custom properties ----------------------------------------------------------------------
+
+
+def test_super_admin_adds_a_custom_dropdown_property(admin_client, portal):
+    url = reverse("crm:properties", args=["contact"])
+    response = admin_client.post(url, {
+        "label": "Favourite colour", "name": "", "type": "enumeration",
+        "options": "Red\nGreen\n\nRed\n",
+    })
+    assert response.status_code == 302
+    definition = PropertyDefinition.objects.get(portal=portal, name="favourite_colour")
+    assert definition.is_custom
+    assert [o["value"] for o in definition.options] == ["Red", "Green"]
+    assert "Favourite colour" in admin_client.get(url).content.decode()
+    form = admin_client.get(reverse("crm:create", args=["contact"])).content.decode()
+    assert 'name="favourite_colour"' in form
+
+    admin_client.post(reverse("crm:create", args=["contact"]),
+                      {"firstname": "Ada", "favourite_colour": "Green"})
+    assert Record.objects.get(portal=portal).properties["favourite_colour"] == "Green"
+
+
+def test_custom_property_name_must_be_unique(admin_client, portal):
+    url = reverse("crm:properties", args=["contact"])
+    count = PropertyDefinition.objects.count()
+    response = admin_client.post(url, {"label": "Mail", "name": "email", "type": "text"})
+    assert response.status_code == 200
+    assert_error_beside(response, "name", "A property named “email” already exists.")
+    assert PropertyDefinition.objects.count() == count
+
+
+def test_dropdown_property_needs_options(admin_client):
+    response = admin_client.post(reverse("crm:properties", args=["deal"]),
+                                 {"label": "Region", "type": "enumeration", "options": ""})
+    assert_error_beside(response, "options",
+                        "A dropdown needs at least one option, one per line.")
+
+
+def test_only_super_admins_add_properties(member_client, portal):
+    url = reverse("crm:properties", args=["contact"])
+    page = member_client.get(url)
+    assert page.status_code == 200
+    assert "Only super admins can add properties." in page.content.decode()
+    assert "Email" in page.content.decode()
+
+    count = PropertyDefinition.objects.count()
+    refused = member_client.post(url, {"label": "Sneaky", "type": "text"})
+    assert refused.status_code == 403
+    assert "Super admin" in refused.content.decode()
+    assert PropertyDefinition.objects.count() == count
+
+
+# --- the shell and accounts pages -------------------------------------------------------------
+
+
+def test_shell_has_menus_portal_switcher_language_and_logout(admin_client):
+    content = admin_client.get(reverse("crm:list", args=["contact"])).content.decode()
+    for expected in ("Syncapp", "Companies", "Invoices", "Meetings", "admin@acme.test",
+                     reverse("accounts:switch_portal"), "/i18n/setlang/",
+                     reverse("accounts:logout"), "Português", "js/htmx.min.js",
+                     'hx-headers=\'{"X-CSRFToken": '):
+        assert expected in content
+
+
+def test_login_page_renders_and_logs_in(admin):
+    client = Client()
+    page = client.get(reverse("accounts:login"))
+    assert page.status_code == 200
+    assert ">Email</label>" in page.content.decode()
+
+    bad = client.post(reverse("accounts:login"),
+                      {"username": "admin@acme.test", "password": "wrong"})
+    assert bad.status_code == 200
+    assert "banner-danger" in bad.content.decode()
+
+    response = client.post(reverse("accounts:login"),
+                           {"username": "admin@acme.test", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get(reverse("crm:list", args=["contact"])).status_code == 200
+
+
+def test_anonymous_user_is_sent_to_login(db):
+    response = Client().get(reverse("crm:list", args=["contact"]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_user_without_portal_sees_no_portal_page(db, django_user_model):
+    user = django_user_model.objects.create_user("lonely@example.test", password=PASSWORD)
+    client = Client()
+    client.force_login(user)
+    response = client.get(reverse("crm:list", args=["contact"]))
+    assert response.status_code == 403
+    assert "not a member of any portal" in response.content.decode()
+
+
+def test_permission_denied_page_names_the_missing_permission(admin):
+    request = RequestFactory().get("/somewhere/")
+    request.user = admin.user
+    request.portal = admin.portal
+    request.membership = admin
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)  # as the middleware does
+    response = permission_denied(request, Permission.MARKETPLACE)
+    assert response.status_code == 403
+    assert "App Marketplace" in response.content.decode()
+
+
+def test_record_page_lists_associations_in_both_directions(admin_client, portal):
+    ada = contact(portal, "Ada", "ada@example.test")
+    deal = create_record(portal, "deal", {"dealname": "Big deal"})
+    associate(deal, ada, Actor())
+    content = admin_client.get(reverse("crm:detail", args=["contact", ada.pk])).content.decode()
+    assert "Big deal" in content
+    assert reverse("crm:detail", args=["deal", deal.pk]) in content
