@@ -1,0 +1,35 @@
+"""The connector SDK's public surface: what a connector package imports."""
+
+from connectors.sdk.connector import Connector
+from connectors.sdk.errors import ConnectorError, ErrorCategory, NeedsReconnectError
+from connectors.sdk.http import Backoff, HttpClient, Response
+from connectors.sdk.oauth import OAuth2Auth, OAuth2Client, Token
+from connectors.sdk.records import (
+    AccountInfo,
+    AppRecord,
+    AssociationRecord,
+    DeletedPage,
+    DeletedRecord,
+    Page,
+    WriteOutcome,
+)
+from connectors.sdk.spec import (
+    AssociationSpec,
+    Capabilities,
+    ConnectorSpec,
+    Field,
+    FieldType,
+    Mapping,
+    OAuth2Spec,
+    ObjectSpec,
+    Option,
+    RateLimit,
+)
+
+__all__ = [
+    "AccountInfo", "AppRecord", "AssociationRecord", "AssociationSpec", "Backoff",
+    "Capabilities", "Connector", "ConnectorError", "ConnectorSpec", "DeletedPage",
+    "DeletedRecord", "ErrorCategory", "Field", "FieldType", "HttpClient", "Mapping",
+    "NeedsReconnectError", "OAuth2Auth", "OAuth2Client", "OAuth2Spec", "ObjectSpec", "Option",
+    "Page", "RateLimit", "Response", "Token", "WriteOutcome",
+]
