@@ -18,6 +18,8 @@ MENU_TYPES = (
     ObjectType.LEAD, ObjectType.TICKET, ObjectType.INVOICE,
 )
 UNDO_TAG = "undo:"
+# Each language named in itself, as a reader of that language looks for it.
+ENDONYMS = {"en": "English", "pt-br": "Português (Brasil)"}
 
 
 def _menu_item(object_type: ObjectType) -> dict:
@@ -47,6 +49,11 @@ def type_label(object_type: str) -> str:
         return str(ObjectType(object_type).label)
     except ValueError:
         return object_type
+
+
+@register.filter
+def endonym(language: dict) -> str:
+    return ENDONYMS.get(language["code"], language["name_local"])
 
 
 @register.filter
