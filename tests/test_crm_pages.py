@@ -144,7 +144,7 @@ def test_search_finds_by_name_prefix_and_by_email_prefix(admin_client, portal, m
 
     nothing = admin_client.get(url, {"q": "nobody"})
     assert row_ids(nothing) == []
-    assert "No Contacts match" in nothing.content.decode()
+    assert "No contacts match" in nothing.content.decode()
 
 
 def test_search_by_htmx_returns_only_the_table(admin_client, portal):
@@ -156,7 +156,7 @@ def test_search_by_htmx_returns_only_the_table(admin_client, portal):
     content = response.content.decode()
     assert "<html" not in content
     assert "Zelda" in content
-    assert 'id="list-state" hx-swap-oob="true"' in content
+    assert 'id="list-state" hidden hx-swap-oob="true"' in content
     assert "HX-Request" in response["Vary"]
 
 
@@ -479,7 +479,7 @@ def test_shell_has_menus_portal_switcher_language_and_logout(admin_client):
     content = admin_client.get(reverse("crm:list", args=["contact"])).content.decode()
     for expected in ("Syncapp", "Companies", "Invoices", "Meetings", "admin@acme.test",
                      reverse("accounts:switch_portal"), "/i18n/setlang/",
-                     reverse("accounts:logout"), "Português", "js/htmx.min.js",
+                     reverse("accounts:logout"), "Português (Brasil)", "js/htmx.min.js",
                      'hx-headers=\'{"X-CSRFToken": '):
         assert expected in content
 
@@ -535,3 +535,10 @@ def test_record_page_lists_associations_in_both_directions(admin_client, portal)
     content = admin_client.get(reverse("crm:detail", args=["contact", ada.pk])).content.decode()
     assert "Big deal" in content
     assert reverse("crm:detail", args=["deal", deal.pk]) in content
+
+
+def test_language_switch_posts_to_set_language(admin_client):
+    response = admin_client.post("/i18n/setlang/", {"language": "pt-br", "next": "/crm/contact/"})
+    assert response.status_code == 302
+    page = admin_client.get(reverse("crm:list", args=["contact"])).content.decode()
+    assert '<html lang="pt-br">' in page

@@ -151,7 +151,11 @@ class RecordForm(forms.Form):
 
     def add_service_errors(self, errors: dict[str, str]) -> None:
         for name, message in errors.items():
-            self.add_error(name if name in self.fields else None, message)
+            field = self.fields.get(name)
+            if isinstance(getattr(field, "widget", None), DateWidget | DateTimeWidget):
+                # A date input cannot show text it did not produce; a text box can.
+                field.widget.input_type = "text"
+            self.add_error(name if field else None, message)
 
     def groups(self) -> list[tuple[str, list]]:
         """Bound fields grouped as the record page groups them."""
