@@ -1,27 +1,31 @@
 """A request budget shared by every worker process, kept in Redis.
 
-GCRA (the generic cell rate algorithm): Redis keeps one timestamp per key, the
-"theoretical arrival time"; a request is allowed when it is no further ahead of
-now than the burst the vendor tolerates. Redis's own clock is used, so workers
-on machines with skewed clocks still agree.
+Vendors state limits as rolling windows ("100 requests per 10 seconds"), so the
+limiter keeps a log of the window's requests in a sorted set and admits a
+request only while the window holds fewer than the budget. Redis's own clock is
+used, so workers on machines with skewed clocks still agree. The window is
+widened by a small margin: a request admitted at the end of one window may
+reach the vendor a little later, inside the next.
 """
 
 import time
+import uuid
 from collections.abc import Callable
 from typing import Protocol
 
-_GCRA = """
+_SLIDING_LOG = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-local interval = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tat < now then tat = now end
-local wait = tat - burst - now
-if wait > 0 then return tostring(wait) end
-local ttl_ms = math.ceil((burst + interval) * 1000) + 1000
-redis.call('SET', KEYS[1], tostring(tat + interval), 'PX', ttl_ms)
-return '0'
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) < limit then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], math.ceil(window * 1000) + 1000)
+  return '0'
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return tostring(math.max(0.001, tonumber(oldest[2]) + window - now))
 """
 
 
@@ -30,7 +34,7 @@ class RateLimiter(Protocol):
 
 
 class RedisRateLimiter:
-    """At most `requests` per `per_seconds` for one key, across all processes."""
+    """At most `requests` per rolling `per_seconds` for one key, across all processes."""
 
     def __init__(
         self,
@@ -38,19 +42,22 @@ class RedisRateLimiter:
         key: str,
         requests: int,
         per_seconds: float,
+        *,
+        margin: float = 0.05,
         sleep: Callable[[float], None] = time.sleep,
     ):
         if requests < 1 or per_seconds <= 0:
             raise ValueError("a rate limit needs at least one request per positive period")
         self.key = f"ratelimit:{key}"
-        self.interval = per_seconds / requests
-        self.burst = per_seconds - self.interval
+        self.requests = requests
+        self.window = per_seconds * (1 + margin)
         self.sleep = sleep
-        self._script = redis.register_script(_GCRA)
+        self._script = redis.register_script(_SLIDING_LOG)
 
     def try_acquire(self) -> float:
         """0 when the request may go now, else the seconds to wait before asking again."""
-        return float(self._script(keys=[self.key], args=[self.interval, self.burst]))
+        member = uuid.uuid4().hex
+        return float(self._script(keys=[self.key], args=[self.requests, self.window, member]))
 
     def acquire(self) -> None:
         while (wait := self.try_acquire()) > 0:

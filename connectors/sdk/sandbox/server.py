@@ -59,6 +59,7 @@ def serve(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0):
     """Serve in a daemon thread; returns (server, base URL). Stop with server.shutdown()."""
     server = make_server(host, port, wsgi_app(sandbox), server_class=_ThreadingServer,
                          handler_class=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
     thread.start()
     return server, f"http://{host}:{server.server_port}"
