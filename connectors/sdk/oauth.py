@@ -97,6 +97,7 @@ class OAuth2Client:
             redirect_uri=self.redirect_uri,
             scope=self.spec.scope_separator.join(self.spec.scopes),
             code_challenge_method="S256" if self.spec.pkce else None,
+            token_endpoint_auth_method=self.spec.token_endpoint_auth_method,
             **kwargs,
         )
 

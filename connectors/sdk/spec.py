@@ -108,6 +108,10 @@ class OAuth2Spec:
     # Extra query parameters some vendors need on the authorize URL.
     authorize_params: tuple[tuple[str, str], ...] = ()
     scope_separator: str = " "
+    # How the client authenticates at the token endpoint: "client_secret_basic"
+    # (HTTP Basic, RFC 6749's default) or "client_secret_post" (id and secret in the
+    # form body, which some vendors require, e.g. HubSpot).
+    token_endpoint_auth_method: str = "client_secret_basic"  # noqa: S105 - a method name
 
 
 @dataclass(frozen=True)
