@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from syncapp.core import views as core_views
+from syncapp.integrations.urls import sandbox_urlpatterns
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -9,3 +10,4 @@ urlpatterns = [
     path("crm/", include("syncapp.crm.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+urlpatterns += sandbox_urlpatterns

@@ -7,4 +7,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from syncapp.core import heartbeat  # noqa: F401  (connects the beat signal)
+        # Connects the beat signal; imported late because it needs the app registry.
+        from syncapp.core import heartbeat  # noqa: F401, PLC0415

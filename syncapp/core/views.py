@@ -18,7 +18,7 @@ def _check_database() -> bool:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         return True
-    except Exception:  # noqa: BLE001 - any failure means "down" here
+    except Exception:
         return False
 
 
@@ -26,7 +26,7 @@ def _check_redis() -> bool:
     try:
         cache.set("health:ping", 1, timeout=10)
         return cache.get("health:ping") == 1
-    except Exception:  # noqa: BLE001
+    except Exception:
         return False
 
 

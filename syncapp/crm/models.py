@@ -79,11 +79,12 @@ class Record(PortalOwned):
     display_name = models.CharField(max_length=300, blank=True)
     # Lower-cased display name, for sorting and prefix search through an index.
     sort_key = models.CharField(max_length=300, blank=True)
-    # Normalised identifiers (see crm.identifiers): matching is index work.
-    email_key = models.CharField(max_length=255, null=True, blank=True)
-    name_key = models.CharField(max_length=255, null=True, blank=True)
-    domain_key = models.CharField(max_length=255, null=True, blank=True)
-    sku_key = models.CharField(max_length=255, null=True, blank=True)
+    # Normalised identifiers (see crm.identifiers): matching is index work. NULL, not
+    # "", for "none": the partial indexes and the unique email constraint skip NULLs.
+    email_key = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
+    name_key = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
+    domain_key = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
+    sku_key = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     archived_at = models.DateTimeField(null=True, blank=True)

@@ -120,11 +120,22 @@ def page_queryset(
     return records.order_by(*order)[: limit + 1]
 
 
+def capped_count_queryset(
+    portal, object_type: str, *, query: str = "", archived: bool = False
+) -> QuerySet:
+    """The rows a capped count reads: at most CRM_COUNT_CAP + 1 ids, walked in an index.
+
+    Ordering by id makes Postgres walk the (portal, object_type, id) index and stop
+    at the cap; unordered, it may scan the whole table when most rows match.
+    """
+    matching = matching_records(portal, object_type, query=query, archived=archived)
+    return matching.order_by("id").values("id")[: settings.CRM_COUNT_CAP + 1]
+
+
 def capped_count(portal, object_type: str, *, query: str = "", archived: bool = False) -> int:
     """How many records match, counting no further than CRM_COUNT_CAP + 1."""
-    matching = matching_records(portal, object_type, query=query, archived=archived)
     # A sliced queryset counts in a subquery: SELECT COUNT(*) FROM (... LIMIT n).
-    return matching.values("id")[: settings.CRM_COUNT_CAP + 1].count()
+    return capped_count_queryset(portal, object_type, query=query, archived=archived).count()
 
 
 def list_page(

@@ -269,7 +269,7 @@ ASSOCIATION_KINDS = {
 
 def install_default_properties(portal) -> None:
     """Give a new portal the default property definitions of every object type."""
-    from syncapp.crm.models import PropertyDefinition
+    from syncapp.crm.models import PropertyDefinition  # noqa: PLC0415 - models import schema
 
     rows = [
         PropertyDefinition(

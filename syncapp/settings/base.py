@@ -5,7 +5,14 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from syncapp.settings.env import database_from_url, envbool, envint, envlist, envstr
+from syncapp.settings.env import (
+    database_from_url,
+    envbool,
+    envint,
+    envlist,
+    envstr,
+    oauth_credentials_from_env,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -13,8 +20,13 @@ DEBUG = envbool("DEBUG", False)
 SECRET_KEY = envstr("SECRET_KEY")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set (any long random string).")
-# Fernet key (urlsafe base64, 32 bytes) used to encrypt connection tokens at rest.
+# Fernet key(s), comma-separated, newest first: encrypt connection tokens at rest.
 ENCRYPTION_KEY = envstr("ENCRYPTION_KEY")
+if not ENCRYPTION_KEY:
+    raise ImproperlyConfigured(
+        "ENCRYPTION_KEY must be set: python -c \"from cryptography.fernet import Fernet; "
+        "print(Fernet.generate_key().decode())\""
+    )
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_URL = envstr("SITE_URL", "http://localhost:8000").rstrip("/")
@@ -46,6 +58,7 @@ INSTALLED_APPS = [
     "syncapp.core",
     "syncapp.accounts",
     "syncapp.crm",
+    "syncapp.integrations",
 ]
 
 MIDDLEWARE = [
@@ -141,7 +154,11 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # The sandbox emulators of vendors' APIs; off in production, on in `make run`.
+# When on, every connector talks to its sandbox instead of the vendor.
 SANDBOXES_ENABLED = envbool("SANDBOXES_ENABLED", False)
+
+# OAuth apps registered at each vendor: OAUTH_<APP>_CLIENT_ID / OAUTH_<APP>_CLIENT_SECRET.
+OAUTH_CREDENTIALS = oauth_credentials_from_env()
 
 # Lists never count past this many rows: "10,000+" is enough for a person.
 CRM_COUNT_CAP = envint("CRM_COUNT_CAP", 10_000)

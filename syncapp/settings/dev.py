@@ -3,8 +3,10 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "dev-only-not-secret")
+# A fixed, public key: fine for local data, never for production.
+os.environ.setdefault("ENCRYPTION_KEY", "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM=")
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("SANDBOXES_ENABLED", "true")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 
-from syncapp.settings.base import *  # noqa: E402, F403
+from syncapp.settings.base import *  # noqa: F403

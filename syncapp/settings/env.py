@@ -64,3 +64,17 @@ def database_from_url(url: str) -> dict:
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
     }
+
+
+def oauth_credentials_from_env() -> dict[str, tuple[str, str]]:
+    """{app key: (client id, client secret)} from OAUTH_<APP>_CLIENT_ID/_CLIENT_SECRET."""
+    found = {}
+    for name, client_id in os.environ.items():
+        if not (name.startswith("OAUTH_") and name.endswith("_CLIENT_ID")) or not client_id:
+            continue
+        app = name[len("OAUTH_"):-len("_CLIENT_ID")]
+        secret = os.environ.get(f"OAUTH_{app}_CLIENT_SECRET", "")
+        if not secret:
+            raise ImproperlyConfigured(f"{name} is set but OAUTH_{app}_CLIENT_SECRET is not.")
+        found[app.lower()] = (client_id, secret)
+    return found

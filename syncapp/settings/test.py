@@ -3,9 +3,11 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
+# A fixed, public key: fine for local data, never for production.
+os.environ.setdefault("ENCRYPTION_KEY", "dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTMyLWJ5dGU=")
 os.environ.setdefault("SANDBOXES_ENABLED", "true")
 
-from syncapp.settings.base import *  # noqa: E402, F403
+from syncapp.settings.base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -15,7 +17,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
 
 # Keep the suite's Redis keys and queues apart from any `make run` on the same server.
 CACHES["default"]["KEY_PREFIX"] = "syncapp-test"  # noqa: F405
-CELERY_BROKER_TRANSPORT_OPTIONS = {  # noqa: F405
+CELERY_BROKER_TRANSPORT_OPTIONS = {
     **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
     "global_keyprefix": "syncapp-test:",
 }

@@ -1,0 +1,72 @@
+"""From an installed connector class to a working connector for one connection.
+
+The only place that decides where a connector talks to: the vendor's production
+API, or its sandbox under /sandbox/<app>/ when SANDBOXES_ENABLED is on.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from connectors.sdk import Connector, HttpClient, OAuth2Auth, OAuth2Client, registry
+from connectors.sdk.ratelimit import RedisRateLimiter
+from connectors.sdk.sandbox.oauth import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
+from syncapp.integrations.models import Connection
+from syncapp.integrations.tokens import DbTokenStore, redis_client
+
+
+def installed() -> dict[str, type[Connector]]:
+    return registry.connectors()
+
+
+def connector_class(app_key: str) -> type[Connector]:
+    return registry.get(app_key)
+
+
+def sandbox_root(app_key: str) -> str:
+    return f"{settings.SITE_URL}/sandbox/{app_key}"
+
+
+def api_bases(cls: type[Connector]) -> dict[str, str]:
+    if settings.SANDBOXES_ENABLED:
+        return cls.sandbox_bases(sandbox_root(cls.spec.key))
+    return dict(cls.api_bases)
+
+
+# Where vendors send the user back after consent (registered with each vendor).
+OAUTH_CALLBACK_PATH = "/integrations/oauth/callback/"
+
+
+def redirect_uri() -> str:
+    return settings.SITE_URL + OAUTH_CALLBACK_PATH
+
+
+def oauth_client(cls: type[Connector]) -> OAuth2Client:
+    key = cls.spec.key
+    if settings.SANDBOXES_ENABLED:
+        root, paths = sandbox_root(key), cls.sandbox_paths
+        return OAuth2Client(
+            cls.spec.auth, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, redirect_uri(),
+            authorize_url=root + paths["authorize"], token_url=root + paths["token"],
+            revoke_url=root + paths["revoke"] if "revoke" in paths else None,
+        )
+    credentials = settings.OAUTH_CREDENTIALS.get(key)
+    if not credentials:
+        upper = key.upper()
+        raise ImproperlyConfigured(
+            f"No OAuth app configured for {cls.spec.name}: set OAUTH_{upper}_CLIENT_ID and "
+            f"OAUTH_{upper}_CLIENT_SECRET (see README, 'Connecting real vendor accounts')."
+        )
+    return OAuth2Client(cls.spec.auth, credentials[0], credentials[1], redirect_uri())
+
+
+def build_connector(connection: Connection) -> Connector:
+    """A connector for `connection`: its token, its shared rate limit, its API roots."""
+    cls = connector_class(connection.app_key)
+    limit = cls.spec.rate_limit
+    limiter = RedisRateLimiter(
+        redis_client(), f"{connection.app_key}:{connection.account_id}",
+        limit.requests, limit.per_seconds,
+    )
+    auth = OAuth2Auth(oauth_client(cls), DbTokenStore(connection))
+    http = HttpClient(auth=auth, limiter=limiter)
+    return cls(http, api_bases=api_bases(cls), account=connection.account_extra)
