@@ -17,13 +17,18 @@ $(VENV)/.test-installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[embedded,test]'
 	touch $@
 
+# Stoplight Prism, for the connectors' contract tests (see package.json).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 run: $(VENV)/.run-installed
 	$(BIN)/python -m syncapp.devstack run
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 
-test: lint
+test: lint node_modules/.installed
 	$(BIN)/python -m syncapp.devstack test
 
 clean:

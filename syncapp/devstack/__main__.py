@@ -61,6 +61,8 @@ def run() -> int:
     if port_in_use(port):
         raise DevstackError(f"port {port} is already in use: stop that server or set PORT.")
     embedded.DATA.mkdir(exist_ok=True)
+    # Workers reach the sandboxes through the web server, at this address.
+    os.environ.setdefault("SITE_URL", f"http://localhost:{port}")
     with embedded.services(embedded.RUN):
         _manage("migrate", "--noinput")
         _manage("seed_demo")
