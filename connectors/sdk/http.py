@@ -219,9 +219,13 @@ class HttpClient:
 
 
 def _parse_body(raw: requests.Response) -> tuple[object, bool]:
-    """(body, is_json): the parsed JSON, or the text when it is not JSON."""
+    """(body, understood): the parsed JSON (or multipart text), else the text."""
     if not raw.content:
         return None, True
+    # A multipart reply (an OData $batch) is a well-formed answer that the
+    # connector which asked for it parses itself.
+    if raw.headers.get("Content-Type", "").lower().startswith("multipart/"):
+        return raw.text, True
     try:
         return json.loads(raw.content), True
     except ValueError:
