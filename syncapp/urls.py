@@ -9,5 +9,6 @@ urlpatterns = [
     path("accounts/", include("syncapp.accounts.urls")),
     path("crm/", include("syncapp.crm.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("syncapp.integrations.urls")),
 ]
 urlpatterns += sandbox_urlpatterns

@@ -9,6 +9,9 @@ from django.test import Client
 
 from syncapp.accounts.services import add_member, create_portal
 
+# Fixtures for tests that connect app accounts (toy_app, …).
+pytest_plugins = ["tests.integration_kit"]
+
 PASSWORD = "correct-horse-battery"
 
 

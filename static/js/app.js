@@ -21,6 +21,27 @@
     }
   });
 
+  // Dialogs and side panels: <a href="?panel=x" data-open-dialog="x"> opens <dialog id="x">
+  // without a page load; the link still works without JavaScript.
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest("[data-open-dialog]");
+    if (opener) {
+      var dialog = document.getElementById(opener.getAttribute("data-open-dialog"));
+      if (dialog && dialog.showModal) {
+        event.preventDefault();
+        closeMenus(null);
+        if (!dialog.open) { dialog.showModal(); }
+      }
+      return;
+    }
+    var closer = event.target.closest("[data-close-dialog]");
+    var open = closer && closer.closest("dialog[open]");
+    if (open) {
+      event.preventDefault();
+      open.close();
+    }
+  });
+
   // Buttons that ask first: <button data-confirm="Delete this contact?">.
   document.addEventListener("submit", function (event) {
     var button = event.submitter;

@@ -6,6 +6,7 @@ API, or its sandbox under /sandbox/<app>/ when SANDBOXES_ENABLED is on.
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 
 from connectors.sdk import Connector, HttpClient, OAuth2Auth, OAuth2Client, registry
 from connectors.sdk.ratelimit import RedisRateLimiter
@@ -32,12 +33,9 @@ def api_bases(cls: type[Connector]) -> dict[str, str]:
     return dict(cls.api_bases)
 
 
-# Where vendors send the user back after consent (registered with each vendor).
-OAUTH_CALLBACK_PATH = "/integrations/oauth/callback/"
-
-
-def redirect_uri() -> str:
-    return settings.SITE_URL + OAUTH_CALLBACK_PATH
+def redirect_uri(app_key: str) -> str:
+    """Where the vendor sends the user back after consent (registered at each vendor)."""
+    return settings.SITE_URL + reverse("integrations:oauth_callback", args=[app_key])
 
 
 def oauth_client(cls: type[Connector]) -> OAuth2Client:
@@ -45,7 +43,7 @@ def oauth_client(cls: type[Connector]) -> OAuth2Client:
     if settings.SANDBOXES_ENABLED:
         root, paths = sandbox_root(key), cls.sandbox_paths
         return OAuth2Client(
-            cls.spec.auth, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, redirect_uri(),
+            cls.spec.auth, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, redirect_uri(key),
             authorize_url=root + paths["authorize"], token_url=root + paths["token"],
             revoke_url=root + paths["revoke"] if "revoke" in paths else None,
         )
@@ -56,7 +54,7 @@ def oauth_client(cls: type[Connector]) -> OAuth2Client:
             f"No OAuth app configured for {cls.spec.name}: set OAUTH_{upper}_CLIENT_ID and "
             f"OAUTH_{upper}_CLIENT_SECRET (see README, 'Connecting real vendor accounts')."
         )
-    return OAuth2Client(cls.spec.auth, credentials[0], credentials[1], redirect_uri())
+    return OAuth2Client(cls.spec.auth, credentials[0], credentials[1], redirect_uri(key))
 
 
 def build_connector(connection: Connection) -> Connector:

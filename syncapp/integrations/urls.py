@@ -1,6 +1,22 @@
 from django.urls import path
 
-from syncapp.integrations import sandboxes
+from syncapp.integrations import sandboxes, views
+
+app_name = "integrations"
+urlpatterns = [
+    path("marketplace/", views.marketplace, name="marketplace"),
+    path("marketplace/<slug:app_key>/", views.listing, name="listing"),
+    path("marketplace/<slug:app_key>/logo.svg", views.logo, name="logo"),
+    path("marketplace/<slug:app_key>/install/", views.install, name="install"),
+    path("integrations/", views.integrations_index, name="index"),
+    path("integrations/<slug:app_key>/", views.app_page, name="app"),
+    path("integrations/<slug:app_key>/oauth/callback/", views.oauth_callback,
+         name="oauth_callback"),
+    path("integrations/<slug:app_key>/accounts/<int:connection_id>/disconnect/",
+         views.disconnect, name="disconnect"),
+    path("settings/import-export/", views.import_export, name="import_export"),
+    path("import/new/", views.import_start, name="import_start"),
+]
 
 sandbox_urlpatterns = [
     path("sandbox/<slug:app_key>/", sandboxes.serve),

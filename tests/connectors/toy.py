@@ -40,6 +40,7 @@ class ToySandbox(Sandbox):
         account = self.add_account(SandboxAccount("1", "Toy Inc", "admin@toy.example", "sandbox"))
         for n in range(5):
             account.data["people"][str(n)] = {"id": str(n), "email": f"p{n}@toy.example"}
+        self.add_account(SandboxAccount("2", "Toy Two", "admin@two.example", "sandbox"))
 
     @route("GET", "/api/me")
     def me(self, request, account):
@@ -53,7 +54,8 @@ class ToySandbox(Sandbox):
 class ToyConnector(Connector):
     spec = SPEC
     api_bases = {"api": "https://toy.example/api"}
-    sandbox_paths = {"api": "/api", "authorize": "/oauth/authorize", "token": "/oauth/token"}
+    sandbox_paths = {"api": "/api", "authorize": "/oauth/authorize", "token": "/oauth/token",
+                     "revoke": "/oauth/revoke"}
     sandbox = "tests.connectors.toy:ToySandbox"
 
     def account_info(self) -> AccountInfo:

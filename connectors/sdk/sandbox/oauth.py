@@ -51,6 +51,8 @@ class OAuthProvider:
         self.access_tokens: dict[str, IssuedToken] = {}
         self.refresh_tokens: dict[str, IssuedToken] = {}
         self.token_calls = 0  # how many times the token endpoint was called
+        # Tests set this to make the token endpoint misbehave (an outage, garbage).
+        self.token_failure: Response | None = None
 
     # --- hooks ----------------------------------------------------------------------
 
@@ -138,6 +140,8 @@ class OAuthProvider:
 
     def _token(self, request):
         self.token_calls += 1
+        if self.token_failure is not None:
+            return self.token_failure
         form = request.form()
         client_id = self._client(request, form)
         if client_id is None:

@@ -1,0 +1,64 @@
+"""What the marketplace shows of an app, derived from its connector's spec."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from connectors.sdk import Connector
+from syncapp.crm.schema import ObjectType
+
+
+@dataclass(frozen=True)
+class ObjectPairing:
+    app_label: str
+    hub_label: str
+
+
+@dataclass(frozen=True)
+class AppCard:
+    key: str
+    name: str
+    tagline: str
+    description: str
+    logo_url: str
+    objects: tuple[ObjectPairing, ...]
+    scopes: tuple[str, ...]
+    docs_url: str
+
+    @property
+    def hub_objects(self) -> list[str]:
+        seen: list[str] = []
+        for pairing in self.objects:
+            if pairing.hub_label not in seen:
+                seen.append(pairing.hub_label)
+        return seen
+
+
+def _hub_label(hub_object: str) -> str:
+    try:
+        return str(ObjectType(hub_object).label)
+    except ValueError:
+        return hub_object
+
+
+def app_card(cls: type[Connector]) -> AppCard:
+    spec = cls.spec
+    return AppCard(
+        key=spec.key, name=spec.name, tagline=spec.tagline, description=spec.description,
+        logo_url=reverse("integrations:logo", args=[spec.key]),
+        objects=tuple(ObjectPairing(o.label, _hub_label(o.hub_object)) for o in spec.objects),
+        scopes=spec.auth.scopes, docs_url=spec.docs_url,
+    )
+
+
+def search_apps(classes, query: str) -> list[type[Connector]]:
+    """Apps whose name, tagline, description or objects contain every word of `query`."""
+    words = query.lower().split()
+
+    def text(cls) -> str:
+        spec = cls.spec
+        parts = [spec.name, spec.tagline, spec.description]
+        parts += [f"{o.label} {o.hub_object}" for o in spec.objects]
+        return " ".join(parts).lower()
+
+    return [cls for cls in classes if all(word in text(cls) for word in words)]
