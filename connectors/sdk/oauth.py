@@ -91,7 +91,7 @@ class OAuth2Client:
         self.timeout = timeout
 
     def _session(self, **kwargs) -> OAuth2Session:
-        return OAuth2Session(
+        session = OAuth2Session(
             self.client_id,
             self.client_secret,
             redirect_uri=self.redirect_uri,
@@ -100,6 +100,9 @@ class OAuth2Client:
             token_endpoint_auth_method=self.spec.token_endpoint_auth_method,
             **kwargs,
         )
+        for hook in ("access_token_response", "refresh_token_response"):
+            session.register_compliance_hook(hook, _refusal_without_rfc_error)
+        return session
 
     def authorization_request(self) -> AuthorizationRequest:
         """A consent URL with a fresh `state` and, where supported, a PKCE challenge."""
@@ -136,6 +139,11 @@ class OAuth2Client:
             return
         target = token.refresh_token or token.access_token
         try:
+            if self.spec.revoke_style == "delete_refresh_token":
+                if token.refresh_token:
+                    url = f"{self.revoke_url.rstrip('/')}/{token.refresh_token}"
+                    requests.delete(url, timeout=self.timeout)
+                return
             self._session().revoke_token(self.revoke_url, token=target, timeout=self.timeout)
         except (requests.RequestException, OAuthError):
             return
@@ -165,6 +173,25 @@ class OAuth2Client:
                 "The app's token endpoint answered with something that is not a token.",
                 vendor_message=str(exc)[:300],
             ) from None
+
+
+def _refusal_without_rfc_error(response):
+    """A 4xx from the token endpoint whose body lacks RFC 6749's `error` is a refusal.
+
+    Some vendors answer in their own shape (HubSpot: 400 {"status":
+    "BAD_REFRESH_TOKEN", "message": …}); read as a token it would look like an
+    outage and be retried for ever instead of asking the user to reconnect.
+    """
+    if not 400 <= response.status_code < 500 or response.status_code == 429:
+        return response
+    try:
+        body = response.json()
+    except ValueError:
+        return response
+    if isinstance(body, dict) and "error" not in body:
+        reason = body.get("message") or body.get("status") or "refused"
+        raise OAuthError(error="invalid_grant", description=str(reason)[:300])
+    return response
 
 
 class TokenStore(Protocol):

@@ -112,6 +112,9 @@ class OAuth2Spec:
     # (HTTP Basic, RFC 6749's default) or "client_secret_post" (id and secret in the
     # form body, which some vendors require, e.g. HubSpot).
     token_endpoint_auth_method: str = "client_secret_basic"  # noqa: S105 - a method name
+    # "rfc7009": POST token=… to revoke_url. "delete_refresh_token": DELETE
+    # <revoke_url>/<refresh token> (HubSpot's /oauth/v1/refresh-tokens/<token>).
+    revoke_style: str = "rfc7009"
 
 
 @dataclass(frozen=True)
