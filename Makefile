@@ -22,13 +22,17 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Debian's Chromium, for the browser tests (Playwright drives it; it never downloads one).
+/usr/bin/chromium:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
 run: $(VENV)/.run-installed
 	$(BIN)/python -m syncapp.devstack run
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 
-test: lint node_modules/.installed
+test: lint node_modules/.installed /usr/bin/chromium
 	$(BIN)/python -m syncapp.devstack test
 
 clean:

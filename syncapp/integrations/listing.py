@@ -1,5 +1,6 @@
 """What the marketplace shows of an app, derived from its connector's spec."""
 
+import re
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -52,13 +53,18 @@ def app_card(cls: type[Connector]) -> AppCard:
 
 
 def search_apps(classes, query: str) -> list[type[Connector]]:
-    """Apps whose name, tagline, description or objects contain every word of `query`."""
-    words = query.lower().split()
+    """Apps where every word of `query` begins a word of the app's name, tagline,
+    description or objects ("pipe" finds Pipedrive; "toy" does not find "factory")."""
+    wanted = query.lower().split()
 
-    def text(cls) -> str:
+    def words(cls) -> list[str]:
         spec = cls.spec
         parts = [spec.name, spec.tagline, spec.description]
         parts += [f"{o.label} {o.hub_object}" for o in spec.objects]
-        return " ".join(parts).lower()
+        return re.findall(r"\w+", " ".join(parts).lower())
 
-    return [cls for cls in classes if all(word in text(cls) for word in words)]
+    def matches(cls) -> bool:
+        vocabulary = words(cls)
+        return all(any(word.startswith(w) for word in vocabulary) for w in wanted)
+
+    return [cls for cls in classes if matches(cls)]
