@@ -1,0 +1,326 @@
+"""A stateful emulator of Dynamics 365: the Microsoft sign-in, the Global Discovery
+Service, and each environment's Dataverse Web API.
+
+Environments live under `/<urlname>/api/data/v9.2/` (standing in for
+`https://<urlname>.crm.dynamics.com/api/data/v9.2/`); discovery under
+`/globaldisco/api/discovery/v2.0/`; sign-in under `/organizations/oauth2/v2.0/`.
+Two environments are seeded, Contoso and Fabrikam, each with its own admin
+(admin@contoso.example / admin@fabrikam.example, password "sandbox") and data.
+BEHAVIOR.md lists the Dataverse behaviours reproduced here.
+"""
+
+import copy
+import datetime as dt
+import json
+import re
+
+from connectors.dynamics import sandbox_metadata
+from connectors.dynamics.sandbox_batch import BatchFormatError, ChangeSet, join, split
+from connectors.dynamics.sandbox_query import FilterError, UnknownProperty, preferences
+from connectors.dynamics.sandbox_reads import Query, read_collection, render, unknown_property
+from connectors.dynamics.sandbox_schema import BY_LOGICAL, TABLES, Table
+from connectors.dynamics.sandbox_seed import seed_environments
+from connectors.dynamics.sandbox_store import DataverseError, Environment, not_found, now_text
+from connectors.sdk.sandbox import Request, Response, Sandbox, route
+
+API = "/{org}/api/data/v9\\.2"
+_TARGET = re.compile(r"^(?P<name>[$A-Za-z_]+)(?:\((?P<key>[^)]*)\))?$")
+_STATUS_CODES = {400: "0x80040203", 403: "0x80040220", 404: "0x80060888", 405: "0x80060888",
+                 412: "0x80060882", 500: "0x80040216", 503: "0x80040216", 504: "0x80040216"}
+PRIVILEGE = {"GET": "Read", "POST": "Create", "PATCH": "Write", "DELETE": "Delete"}
+
+
+def answers(handler):
+    """Turn the Web API's errors, raised anywhere below, into its error bodies."""
+
+    def wrapped(self, request, account, **params):
+        try:
+            return handler(self, request, account, **params)
+        except DataverseError as exc:
+            return self.error(exc.status, exc.message, code=exc.code)
+        except UnknownProperty as exc:
+            table = self._table_named(params.get("target", ""))
+            error = unknown_property(table, exc.name) if table else DataverseError(
+                400, "0x80060888", str(exc))
+            return self.error(error.status, error.message, code=error.code)
+        except FilterError as exc:
+            return self.error(400, f"Syntax error: {exc}", code="0x80060888")
+
+    return wrapped
+
+
+class DynamicsSandbox(Sandbox):
+    key = "dynamics"
+    name = "Microsoft Dynamics 365"
+    authorize_path = "/organizations/oauth2/v2.0/authorize"
+    token_path = "/organizations/oauth2/v2.0/token"  # noqa: S105 - a URL path
+    revoke_path = None  # the Microsoft identity platform has no revocation endpoint
+
+    def seed(self) -> None:
+        seed_environments(self)
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+    def scopes_offered(self) -> list[str]:
+        return ["https://globaldisco.crm.dynamics.com/user_impersonation", "offline_access"]
+
+    def token_extras(self, account) -> dict:
+        return {"ext_expires_in": self.access_token_ttl}
+
+    # --- Dataverse's answers ---------------------------------------------------------
+
+    def error(self, status: int, message: str, code: str | None = None, **extra) -> Response:
+        if status == 401:  # an unaccepted token: no body, a challenge header
+            return Response(401, b"", {"WWW-Authenticate": (
+                "Bearer authorization_uri=https://login.microsoftonline.com/common/oauth2/"
+                "authorize, resource_id=https://globaldisco.crm.dynamics.com/")})
+        body = {"error": {"code": code or _STATUS_CODES.get(status, "0x80040216"),
+                          "message": message}}
+        return Response.json(body, status)
+
+    def rate_limit_response(self, retry_after: int) -> Response:
+        response = self.error(429, "Number of requests exceeded the limit of 6000 over time "
+                                   "window of 300 seconds.", code="0x80072322")
+        response.headers["Retry-After"] = str(retry_after)
+        return response
+
+    def handle(self, request: Request) -> Response:
+        response = super().handle(request)
+        if "/api/" in request.path:
+            response.headers.setdefault("OData-Version", "4.0")
+        return response
+
+    # --- discovery -----------------------------------------------------------------------
+
+    @route("GET", "/globaldisco/api/discovery/v2\\.0/Instances")
+    def instances(self, request: Request, account: Environment) -> Response:
+        rows = [sandbox_metadata.instance(request.root, account), *account.other_instances]
+        select = request.arg("$select")
+        if select:
+            keep = set(select.split(","))
+            rows = [{k: v for k, v in r.items() if k in keep} for r in rows]
+        return Response.json({"@odata.context": "https://globaldisco.crm.dynamics.com/api/"
+                              "discovery/v2.0/$metadata#Instances", "value": rows})
+
+    # --- the Web API -------------------------------------------------------------------
+
+    @route("GET", API + "/EntityDefinitions\\(LogicalName='{logical}'\\)/Attributes")
+    @answers
+    def attributes(self, request: Request, account: Environment, org: str, logical: str):
+        self._environment(account, org)
+        return Response.json(sandbox_metadata.attributes(
+            self._base(request, org), self._logical(logical), request, cast=None))
+
+    @route("GET", API + "/EntityDefinitions\\(LogicalName='{logical}'\\)/Attributes/{cast}")
+    @answers
+    def typed_attributes(self, request, account, org: str, logical: str, cast: str):
+        self._environment(account, org)
+        return Response.json(sandbox_metadata.attributes(
+            self._base(request, org), self._logical(logical), request, cast=cast))
+
+    @route("GET", API + "/{target}")
+    @answers
+    def get(self, request: Request, account: Environment, org: str, target: str) -> Response:
+        env = self._environment(account, org)
+        name, key = self._parse(target)
+        base = self._base(request, org)
+        if name in {"WhoAmI", "WhoAmI()"}:
+            return Response.json({
+                "@odata.context": f"{base}/$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse",
+                "BusinessUnitId": env.business_unit_id, "UserId": env.user_id,
+                "OrganizationId": env.id})
+        table = self._table(name, env, "GET")
+        prefer = preferences(request.headers.get("prefer", ""))
+        args = {k: v[0] for k, v in request.query.items()}
+        query = Query(table, args, prefer, base)
+        if key is not None:
+            row = env.store.rows(table).get(self._key(table, key))
+            if row is None:
+                raise not_found(table.logical, key)
+            return Response.json({"@odata.context": f"{base}/$metadata#{table.set_name}/$entity",
+                                  **query.render(row)})
+        body = read_collection(env.store, query, self.now())
+        applied = _applied(prefer)
+        return Response.json(body, headers={"Preference-Applied": applied} if applied else {})
+
+    @route("POST", API + "/{target}")
+    @answers
+    def post(self, request: Request, account: Environment, org: str, target: str) -> Response:
+        env = self._environment(account, org)
+        if target == "$batch":
+            return self._batch(request, env)
+        name, key = self._parse(target)
+        if key is not None:
+            return self.error(405, "POST is not supported on a single row; use PATCH.")
+        table = self._table(name, env, "POST")
+        row = env.store.create(table, _json(request, table), now_text(self.now))
+        return self._written(request, org, table, row, created=True)
+
+    @route("PATCH", API + "/{target}")
+    @answers
+    def patch(self, request: Request, account: Environment, org: str, target: str) -> Response:
+        env = self._environment(account, org)
+        name, key = self._parse(target)
+        table = self._table(name, env, "PATCH")
+        if key is None:
+            return self.error(405, "PATCH needs a row: /entityset(id).")
+        row_id = self._key(table, key)
+        row = env.store.rows(table).get(row_id)
+        self._check_conditions(request, table, row, row_id)
+        payload = _json(request, table)
+        if row is None:  # no If-Match: PATCH creates the row (an upsert)
+            row = env.store.create(table, {**payload, table.primary_id: row_id},
+                                   now_text(self.now))
+        else:
+            env.store.update(table, row, payload, now_text(self.now))
+        return self._written(request, org, table, row, created=False)
+
+    @route("DELETE", API + "/{target}")
+    @answers
+    def delete(self, request: Request, account: Environment, org: str, target: str) -> Response:
+        env = self._environment(account, org)
+        name, key = self._parse(target)
+        table = self._table(name, env, "DELETE")
+        row_id = self._key(table, key or "")
+        if row_id not in env.store.rows(table):
+            raise not_found(table.logical, row_id)
+        env.store.delete(table, row_id, now_text(self.now))
+        return Response(204)
+
+    # --- helpers -----------------------------------------------------------------------
+
+    def _environment(self, account: Environment, org: str) -> Environment:
+        if org != account.url_name:
+            raise DataverseError(403, "0x80072560", "The user is not a member of the "
+                                                    "organization.")
+        return account
+
+    def _base(self, request: Request, org: str) -> str:
+        return f"{request.root}/{org}/api/data/v9.2"
+
+    @staticmethod
+    def _parse(target: str) -> tuple[str, str | None]:
+        found = _TARGET.match(target)
+        if not found:
+            raise DataverseError(400, "0x80060888", f"Bad Request - Error in query syntax: "
+                                                    f"'{target}'.")
+        return found.group("name"), found.group("key")
+
+    def _table_named(self, target: str) -> Table | None:
+        found = _TARGET.match(target)
+        return TABLES.get(found.group("name")) if found else None
+
+    def _table(self, name: str, env: Environment, method: str) -> Table:
+        table = TABLES.get(name)
+        if table is None:
+            raise DataverseError(404, "0x80060888", f"Resource not found for the segment "
+                                                    f"'{name}'.")
+        privilege = f"prv{PRIVILEGE[method]}{table.schema_name}"
+        if privilege in env.denied:
+            raise DataverseError(403, "0x80040220", (
+                f"Principal user (Id={env.user_id}, type=8, roleCount=1, privilegeCount=612, "
+                f"accessMode=0), is missing {privilege} privilege on OTC=1 for entity "
+                f"'{table.logical}'."))
+        return table
+
+    @staticmethod
+    def _logical(logical: str) -> Table:
+        table = BY_LOGICAL.get(logical)
+        if table is None:
+            raise DataverseError(404, "0x80040217", f"Could not find an entity with the name "
+                                                    f"'{logical}'.")
+        return table
+
+    @staticmethod
+    def _key(table: Table, key: str) -> str:
+        text = key.split("=", 1)[-1].strip("'")
+        if not re.fullmatch(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}", text):
+            raise DataverseError(400, "0x80060888", "Bad Request - Error in query syntax.")
+        return text.lower()
+
+    @staticmethod
+    def _check_conditions(request: Request, table: Table, row: dict | None, row_id: str):
+        """If-Match / If-None-Match, as Dataverse applies them to a PATCH."""
+        if_match = request.headers.get("if-match")
+        if request.headers.get("if-none-match") == "*" and row is not None:
+            raise DataverseError(412, "0x80040237", "A record with matching key values "
+                                                    "already exists.")
+        if if_match and row is None:
+            raise not_found(table.logical, row_id)
+        if if_match and if_match != "*" and if_match != f'W/"{row["versionnumber"]}"':
+            raise DataverseError(412, "0x80060882", "The version of the existing record "
+                                                    "doesn't match the RowVersion property "
+                                                    "provided.")
+
+    def _written(self, request, org, table, row, *, created: bool) -> Response:
+        base = self._base(request, org)
+        entity_id = f"{base}/{table.set_name}({row[table.primary_id]})"
+        prefer = preferences(request.headers.get("prefer", ""))
+        if prefer.get("return") != "representation":
+            return Response(204, b"", {"OData-EntityId": entity_id})
+        query = Query(table, {k: v[0] for k, v in request.query.items()}, prefer, base)
+        body = {"@odata.context": f"{base}/$metadata#{table.set_name}/$entity",
+                **render(table, row, query.select, annotate=False)}
+        return Response.json(body, 201 if created else 200, headers={
+            "OData-EntityId": entity_id, "Preference-Applied": "return=representation"})
+
+    def _batch(self, request: Request, env: Environment) -> Response:
+        try:
+            items = split(request.headers.get("content-type", ""), request.body, request)
+        except BatchFormatError as exc:
+            return self.error(400, str(exc), code="0x80048d19")
+        keep_going = "odata.continue-on-error" in preferences(request.headers.get("prefer", ""))
+        results: list[tuple[str | None, Response]] = []
+        for item in items:
+            answered = self._changeset(env, item) if isinstance(item, ChangeSet) else [
+                (item.content_id, self.handle(item.request))]
+            results.extend(answered)
+            if not keep_going and any(r.status >= 400 for _cid, r in answered):
+                break
+        reply = join(results)
+        if keep_going:
+            reply.headers["Preference-Applied"] = "odata.continue-on-error"
+        return reply
+
+    def _changeset(self, env: Environment, changeset: ChangeSet):
+        """All of a change set's requests, or none: on a failure the store is put
+        back and the failure is the change set's only answer."""
+        saved = copy.deepcopy(env.store)
+        results = []
+        for part in changeset.parts:
+            answer = self.handle(part.request)
+            if answer.status >= 400:
+                env.store = saved
+                return [(part.content_id, answer)]
+            results.append((part.content_id, answer))
+        return results
+
+    # --- test controls -------------------------------------------------------------------
+
+    def environment(self, url_name: str) -> Environment:
+        return next(a for a in self.accounts.values() if a.url_name == url_name)
+
+    def expire_delta_tokens(self) -> None:
+        """Make every delta link handed out so far too old, as after 90 days."""
+        with self.lock:
+            for env in self.accounts.values():
+                env.store.oldest_valid_delta = env.store.version + 1
+
+
+def _json(request: Request, table: Table):
+    try:
+        return json.loads(request.body or b"null")
+    except ValueError:
+        raise DataverseError(400, "0x80048d19", "Error identified in Payload provided by the "
+                                                f"user for Entity :'{table.set_name}'. The "
+                                                "body is not valid JSON.") from None
+
+
+def _applied(prefer: dict[str, str]) -> str:
+    names = ("odata.maxpagesize", "odata.track-changes", "odata.include-annotations")
+    return ",".join(f"{n}={prefer[n]}" if prefer[n] else n for n in names if n in prefer)
+
+
+def create_sandbox(**kwargs) -> DynamicsSandbox:
+    return DynamicsSandbox(**kwargs)

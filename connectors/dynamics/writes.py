@@ -1,0 +1,183 @@
+"""Creates, updates and deletes, many per $batch, one outcome per item.
+
+Quirks handled here:
+- PATCH on a missing id would *create* the row (an upsert); `If-Match: *` makes
+  it an update only, answered 404 when the row is gone.
+  https://learn.microsoft.com/power-apps/developer/data-platform/webapi/perform-conditional-operations-using-web-api
+- `Prefer: return=representation` returns the written row, with the
+  server-set id and modifiedon, so no second read is needed.
+- A $batch the service refuses as a whole (not for the connection's sake) is
+  sent again one request at a time, so one bad item cannot fail the others.
+"""
+
+import re
+from collections.abc import Sequence
+
+from connectors.dynamics.batch import Operation, PartResponse, decode, encode
+from connectors.dynamics.client import error_parts, error_reader, headers, is_guid, query
+from connectors.dynamics.entities import CAPABILITIES, Entity
+from connectors.dynamics.values import from_vendor, parse_time, to_vendor
+from connectors.sdk import AppRecord, ConnectorError, Field, WriteOutcome
+from connectors.sdk import ErrorCategory as Cat
+from connectors.sdk.http import classify_status
+
+BATCH_SIZE = CAPABILITIES.batch_size
+RETURN_ROW = {"Prefer": "return=representation"}
+EXISTING_ONLY = {"If-Match": "*"}
+
+Result = PartResponse | ConnectorError
+
+
+def create(conn, entity: Entity, items: Sequence[tuple[str, dict]]) -> list[WriteOutcome]:
+    fields = _fields(conn, entity)
+    url = f"{conn.web_api()}/{entity.set_name}" + query(
+        select=conn._select(entity, list(fields.values())))
+    return _write(conn, entity, fields, [
+        (ref, values, Operation("POST", url, to_vendor(fields, values), dict(RETURN_ROW)))
+        for ref, values in items
+    ])
+
+
+def update(conn, entity: Entity, items: Sequence[tuple[str, dict]]) -> list[WriteOutcome]:
+    fields = _fields(conn, entity)
+    select = query(select=conn._select(entity, list(fields.values())))
+    return _write(conn, entity, fields, [
+        (app_id, values, Operation(
+            "PATCH", f"{conn.web_api()}/{entity.set_name}({app_id}){select}",
+            to_vendor(fields, values), {**RETURN_ROW, **EXISTING_ONLY},
+        ) if is_guid(app_id) else None)
+        for app_id, values in items
+    ])
+
+
+def delete(conn, entity: Entity, ids: Sequence[str]) -> list[WriteOutcome]:
+    outcomes: dict[int, WriteOutcome] = {}
+    planned = []
+    for index, app_id in enumerate(ids):
+        if is_guid(app_id):
+            url = f"{conn.web_api()}/{entity.set_name}({app_id})"
+            planned.append((index, Operation("DELETE", url)))
+        else:  # no such row can exist: it is as good as deleted
+            outcomes[index] = WriteOutcome(ref=app_id)
+    for index, result in run(conn, planned):
+        gone = isinstance(result, PartResponse) and result.status == 404
+        ok = isinstance(result, PartResponse) and (result.status < 300 or gone)
+        # Deleting a row that is already gone leaves the app as asked.
+        outcomes[index] = WriteOutcome(ref=ids[index], error=None if ok else failure(result))
+    return [outcomes[i] for i in range(len(ids))]
+
+
+def _fields(conn, entity: Entity) -> dict[str, Field]:
+    return {f.name: f for f in conn.fields(entity.set_name)}
+
+
+def _write(conn, entity, fields, planned: list[tuple[str, dict, Operation | None]]):
+    outcomes: dict[int, WriteOutcome] = {}
+    operations = []
+    for index, (ref, values, operation) in enumerate(planned):
+        problem = _local_problem(fields, values, operation)
+        if problem:
+            outcomes[index] = WriteOutcome(ref=ref, error=problem)
+        else:
+            operations.append((index, operation))
+    for index, result in run(conn, operations):
+        ref = planned[index][0]
+        if isinstance(result, PartResponse) and result.status < 300:
+            outcomes[index] = WriteOutcome(ref=ref, record=_written(entity, fields, result, ref))
+        else:
+            outcomes[index] = WriteOutcome(ref=ref, error=failure(result))
+    return [outcomes[i] for i in range(len(planned))]
+
+
+def _local_problem(fields: dict[str, Field], values: dict, op: Operation | None):
+    """Refusals we can tell without asking: read-only columns, impossible ids."""
+    if op is None:
+        return ConnectorError(Cat.NOT_FOUND, "No Dynamics 365 row has this id.")
+    for name in values:
+        f = fields.get(name)
+        if f is not None and f.read_only:
+            return ConnectorError(Cat.READ_ONLY, f"{f.label} is read-only in Dynamics 365.",
+                                  field=name)
+    return None
+
+
+def _written(entity: Entity, fields: dict[str, Field], result: PartResponse,
+             ref: str) -> AppRecord:
+    row = result.body if isinstance(result.body, dict) else {}
+    app_id = row.get(entity.primary_id) or _id_from_header(result.headers) or ref
+    return AppRecord(id=str(app_id).lower(), values=from_vendor(fields.values(), row),
+                     modified_at=parse_time(row.get("modifiedon")))
+
+
+_ENTITY_ID = re.compile(r"\(([0-9a-fA-F-]{36})\)\s*$")
+
+
+def _id_from_header(part_headers: dict[str, str]) -> str | None:
+    found = _ENTITY_ID.search(part_headers.get("odata-entityid", ""))
+    return found.group(1) if found else None
+
+
+def run(conn, operations: list[tuple[int, Operation]]) -> list[tuple[int, Result]]:
+    """Send operations in $batch requests; (index, response or error) for each."""
+    results: list[tuple[int, Result]] = []
+    for start in range(0, len(operations), BATCH_SIZE):
+        results.extend(_run_batch(conn, operations[start:start + BATCH_SIZE]))
+    return results
+
+
+def _run_batch(conn, chunk: list[tuple[int, Operation]]) -> list[tuple[int, Result]]:
+    content_type, body = encode([op for _, op in chunk])
+    try:
+        reply = conn.http.request(
+            "POST", f"{conn.web_api()}/$batch", data=body.encode("utf-8"),
+            headers=headers("odata.continue-on-error", extra={"Content-Type": content_type}))
+        parts = decode(_header(reply.headers, "Content-Type"), reply.body)
+    except ConnectorError as exc:
+        if exc.connection_wide:
+            raise
+        parts = []  # refused as a whole: isolate the culprit below
+    answered = list(zip(chunk, parts, strict=False))
+    results: list[tuple[int, Result]] = [(index, part) for (index, _op), part in answered]
+    for index, op in chunk[len(answered):]:
+        results.append((index, _single(conn, op)))
+    return results
+
+
+def _single(conn, op: Operation) -> Result:
+    try:
+        reply = conn.http.request(op.method, op.url, json=op.body,
+                                  headers=headers(extra=op.headers))
+    except ConnectorError as exc:
+        if exc.connection_wide:
+            raise
+        return exc
+    return PartResponse(reply.status, {k.lower(): v for k, v in reply.headers.items()},
+                        reply.body)
+
+
+def _header(all_headers: dict[str, str], name: str) -> str:
+    return next((v for k, v in all_headers.items() if k.lower() == name.lower()), "")
+
+
+_FIELD_IN_MESSAGE = re.compile(r"(?:property named|length of the|of) '(\w+)'")
+
+
+def failure(result: Result) -> ConnectorError:
+    """The classified error of one failed part, with Dataverse's own message."""
+    if isinstance(result, ConnectorError):
+        return result
+    _action, category = classify_status(result.status)
+    refined, message = error_reader(result.status, result.body)
+    found = _FIELD_IN_MESSAGE.search(error_parts(result.body)[1])
+    return ConnectorError(
+        refined or category, f"The app answered HTTP {result.status}.",
+        vendor_message=message, status=result.status,
+        retry_after=_retry_after(result.headers), field=found.group(1) if found else None,
+    )
+
+
+def _retry_after(part_headers: dict[str, str]) -> float | None:
+    try:
+        return float(part_headers["retry-after"])
+    except (KeyError, ValueError):
+        return None
