@@ -87,13 +87,17 @@ class ViolationLog:
     known_defects: dict[tuple[str, str], str] = field(default_factory=dict)
     seen: list[dict] = field(default_factory=list)
     judged: int = 0
+    # Responses whose list Prism cut at 8 KB: only the part before the cut is judged.
+    truncated: int = 0
 
     def record(self, response: requests.Response, *args, **kwargs) -> None:
         self.judged += 1
         raw = response.headers.get("sl-violations")
         if not raw:
             return
-        for violation in json.loads(raw):
+        violations, truncated = _parse_violations(raw)
+        self.truncated += truncated
+        for violation in violations:
             if violation.get("severity") != "Error" or self._known(violation):
                 continue
             violation["request"] = f"{response.request.method} {response.request.url}"
@@ -115,6 +119,26 @@ class ViolationLog:
     def assert_clean(self) -> None:
         assert self.judged, "no request went through Prism"
         assert not self.seen, json.dumps(self.seen[:10], indent=1)
+
+
+_TRUNCATED = "Too many violations! "
+
+
+def _parse_violations(raw: str) -> tuple[list[dict], bool]:
+    """Prism's header: a JSON list, or past 8 KB "Too many violations! " and the list's
+    first 8 KB, cut mid-object; from that, the violations that arrived whole."""
+    if not raw.startswith(_TRUNCATED):
+        return json.loads(raw), False
+    text, whole = raw[len(_TRUNCATED):].lstrip("["), []
+    decoder = json.JSONDecoder()
+    while text:
+        try:
+            violation, end = decoder.raw_decode(text)
+        except ValueError:
+            break
+        whole.append(violation)
+        text = text[end:].lstrip(", ")
+    return whole, True
 
 
 class MemoryTokenStore:
