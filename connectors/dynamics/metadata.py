@@ -6,6 +6,8 @@ date column's format, so those come from the typed casts of the same list.
 https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query-metadata-web-api
 """
 
+import time
+
 from connectors.dynamics.client import headers, query
 from connectors.sdk import Field, FieldType, Option
 from connectors.sdk.http import HttpClient
@@ -29,7 +31,29 @@ _SELECT = ("LogicalName,SchemaName,AttributeType,DisplayName,RequiredLevel,"
 _CUSTOM = "IsCustomAttribute eq true"
 
 
+# Table definitions change rarely and Microsoft asks clients to cache them; a
+# poll every two minutes should not re-read them each time.
+# https://learn.microsoft.com/power-apps/developer/data-platform/query-schema-definitions
+CACHE_SECONDS = 600
+_cache: dict[tuple[str, str], tuple[float, tuple[Field, ...]]] = {}
+
+
 def custom_fields(http: HttpClient, web_api: str, logical_name: str) -> tuple[Field, ...]:
+    """The table's custom columns, from a cache at most CACHE_SECONDS old."""
+    key = (web_api, logical_name)
+    cached = _cache.get(key)
+    if cached and cached[0] > time.monotonic():
+        return cached[1]
+    fields = _read_custom_fields(http, web_api, logical_name)
+    _cache[key] = (time.monotonic() + CACHE_SECONDS, fields)
+    return fields
+
+
+def forget_cached_fields() -> None:
+    _cache.clear()
+
+
+def _read_custom_fields(http: HttpClient, web_api: str, logical_name: str) -> tuple[Field, ...]:
     base = f"{web_api}/EntityDefinitions(LogicalName='{logical_name}')/Attributes"
     rows = _rows(http, base + query(select=_SELECT, filter=_CUSTOM))
     # Companion columns (a choice's "…name" text, a money's "_base") have AttributeOf.
