@@ -1,0 +1,275 @@
+"""What the Pipedrive connector declares: listing, OAuth, objects, fields and mappings.
+
+Field names are the vendor's own; nested structures are flattened (the primary
+email is `email`, `postal_address.locality` is `postal_address_locality`).
+"""
+
+from connectors.sdk.spec import (
+    AssociationSpec,
+    Capabilities,
+    ConnectorSpec,
+    Field,
+    FieldType,
+    Mapping,
+    OAuth2Spec,
+    ObjectSpec,
+    Option,
+    RateLimit,
+)
+
+T = FieldType
+
+LOGO = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" role="img"
+aria-label="Pipedrive"><rect width="64" height="64" rx="14" fill="#017737"/>
+<circle cx="34" cy="27" r="11" fill="none" stroke="#fff" stroke-width="6"/>
+<path d="M23 27v22" stroke="#fff" stroke-width="6" stroke-linecap="round"/></svg>"""
+
+# Every object can be read incrementally by update time, and its deletions are
+# listed by /v1/recents. Pipedrive has no batch endpoints: one call per record.
+CAPABILITIES = Capabilities(
+    incremental="modified_time", deleted_records=True, batch_write=False, webhooks=True
+)
+
+
+def _stamps() -> tuple[Field, ...]:
+    return (
+        Field("add_time", "Created", T.DATETIME, read_only=True),
+        Field("update_time", "Last updated", T.DATETIME, read_only=True),
+    )
+
+
+def _address(prefix: str) -> tuple[Field, ...]:
+    return (
+        Field(prefix, "Address"),
+        Field(f"{prefix}_locality", "City"),
+        Field(f"{prefix}_admin_area_level_1", "State/region"),
+        Field(f"{prefix}_postal_code", "Postal code"),
+        Field(f"{prefix}_country", "Country"),
+    )
+
+
+def _options(*values: str) -> tuple[Option, ...]:
+    return tuple(Option(value, value.replace("-", " ").capitalize()) for value in values)
+
+
+def _link(to_object: str, label: str, via: str) -> AssociationSpec:
+    return AssociationSpec(to_object=to_object, label=label, via_field=via)
+
+
+PERSONS = ObjectSpec(
+    name="persons",
+    label="Persons",
+    hub_object="contact",
+    fields=(
+        # Pipedrive requires a name; a write composes it from first and last name.
+        Field("name", "Name"),
+        Field("first_name", "First name"),
+        Field("last_name", "Last name"),
+        Field("email", "Email", T.EMAIL),
+        Field("phone", "Phone", T.PHONE),
+        Field("job_title", "Job title"),
+        Field("birthday", "Birthday", T.DATE),
+        *_address("postal_address"),
+        Field("org_id", "Organization", T.REFERENCE),
+        Field("owner_id", "Owner", T.OWNER),
+        *_stamps(),
+    ),
+    identifiers=("email",),
+    default_mappings=(
+        Mapping("email", "email", required=True),
+        Mapping("first_name", "firstname"),
+        Mapping("last_name", "lastname"),
+        Mapping("phone", "phone"),
+        Mapping("job_title", "jobtitle"),
+        Mapping("birthday", "date_of_birth"),
+        Mapping("postal_address", "address"),
+        Mapping("postal_address_locality", "city"),
+        Mapping("postal_address_admin_area_level_1", "state"),
+        Mapping("postal_address_postal_code", "zip"),
+        Mapping("postal_address_country", "country"),
+    ),
+    capabilities=CAPABILITIES,
+    associations=(_link("organizations", "Organization", "org_id"),),
+)
+
+ORGANIZATIONS = ObjectSpec(
+    name="organizations",
+    label="Organizations",
+    hub_object="company",
+    fields=(
+        Field("name", "Name", required=True),
+        *_address("address"),
+        Field("website", "Website", T.URL),
+        Field("linkedin", "LinkedIn profile", T.URL),
+        # Option ids of the company's own Industry field, hence no static options.
+        Field("industry", "Industry", T.ENUMERATION),
+        Field("annual_revenue", "Annual revenue", T.NUMBER),
+        Field("employee_count", "Number of employees", T.NUMBER),
+        Field("owner_id", "Owner", T.OWNER),
+        *_stamps(),
+    ),
+    # Pipedrive has no domain field: companies match on name only.
+    identifiers=("name",),
+    default_mappings=(
+        Mapping("name", "name", required=True),
+        Mapping("address", "address"),
+        Mapping("address_locality", "city"),
+        Mapping("address_country", "country"),
+        Mapping("website", "website"),
+        Mapping("annual_revenue", "annualrevenue"),
+        Mapping("employee_count", "numberofemployees"),
+    ),
+    capabilities=CAPABILITIES,
+)
+
+DEALS = ObjectSpec(
+    name="deals",
+    label="Deals",
+    hub_object="deal",
+    fields=(
+        Field("title", "Title", required=True),
+        Field("value", "Value", T.NUMBER),
+        Field("currency", "Currency"),
+        Field("status", "Status", T.ENUMERATION, options=_options("open", "won", "lost")),
+        Field("stage_id", "Stage ID", T.NUMBER),
+        Field("pipeline_id", "Pipeline ID", T.NUMBER),
+        Field("probability", "Probability", T.NUMBER),
+        Field("expected_close_date", "Expected close date", T.DATE),
+        Field("lost_reason", "Lost reason"),
+        Field("close_time", "Closed on", T.DATETIME, read_only=True),
+        Field("won_time", "Won on", T.DATETIME, read_only=True),
+        Field("lost_time", "Lost on", T.DATETIME, read_only=True),
+        Field("person_id", "Contact person", T.REFERENCE),
+        Field("org_id", "Organization", T.REFERENCE),
+        Field("owner_id", "Owner", T.OWNER),
+        *_stamps(),
+    ),
+    default_mappings=(
+        Mapping("title", "dealname", required=True),
+        Mapping("value", "amount"),
+        Mapping("expected_close_date", "closedate"),
+    ),
+    capabilities=CAPABILITIES,
+    associations=(
+        _link("organizations", "Organization", "org_id"),
+        _link("persons", "Contact person", "person_id"),
+    ),
+)
+
+PRODUCTS = ObjectSpec(
+    name="products",
+    label="Products",
+    hub_object="product",
+    fields=(
+        Field("name", "Name", required=True),
+        Field("code", "Product code"),
+        Field("description", "Description", T.TEXTAREA),
+        Field("unit", "Unit"),
+        Field("tax", "Tax %", T.NUMBER),
+        Field("price", "Unit price", T.NUMBER),
+        Field("cost", "Unit cost", T.NUMBER),
+        Field("currency", "Price currency"),
+        Field("billing_frequency", "Billing frequency", T.ENUMERATION, options=_options(
+            "one-time", "annually", "semi-annually", "quarterly", "monthly", "weekly")),
+        Field("owner_id", "Owner", T.OWNER),
+        *_stamps(),
+    ),
+    identifiers=("code", "name"),  # the product code is Pipedrive's SKU
+    default_mappings=(
+        Mapping("name", "name", required=True),
+        Mapping("code", "hs_sku"),
+        Mapping("description", "description"),
+        Mapping("price", "price"),
+        Mapping("cost", "hs_cost_of_goods_sold"),
+    ),
+    capabilities=CAPABILITIES,
+)
+
+ACTIVITIES = ObjectSpec(
+    name="activities",
+    label="Activities",
+    hub_object="task",  # see activities.py for why tasks
+    fields=(
+        Field("subject", "Subject"),
+        Field("type", "Type", T.ENUMERATION, options=_options(
+            "call", "meeting", "task", "deadline", "email", "lunch")),
+        Field("due_at", "Due", T.DATETIME),
+        Field("duration", "Duration (HH:MM)"),
+        Field("done", "Done", T.BOOLEAN),
+        Field("busy", "Busy", T.BOOLEAN),
+        Field("note", "Note", T.TEXTAREA),
+        Field("public_description", "Public description", T.TEXTAREA),
+        Field("location", "Location"),
+        Field("priority", "Priority", T.NUMBER),
+        Field("marked_as_done_time", "Marked as done", T.DATETIME, read_only=True),
+        Field("person_id", "Person", T.REFERENCE),
+        Field("org_id", "Organization", T.REFERENCE),
+        Field("deal_id", "Deal", T.REFERENCE),
+        Field("owner_id", "Assigned to", T.OWNER),
+        *_stamps(),
+    ),
+    default_mappings=(
+        Mapping("subject", "hs_task_subject"),
+        Mapping("note", "hs_task_body"),
+        Mapping("due_at", "hs_timestamp"),
+    ),
+    capabilities=CAPABILITIES,
+    associations=(
+        _link("persons", "Person", "person_id"),
+        _link("organizations", "Organization", "org_id"),
+        _link("deals", "Deal", "deal_id"),
+    ),
+)
+
+NOTES = ObjectSpec(
+    name="notes",
+    label="Notes",
+    hub_object="note",
+    fields=(
+        Field("content", "Content", T.TEXTAREA, required=True),
+        Field("add_time", "Date", T.DATETIME),
+        Field("person_id", "Person", T.REFERENCE),
+        Field("org_id", "Organization", T.REFERENCE),
+        Field("deal_id", "Deal", T.REFERENCE),
+        Field("lead_id", "Lead"),
+        Field("user_id", "Author", T.OWNER),
+        Field("update_time", "Last updated", T.DATETIME, read_only=True),
+    ),
+    default_mappings=(
+        Mapping("content", "hs_note_body", required=True),
+        Mapping("add_time", "hs_timestamp"),
+    ),
+    capabilities=CAPABILITIES,
+    associations=(
+        _link("persons", "Person", "person_id"),
+        _link("organizations", "Organization", "org_id"),
+        _link("deals", "Deal", "deal_id"),
+    ),
+)
+
+SPEC = ConnectorSpec(
+    key="pipedrive",
+    name="Pipedrive",
+    tagline="Keep persons, organizations, deals and activities in step with Pipedrive.",
+    description=(
+        "Two-way sync between the hub and a Pipedrive company: persons with contacts, "
+        "organizations with companies, deals, products, activities (as tasks) and notes, "
+        "with their custom fields. Changes are read by update time; deletions are "
+        "picked up from Pipedrive's recent changes."
+    ),
+    logo=LOGO,
+    auth=OAuth2Spec(
+        authorize_url="https://oauth.pipedrive.com/oauth/authorize",
+        token_url="https://oauth.pipedrive.com/oauth/token",  # noqa: S106 - a URL
+        revoke_url="https://oauth.pipedrive.com/oauth/revoke",
+        # Scopes are chosen on the app in Pipedrive's Developer Hub; these are the
+        # ones it needs (admin: webhooks). Pipedrive documents no PKCE.
+        scopes=("base", "contacts:full", "deals:full", "products:full", "activities:full",
+                "recents:read", "admin"),
+        pkce=False,
+    ),
+    objects=(PERSONS, ORGANIZATIONS, DEALS, PRODUCTS, ACTIVITIES, NOTES),
+    # The smallest plan's burst limit for OAuth apps: 80 requests per 2 s per token.
+    rate_limit=RateLimit(requests=80, per_seconds=2),
+    docs_url="https://developers.pipedrive.com/docs/api/v1",
+)

@@ -1,0 +1,145 @@
+"""Writing to Pipedrive: one request per record, since it has no batch endpoints.
+
+Each item gets its own outcome, in order; a bad record fails alone. When a
+failure concerns the whole connection (token refused, rate limit, Pipedrive
+down), the items after it are not attempted and carry the same error, while
+the records already written keep their outcomes.
+https://pipedrive.readme.io/docs/core-api-concepts-requests
+"""
+
+from collections.abc import Callable, Sequence
+
+from connectors.pipedrive import custom_fields
+from connectors.pipedrive.adapter import Adapter
+from connectors.sdk.errors import ConnectorError, ErrorCategory
+from connectors.sdk.records import AppRecord, AssociationRecord, WriteOutcome
+
+
+class WritesMixin:
+    """create / update / delete / write_associations / webhooks of PipedriveConnector."""
+
+    def create(self, object_name: str, items: Sequence[tuple[str, dict]]) -> list[WriteOutcome]:
+        adapter = self.adapter(object_name)
+
+        def create_one(_ref: str, record_values: dict) -> AppRecord:
+            payload = self.payload(adapter, record_values, None)
+            raw = self.client(adapter.api).record("POST", adapter.path, json=payload)
+            return self.to_record(adapter, raw, self.context(adapter, writing=True))
+
+        return _each(items, create_one)
+
+    def update(self, object_name: str, items: Sequence[tuple[str, dict]]) -> list[WriteOutcome]:
+        adapter = self.adapter(object_name)
+        return _each(items, lambda app_id, changes: self.update_one(adapter, app_id, changes))
+
+    def update_one(self, adapter: Adapter, app_id: str, changes: dict) -> AppRecord:
+        path = f"{adapter.path}/{_numeric(app_id)}"
+        api = self.client(adapter.api)
+        current = api.record("GET", path) if adapter.needs_current(changes) else None
+        payload = self.payload(adapter, changes, current)
+        if not payload:
+            raw = current or api.record("GET", path)
+        else:
+            raw = api.record(adapter.update_method, path, json=payload)
+        return self.to_record(adapter, raw, self.context(adapter, writing=True))
+
+    def delete(self, object_name: str, ids: Sequence[str]) -> list[WriteOutcome]:
+        adapter = self.adapter(object_name)
+
+        def delete_one(app_id: str, _unused: None) -> None:
+            self.client(adapter.api).call("DELETE", f"{adapter.path}/{_numeric(app_id)}")
+
+        return _each([(app_id, None) for app_id in ids], delete_one)
+
+    def write_associations(
+        self, object_name: str, to_object: str, pairs: Sequence[AssociationRecord]
+    ) -> list[WriteOutcome]:
+        """Point each record's reference field at the other record (one per record)."""
+        adapter, field = self.adapter(object_name), self.via_field(object_name, to_object)
+
+        def link(from_id: str, to_id: str) -> AppRecord:
+            try:
+                return self.update_one(adapter, from_id, {field: to_id})
+            except ConnectorError as exc:
+                if exc.category is not ErrorCategory.INVALID_VALUE:
+                    raise
+                raise ConnectorError(
+                    ErrorCategory.ASSOCIATION_FAILED, f"Pipedrive refused {field}={to_id}.",
+                    vendor_message=exc.vendor_message, status=exc.status, field=field,
+                ) from None
+
+        return _each([(pair.from_id, pair.to_id) for pair in pairs], link)
+
+    # --- payloads -----------------------------------------------------------------------
+
+    def payload(self, adapter: Adapter, record_values: dict, current: dict | None) -> dict:
+        """The request body: declared fields through the adapter, custom ones by type."""
+        declared = self.object(adapter.name)
+        standard, custom = {}, {}
+        for name, value in record_values.items():
+            field = declared.field(name)
+            if field is not None and field.read_only:
+                raise ConnectorError(
+                    ErrorCategory.READ_ONLY, f"{name} is read-only in Pipedrive.", field=name
+                )
+            (standard if field is not None else custom)[name] = value
+        payload = adapter.to_payload(standard, current, self.context(adapter, writing=True))
+        if custom:
+            payload["custom_fields"] = self.custom_payload(adapter, custom)
+        return payload
+
+    def custom_payload(self, adapter: Adapter, custom: dict) -> dict:
+        known = self.custom_fields(adapter.name)
+        out = {}
+        for name, value in custom.items():
+            if name not in known:
+                raise ConnectorError(
+                    ErrorCategory.INVALID_VALUE,
+                    f"{name}: Pipedrive {adapter.name} have no such field (deleted?).", field=name,
+                )
+            kind = known[name][1]
+            currency = self.account_currency() if kind == "monetary" else ""
+            out[name] = custom_fields.write_value(name, kind, value, currency)
+        return out
+
+    # --- webhooks: declared, registered per object; the product may subscribe later ---
+
+    def register_webhook(
+        self, object_name: str, url: str, *, user: str | None = None, password: str | None = None
+    ) -> str:
+        """Ask Pipedrive to POST every change of `object_name` to `url` (webhooks v2).
+        https://pipedrive.readme.io/docs/guide-for-webhooks-v2"""
+        adapter = self.adapter(object_name)
+        body = {
+            "subscription_url": url, "event_action": "*", "event_object": adapter.recents_item,
+            "name": f"Syncapp {object_name}", "version": "2.0",
+        }
+        if user:
+            body.update(http_auth_user=user, http_auth_password=password or "")
+        return str(self.client("v1").record("POST", "/webhooks", json=body)["id"])
+
+    def remove_webhook(self, webhook_id: str) -> None:
+        # This one answers `{"success": true, "status": "ok"}`, without `data`.
+        self.client("v1").call("DELETE", f"/webhooks/{_numeric(webhook_id)}", needs_data=False)
+
+
+def _numeric(app_id: str) -> str:
+    """Pipedrive ids are integers; anything else cannot name a record."""
+    if not str(app_id).isdigit():
+        raise ConnectorError(ErrorCategory.NOT_FOUND, f"{app_id!r} is not a Pipedrive id.")
+    return str(app_id)
+
+
+def _each(items, work: Callable) -> list[WriteOutcome]:
+    outcomes: list[WriteOutcome] = []
+    stop: ConnectorError | None = None
+    for ref, item in items:
+        if stop is not None:
+            outcomes.append(WriteOutcome(str(ref), error=stop))
+            continue
+        try:
+            outcomes.append(WriteOutcome(str(ref), record=work(ref, item)))
+        except ConnectorError as exc:
+            stop = exc if exc.connection_wide else None
+            outcomes.append(WriteOutcome(str(ref), error=exc))
+    return outcomes
