@@ -212,6 +212,8 @@ class ConnectorConformance:
     ):
         waits = []
         connector.http.sleep = waits.append
+        # Warm up first: a connector may fetch metadata (custom fields) once per instance.
+        connector.read_changes(object_name, None, limit=1)
         sandbox.rate = (1, 600.0)
         try:
             connector.read_changes(object_name, None, limit=1)
