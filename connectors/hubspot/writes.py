@@ -1,0 +1,165 @@
+"""Batch writes: one outcome per item, in order, and one bad item never fails the rest.
+
+HubSpot's batch endpoints take up to 100 inputs and fail the whole batch with a
+400 (or a 409 for a duplicate contact email) when a single input is bad, so a
+refused batch is retried item by item to find the culprit. Batch create does not
+promise to return results in input order: each input carries an
+`objectWriteTraceId` that HubSpot echoes on its result.
+https://developers.hubspot.com/docs/api/crm/objects#create-records
+
+A connection-wide failure (authentication, missing scope, rate limit or outage
+after the client's own retries) stops the batch: the items not yet written get
+that error, the ones already written keep their ids, so nothing is created twice.
+"""
+
+from collections.abc import Callable, Sequence
+
+from connectors.hubspot.client import CATEGORIES, CrmApi, field_of, unexpected
+from connectors.hubspot.values import record_from_object
+from connectors.sdk import ConnectorError, ErrorCategory, Field, WriteOutcome
+
+BATCH_MAX = 100
+
+# (index in the caller's list, (caller's ref, HubSpot input body))
+Item = tuple[int, tuple[str, dict]]
+
+
+def _with_field(error: ConnectorError) -> ConnectorError:
+    error.field = error.field or field_of(error)
+    return error
+
+
+def _one_by_one(items: list[Item], send: Callable, fields, outcomes: list) -> ConnectorError | None:
+    for index, (ref, body) in items:
+        try:
+            response = send(body)
+        except ConnectorError as exc:
+            if exc.connection_wide:
+                return exc
+            outcomes[index] = WriteOutcome(ref, error=_with_field(exc))
+            continue
+        record = record_from_object(response.body, fields) if isinstance(response.body, dict) \
+            else None
+        outcomes[index] = WriteOutcome(ref, record) if record else \
+            WriteOutcome(ref, error=unexpected("a write", response.body))
+    return None
+
+
+def _run(items: Sequence[tuple[str, dict]], chunk_handler) -> list[WriteOutcome]:
+    outcomes: list[WriteOutcome | None] = [None] * len(items)
+    indexed = list(enumerate(items))
+    for start in range(0, len(indexed), BATCH_MAX):
+        stop = chunk_handler(indexed[start:start + BATCH_MAX], outcomes)
+        if stop is not None:
+            for index, (ref, _body) in indexed:
+                if outcomes[index] is None:
+                    outcomes[index] = WriteOutcome(ref, error=stop)
+            break
+    return outcomes
+
+
+def _results(response) -> tuple[list[dict], list[dict]]:
+    body = response.body if isinstance(response.body, dict) else {}
+    results = [r for r in body.get("results") or [] if isinstance(r, dict)]
+    errors = [e for e in body.get("errors") or [] if isinstance(e, dict)]
+    return results, errors
+
+
+def create(api: CrmApi, object_name: str, fields: dict[str, Field],
+           items: Sequence[tuple[str, dict]]) -> list[WriteOutcome]:
+    """`items`: (ref, {"properties": …, "associations": […]}) pairs."""
+
+    def send_one(body):
+        return api.create_one(object_name, body)
+
+    def handle(chunk: list[Item], outcomes) -> ConnectorError | None:
+        inputs = [{**body, "objectWriteTraceId": str(index)} for index, (_ref, body) in chunk]
+        try:
+            response = api.batch(object_name, "create", inputs)
+        except ConnectorError as exc:
+            return exc if exc.connection_wide else _one_by_one(chunk, send_one, fields, outcomes)
+        results, _errors = _results(response)
+        by_trace = {str(r.get("objectWriteTraceId")): r for r in results
+                    if r.get("objectWriteTraceId") is not None}
+        if not by_trace and len(results) == len(chunk):  # no trace ids echoed: input order
+            by_trace = {str(index): r for (index, _item), r in zip(chunk, results, strict=True)}
+        leftovers = []
+        for index, (ref, body) in chunk:
+            obj = by_trace.get(str(index))
+            record = record_from_object(obj, fields) if obj else None
+            if record:
+                outcomes[index] = WriteOutcome(ref, record)
+            else:
+                leftovers.append((index, (ref, body)))
+        return _one_by_one(leftovers, send_one, fields, outcomes)
+
+    return _run(items, handle)
+
+
+def _error_for(errors: list[dict], object_id: str) -> ConnectorError | None:
+    """A 207 multi-status error naming this id in its context."""
+    for error in errors:
+        context = error.get("context") if isinstance(error.get("context"), dict) else {}
+        if object_id in {str(i) for i in context.get("ids") or []}:
+            category = CATEGORIES.get(str(error.get("category")), ErrorCategory.UNKNOWN)
+            return ConnectorError(category, "HubSpot refused this record in a batch.",
+                                  vendor_message=str(error.get("message") or ""), status=207)
+    return None
+
+
+def update(api: CrmApi, object_name: str, fields: dict[str, Field],
+           items: Sequence[tuple[str, dict]]) -> list[WriteOutcome]:
+    """`items`: (HubSpot id, {"id": …, "properties": …}) pairs."""
+
+    def send_one(body):
+        return api.update_one(object_name, body["id"], {"properties": body["properties"]})
+
+    def handle(chunk: list[Item], outcomes) -> ConnectorError | None:
+        try:
+            response = api.batch(object_name, "update", [body for _i, (_r, body) in chunk])
+        except ConnectorError as exc:
+            return exc if exc.connection_wide else _one_by_one(chunk, send_one, fields, outcomes)
+        results, errors = _results(response)
+        by_id = {str(r.get("id")): r for r in results}
+        leftovers = []
+        for index, (ref, body) in chunk:
+            record = record_from_object(by_id[ref], fields) if ref in by_id else None
+            error = None if record else _error_for(errors, ref)
+            if record or error:
+                outcomes[index] = WriteOutcome(ref, record, error)
+            else:
+                leftovers.append((index, (ref, body)))
+        return _one_by_one(leftovers, send_one, fields, outcomes)
+
+    return _run(items, handle)
+
+
+def delete(api: CrmApi, object_name: str, ids: Sequence[str]) -> list[WriteOutcome]:
+    """Archive. HubSpot answers 204 for ids it does not have: already gone is fine."""
+
+    def handle(chunk: list[Item], outcomes) -> ConnectorError | None:
+        try:
+            api.batch(object_name, "archive", [body for _i, (_r, body) in chunk])
+        except ConnectorError as exc:
+            if exc.connection_wide:
+                return exc
+            return _archive_one_by_one(api, object_name, chunk, outcomes)
+        for index, (ref, _body) in chunk:
+            outcomes[index] = WriteOutcome(ref)
+        return None
+
+    return _run([(str(i), {"id": str(i)}) for i in ids], handle)
+
+
+def _archive_one_by_one(api: CrmApi, object_name: str, chunk: list[Item], outcomes):
+    for index, (ref, _body) in chunk:
+        try:
+            api.http.request("DELETE", api.objects(object_name, f"/{ref}"))
+        except ConnectorError as exc:
+            if exc.connection_wide:
+                return exc
+            if exc.category is not ErrorCategory.NOT_FOUND:
+                outcomes[index] = WriteOutcome(ref, error=exc)
+                continue
+        outcomes[index] = WriteOutcome(ref)
+    return None
