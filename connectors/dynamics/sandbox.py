@@ -305,7 +305,8 @@ class DynamicsSandbox(Sandbox):
         """Make every delta link handed out so far too old, as after 90 days."""
         with self.lock:
             for env in self.accounts.values():
-                env.store.oldest_valid_delta = env.store.version + 1
+                env.store.version += 1
+                env.store.oldest_valid_delta = env.store.version
 
 
 def _json(request: Request, table: Table):
