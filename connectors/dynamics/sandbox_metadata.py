@@ -4,7 +4,7 @@ Column definitions follow the Web API's AttributeMetadata shape; the typed casts
 (`…/Attributes/Microsoft.Dynamics.CRM.PicklistAttributeMetadata`) add what only
 that type has: a choice's OptionSet, a date column's Format.
 https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query-metadata-web-api
-https://learn.microsoft.com/power-apps/developer/data-platform/webapi/reference/instance
+https://learn.microsoft.com/power-apps/developer/data-platform/discovery-service
 """
 
 import uuid
