@@ -40,12 +40,14 @@ def visible_horizon() -> int:
         return cursor.fetchone()[0]
 
 
-def read_changes(portal, after: ChangeCursor, limit: int = 1000):
+def read_changes(portal, after: ChangeCursor, limit: int = 1000, object_type: str | None = None):
     """Up to `limit` change-log entries after `after`, oldest first, and the next cursor."""
     horizon = visible_horizon()
+    entries = ChangeLogEntry.objects.for_portal(portal)
+    if object_type:
+        entries = entries.filter(object_type=object_type)
     entries = list(
-        ChangeLogEntry.objects.for_portal(portal)
-        .filter(txid__lt=horizon)
+        entries.filter(txid__lt=horizon)
         .filter(Q(txid__gt=after.txid) | Q(txid=after.txid, id__gt=after.id))
         .order_by("txid", "id")[:limit]
     )
@@ -53,3 +55,12 @@ def read_changes(portal, after: ChangeCursor, limit: int = 1000):
         return entries, after
     last = entries[-1]
     return entries, ChangeCursor(last.txid, last.id)
+
+
+def head(portal, object_type: str | None = None) -> ChangeCursor:
+    """A cursor after every change visible now: reading from it sees only later ones."""
+    entries = ChangeLogEntry.objects.for_portal(portal).filter(txid__lt=visible_horizon())
+    if object_type:
+        entries = entries.filter(object_type=object_type)
+    last = entries.order_by("-txid", "-id").values_list("txid", "id").first()
+    return ChangeCursor(*last) if last else ChangeCursor()

@@ -220,7 +220,8 @@ class ChangeLogEntry(PortalOwned):
 
     class Meta:
         indexes = [
-            models.Index(fields=["portal", "txid", "id"], name="changelog_cursor"),
+            models.Index(fields=["portal", "object_type", "txid", "id"],
+                         name="changelog_cursor"),
             models.Index(fields=["record", "-id"], name="changelog_record_history"),
         ]
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "syncapp.accounts",
     "syncapp.crm",
     "syncapp.integrations",
+    "syncapp.syncs",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +151,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "syncapp.core.tasks.heartbeat",
         "schedule": float(envint("HEARTBEAT_INTERVAL_S", 30)),
         "options": {"headers": {"from_beat": True}},
+    },
+    "sync-tick": {
+        "task": "syncapp.syncs.tasks.tick",
+        "schedule": float(envint("SYNC_TICK_S", 30)),
     },
 }
 

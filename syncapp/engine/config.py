@@ -1,0 +1,80 @@
+"""The engine's view of an object sync: plain data, built once per run."""
+
+from dataclasses import dataclass, field
+
+HUB = "hub"
+APP = "app"
+TWO_WAY, TO_HUB, TO_APP = "two_way", "to_hub", "to_app"
+
+
+@dataclass(frozen=True)
+class MappingRule:
+    app_field: str
+    hub_property: str
+    direction: str = TWO_WAY  # the mapping's own direction (read-only fields: one way)
+    value_map: tuple[tuple[str, str], ...] = ()  # (app option, hub option) pairs
+
+    def hub_value(self, app_value: str | None) -> str | None:
+        if app_value is None or not self.value_map:
+            return app_value
+        return dict(self.value_map).get(app_value, app_value)
+
+    def app_value(self, hub_value: str | None) -> str | None:
+        if hub_value is None or not self.value_map:
+            return hub_value
+        return {hub: app for app, hub in self.value_map}.get(hub_value, hub_value)
+
+
+@dataclass(frozen=True)
+class MatchRule:
+    """Match an app field's normalised value against a hub identifier column."""
+
+    app_field: str
+    hub_property: str
+    column: str  # email_key, name_key, domain_key, sku_key, or "property:<name>"
+    normalizer: str  # email, name, domain, sku, text
+    label: str  # for history: "email", "company name", …
+
+
+@dataclass(frozen=True)
+class FilterRule:
+    field: str
+    operator: str
+    value: object = None
+
+
+@dataclass(frozen=True)
+class SyncConfig:
+    object_sync_id: int
+    portal_id: int
+    hub_object: str
+    app_object: str
+    direction: str
+    winner: str
+    mappings: tuple[MappingRule, ...]
+    # Tried in order; within a rule, candidates are taken lowest hub id first.
+    match_rules: tuple[MatchRule, ...] = ()
+    # Exclusion checks: the email field (contacts/leads with "only contacts with an
+    # email address" on) and the custom identifier, on each side.
+    hub_email_field: str | None = None
+    app_email_field: str | None = None
+    hub_identifier_field: str | None = None
+    app_identifier_field: str | None = None
+    hub_filters: tuple[FilterRule, ...] = ()
+    app_filters: tuple[FilterRule, ...] = ()
+    default_lifecycle_stage: str = ""
+    app_name_fields: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def writes_hub(self) -> bool:
+        return self.direction in (TWO_WAY, TO_HUB)
+
+    @property
+    def writes_app(self) -> bool:
+        return self.direction in (TWO_WAY, TO_APP)
+
+    def can_write_hub(self, mapping: MappingRule) -> bool:
+        return self.writes_hub and mapping.direction in (TWO_WAY, TO_HUB)
+
+    def can_write_app(self, mapping: MappingRule) -> bool:
+        return self.writes_app and mapping.direction in (TWO_WAY, TO_APP)

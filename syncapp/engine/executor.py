@@ -1,0 +1,191 @@
+"""Applying a batch's decisions: app writes first, then one hub transaction."""
+
+from django.db import transaction
+
+from connectors.sdk import ConnectorError, ErrorCategory
+from syncapp.crm.services import RecordInvalid
+from syncapp.engine import hubside, store
+from syncapp.engine.config import HUB, SyncConfig
+from syncapp.engine.planner import PairPlan, app_values_from_hub, plan_pair
+from syncapp.engine.rules import pack
+from syncapp.syncs.models import Link, LinkStatus
+
+APP = "app"
+
+
+def observed_last(config: SyncConfig, hub: dict, app: dict) -> dict:
+    """Last-synced values as both sides hold them now (after a create)."""
+    return {m.hub_property: pack(hub.get(m.hub_property), m.hub_value(app.get(m.app_field)))
+            for m in config.mappings}
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def execute(batch, on_commit=None) -> None:
+    config = batch.config
+    plans = [(pair, plan_pair(config, pair.hub.values, pair.app.values, pair.last))
+             for pair in batch.work.pairs]
+    created_in_app = _create_in_app(batch)
+    app_failures = _update_app(batch, plans)
+    with transaction.atomic():
+        _create_in_hub(batch)
+        hub_failures = _update_hub(batch, plans)
+        for pair, plan in plans:
+            _settle_pair(batch, pair, plan, app_failures.get(pair.app.id),
+                         hub_failures.get(pair.hub.id))
+        _settle_app_creates(batch, created_in_app)
+        store.save(batch.changes, config.portal_id, batch.run_id)
+        if on_commit:
+            on_commit()
+
+
+def _batch_size(batch) -> int:
+    capabilities = batch.connector.object(batch.config.app_object).capabilities
+    return max(1, capabilities.batch_size if capabilities.batch_write else 50)
+
+
+def _create_in_app(batch) -> list:
+    """Announce creates with committed pending links, then send them; returns outcomes."""
+    creates = batch.work.app_creates
+    if not creates:
+        return []
+    for link, hub in creates:
+        link.status = LinkStatus.PENDING
+        link.hub_name = hub.name
+        link.match_key = next(iter(batch._hub_keys(hub)), "")
+    with transaction.atomic():
+        Link.objects.bulk_create([link for link, _ in creates if not link.pk])
+        Link.objects.bulk_update([link for link, _ in creates if link.pk], store.LINK_FIELDS)
+    outcomes = []
+    items = [(str(hub.id), app_values_from_hub(batch.config, hub.values)) for _, hub in creates]
+    for chunk in _chunks(items, _batch_size(batch)):
+        outcomes.extend(batch.connector.create(batch.config.app_object, chunk))
+    return list(zip(creates, outcomes, strict=True))
+
+
+def _update_app(batch, plans) -> dict[str, ConnectorError]:
+    items = [(pair.app.id, plan.app_writes) for pair, plan in plans if plan.app_writes]
+    failures: dict[str, ConnectorError] = {}
+    for chunk in _chunks(items, _batch_size(batch)):
+        for outcome in batch.connector.update(batch.config.app_object, chunk):
+            if not outcome.ok:
+                failures[outcome.ref] = outcome.error
+            else:
+                batch.counts["updated_app"] += 1
+    return failures
+
+
+def _create_in_hub(batch) -> None:
+    creates = batch.work.hub_creates
+    if not creates:
+        return
+    config = batch.config
+    rows = [plan_pair(config, {}, record.values, None).hub_writes for _, record in creates]
+    results = hubside.create(config, rows)
+    for (link, record), result in zip(creates, results, strict=True):
+        batch.changes.touch(link)
+        if isinstance(result, RecordInvalid):
+            _fail(batch, link, HUB, result)
+            continue
+        link.hub_record_id = result.pk
+        link.hub_name = result.display_name
+        link.last_synced = observed_last(config, result.properties, record.values)
+        store.mark(link, LinkStatus.IN_SYNC)
+        batch.changes.note(link, HUB, "created", {k: [None, v] for k, v in
+                                                   result.properties.items()},
+                           "no matching record in Syncapp")
+        batch.counts["created_hub"] += 1
+
+
+def _update_hub(batch, plans) -> dict[int, RecordInvalid]:
+    updates = {pair.hub.id: plan.hub_writes for pair, plan in plans if plan.hub_writes}
+    results = hubside.update(batch.config, updates)
+    failures = {}
+    for hub_id, result in results.items():
+        if isinstance(result, RecordInvalid):
+            failures[hub_id] = result
+        elif result:
+            batch.counts["updated_hub"] += 1
+    return failures
+
+
+def _settle_pair(batch, pair, plan: PairPlan, app_error, hub_error) -> None:
+    link = batch.changes.touch(pair.link)
+    link.hub_name = pair.hub.name
+    last = dict(plan.last)
+    previous = pair.last or {}
+    if app_error is not None or hub_error is not None:
+        _keep_previous(batch.config, last, previous, plan, app_error=app_error,
+                       hub_error=hub_error)
+    if pair.note:
+        batch.changes.note(link, HUB, "linked", {}, pair.note)
+    if plan.changes_hub and hub_error is None:
+        batch.changes.note(link, HUB, "updated", plan.changes_hub, _why(plan, plan.changes_hub))
+    if plan.changes_app and app_error is None:
+        batch.changes.note(link, APP, "updated", plan.changes_app, _why(plan, plan.changes_app))
+    link.last_synced = last
+    if app_error is not None and app_error.category == ErrorCategory.NOT_FOUND:
+        store.mark(link, LinkStatus.DELETED_IN_APP, category=str(app_error.category),
+                   message="The record was deleted in the app.")
+        batch.counts["deleted"] += 1
+    elif app_error is not None or hub_error is not None:
+        _fail(batch, link, APP if app_error else HUB, app_error or hub_error, note=False)
+    elif link.status != LinkStatus.IN_SYNC or plan.writes_anything or pair.last is None:
+        store.mark(link, LinkStatus.IN_SYNC)
+
+
+def _keep_previous(config, last, previous, plan, *, app_error, hub_error) -> None:
+    """A write that failed did not happen: its fields keep their old last-synced value."""
+    hub_of_app_field = {m.app_field: m.hub_property for m in config.mappings}
+    failed = set()
+    if app_error is not None:
+        failed |= {hub_of_app_field[f] for f in plan.app_writes if f in hub_of_app_field}
+    if hub_error is not None:
+        failed |= set(plan.hub_writes)
+    for prop in failed:
+        if prop in previous:
+            last[prop] = previous[prop]
+        else:
+            last.pop(prop, None)
+
+
+def _why(plan: PairPlan, changes: dict) -> str:
+    return "; ".join(sorted({plan.reasons.get(k, "") for k in changes} - {""}))
+
+
+def _settle_app_creates(batch, created) -> None:
+    for (link, hub), outcome in created:
+        batch.changes.touch(link)
+        if not outcome.ok:
+            _fail(batch, link, APP, outcome.error)
+            continue
+        link.app_id = outcome.record.id
+        link.app_name = batch._app_name(outcome.record)
+        link.last_synced = observed_last(batch.config, hub.values, outcome.record.values)
+        store.mark(link, LinkStatus.IN_SYNC)
+        batch.changes.note(link, APP, "created", {k: [None, v] for k, v in
+                                                   outcome.record.values.items()
+                                                   if v is not None},
+                           "no matching record in the app")
+        batch.counts["created_app"] += 1
+
+
+def failure_text(error: ConnectorError | RecordInvalid) -> tuple[str, str]:
+    """(category, message) for a failed link."""
+    if isinstance(error, RecordInvalid):
+        message = "; ".join(f"{k}: {v}" for k, v in error.errors.items())
+        category = (ErrorCategory.DUPLICATE if "already uses" in message
+                    else ErrorCategory.INVALID_VALUE)
+        return str(category), message
+    return str(error.category), error.vendor_message or error.message
+
+
+def _fail(batch, link, side: str, error, note: bool = True) -> None:
+    category, message = failure_text(error)
+    store.mark(link, LinkStatus.FAILED, category=category, message=message)
+    batch.changes.touch(link)
+    batch.changes.note(link, side, "failed", {}, message)
+    batch.counts["failed"] += 1

@@ -1,0 +1,185 @@
+"""Running an object sync: the initial sync's phases, then incremental catch-ups.
+
+A run is cut into steps of one batch each. Every step commits its links, history,
+counts and the cursors that cover them in one transaction, so a worker that dies
+between steps loses nothing and a redone step writes nothing twice. A run gives
+the worker back after a time budget; the task re-enqueues itself to go on.
+"""
+
+import time
+from collections import Counter
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from connectors.sdk import ConnectorError, ErrorCategory
+from syncapp.crm.changelog import ChangeCursor, head, read_changes
+from syncapp.crm.models import Record
+from syncapp.engine import hubside
+from syncapp.engine.step import BatchRun
+from syncapp.integrations.catalog import build_connector, connector_class
+from syncapp.integrations.models import ConnectionStatus
+from syncapp.syncs.configure import build_config
+from syncapp.syncs.models import ObjectSync, Run, RunKind, RunStatus, SyncState
+
+BATCH = 200
+DONE, MORE = "done", "more"
+
+
+class SyncRunner:
+    def __init__(self, sync: ObjectSync, connector=None, batch: int = BATCH):
+        self.sync = sync
+        self.connector = connector or build_connector(sync.connection)
+        self.config = build_config(sync, connector_class(sync.connection.app_key))
+        self.batch = batch
+        self.run = self._current_run()
+
+    # --- the run ------------------------------------------------------------------------
+
+    def run_for(self, budget_s: float = 20.0) -> str:
+        """Steps until the work is done or the budget is spent; DONE or MORE."""
+        deadline = time.monotonic() + budget_s
+        try:
+            while time.monotonic() < deadline:
+                if self.step() == DONE:
+                    self._finish(RunStatus.SUCCEEDED)
+                    return DONE
+        except ConnectorError as exc:
+            self._pause(exc)
+            return DONE
+        return MORE
+
+    def step(self) -> str:
+        if not self.sync.initial_done:
+            return self._initial_app() if self.sync.initial_phase == "app" else (
+                self._initial_hub())
+        return self._incremental()
+
+    def _current_run(self) -> Run:
+        running = self.sync.runs.filter(status=RunStatus.RUNNING).order_by("-id").first()
+        if running:
+            return running
+        kind = RunKind.INCREMENTAL if self.sync.initial_done else RunKind.INITIAL
+        with transaction.atomic():
+            if kind == RunKind.INITIAL and not self.sync.hub_cursor:
+                # Hub changes made while the initial sync runs are caught up afterwards.
+                self._save_sync(hub_cursor=head(self.sync.portal, self.sync.hub_object).encode())
+            return Run.objects.create(portal_id=self.sync.portal_id, object_sync=self.sync,
+                                      kind=kind, estimated_total=self._estimate(kind))
+
+    def _estimate(self, kind: str) -> int | None:
+        if kind != RunKind.INITIAL:
+            return None
+        return Record.objects.filter(portal_id=self.sync.portal_id,
+                                     object_type=self.sync.hub_object,
+                                     archived_at__isnull=True).count()
+
+    # --- phases -------------------------------------------------------------------------
+
+    def _initial_app(self) -> str:
+        page = self.connector.read_changes(self.config.app_object,
+                                           self.sync.app_cursor or None, limit=self.batch)
+        counts = Counter(read=len(page.records))
+
+        def advance():
+            fields = {"app_cursor": page.cursor or self.sync.app_cursor}
+            if page.done:
+                fields["initial_phase"] = "hub"
+            self._save_sync(**fields)
+            self._add_counts(counts)
+
+        BatchRun(self.config, self.connector, self.run.pk, counts).process(
+            app_records=page.records, on_commit=advance)
+        return MORE
+
+    def _initial_hub(self) -> str:
+        records = hubside.scan_unlinked(self.config, self.sync.hub_scan_after, self.batch)
+        counts = Counter(read=len(records))
+        finished = len(records) < self.batch
+
+        def advance():
+            fields = {"hub_scan_after": records[-1].id if records else self.sync.hub_scan_after}
+            if finished:
+                fields.update(initial_phase="", initial_done=True)
+            self._save_sync(**fields)
+            self._add_counts(counts)
+
+        BatchRun(self.config, self.connector, self.run.pk, counts).process(
+            hub_records={r.id: r for r in records}, on_commit=advance)
+        return DONE if finished else MORE
+
+    def _incremental(self) -> str:
+        app_page = self.connector.read_changes(self.config.app_object,
+                                               self.sync.app_cursor or None, limit=self.batch)
+        deleted = self._deleted_page()
+        entries, hub_cursor = read_changes(
+            self.sync.portal, ChangeCursor.decode(self.sync.hub_cursor), limit=self.batch,
+            object_type=self.sync.hub_object)
+        hub_ids = {e.record_id for e in entries if e.object_sync_id != self.sync.pk}
+        counts = Counter(read=len(app_page.records) + len(hub_ids))
+
+        def advance():
+            fields = {"app_cursor": app_page.cursor or self.sync.app_cursor,
+                      "hub_cursor": hub_cursor.encode()}
+            if deleted is not None:
+                fields["deleted_cursor"] = deleted.cursor or self.sync.deleted_cursor
+            self._save_sync(**fields)
+            self._add_counts(counts)
+
+        BatchRun(self.config, self.connector, self.run.pk, counts).process(
+            app_records=app_page.records, hub_ids=hub_ids,
+            deleted_app_ids=[d.id for d in deleted.records] if deleted else (),
+            on_commit=advance)
+        finished = app_page.done and len(entries) < self.batch and (
+            deleted is None or deleted.done)
+        return DONE if finished else MORE
+
+    def _deleted_page(self):
+        capabilities = self.connector.object(self.config.app_object).capabilities
+        if not capabilities.deleted_records:
+            return None
+        return self.connector.read_deleted(self.config.app_object,
+                                           self.sync.deleted_cursor or None, limit=self.batch)
+
+    # --- bookkeeping --------------------------------------------------------------------
+
+    def _save_sync(self, **fields) -> None:
+        for name, value in fields.items():
+            setattr(self.sync, name, value)
+        ObjectSync.objects.filter(pk=self.sync.pk).update(**fields, updated_at=timezone.now())
+
+    def _add_counts(self, counts: Counter) -> None:
+        merged = Counter(self.run.counts) + counts
+        self.run.counts = {key: merged.get(key, 0) for key in
+                           set(merged) | {"read", "matched", "excluded", "failed"}}
+        Run.objects.filter(pk=self.run.pk).update(counts=self.run.counts)
+
+    def _finish(self, status: str) -> None:
+        now = timezone.now()
+        Run.objects.filter(pk=self.run.pk).update(status=status, finished_at=now)
+        self._save_sync(last_success_at=now, paused_until=None, pause_reason="",
+                        pause_message="",
+                        next_run_at=now + timedelta(seconds=self.sync.poll_interval_s))
+
+    def _pause(self, error: ConnectorError) -> None:
+        """A connection-wide failure: stop here, keep every cursor, try again later."""
+        wait = error.retry_after or (60 if error.transient else None)
+        now = timezone.now()
+        Run.objects.filter(pk=self.run.pk).update(
+            status=RunStatus.PAUSED if wait else RunStatus.FAILED, finished_at=now,
+            error_category=str(error.category),
+            error_message=error.vendor_message or error.message)
+        fields = {"pause_reason": str(error.category),
+                  "pause_message": error.vendor_message or error.message}
+        if wait:
+            fields["paused_until"] = now + timedelta(seconds=wait)
+            fields["next_run_at"] = now + timedelta(seconds=wait)
+        self._save_sync(**fields)
+        if error.category == ErrorCategory.AUTH_EXPIRED:
+            self.sync.connection.status = ConnectionStatus.NEEDS_RECONNECT
+            self.sync.connection.save(update_fields=["status", "updated_at"])
+
+
+def runnable(sync: ObjectSync) -> bool:
+    return sync.state == SyncState.ON and sync.connection.status == ConnectionStatus.CONNECTED

@@ -1,0 +1,96 @@
+"""Links, history and run counts as the engine reads and writes them (the ORM edge)."""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from syncapp.syncs.models import HistoryEntry, Link, LinkStatus
+
+LINK_FIELDS = ["hub_record_id", "app_id", "status", "error_category", "error_message",
+               "exclusion_reason", "match_key", "last_synced", "hub_name", "app_name",
+               "last_synced_at", "updated_at"]
+
+
+def links_for(sync_id: int, app_ids, hub_ids) -> tuple[dict[str, Link], dict[int, Link]]:
+    by_app: dict[str, Link] = {}
+    by_hub: dict[int, Link] = {}
+    if app_ids:
+        for link in Link.objects.filter(object_sync_id=sync_id, app_id__in=list(app_ids)):
+            by_app[link.app_id] = link
+            if link.hub_record_id:
+                by_hub[link.hub_record_id] = link
+    if hub_ids:
+        for link in Link.objects.filter(object_sync_id=sync_id, hub_record_id__in=list(hub_ids)):
+            by_hub[link.hub_record_id] = link
+            if link.app_id:
+                by_app[link.app_id] = link
+    return by_app, by_hub
+
+
+def claimed(sync_id: int, hub_ids) -> set[int]:
+    """Hub records already paired with an app record in this object sync."""
+    if not hub_ids:
+        return set()
+    rows = Link.objects.filter(object_sync_id=sync_id, hub_record_id__in=list(hub_ids),
+                               app_id__isnull=False)
+    return set(rows.values_list("hub_record_id", flat=True))
+
+
+def app_only_by_key(sync_id: int, keys) -> dict[str, list[Link]]:
+    """App records with no hub record yet (excluded, …), by normalised identifier."""
+    found: dict[str, list[Link]] = {}
+    if not keys:
+        return found
+    rows = Link.objects.filter(object_sync_id=sync_id, hub_record__isnull=True,
+                               match_key__in=list(keys)).order_by("id")
+    for link in rows:
+        found.setdefault(link.match_key, []).append(link)
+    return found
+
+
+@dataclass
+class Changes:
+    """What one batch writes to links and history, saved in one go."""
+
+    new_links: list[Link] = field(default_factory=list)
+    changed_links: dict[int, Link] = field(default_factory=dict)
+    history: list[tuple[Link, dict]] = field(default_factory=list)
+
+    def touch(self, link: Link) -> Link:
+        link.updated_at = timezone.now()
+        if link.pk:
+            self.changed_links[link.pk] = link
+        elif all(link is not other for other in self.new_links):
+            self.new_links.append(link)
+        return link
+
+    def note(self, link: Link, side: str, action: str, changes: dict | None = None,
+             reason: str = "") -> None:
+        self.history.append((link, {"side": side, "action": action,
+                                    "changes": changes or {}, "reason": reason}))
+
+
+def save(changes: Changes, portal_id: int, run_id: int | None) -> None:
+    Link.objects.bulk_create(changes.new_links, batch_size=1000)
+    Link.objects.bulk_update(list(changes.changed_links.values()), LINK_FIELDS,
+                             batch_size=1000)
+    HistoryEntry.objects.bulk_create(
+        [HistoryEntry(portal_id=portal_id, link=link, run_id=run_id, **entry)
+         for link, entry in changes.history],
+        batch_size=1000,
+    )
+
+
+def new_link(sync_id: int, portal_id: int, **values) -> Link:
+    return Link(object_sync_id=sync_id, portal_id=portal_id, **values)
+
+
+def mark(link: Link, status: str, *, category: str = "", message: str = "",
+         reason: str = "") -> Link:
+    link.status = status
+    link.error_category = category
+    link.error_message = message[:2000]
+    link.exclusion_reason = reason
+    if status == LinkStatus.IN_SYNC:
+        link.last_synced_at = timezone.now()
+    return link

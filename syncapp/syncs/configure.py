@@ -1,0 +1,112 @@
+"""From an object sync's saved settings to the engine's SyncConfig, and new syncs
+seeded from the connector's defaults."""
+
+from django.db import transaction
+
+from connectors.sdk import Connector, FieldType
+from syncapp.crm.schema import DISPLAY_NAME
+from syncapp.engine.config import FilterRule, MappingRule, MatchRule, SyncConfig
+from syncapp.syncs.models import Direction, FieldMapping, Matching, ObjectSync
+
+PERSON_TYPES = {"contact", "lead"}
+
+# The identifier table of DESIGN.md: hub object -> (hub property, column, normaliser,
+# label), tried in order. Companies match on name or domain; products on SKU, else name.
+IDENTIFIERS = {
+    "contact": [("email", "email_key", "email", "email")],
+    "lead": [("email", "email_key", "email", "email")],
+    "company": [("name", "name_key", "name", "company name"),
+                ("domain", "domain_key", "domain", "company domain")],
+    "product": [("hs_sku", "sku_key", "sku", "SKU"), ("name", "name_key", "name", "name")],
+}
+KEY_COLUMNS = {"email": ("email_key", "email"), "hs_sku": ("sku_key", "sku"),
+               "domain": ("domain_key", "domain")}
+
+
+def _app_field_for(spec_object, hub_property: str) -> str | None:
+    return next((m.app_field for m in spec_object.default_mappings
+                 if m.hub_property == hub_property), None)
+
+
+def match_rules(sync: ObjectSync, spec_object) -> tuple[MatchRule, ...]:
+    if sync.matching == Matching.NONE:
+        return ()
+    if sync.matching == Matching.CUSTOM:
+        column, normalizer = KEY_COLUMNS.get(sync.match_hub_property, (
+            f"property:{sync.match_hub_property}", "text"))
+        return (MatchRule(sync.match_app_field, sync.match_hub_property, column, normalizer,
+                          sync.match_hub_property),)
+    rules = []
+    for hub_property, column, normalizer, label in IDENTIFIERS.get(sync.hub_object, []):
+        app_field = _app_field_for(spec_object, hub_property)
+        if app_field is None:
+            continue
+        # DESIGN.md: the domain is used only while it is mapped as a default mapping.
+        if hub_property == "domain" and not sync.mappings.filter(
+                hub_property="domain", is_default=True, enabled=True).exists():
+            continue
+        rules.append(MatchRule(app_field, hub_property, column, normalizer, label))
+    return tuple(rules)
+
+
+def build_config(sync: ObjectSync, connector_cls: type[Connector]) -> SyncConfig:
+    spec_object = connector_cls.spec.object(sync.app_object)
+    mappings = tuple(
+        MappingRule(m.app_field, m.hub_property, m.direction, tuple(m.value_map.items()))
+        for m in sync.mappings.filter(enabled=True).order_by("id")
+    )
+    person = sync.hub_object in PERSON_TYPES and sync.email_only
+    custom = sync.matching == Matching.CUSTOM
+    return SyncConfig(
+        object_sync_id=sync.pk, portal_id=sync.portal_id, hub_object=sync.hub_object,
+        app_object=sync.app_object, direction=sync.direction, winner=sync.winner,
+        mappings=mappings, match_rules=match_rules(sync, spec_object),
+        hub_email_field="email" if person else None,
+        app_email_field=_app_field_for(spec_object, "email") if person else None,
+        hub_identifier_field=sync.match_hub_property if custom else None,
+        app_identifier_field=sync.match_app_field if custom else None,
+        hub_filters=_filters(sync, "hub"), app_filters=_filters(sync, "app"),
+        default_lifecycle_stage=sync.default_lifecycle_stage,
+        app_name_fields=_app_name_fields(sync.hub_object, spec_object),
+    )
+
+
+def _filters(sync: ObjectSync, side: str) -> tuple[FilterRule, ...]:
+    return tuple(FilterRule(f.field, f.operator, f.value)
+                 for f in sync.filters.filter(side=side).order_by("id"))
+
+
+def _app_name_fields(hub_object: str, spec_object) -> tuple[str, ...]:
+    for candidate in DISPLAY_NAME.get(hub_object, ()):
+        fields = tuple(f for p in candidate if (f := _app_field_for(spec_object, p)))
+        if fields:
+            return fields
+    return spec_object.identifiers[:1]
+
+
+def mapping_direction(spec_field, wanted: str) -> str:
+    """A field read-only in the app can only flow to the hub."""
+    if spec_field is not None and spec_field.read_only:
+        return Direction.TO_HUB
+    if spec_field is not None and spec_field.type == FieldType.OWNER:
+        return Direction.TO_HUB
+    return wanted
+
+
+@transaction.atomic
+def create_object_sync(connection, app_object: str, connector_cls, **settings) -> ObjectSync:
+    """A new (draft) object sync with the connector's default mappings."""
+    spec_object = connector_cls.spec.object(app_object)
+    sync = ObjectSync.objects.create(
+        portal_id=connection.portal_id, connection=connection, app_object=app_object,
+        hub_object=settings.pop("hub_object", spec_object.hub_object), **settings,
+    )
+    FieldMapping.objects.bulk_create([
+        FieldMapping(
+            object_sync=sync, app_field=m.app_field, hub_property=m.hub_property,
+            direction=mapping_direction(spec_object.field(m.app_field), str(m.direction)),
+            required=m.required, is_default=True,
+        )
+        for m in spec_object.default_mappings
+    ])
+    return sync

@@ -1,0 +1,237 @@
+"""Object syncs and what they record: mappings, filters, links, runs and history.
+
+Postgres holds every state a sync cannot lose (cursors, links, runs); Celery
+messages only say "go look at object sync N".
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from syncapp.accounts.models import PortalOwned
+from syncapp.crm.models import Record
+from syncapp.integrations.models import Connection
+
+
+class Direction(models.TextChoices):
+    TWO_WAY = "two_way", _("Two-way")
+    TO_HUB = "to_hub", _("App to Syncapp only")
+    TO_APP = "to_app", _("Syncapp to app only")
+
+
+class Winner(models.TextChoices):
+    HUB = "hub", _("Syncapp")
+    APP = "app", _("The app")
+
+
+class Matching(models.TextChoices):
+    DEFAULT = "default", _("Default settings")
+    CUSTOM = "custom", _("Choose your fields")
+    NONE = "none", _("Do no matching")
+
+
+class SyncState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ON = "on", _("On")
+    OFF = "off", _("Off")
+
+
+class ObjectSync(PortalOwned):
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="syncs")
+    app_object = models.CharField(max_length=80)
+    hub_object = models.CharField(max_length=20)
+    direction = models.CharField(max_length=10, choices=Direction.choices,
+                                 default=Direction.TWO_WAY)
+    winner = models.CharField(max_length=5, choices=Winner.choices, default=Winner.HUB)
+    matching = models.CharField(max_length=10, choices=Matching.choices,
+                                default=Matching.DEFAULT)
+    match_app_field = models.CharField(max_length=200, blank=True)
+    match_hub_property = models.CharField(max_length=100, blank=True)
+    email_only = models.BooleanField(default=True)  # contacts/leads: "only with an email"
+    default_lifecycle_stage = models.CharField(max_length=50, blank=True)
+    poll_interval_s = models.PositiveIntegerField(default=120)
+    state = models.CharField(max_length=10, choices=SyncState.choices, default=SyncState.DRAFT)
+    # Cursors: opaque app cursor, hub change-log cursor, deleted-records cursor.
+    app_cursor = models.TextField(blank=True)
+    hub_cursor = models.CharField(max_length=60, blank=True)
+    deleted_cursor = models.TextField(blank=True)
+    initial_done = models.BooleanField(default=False)
+    # Where the initial sync is: reading the app ("app"), then the unlinked hub
+    # records after hub_scan_after ("hub"); "" once it is done.
+    initial_phase = models.CharField(max_length=10, default="app", blank=True)
+    hub_scan_after = models.BigIntegerField(default=0)
+    next_run_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    paused_until = models.DateTimeField(null=True, blank=True)
+    pause_reason = models.CharField(max_length=40, blank=True)
+    pause_message = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)  # bumped on every settings change
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["connection", "app_object"],
+                                    name="objectsync_one_per_app_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.connection} {self.app_object} <-> {self.hub_object}"
+
+    @property
+    def is_on(self) -> bool:
+        return self.state == SyncState.ON
+
+
+class FieldMapping(models.Model):
+    object_sync = models.ForeignKey(ObjectSync, on_delete=models.CASCADE,
+                                    related_name="mappings")
+    app_field = models.CharField(max_length=200)
+    hub_property = models.CharField(max_length=100)
+    direction = models.CharField(max_length=10, choices=Direction.choices,
+                                 default=Direction.TWO_WAY)
+    enabled = models.BooleanField(default=True)
+    required = models.BooleanField(default=False)
+    is_default = models.BooleanField(default=True)
+    # For dropdown <-> picklist pairs: {"app option": "hub option"}.
+    value_map = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["object_sync", "hub_property"],
+                                    condition=Q(enabled=True),
+                                    name="mapping_one_writer_per_hub_property"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.app_field} <-> {self.hub_property}"
+
+
+class FilterSide(models.TextChoices):
+    HUB = "hub", _("Syncapp to app")
+    APP = "app", _("App to Syncapp")
+
+
+class SyncFilter(models.Model):
+    """A condition limiting which records are *initially* linked, per direction."""
+
+    object_sync = models.ForeignKey(ObjectSync, on_delete=models.CASCADE,
+                                    related_name="filters")
+    side = models.CharField(max_length=5, choices=FilterSide.choices)
+    field = models.CharField(max_length=200)
+    operator = models.CharField(max_length=20)
+    value = models.JSONField(default=None, null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.side}: {self.field} {self.operator} {self.value}"
+
+
+class LinkStatus(models.TextChoices):
+    # Written before an app create is sent, so a worker killed mid-call leaves a
+    # trace to reconcile instead of a record created twice.
+    PENDING = "pending", _("Being created")
+    IN_SYNC = "in_sync", _("In sync")
+    FAILED = "failed", _("Failed")
+    EXCLUDED = "excluded", _("Excluded")
+    DELETED_IN_HUB = "deleted_in_hub", _("Deleted in Syncapp")
+    DELETED_IN_APP = "deleted_in_app", _("Deleted in the app")
+
+
+class Link(PortalOwned):
+    """One pair (hub record, app record) of an object sync — or, when excluded or
+    failed before linking, the one record considered."""
+
+    object_sync = models.ForeignKey(ObjectSync, on_delete=models.CASCADE, related_name="links")
+    hub_record = models.ForeignKey(Record, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    app_id = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
+    status = models.CharField(max_length=20, choices=LinkStatus.choices)
+    error_category = models.CharField(max_length=40, blank=True)
+    error_message = models.TextField(blank=True)
+    exclusion_reason = models.CharField(max_length=40, blank=True)
+    # The app record's normalised identifier, kept while it has no hub record, so a
+    # hub record created later can still be matched to it.
+    match_key = models.CharField(max_length=255, blank=True)
+    # Per mapped field, the value last synced (keyed by hub property).
+    last_synced = models.JSONField(default=dict, blank=True)
+    # Names for the record views, kept so they need no join or vendor call.
+    hub_name = models.CharField(max_length=300, blank=True)
+    app_name = models.CharField(max_length=300, blank=True)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["object_sync", "hub_record"],
+                                    condition=Q(hub_record__isnull=False),
+                                    name="link_unique_hub_record"),
+            models.UniqueConstraint(fields=["object_sync", "app_id"],
+                                    condition=Q(app_id__isnull=False),
+                                    name="link_unique_app_id"),
+        ]
+        indexes = [
+            models.Index(fields=["object_sync", "status", "id"], name="link_by_status"),
+            models.Index(fields=["object_sync", "match_key"], name="link_app_only_by_key",
+                         condition=Q(hub_record__isnull=True) & ~Q(match_key="")),
+            models.Index(fields=["portal", "status", "updated_at", "id"],
+                         name="link_record_view"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hub_record_id} <-> {self.app_id} ({self.status})"
+
+
+class RunKind(models.TextChoices):
+    INITIAL = "initial", _("Initial sync")
+    INCREMENTAL = "incremental", _("Incremental sync")
+    RESYNC = "resync", _("Resync")
+    RESTORE = "restore", _("Restore")
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    PAUSED = "paused", _("Paused")
+    FAILED = "failed", _("Failed")
+
+
+class Run(PortalOwned):
+    object_sync = models.ForeignKey(ObjectSync, on_delete=models.CASCADE, related_name="runs")
+    kind = models.CharField(max_length=20, choices=RunKind.choices)
+    status = models.CharField(max_length=20, choices=RunStatus.choices,
+                              default=RunStatus.RUNNING)
+    counts = models.JSONField(default=dict, blank=True)  # read, matched, created_hub, …
+    estimated_total = models.PositiveIntegerField(null=True, blank=True)
+    error_category = models.CharField(max_length=40, blank=True)
+    error_message = models.TextField(blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["object_sync", "-started_at"], name="run_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} run {self.pk} ({self.status})"
+
+
+class HistoryEntry(PortalOwned):
+    """A change the sync made to one record: which side, which fields, and why."""
+
+    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="history")
+    run = models.ForeignKey(Run, null=True, on_delete=models.SET_NULL, related_name="+")
+    side = models.CharField(max_length=5)  # "hub" or "app": the side that was written
+    action = models.CharField(max_length=20)  # linked, created, updated, excluded, failed, …
+    changes = models.JSONField(default=dict, blank=True)  # {field: [old, new]}
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["link", "-id"], name="history_by_link")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.side} on link {self.link_id}"

@@ -1,0 +1,45 @@
+"""What people do to object syncs: save and sync, sync now, off, on, delete."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from syncapp.syncs.models import ObjectSync, SyncState
+
+
+def _enqueue(sync: ObjectSync) -> None:
+    from syncapp.syncs.tasks import run_sync  # noqa: PLC0415 - tasks import the engine
+
+    transaction.on_commit(lambda: run_sync.delay(sync.pk))
+
+
+@transaction.atomic
+def save_and_sync(sync: ObjectSync) -> None:
+    """Turn a draft on and start its initial sync at once."""
+    sync.state = SyncState.ON
+    sync.next_run_at = timezone.now()
+    sync.save(update_fields=["state", "next_run_at", "updated_at"])
+    _enqueue(sync)
+
+
+@transaction.atomic
+def sync_now(sync: ObjectSync) -> None:
+    if sync.state == SyncState.ON:
+        _enqueue(sync)
+
+
+@transaction.atomic
+def turn_off(sync: ObjectSync) -> None:
+    """Stop runs; links and cursors stay, so turning on again catches up."""
+    sync.state = SyncState.OFF
+    sync.save(update_fields=["state", "updated_at"])
+
+
+@transaction.atomic
+def turn_on(sync: ObjectSync) -> None:
+    save_and_sync(sync)
+
+
+@transaction.atomic
+def delete_sync(sync: ObjectSync) -> None:
+    """Remove the configuration and links; records on both sides are kept."""
+    sync.delete()

@@ -1,0 +1,52 @@
+"""Celery tasks: thin, ids only. Postgres says what to do; a lost message costs time."""
+
+import logging
+import uuid
+from datetime import timedelta
+
+from celery import shared_task
+from django.db.models import Q
+from django.utils import timezone
+
+from syncapp.integrations.tokens import redis_client
+from syncapp.syncs.models import ObjectSync, SyncState
+
+log = logging.getLogger(__name__)
+LOCK_TTL_S = 90  # longer than one run slice; a dead worker's lock expires by itself
+SLICE_S = 20.0
+
+
+@shared_task(name="syncapp.syncs.tasks.run_sync", ignore_result=True, acks_late=True,
+             reject_on_worker_lost=True)
+def run_sync(sync_id: int) -> None:
+    """Run object sync `sync_id` for one slice; re-enqueue itself while work remains."""
+    from syncapp.engine.runner import MORE, SyncRunner, runnable  # noqa: PLC0415 - heavy
+
+    lock = redis_client().lock(f"syncapp:sync-run:{sync_id}", timeout=LOCK_TTL_S,
+                               blocking=False, thread_local=False)
+    if not lock.acquire(token=uuid.uuid4().hex.encode()):
+        return  # another worker is running it; it re-enqueues itself if needed
+    try:
+        sync = ObjectSync.objects.select_related("connection", "portal").filter(
+            pk=sync_id).first()
+        if sync is None or not runnable(sync):
+            return
+        outcome = SyncRunner(sync).run_for(SLICE_S)
+        log.info("sync run slice", extra={"object_sync_id": sync_id, "outcome": outcome})
+    finally:
+        lock.release()
+    if outcome == MORE:
+        run_sync.delay(sync_id)
+
+
+@shared_task(name="syncapp.syncs.tasks.tick", ignore_result=True)
+def tick() -> None:
+    """Beat, every 30 s: enqueue each object sync that is due."""
+    now = timezone.now()
+    due = ObjectSync.objects.filter(state=SyncState.ON).filter(
+        Q(next_run_at__lte=now) | Q(next_run_at__isnull=True))
+    for sync in due.only("id", "poll_interval_s"):
+        # Push the next run out first, so a slow worker is not sent the same sync twice.
+        ObjectSync.objects.filter(pk=sync.pk).update(
+            next_run_at=now + timedelta(seconds=sync.poll_interval_s))
+        run_sync.delay(sync.pk)
