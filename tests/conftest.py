@@ -10,7 +10,7 @@ from django.test import Client
 from syncapp.accounts.services import add_member, create_portal
 
 # Fixtures for tests that connect app accounts (toy_app, …).
-pytest_plugins = ["tests.integration_kit"]
+pytest_plugins = ["tests.integration_kit", "tests.engine.kit"]
 
 PASSWORD = "correct-horse-battery"
 

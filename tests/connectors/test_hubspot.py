@@ -6,11 +6,17 @@ official Python client parsing every answer the sandbox gives.
 """
 
 import uuid
+from contextlib import contextmanager
+from dataclasses import replace
 
 import pytest
+import requests
 
 from connectors.hubspot import HubSpotConnector
+from connectors.hubspot.sandbox import HubSpotSandbox
+from connectors.sdk import HttpClient, OAuth2Auth
 from tests.connectors.conformance import ConnectorConformance
+from tests.connectors.harness import MemoryTokenStore, consent, oauth_client, sandbox_server
 
 ACME = "admin@acmecorp.example"
 
@@ -120,3 +126,26 @@ class TestHubSpotLineItems(HubSpotValues, ConnectorConformance):
         spec = self.connector_cls.spec
         assert object_name not in {o.name for o in spec.objects}
         assert not HubSpotConnector.object(None, object_name).default_mappings
+
+
+# --- shared by the HubSpot test modules (plain functions: importing them is safe) -----
+
+
+@contextmanager
+def running_sandbox(**options):
+    """A fresh HubSpot sandbox on a real port: yields (sandbox, root URL)."""
+    sandbox = HubSpotSandbox(**options)
+    with sandbox_server(sandbox) as root:
+        yield sandbox, root
+
+
+def make_connector(root: str, login: str = ACME, *, session=None, sleep=None, scopes=None):
+    """A connector with a token obtained the real way; returns (connector, token store)."""
+    client = oauth_client(HubSpotConnector, root)
+    if scopes is not None:
+        client.spec = replace(client.spec, scopes=tuple(scopes))
+    callback = consent(client, login)
+    store = MemoryTokenStore(client.exchange_code(callback["code"], callback["_verifier"]))
+    http = HttpClient(auth=OAuth2Auth(client, store), session=session or requests.Session(),
+                      sleep=sleep or (lambda seconds: None))
+    return HubSpotConnector(http, api_bases=HubSpotConnector.sandbox_bases(root)), store

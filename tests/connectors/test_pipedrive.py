@@ -3,8 +3,16 @@
 import pytest
 
 from connectors.pipedrive import PipedriveConnector
+from connectors.sdk import ErrorCategory, HttpClient, OAuth2Auth
+from connectors.sdk.records import AssociationRecord
 from tests.connectors.conformance import ConnectorConformance
-from tests.connectors.harness import SPECS, ViolationLog
+from tests.connectors.harness import (
+    SPECS,
+    MemoryTokenStore,
+    ViolationLog,
+    connect,
+    oauth_client,
+)
 
 NEW = {
     "persons": lambda n: {"first_name": f"Test{n}", "last_name": "Person",
@@ -100,3 +108,99 @@ class TestPipedriveConformance(ConnectorConformance):
         # and no fields call is spent on asking.
         assert not any(field.custom for field in connector.fields(object_name))
         assert connector.read_changes(object_name, None, limit=1).records
+
+    # --- Pipedrive specifics, through Prism ---------------------------------------------
+
+    def test_webhook_subscriptions_are_recorded(self, connector, sandbox):
+        hook_id = connector.register_webhook("persons", "https://hooks.example/pipedrive",
+                                             user="syncapp", password="s3cret")
+        company = sandbox.accounts["7201001"]
+        hook = company.webhooks[int(hook_id)]
+        assert (hook["event_object"], hook["event_action"], hook["version"]) == (
+            "person", "*", "2.0")
+        assert hook["subscription_url"] == "https://hooks.example/pipedrive"
+        connector.remove_webhook(hook_id)
+        assert hook["is_active"] == 0
+
+    def test_custom_field_values_round_trip(self, connector):
+        fields = {f.label: f for f in connector.fields("organizations") if f.custom}
+        tier, number = fields["Customer tier"], fields["Account number"]
+        gold = next(o.value for o in tier.options if o.label == "Gold")
+        created = connector.create("organizations", [
+            ("r", {"name": "Custom Co", tier.name: gold, number.name: "NW-0042"})])
+        assert created[0].ok, created[0].error
+        deal_fields = {f.label: f for f in connector.fields("deals") if f.custom}
+        months, renewal = deal_fields["Contract length (months)"], deal_fields["Renewal date"]
+        deal = connector.create("deals", [
+            ("d", {"title": "Custom deal", months.name: "18", renewal.name: "2027-03-01"})])
+        (org,) = connector.read_by_ids("organizations", [created[0].record.id])
+        (reread,) = connector.read_by_ids("deals", [deal[0].record.id])
+        assert (org.values[tier.name], org.values[number.name]) == (gold, "NW-0042")
+        assert (reread.values[months.name], reread.values[renewal.name]) == ("18", "2027-03-01")
+
+    def test_an_unknown_custom_option_is_refused_by_pipedrive(self, connector):
+        tier = next(f for f in connector.fields("organizations") if f.label == "Customer tier")
+        (outcome,) = connector.create("organizations", [("r", {"name": "X", tier.name: "999"})])
+        assert outcome.error.category is ErrorCategory.INVALID_VALUE
+        assert "custom_fields" in outcome.error.vendor_message
+
+    def test_associations_are_read_and_written(self, connector):
+        links = connector.read_associations("persons", ["1", "2", "8"], "organizations")
+        assert {(a.from_id, a.to_id) for a in links} == {("1", "1"), ("2", "1")}  # 8: none
+        written = connector.write_associations(
+            "persons", "organizations", [AssociationRecord("11", "5")])
+        assert written[0].ok, written[0].error
+        assert connector.read_associations("persons", ["11"], "organizations")[0].to_id == "5"
+        (deal_person,) = connector.read_associations("deals", ["1"], "persons")
+        assert deal_person.to_id == "1"
+
+    def test_an_association_to_a_missing_record_fails_as_an_association(self, connector):
+        (outcome,) = connector.write_associations(
+            "persons", "organizations", [AssociationRecord("2", "424242")])
+        assert outcome.error.category is ErrorCategory.ASSOCIATION_FAILED
+        assert "not found" in outcome.error.vendor_message
+
+    def test_clearing_a_value_sends_null(self, connector):
+        created = connector.create("persons", [("r", {
+            "name": "Clara Clear", "job_title": "CTO", "org_id": "3", "birthday": "1990-01-02"})])
+        app_id = created[0].record.id
+        cleared = connector.update(
+            "persons", [(app_id, {"job_title": None, "org_id": None, "birthday": None})])
+        assert cleared[0].ok, cleared[0].error
+        values = cleared[0].record.values
+        assert (values["job_title"], values["org_id"], values["birthday"]) == (None, None, None)
+
+    def test_first_and_last_name_compose_the_name_and_other_emails_survive(
+        self, connector, sandbox
+    ):
+        (outcome,) = connector.update("persons", [("5", {
+            "first_name": "Julie", "email": "julie.garcia@rivera.co"})])
+        assert outcome.ok, outcome.error
+        stored = sandbox.accounts["7201001"].data["persons"][5]
+        assert stored["name"] == "Julie Garcia"
+        assert [(e["value"], e["primary"]) for e in stored["emails"]] == [
+            ("julie.garcia@rivera.co", True), ("julia.g@mail.example", False)]
+
+    def test_prices_in_other_currencies_survive_a_price_change(self, connector, sandbox):
+        (outcome,) = connector.update("products", [("4", {"price": "1600"})])
+        assert outcome.ok, outcome.error
+        assert outcome.record.values["price"] == "1600"
+        prices = sandbox.accounts["7201001"].data["products"][4]["prices"]
+        assert {(p["currency"], p["price"]) for p in prices} == {("USD", 1600), ("EUR", 1400)}
+
+    def test_a_second_company_sees_only_its_own_records(self, connector, sandbox_root,
+                                                         api_bases, violations):
+        globex = connected(sandbox_root, api_bases, violations, "admin@globex.example")
+        assert globex.account_info().id != connector.account_info().id
+        names = {r.values["name"] for r in globex.read_changes("persons", None).records}
+        assert names == {"Amy Lewis", "Caroline Franklin", "Jürgen Vogel"}
+        (product,) = globex.read_changes("products", None).records
+        assert (product.values["price"], product.values["currency"]) == ("49", "EUR")
+
+
+def connected(sandbox_root, api_bases, violations, login):
+    """A connector for another sandbox company, through the same Prism proxies."""
+    store = MemoryTokenStore(connect(PipedriveConnector, sandbox_root, login))
+    auth = OAuth2Auth(oauth_client(PipedriveConnector, sandbox_root), store)
+    http = HttpClient(auth=auth, session=violations.session(), sleep=lambda s: None)
+    return PipedriveConnector(http, api_bases=api_bases, account=store.token.extra)

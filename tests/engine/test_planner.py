@@ -5,16 +5,16 @@ from syncapp.engine.planner import app_values_from_hub, hub_values_from_app, pla
 
 
 def config(**overrides) -> SyncConfig:
-    base = dict(
-        object_sync_id=1, portal_id=1, hub_object="contact", app_object="persons",
-        direction=TWO_WAY, winner=HUB,
-        mappings=(
+    base = {
+        "object_sync_id": 1, "portal_id": 1, "hub_object": "contact", "app_object": "persons",
+        "direction": TWO_WAY, "winner": HUB,
+        "mappings": (
             MappingRule("email", "email"),
             MappingRule("phone", "phone"),
             MappingRule("stage", "lifecyclestage", value_map=(("L", "lead"), ("C", "customer"))),
             MappingRule("owner", "jobtitle", direction=TO_HUB),
         ),
-    )
+    }
     base.update(overrides)
     return SyncConfig(**base)
 
