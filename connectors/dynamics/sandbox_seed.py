@@ -110,7 +110,7 @@ def _contoso(rows: _Rows) -> None:
 def _contoso_sales(rows: _Rows, ids: dict[str, str]) -> None:
     add = rows.add
     keller, white, pharma = ids["keller"], ids["white"], ids["pharma"]
-    timothy, deanna, lindsey, eric = ids["timothy"], ids["deanna"], ids["lindsey"], ids["eric"]
+    timothy, deanna, lindsey = ids["timothy"], ids["deanna"], ids["lindsey"]
     add("products", {"name": "Sync Starter plan", "productnumber": "SKU-1001", "price": 39.0,
                      "standardcost": 14.0, "quantitydecimal": 2})
     add("products", {"name": "Sync Professional plan", "productnumber": "SKU-1002",
@@ -135,6 +135,13 @@ def _contoso_sales(rows: _Rows, ids: dict[str, str]) -> None:
                       "customerid_account@odata.bind": f"/accounts({keller})"})
     add("incidents", {"title": "Invoice shows the wrong amount", "casetypecode": 2,
                       "customerid_contact@odata.bind": f"/contacts({lindsey})"})
+    _contoso_activities(rows, {**ids, "deal": deal})
+
+
+def _contoso_activities(rows: _Rows, ids: dict[str, str]) -> None:
+    add = rows.add
+    keller, deal = ids["keller"], ids["deal"]
+    timothy, deanna, eric = ids["timothy"], ids["deanna"], ids["eric"]
     add("phonecalls", {"subject": "Call with Timothy Walters", "directioncode": True,
                        "scheduledend": rows.moment(-3), "actualdurationminutes": 25,
                        "regardingobjectid_contact_phonecall@odata.bind": f"/contacts({timothy})"})
