@@ -81,13 +81,10 @@ def next_cursor(extra: dict) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def more_after(extra: dict, start: int, count: int) -> int | None:
-    """v1 paging: the next `start`, or None after the last page."""
+def more_items(extra: dict) -> bool:
+    """v1 paging: whether another page follows."""
     pagination = extra.get("pagination", extra)
-    if not isinstance(pagination, dict) or not pagination.get("more_items_in_collection"):
-        return None
-    following = pagination.get("next_start")
-    return following if isinstance(following, int) and following > start else start + count
+    return isinstance(pagination, dict) and bool(pagination.get("more_items_in_collection"))
 
 
 @dataclass(frozen=True)
@@ -126,6 +123,25 @@ class ReadCursor:
     def finished(self) -> "ReadCursor":
         """The cursor for the next pass: start where this one's newest record was."""
         return ReadCursor(since=self.seen or self.since, page=None, seen=None)
+
+
+def next_window(state: ReadCursor, times: list[str], more: bool) -> ReadCursor:
+    """The cursor after one page of an offset-paged list sorted by update time.
+
+    The window start moves up to the newest time read, and the offset restarts at
+    0: counting rows past a fixed start would skip one whenever a record changes
+    mid-pass (it moves to the end and the rest shift down). The rows sharing that
+    second are read again; the engine drops repeats. Only while a whole page
+    shares one second does the offset grow. After the last page, `since` is the
+    newest time seen: the next pass starts there.
+    """
+    seen = max_time(state.seen, max(times) if times else None)
+    if not more:
+        return ReadCursor(since=seen or state.since)
+    offset = state.page if isinstance(state.page, int) else 0
+    if not times or times[-1] == state.since:
+        return ReadCursor(state.since, offset + len(times), seen)
+    return ReadCursor(times[-1], 0, seen)
 
 
 def max_time(first: str | None, second: str | None) -> str | None:

@@ -14,9 +14,9 @@ from connectors.pipedrive.adapter import Adapter, Context, is_deleted
 from connectors.pipedrive.client import (
     PipedriveApi,
     ReadCursor,
-    max_time,
-    more_after,
+    more_items,
     next_cursor,
+    next_window,
     read_error,
 )
 from connectors.pipedrive.deals import Deals
@@ -166,62 +166,60 @@ class PipedriveConnector(WritesMixin, Connector):
         adapter = self.adapter(object_name)
         state = ReadCursor.decode(cursor)
         limit = max(1, min(limit, MAX_PAGE))
-        if adapter.api == "v2":
-            rows, following = self._v2_changes(adapter, state, limit)
-        else:
-            rows, following = self._v1_changes(adapter, state, limit)
+        read = self._v2_changes if adapter.api == "v2" else self._v1_changes
+        rows, state, done = read(adapter, state, limit)
         context = self.context(adapter) if rows else Context()
         records = [self.to_record(adapter, row, context) for row in rows if not is_deleted(row)]
-        newest = max((values.timestamp(row.get("update_time")) or "" for row in rows), default="")
-        state = state.advanced(following, newest or None)
-        if following is None:
-            return Page(records, state.finished().encode(), done=True)
-        return Page(records, state.encode(), done=False)
+        return Page(records, state.encode(), done=done)
 
     def _v2_changes(self, adapter: Adapter, state: ReadCursor, limit: int):
-        # `updated_since` is inclusive, so records sharing the last second are
-        # read again on the next pass (the engine drops repeats), never lost.
+        # A v2 cursor is a position (sort value and id), so records changed
+        # mid-pass are met later, never skipped. `updated_since` is inclusive:
+        # records sharing the newest second are read again on the next pass.
         params: dict = {"sort_by": "update_time", "sort_direction": "asc", "limit": limit}
         if state.since:
             params["updated_since"] = state.since
         if state.page:
             params["cursor"] = state.page
         rows, extra = self.client("v2").records(adapter.path, params)
-        return rows, next_cursor(extra)
+        state = state.advanced(next_cursor(extra), _newest(rows))
+        if state.page is None:
+            return rows, state.finished(), True
+        return rows, state, False
 
     def _v1_changes(self, adapter: Adapter, state: ReadCursor, limit: int):
         start = state.page if isinstance(state.page, int) else 0
-        params: dict = {"sort": "update_time ASC", "start": start, "limit": limit}
+        params: dict = {"sort": "update_time ASC, id ASC", "start": start, "limit": limit}
         if state.since:
-            params["updated_since"] = state.since
+            params["updated_since"] = state.since  # inclusive, like v2's
         rows, extra = self.client("v1").records(adapter.path, params)
-        return rows, more_after(extra, start, len(rows))
+        more = more_items(extra)
+        return rows, next_window(state, _times(rows), more), not more
 
     def read_deleted(self, object_name: str, cursor: str | None, limit: int = 100) -> DeletedPage:
-        """Deleted records from /v1/recents, where a deletion is a change whose record
-        is marked deleted. The next pass starts one second before the newest change
-        seen, because `since_timestamp` has whole seconds and excludes itself."""
+        """Deleted records from /v1/recents: changes whose record is marked deleted.
+        `since_timestamp` has whole seconds and excludes itself, so each query
+        starts one second before the window to re-read the newest second."""
         adapter = self.adapter(object_name)
         state = ReadCursor.decode(cursor)
+        if state.since is None:
+            state = ReadCursor(values.iso(dt.datetime.now(dt.UTC) - DELETED_KEPT))
         since = values.parse_time(state.since) or dt.datetime.now(dt.UTC) - DELETED_KEPT
-        start = state.page if isinstance(state.page, int) else 0
         params = {
             "since_timestamp": values.v1_time(since - dt.timedelta(seconds=1)),
-            "items": adapter.recents_item, "start": start, "limit": max(1, min(limit, MAX_PAGE)),
+            "items": adapter.recents_item,
+            "start": state.page if isinstance(state.page, int) else 0,
+            "limit": max(1, min(limit, MAX_PAGE)),
         }
         rows, extra = self.client("v1").records("/recents", params)
-        gone, newest = [], None
-        for row in rows:
-            data = row.get("data")
-            changed = values.timestamp(data.get("update_time")) if isinstance(data, dict) else None
-            newest = max_time(newest, changed)
-            if row.get("item") == adapter.recents_item and is_deleted(data):
-                gone.append(DeletedRecord(str(row.get("id")), values.parse_time(changed)))
-        following = more_after(extra, start, len(rows))
-        state = ReadCursor(values.iso(since), following, max_time(state.seen, newest))
-        if following is None:
-            return DeletedPage(gone, state.finished().encode(), done=True)
-        return DeletedPage(gone, state.encode(), done=False)
+        changes = [row.get("data") if isinstance(row.get("data"), dict) else {} for row in rows]
+        gone = [
+            DeletedRecord(str(row.get("id")), values.parse_time(data.get("update_time")))
+            for row, data in zip(rows, changes, strict=True)
+            if row.get("item") == adapter.recents_item and is_deleted(data)
+        ]
+        more = more_items(extra)
+        return DeletedPage(gone, next_window(state, _times(changes), more).encode(), not more)
 
     def read_by_ids(self, object_name: str, ids: Sequence[str]) -> list[AppRecord]:
         adapter = self.adapter(object_name)
@@ -263,3 +261,13 @@ class PipedriveConnector(WritesMixin, Connector):
             for record in self.read_by_ids(object_name, ids)
             if record.values.get(field)
         ]
+
+
+def _times(rows: list[dict]) -> list[str]:
+    """The canonical update times of `rows`, in their (ascending) order."""
+    return [t for row in rows if (t := values.timestamp(row.get("update_time")))]
+
+
+def _newest(rows: list[dict]) -> str | None:
+    times = _times(rows)
+    return max(times) if times else None

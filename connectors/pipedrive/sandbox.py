@@ -236,10 +236,8 @@ class PipedriveSandbox(Sandbox):
         for name in ("person_id", "org_id", "deal_id"):
             if request.arg(name):
                 rows = [n for n in rows if str(n.get(name)) == request.arg(name)]
-        field, _, order = (request.arg("sort") or "id ASC").partition(" ")
-        if field not in {"id", "add_time", "update_time"}:
-            raise failed("sort", f"'{field}' is not a sortable field")
-        rows.sort(key=lambda n: (n[field], n["id"]), reverse=order.upper() == "DESC")
+        for field, descending in reversed(_sort_spec(request.arg("sort") or "id ASC")):
+            rows.sort(key=lambda n, f=field: n[f], reverse=descending)
         start, limit = _int_arg(request, "start", 0), _limit(request)
         page = rows[start:start + limit]
         more = len(rows) > start + limit
@@ -348,6 +346,18 @@ def _limit(request) -> int:
     if not 1 <= limit <= store.MAX_LIMIT:
         raise failed("limit", f"must be between 1 and {store.MAX_LIMIT}")
     return limit
+
+
+def _sort_spec(raw: str) -> list[tuple[str, bool]]:
+    """v1's `sort`: "field ASC, other DESC" -> [(field, descending), …]."""
+    spec = []
+    for part in raw.split(","):
+        field, _, order = part.strip().partition(" ")
+        if field not in {"id", "add_time", "update_time"} or order.upper() not in {"", "ASC",
+                                                                                "DESC"}:
+            raise failed("sort", f"'{part.strip()}' is not a valid sort")
+        spec.append((field, order.upper() == "DESC"))
+    return spec
 
 
 def _ids(raw: str) -> set[int]:
