@@ -30,8 +30,8 @@ def read(conn, entity: Entity, ids: Sequence[str], to_object: str) -> list[Assoc
     for start in range(0, len(wanted), IDS_PER_FILTER):
         chunk = wanted[start:start + IDS_PER_FILTER]
         condition = " or ".join(f"{entity.primary_id} eq {i}" for i in chunk)
-        url = conn._collection_url(entity, f"{entity.primary_id},{lk.value_key}", condition)
-        for row in conn._all_rows(url, INCLUDE_LOOKUP_NAMES):
+        url = conn.collection_url(entity, f"{entity.primary_id},{lk.value_key}", condition)
+        for row in conn.all_rows(url, INCLUDE_LOOKUP_NAMES):
             other = row.get(lk.value_key)
             # A polymorphic lookup says which table it points at in an annotation.
             kind = row.get(lk.value_key + LOOKUP_NAME, target if len(lk.targets) == 1 else None)

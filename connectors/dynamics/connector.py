@@ -98,7 +98,7 @@ class DynamicsConnector(Connector):
     def read_changes(self, object_name: str, cursor: str | None, limit: int = 100) -> Page:
         entity = self.entity(object_name)
         fields = self.fields(object_name)
-        start = self._collection_url(entity, self._select(entity, fields))
+        start = self.collection_url(entity, self.select_columns(entity, fields))
         body = self._tracked_page(entity, start, cursor, limit)
         if body is None:  # the delta link expired: Dataverse wants a full read
             return self.read_changes(object_name, None, limit)
@@ -111,7 +111,7 @@ class DynamicsConnector(Connector):
         """Deletions come through a delta link of their own, kept apart from the one
         read_changes follows, so each cursor stays safe to store on its own."""
         entity = self.entity(object_name)
-        start = self._collection_url(entity, entity.primary_id)
+        start = self.collection_url(entity, entity.primary_id)
         body = self._tracked_page(entity, start, cursor, max(limit, 1000))
         if body is None:
             log.warning("dynamics: delta link for %s expired; deletions since are lost",
@@ -130,8 +130,8 @@ class DynamicsConnector(Connector):
         for start in range(0, len(wanted), IDS_PER_FILTER):
             chunk = wanted[start:start + IDS_PER_FILTER]
             condition = " or ".join(f"{entity.primary_id} eq {i}" for i in chunk)
-            url = self._collection_url(entity, self._select(entity, fields), condition)
-            for row in self._all_rows(url):
+            url = self.collection_url(entity, self.select_columns(entity, fields), condition)
+            for row in self.all_rows(url):
                 record = self._record(entity, fields, row)
                 if record:
                     found.append(record)
@@ -156,14 +156,16 @@ class DynamicsConnector(Connector):
                            pairs: Sequence[AssociationRecord]) -> list[WriteOutcome]:
         return associations.write(self, self.entity(object_name), to_object, pairs)
 
-    # --- helpers shared by the modules above -----------------------------------------
+    # --- shared with writes and associations ------------------------------------------
 
-    def _select(self, entity: Entity, fields: Sequence[Field]) -> str:
+    def select_columns(self, entity: Entity, fields: Sequence[Field]) -> str:
+        """$select for `fields`: always the key, and each lookup as `_x_value`."""
         names = [entity.primary_id, *(f.name for f in fields),
                  *(lk.value_key for lk in entity.lookups)]
         return ",".join(dict.fromkeys(names))
 
-    def _collection_url(self, entity: Entity, select: str, condition: str = "") -> str:
+    def collection_url(self, entity: Entity, select: str, condition: str = "") -> str:
+        """The entity set's URL with $select and, if given, $filter."""
         return f"{self.web_api()}/{entity.set_name}" + query(select=select, filter=condition)
 
     def _tracked_page(self, entity: Entity, start: str, cursor: str | None,
@@ -185,7 +187,7 @@ class DynamicsConnector(Connector):
                                  vendor_message=cursor[:200])
         return f"{self.web_api()}/{cursor}"
 
-    def _all_rows(self, url: str, *prefer: str):
+    def all_rows(self, url: str, *prefer: str):
         """Every row of a (non-tracked) query, following @odata.nextLink."""
         seen: set[str] = set()
         while url:

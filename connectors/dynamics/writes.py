@@ -31,7 +31,7 @@ Result = PartResponse | ConnectorError
 def create(conn, entity: Entity, items: Sequence[tuple[str, dict]]) -> list[WriteOutcome]:
     fields = _fields(conn, entity)
     url = f"{conn.web_api()}/{entity.set_name}" + query(
-        select=conn._select(entity, list(fields.values())))
+        select=conn.select_columns(entity, list(fields.values())))
     return _write(conn, entity, fields, [
         (ref, values, Operation("POST", url, to_vendor(fields, values), dict(RETURN_ROW)))
         for ref, values in items
@@ -40,7 +40,7 @@ def create(conn, entity: Entity, items: Sequence[tuple[str, dict]]) -> list[Writ
 
 def update(conn, entity: Entity, items: Sequence[tuple[str, dict]]) -> list[WriteOutcome]:
     fields = _fields(conn, entity)
-    select = query(select=conn._select(entity, list(fields.values())))
+    select = query(select=conn.select_columns(entity, list(fields.values())))
     return _write(conn, entity, fields, [
         (app_id, values, Operation(
             "PATCH", f"{conn.web_api()}/{entity.set_name}({app_id}){select}",
