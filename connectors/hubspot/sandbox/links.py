@@ -159,6 +159,20 @@ class LinkRoutes:
         made = _pair(portal, from_type, from_id, to_type, to_id, type_ids=type_ids)
         return Response.json(made, 201)
 
+    @api_route("PUT",
+               "/crm/v4/objects/{from_name}/{from_id}/associations/default/{to_name}/{to_id}")
+    def associations_put_default(self, request, portal, *, from_name, from_id, to_name, to_id):
+        from_type, to_type = self._pair_types(request, from_name, to_name)
+        self.need(request, from_type, write=True)
+        kinds = association_types(from_type, to_type)
+        if not kinds:
+            raise HubSpotError(400, f"{from_type} cannot be associated with {to_type}",
+                               "VALIDATION_ERROR")
+        portal.associate(from_type, from_id, to_type, to_id, [kinds[0][0]])
+        result = {"from": {"id": from_id}, "to": {"id": to_id}, "associationSpec": {
+            "associationCategory": "HUBSPOT_DEFINED", "associationTypeId": kinds[0][0]}}
+        return batch_response(portal.now(), [result], [])
+
     @api_route("DELETE", "/crm/v4/objects/{from_name}/{from_id}/associations/{to_name}/{to_id}")
     def associations_delete(self, request, portal, *, from_name, from_id, to_name, to_id):
         from_type, to_type = self._pair_types(request, from_name, to_name)
@@ -202,6 +216,19 @@ class LinkRoutes:
             "token": token, "user": portal.login, "hub_domain": portal.hub_domain,
             "scopes": issued.scope.split(), "hub_id": portal.hub_id, "app_id": 2100001,
             "expires_in": remaining, "user_id": portal.user_id, "token_type": "access",
+        })
+
+    @api_route("GET", "/oauth/v1/refresh-tokens/{token}", auth=False)
+    def refresh_token_info(self, request, token):
+        issued = self.refresh_tokens.get(token)
+        if issued is None:
+            raise HubSpotError(404, "refresh token not found", "OBJECT_NOT_FOUND")
+        portal = self.accounts[issued.account_id]
+        return Response.json({
+            "token": token, "user": portal.login, "hub_domain": portal.hub_domain,
+            "scopes": issued.scope.split(), "hub_id": portal.hub_id,
+            "client_id": next(iter(self.clients)), "user_id": portal.user_id,
+            "token_type": "refresh",
         })
 
     @api_route("DELETE", "/oauth/v1/refresh-tokens/{token}", auth=False)

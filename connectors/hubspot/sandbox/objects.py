@@ -66,7 +66,7 @@ class ObjectRoutes:
         kind = object_type(name)
         self.need(request, kind, write=False)
         limit = _int_arg(request, "limit", 10, 1, 100)
-        rows = portal.records(kind, archived=request.arg("archived", "false") == "true")
+        rows = portal.records(kind, archived=request.arg("archived", "false").lower() == "true")
         after = request.arg("after")
         if after is not None:
             if not after.isdigit():
@@ -85,7 +85,7 @@ class ObjectRoutes:
         kind = object_type(name)
         self.need(request, kind, write=False)
         record = self._find(portal, kind, object_id, request.arg("idProperty"),
-                            request.arg("archived", "false") == "true")
+                            request.arg("archived", "false").lower() == "true")
         wanted = wanted_properties(request) or list(DEFAULT_PROPERTIES.get(kind, ()))
         return Response.json(public(kind, record, wanted))
 
@@ -147,7 +147,7 @@ class ObjectRoutes:
         for required in ("properties", "propertiesWithHistory"):
             if not isinstance(body.get(required), list):
                 raise _bad(f"Invalid input JSON: `{required}` is required")
-        archived = request.arg("archived", "false") == "true"
+        archived = request.arg("archived", "false").lower() == "true"
         results, missing = [], []
         for item in inputs:
             object_id = str(item.get("id") or "")

@@ -184,7 +184,9 @@ class Portal(SandboxAccount):
                                                       .items()):
                 if other_type == to_type and type_id in kinds:
                     self._unlink(from_type, str(from_id), other_type, other_id, {type_id})
-        self._link(from_type, str(from_id), to_type, str(to_id), set(type_ids))
+        # A labeled association always comes with the unlabeled one.
+        default = association_types(from_type, to_type)[0][0]
+        self._link(from_type, str(from_id), to_type, str(to_id), {*type_ids, default})
 
     def _link(self, from_type, from_id, to_type, to_id, type_ids) -> None:
         self.edges[(from_type, from_id)].setdefault((to_type, to_id), set()).update(type_ids)
