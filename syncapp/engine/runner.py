@@ -17,6 +17,7 @@ from connectors.sdk import ConnectorError, ErrorCategory
 from syncapp.crm.changelog import ChangeCursor, head, read_changes
 from syncapp.crm.models import Record
 from syncapp.engine import hubside
+from syncapp.engine.associations import links_after, pending_links, sync_associations
 from syncapp.engine.step import BatchRun
 from syncapp.integrations.catalog import build_connector, connector_class
 from syncapp.integrations.models import ConnectionStatus
@@ -52,8 +53,9 @@ class SyncRunner:
 
     def step(self) -> str:
         if not self.sync.initial_done:
-            return self._initial_app() if self.sync.initial_phase == "app" else (
-                self._initial_hub())
+            phase = {"app": self._initial_app, "hub": self._initial_hub}.get(
+                self.sync.initial_phase, self._initial_associations)
+            return phase()
         return self._incremental()
 
     def _current_run(self) -> Run:
@@ -101,13 +103,24 @@ class SyncRunner:
         def advance():
             fields = {"hub_scan_after": records[-1].id if records else self.sync.hub_scan_after}
             if finished:
-                fields.update(initial_phase="", initial_done=True)
+                fields.update(initial_phase="associations", hub_scan_after=0)
             self._save_sync(**fields)
             self._add_counts(counts)
 
         BatchRun(self.config, self.connector, self.run.pk, counts).process(
             hub_records={r.id: r for r in records}, on_commit=advance)
-        return DONE if finished else MORE
+        return MORE
+
+    def _initial_associations(self) -> str:
+        """Last phase: associations of every linked record, in batches of links."""
+        links = links_after(self.sync, self.sync.hub_scan_after, self.batch)
+        written = sync_associations(self.sync, self.config, self.connector, links, self.run.pk)
+        self._add_counts(Counter(associations=written))
+        if len(links) < self.batch:
+            self._save_sync(initial_phase="", initial_done=True, hub_scan_after=0)
+            return DONE
+        self._save_sync(hub_scan_after=links[-1].pk)
+        return MORE
 
     def _incremental(self) -> str:
         app_page = self.connector.read_changes(self.config.app_object,
@@ -127,10 +140,17 @@ class SyncRunner:
             self._save_sync(**fields)
             self._add_counts(counts)
 
-        BatchRun(self.config, self.connector, self.run.pk, counts).process(
-            app_records=app_page.records, hub_ids=hub_ids,
-            deleted_app_ids=[d.id for d in deleted.records] if deleted else (),
-            on_commit=advance)
+        batch = BatchRun(self.config, self.connector, self.run.pk, counts)
+        batch.process(app_records=app_page.records, hub_ids=hub_ids,
+                      deleted_app_ids=[d.id for d in deleted.records] if deleted else (),
+                      on_commit=advance)
+        touched = [*batch.changes.new_links, *batch.changes.changed_links.values()]
+        retry = pending_links(self.sync)
+        written = sync_associations(self.sync, self.config, self.connector,
+                                    list({lk.pk: lk for lk in touched + retry}.values()),
+                                    self.run.pk)
+        if written:
+            self._add_counts(Counter(associations=written))
         finished = app_page.done and len(entries) < self.batch and (
             deleted is None or deleted.done)
         return DONE if finished else MORE

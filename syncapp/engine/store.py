@@ -8,7 +8,7 @@ from syncapp.syncs.models import HistoryEntry, Link, LinkStatus
 
 LINK_FIELDS = ["hub_record_id", "app_id", "status", "error_category", "error_message",
                "exclusion_reason", "match_key", "last_synced", "hub_name", "app_name",
-               "last_synced_at", "updated_at"]
+               "last_synced_at", "associations_pending", "updated_at"]
 
 
 def links_for(sync_id: int, app_ids, hub_ids) -> tuple[dict[str, Link], dict[int, Link]]:

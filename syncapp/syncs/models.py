@@ -58,7 +58,7 @@ class ObjectSync(PortalOwned):
     initial_done = models.BooleanField(default=False)
     # Where the initial sync is: reading the app ("app"), then the unlinked hub
     # records after hub_scan_after ("hub"); "" once it is done.
-    initial_phase = models.CharField(max_length=10, default="app", blank=True)
+    initial_phase = models.CharField(max_length=20, default="app", blank=True)
     hub_scan_after = models.BigIntegerField(default=0)
     next_run_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
@@ -156,6 +156,8 @@ class Link(PortalOwned):
     # The app record's normalised identifier, kept while it has no hub record, so a
     # hub record created later can still be matched to it.
     match_key = models.CharField(max_length=255, blank=True)
+    # An association of this record waits for its other record to be linked.
+    associations_pending = models.BooleanField(default=False)
     # Per mapped field, the value last synced (keyed by hub property).
     last_synced = models.JSONField(default=dict, blank=True)
     # Names for the record views, kept so they need no join or vendor call.
@@ -176,6 +178,8 @@ class Link(PortalOwned):
         ]
         indexes = [
             models.Index(fields=["object_sync", "status", "id"], name="link_by_status"),
+            models.Index(fields=["object_sync", "id"], name="link_associations_pending",
+                         condition=Q(associations_pending=True)),
             models.Index(fields=["object_sync", "match_key"], name="link_app_only_by_key",
                          condition=Q(hub_record__isnull=True) & ~Q(match_key="")),
             models.Index(fields=["portal", "status", "updated_at", "id"],
