@@ -1,0 +1,97 @@
+"""Resync and restore: recreate records deleted on one side from the other side's data.
+
+A delete never spreads to the other side; the link waits as "deleted in hub" or
+"deleted in <app>" until support staff bring the record back here.
+"""
+
+from collections import Counter
+from dataclasses import replace
+
+from django.db import transaction
+
+from connectors.sdk import ConnectorError
+from syncapp.crm.models import Record
+from syncapp.crm.services import Actor, RecordInvalid, restore_record
+from syncapp.engine import hubside, store
+from syncapp.engine.config import APP, SyncConfig
+from syncapp.engine.executor import failure_text, observed_last
+from syncapp.engine.planner import app_values_from_hub, plan_pair
+from syncapp.syncs.models import Link, LinkStatus
+
+
+def recreate_in_app(config: SyncConfig, connector, links: list[Link],
+                    run_id: int | None = None) -> Counter:
+    """Links deleted in the app: create the app record again from the hub record."""
+    counts = Counter()
+    links = [lk for lk in links if lk.status == LinkStatus.DELETED_IN_APP and lk.hub_record_id]
+    hubs = hubside.load(config.portal_id, config.hub_object, [lk.hub_record_id for lk in links])
+    todo = [(lk, hubs[lk.hub_record_id]) for lk in links
+            if lk.hub_record_id in hubs and not hubs[lk.hub_record_id].archived]
+    changes = store.Changes()
+    for start in range(0, len(todo), 50):
+        chunk = todo[start:start + 50]
+        items = [(str(hub.id), app_values_from_hub(config, hub.values)) for _, hub in chunk]
+        outcomes = connector.create(config.app_object, items)
+        for (link, hub), outcome in zip(chunk, outcomes, strict=True):
+            changes.touch(link)
+            if not outcome.ok:
+                _failed(changes, link, "app", outcome.error, counts)
+                continue
+            link.app_id = outcome.record.id
+            link.last_synced = observed_last(config, hub.values, outcome.record.values)
+            store.mark(link, LinkStatus.IN_SYNC)
+            changes.note(link, "app", "recreated", {}, "resynced from Syncapp's record")
+            counts["restored"] += 1
+    with transaction.atomic():
+        store.save(changes, config.portal_id, run_id)
+    return counts
+
+
+def restore_in_hub(config: SyncConfig, connector, links: list[Link],
+                   run_id: int | None = None) -> Counter:
+    """Links deleted in the hub: restore the archived hub record, updated from the app."""
+    counts = Counter()
+    links = [lk for lk in links if lk.status == LinkStatus.DELETED_IN_HUB and lk.app_id]
+    found = {r.id: r for r in connector.read_by_ids(config.app_object,
+                                                    [lk.app_id for lk in links])}
+    changes = store.Changes()
+    actor = Actor(object_sync_id=config.object_sync_id)
+    for link in links:
+        changes.touch(link)
+        app = found.get(link.app_id)
+        record = Record.objects.filter(pk=link.hub_record_id).first()
+        if app is None or record is None:
+            store.mark(link, LinkStatus.FAILED, category="not_found",
+                       message="The record is gone on both sides; nothing to restore from.")
+            counts["failed"] += 1
+            continue
+        try:
+            with transaction.atomic():
+                restore_record(record, actor)
+                _refresh_from_app(config, record, app, link, changes)
+        except RecordInvalid as exc:
+            _failed(changes, link, "hub", exc, counts)
+            continue
+        counts["restored"] += 1
+    with transaction.atomic():
+        store.save(changes, config.portal_id, run_id)
+    return counts
+
+
+def _refresh_from_app(config, record, app, link, changes) -> None:
+    # Restoring means "from the other side's data": the app's values win here.
+    plan = plan_pair(replace(config, winner=APP), record.properties, app.values, None)
+    if plan.hub_writes:
+        result = hubside.update(config, {record.pk: plan.hub_writes})[record.pk]
+        if isinstance(result, RecordInvalid):
+            raise result
+    link.last_synced = plan.last
+    store.mark(link, LinkStatus.IN_SYNC)
+    changes.note(link, "hub", "restored", plan.changes_hub, "restored from the app's record")
+
+
+def _failed(changes, link, side, error: ConnectorError | RecordInvalid, counts) -> None:
+    category, message = failure_text(error)
+    store.mark(link, LinkStatus.FAILED, category=category, message=message)
+    changes.note(link, side, "failed", {}, message)
+    counts["failed"] += 1
