@@ -30,6 +30,8 @@ SORTABLE = {"id", "update_time", "add_time"}
 CREATED_STATUS = {"products": 201}  # the other v2 creates answer 200
 EXTRA_SORTS = {"products": {"name"}, "activities": {"due_date"}}
 LIST_FILTERS = ("owner_id", "org_id", "person_id", "deal_id")
+# https://pipedrive.readme.io/docs/guide-for-webhooks-v2
+WEBHOOKS_PER_USER = 40
 
 
 def ok(data, extra: dict | None = None, status: int = 200) -> Response:
@@ -286,7 +288,7 @@ class PipedriveSandbox(Sandbox):
     @answers
     def users_me(self, request, account):
         self.require(request, ("base",))
-        return ok(_me(account, self.now()))
+        return ok(records.me(account, self.now()))
 
     @route("GET", "/api/v1/recents")
     @answers
@@ -306,7 +308,11 @@ class PipedriveSandbox(Sandbox):
     @answers
     def webhooks_create(self, request, account):
         self.require(request, ("admin",))
-        hook = _webhook(account, request.json(), self.now())
+        hook = records.webhook(account, request.json(), self.now())
+        active = [h for h in account.webhooks.values()
+                  if h["is_active"] == 1 and h["user_id"] == hook["user_id"]]
+        if len(active) >= WEBHOOKS_PER_USER:
+            raise Invalid("Webhooks limit reached", status=422)
         account.webhooks[hook["id"]] = hook
         return Response.json({"success": True, "status": "ok", "data": hook}, 201)
 
@@ -382,49 +388,3 @@ def _moment(request, name: str) -> dt.datetime | None:
         return _parsed(raw)
     except ValueError:
         raise failed(name, f"'{raw}' is not an RFC 3339 date-time") from None
-
-
-def _me(company, now: dt.datetime) -> dict:
-    user = company.users[company.admin_id]
-    return {
-        "id": user["id"], "name": user["name"], "email": user["email"], "phone": None,
-        "default_currency": company.currency, "locale": "en_US", "lang": 1,
-        "activated": True, "last_login": records.v1_stamp(now), "created": "2024-01-15 09:00:00",
-        "modified": records.v1_stamp(now), "has_created_company": True,
-        "access": [{"app": "sales", "admin": True, "permission_set_id": "sandbox-admin"}],
-        "active_flag": True, "timezone_name": "UTC", "timezone_offset": "+00:00", "role_id": 1,
-        "icon_url": None, "is_you": True, "is_deleted": False,
-        "company_id": company.company_id, "company_name": company.name,
-        "company_domain": company.domain, "company_country": "US",
-        "company_industry": "Software", "language": {"language_code": "en", "country_code": "US"},
-    }
-
-
-_EVENT_ACTIONS = {"create", "change", "delete", "*"}
-_EVENT_OBJECTS = {"activity", "deal", "lead", "note", "organization", "person", "pipeline",
-                  "product", "stage", "user", "*"}
-
-
-def _webhook(company, body: object, now: dt.datetime) -> dict:
-    """A subscription as POST /v1/webhooks records it (deliveries are not sent)."""
-    if not isinstance(body, dict):
-        raise Invalid("Bad request: the request body must be a JSON object")
-    for name in ("subscription_url", "event_action", "event_object", "name"):
-        if not isinstance(body.get(name), str) or not body[name]:
-            raise failed(name, f"Parameter '{name}' is required")
-    if not body["subscription_url"].startswith(("https://", "http://")):
-        raise failed("subscription_url", "must be a full, valid URL")
-    if body["event_action"] not in _EVENT_ACTIONS or body["event_object"] not in _EVENT_OBJECTS:
-        raise failed("event_object", "unknown event_action or event_object")
-    hook_id = company.next_id("webhooks")
-    return {
-        "id": hook_id, "company_id": company.company_id, "owner_id": company.admin_id,
-        "user_id": body.get("user_id") or company.admin_id, "name": body["name"],
-        "event_action": body["event_action"], "event_object": body["event_object"],
-        "subscription_url": body["subscription_url"], "version": body.get("version", "2.0"),
-        "is_active": 1, "add_time": now.isoformat().replace("+00:00", "Z"),
-        "remove_time": None, "type": "application",
-        "http_auth_user": body.get("http_auth_user"),
-        "http_auth_password": body.get("http_auth_password"), "remove_reason": None,
-        "last_delivery_time": None, "last_http_status": None, "admin_id": company.admin_id,
-    }

@@ -3,7 +3,8 @@
 Pipedrive sets ids and times, splits `name` into first and last name, keeps
 exactly one primary email and phone, stamps won/lost/close times when a deal's
 status changes and marks done activities. Records are kept in their v2 shape
-(notes in v1's); /v1/recents shows them in v1's shape.
+(notes in v1's); /v1/recents shows them in v1's shape. Also here: the account as
+users/me shows it, and webhook subscriptions as POST /v1/webhooks records them.
 """
 
 import datetime as dt
@@ -228,3 +229,51 @@ def recent(company, object_name: str, record: dict) -> dict:
                     status=record["status"], value=record["value"],
                     currency=record["currency"])
     return data
+
+
+# --- the account (users/me) and webhook subscriptions ----------------------------------
+
+def me(company, now: dt.datetime) -> dict:
+    user = company.users[company.admin_id]
+    return {
+        "id": user["id"], "name": user["name"], "email": user["email"], "phone": None,
+        "default_currency": company.currency, "locale": "en_US", "lang": 1,
+        "activated": True, "last_login": v1_stamp(now), "created": "2024-01-15 09:00:00",
+        "modified": v1_stamp(now), "has_created_company": True,
+        "access": [{"app": "sales", "admin": True, "permission_set_id": "sandbox-admin"}],
+        "active_flag": True, "timezone_name": "UTC", "timezone_offset": "+00:00", "role_id": 1,
+        "icon_url": None, "is_you": True, "is_deleted": False,
+        "company_id": company.company_id, "company_name": company.name,
+        "company_domain": company.domain, "company_country": "US",
+        "company_industry": "Software", "language": {"language_code": "en", "country_code": "US"},
+    }
+
+
+_EVENT_ACTIONS = {"create", "change", "delete", "*"}
+_EVENT_OBJECTS = {"activity", "deal", "lead", "note", "organization", "person", "pipeline",
+                  "product", "stage", "user", "*"}
+
+
+def webhook(company, body: object, now: dt.datetime) -> dict:
+    """A subscription as POST /v1/webhooks records it (deliveries are not sent)."""
+    if not isinstance(body, dict):
+        raise Invalid("Bad request: the request body must be a JSON object")
+    for name in ("subscription_url", "event_action", "event_object", "name"):
+        if not isinstance(body.get(name), str) or not body[name]:
+            raise failed(name, f"Parameter '{name}' is required")
+    if not body["subscription_url"].startswith(("https://", "http://")):
+        raise failed("subscription_url", "must be a full, valid URL")
+    if body["event_action"] not in _EVENT_ACTIONS or body["event_object"] not in _EVENT_OBJECTS:
+        raise failed("event_object", "unknown event_action or event_object")
+    hook_id = company.next_id("webhooks")
+    return {
+        "id": hook_id, "company_id": company.company_id, "owner_id": company.admin_id,
+        "user_id": body.get("user_id") or company.admin_id, "name": body["name"],
+        "event_action": body["event_action"], "event_object": body["event_object"],
+        "subscription_url": body["subscription_url"], "version": body.get("version", "2.0"),
+        "is_active": 1, "add_time": now.isoformat().replace("+00:00", "Z"),
+        "remove_time": None, "type": "application",
+        "http_auth_user": body.get("http_auth_user"),
+        "http_auth_password": body.get("http_auth_password"), "remove_reason": None,
+        "last_delivery_time": None, "last_http_status": None, "admin_id": company.admin_id,
+    }

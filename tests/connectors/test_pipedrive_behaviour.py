@@ -367,3 +367,45 @@ def _context():
     from connectors.pipedrive.adapter import Context
 
     return Context(currency="USD")
+
+
+# --- the seed overlaps the demo hub the way real data does -----------------------------------
+
+def test_the_sandbox_seed_overlaps_the_demo_hub_like_real_data():
+    from syncapp.crm.demo import generate
+
+    demo = generate(dt.datetime.now(dt.UTC).date())
+    hub_contacts = {(c["firstname"], c["lastname"]): c for c in demo.records["contact"]}
+    hub_emails = {c["email"] for c in demo.records["contact"] if "email" in c}
+    hub_companies = {c["name"]: c for c in demo.records["company"]}
+    hub_products = {p["hs_sku"]: p for p in demo.records["product"]}
+    company = PipedriveSandbox().accounts["7201001"]
+    persons = list(company.data["persons"].values())
+    orgs = list(company.data["organizations"].values())
+
+    emails = [e["value"] for p in persons for e in p["emails"]]
+    assert len([e for e in emails if e.lower() in hub_emails and e not in hub_emails]) >= 3
+    shared = [o for o in orgs if o["name"] in hub_companies]
+    assert len(shared) >= 4
+    assert any(o["website"] and f"www.{hub_companies[o['name']]['domain']}" in o["website"]
+               for o in shared)
+    phones = {(p["first_name"], p["last_name"]): p["phones"][0]["value"]
+              for p in persons if p["phones"] and (p["first_name"], p["last_name"]) in hub_contacts}
+    assert any(phone != hub_contacts[name]["phone"] for name, phone in phones.items())
+    assert any(phone == hub_contacts[name]["phone"] for name, phone in phones.items())
+    assert any(not p["emails"] for p in persons)
+    per_org = [sum(p["org_id"] == o["id"] for p in persons) for o in orgs]
+    assert max(per_org) >= 3
+    priced = {p["code"]: p["prices"][0]["price"] for p in company.data["products"].values()
+              if p["code"] in hub_products}
+    assert any(str(price) != hub_products[code]["price"] for code, price in priced.items())
+    assert any(p["code"] is None and p["name"] in {h["name"] for h in hub_products.values()}
+               for p in company.data["products"].values())
+
+
+def test_a_user_has_at_most_forty_webhooks(connector):
+    for n in range(40):
+        connector.register_webhook("deals", f"https://hooks.example/{n}")
+    with pytest.raises(ConnectorError) as raised:
+        connector.register_webhook("deals", "https://hooks.example/41")
+    assert raised.value.vendor_message == "Webhooks limit reached"
