@@ -41,3 +41,16 @@ def test_initial_two_way_sync_matches_merges_and_creates(portal, hubspot):
     calls_after = [c for c in hubspot.sandbox.calls if c[1] != "GET"]
     assert len([c for c in calls_after if "search" not in c[2]]) == len(
         [c for c in calls_before if "search" not in c[2]])
+
+
+def test_the_record_page_shows_what_the_sync_changed_and_why(portal, hubspot, admin_client):
+    hubspot.clear("contacts")
+    hubspot.create("contacts", email="dee@example.com", firstname="Dee", phone="555")
+    record = create_record(portal, "contact", {"email": "dee@example.com", "phone": "777"})
+    sync = make_sync(hubspot, "contacts", winner="app")
+    run(hubspot, sync)
+    page = admin_client.get(f"/crm/contact/{record.pk}/").content.decode()
+    assert "Sync history" in page
+    assert "the app wins conflicts" in page
+    assert "777" in page
+    assert "555" in page
