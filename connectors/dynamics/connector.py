@@ -76,6 +76,13 @@ class DynamicsConnector(Connector):
             self._web_api = str(url).rstrip("/") + API_PATH
         return self._web_api
 
+    @classmethod
+    def token_scope(cls, account: dict) -> str | None:
+        """Microsoft issues one token per resource: after consent (for discovery) the
+        connection refreshes into a token for its own environment."""
+        url = account.get("instance_url")
+        return f"{str(url).rstrip('/')}/user_impersonation offline_access" if url else None
+
     def account_info(self) -> AccountInfo:
         web_api = self.web_api()
         return identity.account_info(self.http, web_api, self._instance)

@@ -79,10 +79,19 @@ def organization_name(http: HttpClient, web_api: str, organization_id: str) -> s
 def account_info(http: HttpClient, web_api: str, instance: dict | None) -> AccountInfo:
     """The organization id names the account: two connections to one environment
     are the same account, two environments of one user are two accounts."""
+    extra = {"instance_url": web_api.removesuffix(API_PATH)}
+    if instance and instance.get("Id"):
+        # Found through discovery: the consent token reaches only the discovery
+        # service (one token per resource), so the instance record names the account;
+        # the token for the environment itself comes next (Connector.token_scope).
+        return AccountInfo(id=str(instance["Id"]), extra={
+            **extra, "unique_name": instance.get("UniqueName"),
+            "environment_url": instance.get("Url")},
+            name=str(instance.get("FriendlyName") or instance.get("UniqueName") or ""))
     me = who_am_i(http, web_api)
     org_id = str(me["OrganizationId"])
     name = str(instance.get("FriendlyName")) if instance else ""
-    extra = {"instance_url": web_api.removesuffix(API_PATH), "user_id": me.get("UserId")}
+    extra["user_id"] = me.get("UserId")
     if instance:
         extra.update(unique_name=instance.get("UniqueName"), environment_url=instance.get("Url"))
     return AccountInfo(id=org_id, name=name or organization_name(http, web_api, org_id),

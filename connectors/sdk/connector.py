@@ -46,6 +46,12 @@ class Connector:
         root = sandbox_root.rstrip("/")
         return {name: root + path for name, path in cls.sandbox_paths.items()}
 
+    @classmethod
+    def token_scope(cls, account: dict) -> str | None:
+        """The scope to refresh with once the account is known, for vendors that issue
+        one token per resource (the consent token then reaches only a discovery API)."""
+        return None
+
     def api(self, name: str) -> str:
         return self.bases[name].rstrip("/")
 

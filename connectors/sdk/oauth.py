@@ -123,12 +123,16 @@ class OAuth2Client:
         )
         return Token.from_response(dict(data))
 
-    def refresh(self, token: Token) -> Token:
+    def refresh(self, token: Token, scope: str | None = None) -> Token:
+        """A new token; `scope` asks for another resource's token where the vendor issues
+        one token per resource (Microsoft identity platform)."""
         if not token.refresh_token:
             raise NeedsReconnectError("The app gave no refresh token; reconnect the account.")
+        extra = {"scope": scope} if scope else {}
         data = self._token_call(
             lambda s: s.refresh_token(
-                self.token_url, refresh_token=token.refresh_token, timeout=self.timeout
+                self.token_url, refresh_token=token.refresh_token, timeout=self.timeout,
+                **extra,
             )
         )
         return Token.from_response(dict(data), previous=token)
@@ -209,9 +213,10 @@ class TokenStore(Protocol):
 class OAuth2Auth:
     """Bearer headers for the HTTP client, refreshed before expiry and after a 401."""
 
-    def __init__(self, client: OAuth2Client, store: TokenStore):
+    def __init__(self, client: OAuth2Client, store: TokenStore, scope: str | None = None):
         self.client = client
         self.store = store
+        self.scope = scope  # see OAuth2Client.refresh
 
     def headers(self) -> dict[str, str]:
         token = self.store.load()
@@ -229,7 +234,7 @@ class OAuth2Auth:
             if current.access_token != stale_access_token and not current.expiring():
                 return current  # another worker refreshed while we waited
             try:
-                fresh = self.client.refresh(current)
+                fresh = self.client.refresh(current, self.scope)
             except NeedsReconnectError as exc:
                 self.store.mark_needs_reconnect(exc)
                 raise

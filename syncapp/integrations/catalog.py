@@ -65,6 +65,7 @@ def build_connector(connection: Connection) -> Connector:
         redis_client(), f"{connection.app_key}:{connection.account_id}",
         limit.requests, limit.per_seconds,
     )
-    auth = OAuth2Auth(oauth_client(cls), DbTokenStore(connection))
+    auth = OAuth2Auth(oauth_client(cls), DbTokenStore(connection),
+                      scope=cls.token_scope(connection.account_extra))
     http = HttpClient(auth=auth, limiter=limiter)
     return cls(http, api_bases=api_bases(cls), account=connection.account_extra)

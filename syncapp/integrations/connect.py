@@ -97,13 +97,16 @@ def complete(request, app_key: str, params) -> Connection:
         raise ConnectFailed(_("%(app)s sent no authorization code. Nothing was connected.")
                             % {"app": cls.spec.name})
     try:
-        token = oauth_client(cls).exchange_code(params["code"], flow.code_verifier)
+        client = oauth_client(cls)
+        token = client.exchange_code(params["code"], flow.code_verifier)
         connector = cls(HttpClient(auth=_Bearer(token), max_attempts=2),
                         api_bases=api_bases(cls), account=dict(token.extra))
         info = connector.account_info()
+        extra = {**token.extra, **info.extra}
+        if scope := cls.token_scope(extra):
+            token = client.refresh(token, scope)  # a token for the account's own resource
     except ConnectorError as exc:
         raise ConnectFailed(_vendor_failure(cls.spec.name, exc)) from None
-    extra = {**token.extra, **info.extra}
     if flow.reconnect_id:
         return _reconnect(request, flow.reconnect_id, info, token, extra)
     return _create(request, app_key, info, token, extra)

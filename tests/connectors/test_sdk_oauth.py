@@ -128,3 +128,20 @@ def test_revoked_refresh_token_marks_the_connection_for_reconnect(toy):
         auth.refresh({"Authorization": f"Bearer {store.token.access_token}"})
     assert store.reconnect is not None
     assert store.reconnect.category is ErrorCategory.AUTH_EXPIRED
+
+
+def test_refresh_can_ask_for_another_resources_token(toy):
+    sandbox, url = toy
+    forms = []
+    original = sandbox._token
+
+    def spy(request):
+        forms.append(request.form())
+        return original(request)
+
+    sandbox._token = spy
+    auth, store = _connected(url)
+    auth.scope = "https://org.example/user_impersonation offline_access"
+    auth.refresh({"Authorization": f"Bearer {store.token.access_token}"})
+    assert forms[-1]["grant_type"] == "refresh_token"
+    assert forms[-1]["scope"] == "https://org.example/user_impersonation offline_access"
