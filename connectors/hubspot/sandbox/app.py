@@ -98,8 +98,9 @@ class HubSpotSandbox(ObjectRoutes, LinkRoutes, Sandbox):
 
     def _client(self, request, form):
         """HubSpot reads client_id and client_secret from the form body only."""
-        client_id = form.get("client_id", "")
-        return client_id if self.clients.get(client_id) == form.get("client_secret") else None
+        client_id, secret = form.get("client_id", ""), form.get("client_secret")
+        known = client_id in self.clients and self.clients[client_id] == secret
+        return client_id if known else None
 
     def _refresh(self, form):
         """HubSpot's refresh tokens do not rotate: the same one comes back."""
