@@ -63,9 +63,8 @@ class PipedriveConnector(WritesMixin, Connector):
     sandbox = "connectors.pipedrive.sandbox:PipedriveSandbox"
 
     def __init__(self, http: HttpClient, *, api_bases=None, account=None):
-        if http.error_reader is not read_error:
-            http.error_reader = read_error
         super().__init__(http, api_bases=api_bases, account=account)
+        self.http.error_reader = read_error
         # OAuth tokens belong to one company, whose API host the token response
         # names (`api_domain`); it replaces the generic production host, but never
         # a base the product chose (a sandbox, a contract proxy).

@@ -163,6 +163,45 @@ def test_a_bad_value_fails_its_record_before_any_request(sandbox, connector):
     assert len(sandbox.calls) == calls
 
 
+def injected(sandbox) -> list[int]:
+    """The statuses of the faults the sandbox injects from now on."""
+    hits, original = [], sandbox._fault
+
+    def fault():
+        reply = original()
+        if reply is not None:
+            hits.append(reply.status)
+        return reply
+
+    sandbox._fault = fault
+    return hits
+
+
+def test_a_storm_of_5xx_and_429_is_ridden_out_without_losing_records(sandbox, connector):
+    expected = sorted(r.id for r in drain(connector, "persons", limit=3)[0])
+    hits = injected(sandbox)
+    sandbox.faults.ratio, sandbox.faults.statuses = 0.4, (500, 502, 503, 429)
+    try:
+        got = drain(connector, "persons", limit=3)[0]
+    finally:
+        sandbox.faults.ratio = 0.0
+    assert sorted(r.id for r in got) == expected
+    assert {500, 502, 503, 429} & set(hits)
+
+
+def test_a_reply_slower_than_the_timeout_is_retried(sandbox, root):
+    connector = make_connector(root)
+    connector.http.timeout = (2.0, 0.2)
+    hits = injected(sandbox)
+    sandbox.faults.ratio, sandbox.faults.statuses, sandbox.faults.delay_s = 0.5, (0,), 0.5
+    try:
+        records = drain(connector, "organizations", limit=2)[0]
+    finally:
+        sandbox.faults.ratio = 0.0
+    assert len(records) == 6
+    assert hits  # some replies came too late and were retried
+
+
 # --- vanished records -----------------------------------------------------------------------
 
 def test_a_deleted_record_is_not_found(connector):
