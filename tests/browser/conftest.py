@@ -76,7 +76,6 @@ def shot(page, request):
     return Screens(page, request.node.name)
 
 
-@pytest.fixture
-def browser_app(toy_app):
-    """(app name, first sandbox login, second sandbox login) the browser tests connect."""
-    return "Toy CRM", "admin@toy.example", "admin@two.example"
+# (app name, first sandbox login, second sandbox login) that the browser tests connect.
+PIPEDRIVE = ("Pipedrive", "admin@northwind.example", "admin@globex.example")
+DYNAMICS = ("Microsoft Dynamics 365", "admin@contoso.example", "admin@fabrikam.example")

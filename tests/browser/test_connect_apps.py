@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from syncapp.accounts.services import add_member, create_portal
 from syncapp.integrations.models import Connection, ConnectionStatus
+from tests.browser.conftest import DYNAMICS, PIPEDRIVE
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -33,6 +34,7 @@ def consent_in_sandbox(page, login: str) -> None:
     page.get_by_role("button", name="Allow").click()
 
 
+@pytest.mark.parametrize("browser_app", [PIPEDRIVE, DYNAMICS], ids=["pipedrive", "dynamics"])
 def test_install_from_the_marketplace_then_another_account_then_disconnect(
     page, shot, live_sandboxes, new_admin, browser_app
 ):
@@ -84,9 +86,9 @@ def test_install_from_the_marketplace_then_another_account_then_disconnect(
 
 
 def test_set_up_a_sync_from_the_import_page_reaches_the_listing(
-    page, shot, live_sandboxes, new_admin, browser_app
+    page, shot, live_sandboxes, new_admin
 ):
-    app, first_login, _second = browser_app
+    app, first_login, _second = DYNAMICS
     log_in(page, live_sandboxes)
     page.get_by_role("link", name="Import", exact=True).click()
     shot("import-choice")
