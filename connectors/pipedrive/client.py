@@ -65,11 +65,12 @@ class PipedriveApi:
             raise malformed(f"{method} {path}", data)
         return data
 
-    def records(self, path: str, params: dict) -> tuple[list[dict], dict]:
-        """A list page: (records, additional_data). `data: null` means no records."""
+    def records(self, path: str, params: dict, *, key: str = "id") -> tuple[list[dict], dict]:
+        """A list page: (records, additional_data), each record carrying `key`.
+        `data: null` means no records."""
         body = self.call("GET", path, params=params)
         data = body["data"] or []
-        if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        if not isinstance(data, list) or not all(isinstance(r, dict) and key in r for r in data):
             raise malformed(f"GET {path}", data)
         extra = body.get("additional_data")
         return data, extra if isinstance(extra, dict) else {}

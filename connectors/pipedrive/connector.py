@@ -140,19 +140,19 @@ class PipedriveConnector(WritesMixin, Connector):
             adapter = self.adapter(object_name)
             found: dict[str, tuple[Field, str]] = {}
             if adapter.fields_path:
-                for meta in self._all_pages(adapter.api, adapter.fields_path):
+                for meta in self._all_fields(adapter.api, adapter.fields_path):
                     described = custom_fields.field_from_metadata(meta)
                     if described:
                         found[described[0].name] = described
             self._custom[object_name] = found
         return self._custom[object_name]
 
-    def _all_pages(self, api: str, path: str) -> list[dict]:
+    def _all_fields(self, api: str, path: str) -> list[dict]:
         rows: list[dict] = []
         cursor = None
         for _ in range(1000):
             params = {"limit": MAX_PAGE, **({"cursor": cursor} if cursor else {})}
-            page, extra = self.client(api).records(path, params)
+            page, extra = self.client(api).records(path, params, key="field_code")
             rows.extend(page)
             cursor = next_cursor(extra)
             if cursor is None:

@@ -120,6 +120,7 @@ def test_an_html_page_with_200_is_retried_then_reported_unavailable(sandbox, con
     {"success": True},  # no data at all
     {"success": True, "data": {"id": 1}},  # an object where a list belongs
     {"success": True, "data": [1, 2]},  # a list of numbers
+    {"success": True, "data": [{"title": "no id"}]},  # a record without its id
     ["not", "an", "object"],
 ])
 def test_a_list_in_an_unexpected_shape_is_app_unavailable(sandbox, connector, body):
