@@ -108,3 +108,22 @@ def test_reads_are_scoped_to_the_portal(portal, other_portal):
     create_record(other_portal, "contact", {"email": "theirs@globex.test"})
     seen, _ = _drain(portal, ChangeCursor())
     assert {entry.portal_id for entry in seen} == {portal.id}
+
+
+def test_a_long_transaction_in_another_database_does_not_hold_the_reader_back(portal):
+    import psycopg
+
+    settings_dict = connection.settings_dict
+    other = psycopg.connect(
+        dbname="postgres", user=settings_dict["USER"], password=settings_dict["PASSWORD"],
+        host=settings_dict["HOST"], port=settings_dict["PORT"] or None)
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_current_xact_id()")  # holds an xid, never commits
+        _, cursor = _drain(portal, ChangeCursor())
+        contact = create_record(portal, "contact", {"email": "new@acme.test"})
+        seen, _ = _drain(portal, cursor)
+        assert [entry.record_id for entry in seen] == [contact.pk]
+    finally:
+        other.rollback()
+        other.close()

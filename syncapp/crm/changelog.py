@@ -33,10 +33,32 @@ class ChangeCursor:
         return cls(int(txid), int(entry_id))
 
 
+# The oldest transaction of *this* database still running when the statement's
+# snapshot was taken (32-bit backend_xid compared with the low bits of the xid8),
+# else the snapshot's xmax. Transactions of other databases of the cluster write no
+# change log here, so they must not hold the reader back.
+_HORIZON_SQL = """
+WITH snap AS (SELECT pg_current_snapshot() AS s),
+     ours AS (SELECT backend_xid::text::bigint AS xid FROM pg_stat_activity
+              WHERE datname = current_database() AND backend_xid IS NOT NULL)
+SELECT COALESCE(
+  (SELECT min(x::text::bigint) FROM snap, pg_snapshot_xip(snap.s) AS x
+    WHERE (x::text::bigint & 4294967295) IN (SELECT xid FROM ours)),
+  (SELECT pg_snapshot_xmax(s)::text::bigint FROM snap))
+"""
+
+
 def visible_horizon() -> int:
-    """Transactions with an id below this have all finished (committed or not)."""
+    """Transactions with an id below this have all finished (committed or not).
+
+    A transaction of this database seen running in the snapshot bounds it; one that
+    ends before pg_stat_activity is read has committed (or aborted) before the next
+    statement's snapshot, so the read that follows sees its rows either way.
+    """
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+        # Inside a transaction pg_stat_activity is cached from its first read: refresh.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(_HORIZON_SQL)
         return cursor.fetchone()[0]
 
 
