@@ -85,32 +85,43 @@ def _targets(from_id: str, targets):
 
 def write(api: CrmApi, from_object: str, to_object: str,
           pairs: Sequence[AssociationRecord]) -> list[WriteOutcome]:
-    """One outcome per pair, ref "<from id>-><to id>"."""
+    """One outcome per pair, in order, ref "<from id>-><to id>". Associating twice is
+    harmless in HubSpot, so a connection-wide failure simply raises."""
     if (from_object, to_object) == VIA_LINE_ITEMS:
         return _write_deal_products(api, pairs)
-    default_type, primary_type = TYPES[(from_object, to_object)]
+    types = TYPES.get((from_object, to_object))
+    if types is None:
+        raise KeyError(f"HubSpot has no association from {from_object} to {to_object}")
     outcomes: list[WriteOutcome] = []
     for start in range(0, len(pairs), BATCH_MAX):
-        chunk = pairs[start:start + BATCH_MAX]
-        inputs = [{"from": {"id": p.from_id}, "to": {"id": p.to_id},
-                   "types": [_spec(default_type)]
-                   + ([_spec(primary_type)] if p.primary and primary_type else [])}
-                  for p in chunk]
-        try:
-            response = api.associations_v4(from_object, to_object, "create", inputs)
-        except ConnectorError as exc:
-            if exc.connection_wide:
-                raise
-            outcomes.extend(_associate_one_by_one(api, from_object, to_object, chunk, inputs))
-            continue
-        made = {(str(r.get("fromObjectId")), str(r.get("toObjectId")))
-                for r in result_page(response, "an association write").results}
-        missing = [(p, i) for p, i in zip(chunk, inputs, strict=True)
-                   if (p.from_id, p.to_id) not in made]
-        retried = dict(zip([_ref(p) for p, _ in missing], _associate_one_by_one(
-            api, from_object, to_object, [p for p, _ in missing], [i for _, i in missing]),
-            strict=True))
-        outcomes.extend(retried.get(_ref(p)) or WriteOutcome(_ref(p)) for p in chunk)
+        chunk = [(p, _association_input(p, types)) for p in pairs[start:start + BATCH_MAX]]
+        outcomes += _write_chunk(api, from_object, to_object, chunk)
+    return outcomes
+
+
+def _association_input(pair: AssociationRecord, types: tuple[int, int | None]) -> dict:
+    default_type, primary_type = types
+    kinds = [_spec(default_type)] + ([_spec(primary_type)] if pair.primary and primary_type
+                                     else [])
+    return {"from": {"id": pair.from_id}, "to": {"id": pair.to_id}, "types": kinds}
+
+
+def _write_chunk(api: CrmApi, from_object: str, to_object: str, chunk) -> list[WriteOutcome]:
+    """batch/create; a refused batch, or a pair missing from a 207, goes one by one."""
+    try:
+        response = api.associations_v4(from_object, to_object, "create", [i for _p, i in chunk])
+    except ConnectorError as exc:
+        if exc.connection_wide:
+            raise
+        return _associate_one_by_one(api, from_object, to_object, chunk)
+    made = {(str(r.get("fromObjectId")), str(r.get("toObjectId")))
+            for r in result_page(response, "an association write").results}
+    outcomes = []
+    for pair, body in chunk:
+        if (pair.from_id, pair.to_id) in made:
+            outcomes.append(WriteOutcome(_ref(pair)))
+        else:
+            outcomes += _associate_one_by_one(api, from_object, to_object, [(pair, body)])
     return outcomes
 
 
@@ -118,9 +129,9 @@ def _ref(pair: AssociationRecord) -> str:
     return f"{pair.from_id}->{pair.to_id}"
 
 
-def _associate_one_by_one(api, from_object, to_object, pairs, inputs) -> list[WriteOutcome]:
+def _associate_one_by_one(api, from_object, to_object, chunk) -> list[WriteOutcome]:
     outcomes = []
-    for pair, body in zip(pairs, inputs, strict=True):
+    for pair, body in chunk:
         try:
             api.associate_one(from_object, pair.from_id, to_object, pair.to_id, body["types"])
         except ConnectorError as exc:
@@ -155,17 +166,16 @@ def _write_deal_products(api: CrmApi, pairs: Sequence[AssociationRecord]):
                 for a in _read_deal_products(api, sorted({p.from_id for p in pairs}))}
     todo = list({(p.from_id, p.to_id): p for p in pairs
                  if (p.from_id, p.to_id) not in existing}.values())
-    items = [(_ref(p), {
-        "properties": {"hs_product_id": p.to_id, "quantity": "1"},
-        "associations": [{"to": {"id": p.from_id}, "types": [_spec(TYPES[("line_items",
-                                                                          "deals")][0])]}],
-    }) for p in todo]
+    to_deal = _spec(TYPES[("line_items", "deals")][0])
+    items = [(_ref(p), {"properties": {"hs_product_id": p.to_id, "quantity": "1"},
+                        "associations": [{"to": {"id": p.from_id}, "types": [to_deal]}]})
+             for p in todo]
     fields = {f.name: f for f in LINE_ITEMS.fields}
     made = {o.ref: o for o in writes.create(api, "line_items", fields, items)}
     outcomes = []
     for pair in pairs:
-        outcome = made.get(_ref(pair)) or WriteOutcome(_ref(pair))
-        if outcome.error and not outcome.error.connection_wide:
-            outcome = WriteOutcome(outcome.ref, error=_association_error(outcome.error))
-        outcomes.append(WriteOutcome(outcome.ref, error=outcome.error))
+        error = made[_ref(pair)].error if _ref(pair) in made else None
+        if error and not error.connection_wide:
+            error = _association_error(error)  # most likely: the product is not synced yet
+        outcomes.append(WriteOutcome(_ref(pair), error=error))
     return outcomes

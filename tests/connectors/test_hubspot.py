@@ -14,6 +14,7 @@ import requests
 
 from connectors.hubspot import HubSpotConnector
 from connectors.hubspot.sandbox import HubSpotSandbox
+from connectors.hubspot.spec import object_spec
 from connectors.sdk import HttpClient, OAuth2Auth
 from tests.connectors.conformance import ConnectorConformance
 from tests.connectors.harness import MemoryTokenStore, consent, oauth_client, sandbox_server
@@ -125,7 +126,7 @@ class TestHubSpotLineItems(HubSpotValues, ConnectorConformance):
     def test_line_items_are_not_offered_for_pairing(self, object_name):
         spec = self.connector_cls.spec
         assert object_name not in {o.name for o in spec.objects}
-        assert not HubSpotConnector.object(None, object_name).default_mappings
+        assert not object_spec(object_name).default_mappings
 
 
 # --- shared by the HubSpot test modules (plain functions: importing them is safe) -----
