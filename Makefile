@@ -17,6 +17,12 @@ $(VENV)/.test-installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[embedded,test]'
 	touch $@
 
+$(VENV)/.bench-installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[embedded,bench]'
+	touch $@
+
 # Stoplight Prism, for the connectors' contract tests (see package.json).
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -34,6 +40,10 @@ lint: $(VENV)/.test-installed
 
 test: lint node_modules/.installed /usr/bin/chromium
 	$(BIN)/python -m syncapp.devstack test
+
+# Not part of `make test`: BENCH_N records on each side (default 100000); see bench/.
+bench: $(VENV)/.bench-installed
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) .data

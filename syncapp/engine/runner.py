@@ -32,7 +32,10 @@ class SyncRunner:
     def __init__(self, sync: ObjectSync, connector=None, batch: int = BATCH):
         self.sync = sync
         self.connector = connector or build_connector(sync.connection)
-        self.config = build_config(sync, connector_class(sync.connection.app_key))
+        # A connector handed in (tests, the benchmark's in-process app) brings its spec.
+        cls = type(connector) if connector is not None else connector_class(
+            sync.connection.app_key)
+        self.config = build_config(sync, cls)
         self.batch = batch
         self.run = self._current_run()
 

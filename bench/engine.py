@@ -1,0 +1,92 @@
+"""The engine's side of the benchmark: a real ObjectSync run by the real SyncRunner."""
+
+import statistics
+import time
+
+from django.db import connection
+
+from bench.data import DataSet
+from bench.memory_app import FIELDS, MemoryConnector, MemoryStore
+from syncapp.crm.models import Record
+from syncapp.crm.services import update_record
+from syncapp.engine.runner import DONE, SyncRunner
+from syncapp.integrations.models import Connection
+from syncapp.syncs.configure import create_object_sync
+from syncapp.syncs.models import Link, LinkStatus, ObjectSync, SyncState
+
+SLICE_S = 20.0  # as the Celery task: one runner per slice, re-created for the next
+
+
+def make_sync(portal, winner: str = "hub") -> ObjectSync:
+    conn = Connection.objects.create(portal=portal, app_key="memory", account_id="bench",
+                                     account_name="In-memory app")
+    sync = create_object_sync(conn, "contacts", MemoryConnector, winner=winner)
+    sync.state = SyncState.ON
+    sync.save()
+    return sync
+
+
+def run_until_done(sync: ObjectSync, connector, batch: int, max_slices: int = 100_000) -> float:
+    """Seconds to run `sync` to the end, slice after slice as Celery would."""
+    started = time.perf_counter()
+    for _ in range(max_slices):
+        sync.refresh_from_db()
+        if SyncRunner(sync, connector=connector, batch=batch).run_for(SLICE_S) == DONE:
+            return time.perf_counter() - started
+    raise RuntimeError("the run never finished")
+
+
+class EngineBench:
+    def __init__(self, portal, data: DataSet, batch: int):
+        self.portal, self.data, self.batch = portal, data, batch
+        self.store = MemoryStore(data.n, data.app_by_number)
+        self.connector = MemoryConnector(self.store)
+        self.sync = make_sync(portal)
+
+    def initial(self) -> float:
+        return run_until_done(self.sync, self.connector, self.batch)
+
+    def catch_up(self) -> float:
+        """The first incremental run reads back what the initial sync wrote (echoes)."""
+        return run_until_done(self.sync, self.connector, self.batch)
+
+    def noop_ms(self, repeat: int = 5) -> float:
+        times = [run_until_done(self.sync, self.connector, self.batch) for _ in range(repeat)]
+        return statistics.median(times) * 1000
+
+    def hundred_changes_ms(self) -> float:
+        """50 contacts edited in the app and 50 in the hub, then one run."""
+        n = self.data.n
+        for k in range(50):
+            number = 1 + (k * 7919) % n
+            values = self.store.values(number)
+            values["jobtitle"] = f"Changed in app {k}"
+            self.store.write(number, values)
+        for k in range(50):
+            i = (k * 7919 + 13) % n
+            record = Record.objects.get(portal=self.portal, email_key=f"person{i}@example.com")
+            update_record(record, {"city": f"Changed in hub {k}"})
+        return run_until_done(self.sync, self.connector, self.batch) * 1000
+
+    def checks(self) -> dict[str, int]:
+        """Facts that say the run did the whole job (printed beside the timings)."""
+        links = Link.objects.filter(object_sync=self.sync)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM crm_record WHERE portal_id = %s "
+                           "AND archived_at IS NULL", [self.portal.pk])
+            hub_records = cursor.fetchone()[0]
+        return {
+            "links_in_sync": links.filter(status=LinkStatus.IN_SYNC).count(),
+            "links_other": links.exclude(status=LinkStatus.IN_SYNC).count(),
+            "hub_records_after": hub_records,
+            "app_records_after": self.store.next_number - 1,
+            "conflicts_resolved_ok": self._conflicts_ok(),
+        }
+
+    def _conflicts_ok(self) -> int:
+        """The first conflicting pair: the hub won, and both sides hold its values."""
+        hub = Record.objects.get(portal=self.portal, email_key="person0@example.com")
+        app = self.store.values(1)
+        return int(all((app[f] or None) == hub.properties.get(f) for f in FIELDS
+                       if f != "email") and app["firstname"] == "Ann0")
+
