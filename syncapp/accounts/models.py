@@ -7,8 +7,17 @@ from django.utils.translation import gettext_lazy as _
 from syncapp.accounts.permissions import Permission, granted
 
 
+class Plan(models.TextChoices):
+    """What a portal pays for. Self-hosted installs have every feature."""
+
+    FREE = "free", _("Free")
+    SELF_HOSTED = "self_hosted", _("Self-hosted")
+
+
 class Portal(models.Model):
     name = models.CharField(_("name"), max_length=200)
+    plan = models.CharField(_("plan"), max_length=20, choices=Plan.choices,
+                            default=Plan.SELF_HOSTED)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

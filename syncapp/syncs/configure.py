@@ -51,9 +51,12 @@ def match_rules(sync: ObjectSync, spec_object) -> tuple[MatchRule, ...]:
 
 def build_config(sync: ObjectSync, connector_cls: type[Connector]) -> SyncConfig:
     spec_object = connector_cls.spec.object(sync.app_object)
+    rows = sync.mappings.filter(enabled=True)
+    if not sync.custom_mappings_on:  # the wizard's "custom mappings" toggle is off
+        rows = rows.filter(is_default=True)
     mappings = tuple(
         MappingRule(m.app_field, m.hub_property, m.direction, tuple(m.value_map.items()))
-        for m in sync.mappings.filter(enabled=True).order_by("id")
+        for m in rows.order_by("id")
     )
     person = sync.hub_object in PERSON_TYPES and sync.email_only
     custom = sync.matching == Matching.CUSTOM

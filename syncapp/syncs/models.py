@@ -66,6 +66,11 @@ class ObjectSync(PortalOwned):
     pause_reason = models.CharField(max_length=40, blank=True)
     pause_message = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)  # bumped on every settings change
+    # "A toggle turns all custom mappings off": kept, but not synced, while off.
+    custom_mappings_on = models.BooleanField(default=True)
+    # Settings being edited in the wizard for a sync that is on or off, applied
+    # only when saved: {"base_version", "revision", "settings"} (syncs.wizard.state).
+    pending_settings = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
