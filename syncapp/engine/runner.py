@@ -6,6 +6,7 @@ between steps loses nothing and a redone step writes nothing twice. A run gives
 the worker back after a time budget; the task re-enqueues itself to go on.
 """
 
+import logging
 import time
 from collections import Counter
 from datetime import timedelta
@@ -24,6 +25,7 @@ from syncapp.integrations.models import ConnectionStatus
 from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import ObjectSync, Run, RunKind, RunStatus, SyncState
 
+log = logging.getLogger(__name__)
 BATCH = 200
 DONE, MORE = "done", "more"
 
@@ -44,14 +46,20 @@ class SyncRunner:
     def run_for(self, budget_s: float = 20.0) -> str:
         """Steps until the work is done or the budget is spent; DONE or MORE."""
         deadline = time.monotonic() + budget_s
+        context = {"object_sync_id": self.sync.pk, "run_id": self.run.pk,
+                   "connection_id": self.sync.connection_id}
         try:
             while time.monotonic() < deadline:
                 if self.step() == DONE:
                     self._finish(RunStatus.SUCCEEDED)
+                    log.info("run finished", extra={**context, "counts": self.run.counts})
                     return DONE
         except ConnectorError as exc:
             self._pause(exc)
+            log.warning("run paused", extra={**context, "category": str(exc.category),
+                                              "retry_after": exc.retry_after})
             return DONE
+        log.info("run slice done", extra={**context, "counts": self.run.counts})
         return MORE
 
     def step(self) -> str:
