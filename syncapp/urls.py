@@ -10,5 +10,6 @@ urlpatterns = [
     path("crm/", include("syncapp.crm.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("syncapp.integrations.urls")),
+    path("", include("syncapp.health.urls")),
 ]
 urlpatterns += sandbox_urlpatterns

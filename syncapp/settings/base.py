@@ -136,6 +136,8 @@ EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_FILE_PATH = envstr("EMAIL_FILE_PATH", str(BASE_DIR / ".data" / "mail"))
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Syncapp <syncapp@localhost>")
+# Record-view exports (CSV, Excel) wait here for their requester to download them.
+EXPORT_ROOT = envstr("EXPORT_ROOT", str(BASE_DIR / ".data" / "exports"))
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None

@@ -1,0 +1,87 @@
+"""Link counts per object sync, read from the trigger-kept tallies (never a scan of links)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from syncapp.syncs.models import LinkStatus
+
+PROBLEMS = (LinkStatus.FAILED, LinkStatus.DELETED_IN_HUB, LinkStatus.DELETED_IN_APP)
+COMPACT_ABOVE = 200  # delta rows per read before they are folded into one per key
+
+
+@dataclass
+class SyncCounts:
+    by_status: dict[str, int] = field(default_factory=dict)
+    failed_by_category: dict[str, int] = field(default_factory=dict)
+    excluded_by_reason: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def in_sync(self) -> int:
+        return self.by_status.get(LinkStatus.IN_SYNC, 0)
+
+    @property
+    def failed(self) -> int:
+        """Failed, deleted in the hub and deleted in the app: DESIGN counts all as failed."""
+        return sum(self.by_status.get(status, 0) for status in PROBLEMS)
+
+    @property
+    def excluded(self) -> int:
+        return self.by_status.get(LinkStatus.EXCLUDED, 0)
+
+    @property
+    def pending(self) -> int:
+        return self.by_status.get(LinkStatus.PENDING, 0)
+
+    def deleted(self, status: str) -> int:
+        return self.by_status.get(status, 0)
+
+
+_READ = """
+SELECT object_sync_id, status, detail, sum(n), count(*)
+FROM health_linktally WHERE object_sync_id = ANY(%s) GROUP BY 1, 2, 3
+"""
+
+_COMPACT = """
+WITH gone AS (
+  DELETE FROM health_linktally WHERE object_sync_id = ANY(%s)
+  RETURNING object_sync_id, status, detail, n
+)
+INSERT INTO health_linktally (object_sync_id, status, detail, n)
+SELECT object_sync_id, status, detail, sum(n) FROM gone GROUP BY 1, 2, 3 HAVING sum(n) <> 0
+"""
+
+
+def counts_for(sync_ids: list[int]) -> dict[int, SyncCounts]:
+    """Counts of each object sync's links by status, error category and exclusion reason."""
+    result: dict[int, SyncCounts] = defaultdict(SyncCounts)
+    if not sync_ids:
+        return result
+    with connection.cursor() as cursor:
+        cursor.execute(_READ, [list(sync_ids)])
+        rows = cursor.fetchall()
+    deltas = 0
+    for sync_id, status, detail, total, pieces in rows:
+        deltas += pieces
+        if not total:
+            continue
+        counts = result[sync_id]
+        counts.by_status[status] = counts.by_status.get(status, 0) + total
+        if status in PROBLEMS:
+            bucket = counts.failed_by_category
+        elif status == LinkStatus.EXCLUDED:
+            bucket = counts.excluded_by_reason
+        else:
+            continue
+        bucket[detail] = bucket.get(detail, 0) + total
+    if deltas > COMPACT_ABOVE * max(1, len(sync_ids)):
+        compact(sync_ids)
+    return result
+
+
+def compact(sync_ids: list[int]) -> None:
+    """Fold the delta rows into one per key. Safe beside writers and other compactions:
+    a row is deleted once (a second DELETE waits, then skips it) and re-added as a sum."""
+    with connection.cursor() as cursor:
+        cursor.execute(_COMPACT, [list(sync_ids)])

@@ -1,0 +1,54 @@
+"""The object view's lists: one status (and category or reason) of one object sync,
+newest link first, paged by id in the indexes of migrations/0003."""
+
+from django.db.models import Q
+
+from syncapp.health.counts import PROBLEMS
+from syncapp.syncs.models import HistoryEntry, Link, LinkStatus
+
+LIST_SIZE = 50
+HISTORY_SIZE = 100
+
+
+def _page(rows, after: str | None, size: int = LIST_SIZE) -> tuple[list[Link], int | None]:
+    if after and after.isdigit():
+        rows = rows.filter(pk__lt=int(after))
+    found = list(rows.order_by("-id")[: size + 1])
+    return found[:size], (found[size - 1].pk if len(found) > size else None)
+
+
+def in_sync_page(sync, after: str | None = None):
+    return _page(Link.objects.filter(object_sync=sync, status=LinkStatus.IN_SYNC), after)
+
+
+def excluded_page(sync, reason: str = "", after: str | None = None):
+    rows = Link.objects.filter(object_sync=sync, status=LinkStatus.EXCLUDED)
+    if reason:
+        rows = rows.filter(exclusion_reason=reason)
+    return _page(rows, after)
+
+
+def _fallback(category: str) -> Q:
+    """Links with no category recorded, counted under `category` by the tallies."""
+    if category == "deleted_in_hub":
+        return Q(status=LinkStatus.DELETED_IN_HUB)
+    if category == "not_found":
+        return Q(status=LinkStatus.DELETED_IN_APP)
+    if category == "unknown":
+        return Q(status=LinkStatus.FAILED)
+    return Q(pk__in=[])
+
+
+def problem_links(sync, category: str):
+    """Failed and deleted links whose (effective) error category is `category`."""
+    return Link.objects.filter(object_sync=sync, status__in=PROBLEMS).filter(
+        Q(error_category=category) | (Q(error_category="") & _fallback(category)))
+
+
+def failed_page(sync, category: str, after: str | None = None):
+    return _page(problem_links(sync, category), after)
+
+
+def history_of(link: Link, limit: int = HISTORY_SIZE) -> list[HistoryEntry]:
+    return list(HistoryEntry.objects.filter(link=link, portal_id=link.portal_id)
+                .select_related("run").order_by("-id")[:limit])

@@ -1,0 +1,31 @@
+"""Small template helpers of the health pages."""
+
+from django import template
+
+from syncapp.accounts.permissions import Permission
+
+register = template.Library()
+
+
+@register.filter
+def may(membership, permission: str) -> bool:
+    """{% if current_membership|may:"support" %}: holds that permission."""
+    return bool(membership) and membership.has(Permission(permission))
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def percent(part, whole) -> float:
+    return round(100 * part / whole, 1) if whole else 0
+
+
+@register.filter
+def reason(link, app: str) -> str:
+    """A link's error category or exclusion reason, in words."""
+    from syncapp.health.columns import reason_text  # noqa: PLC0415
+
+    return reason_text(link.status, link.error_category, link.exclusion_reason, app)

@@ -1,0 +1,195 @@
+"""Sync overview, the object view's lists, the failed panel and a record's sync history."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from syncapp.accounts.decorators import portal_view
+from syncapp.accounts.permissions import Permission
+from syncapp.health import queries, repair
+from syncapp.health.counts import counts_for
+from syncapp.health.models import RepairJob
+from syncapp.health.overview import connection_state, hourly_activity, sync_rows
+from syncapp.health.tips import DELETED_CATEGORIES, ERROR_TIPS, EXCLUSION_REASONS, error_tip
+from syncapp.health.views.common import (
+    app_or_404,
+    chosen_connection,
+    link_or_404,
+    page_context,
+    sync_or_404,
+)
+from syncapp.syncs.models import LinkStatus
+
+VIEW = Permission.VIEW_HEALTH
+SUPPORT = Permission.SUPPORT
+
+
+@require_GET
+@portal_view(VIEW)
+def overview(request, app_key: str):
+    cls = app_or_404(app_key)
+    accounts, connection = chosen_connection(request, app_key)
+    context = page_context(request, cls, connection, accounts, tab="objects")
+    if connection is not None:
+        rows = sync_rows(connection)
+        context.update(
+            rows=rows, counts=counts_for([r.sync.pk for r in rows]),
+            state=connection_state(connection, [r.sync for r in rows], cls.spec.name),
+            chart=hourly_activity([r.sync.pk for r in rows]))
+    return render(request, "health/overview.html", context)
+
+
+def _sync_context(request, app_key: str, sync_id: int, tab: str) -> tuple:
+    cls = app_or_404(app_key)
+    sync = sync_or_404(request, app_key, sync_id)
+    row = next(r for r in sync_rows(sync.connection) if r.sync.pk == sync.pk)
+    counts = counts_for([sync.pk])[sync.pk]
+    return sync, counts, page_context(request, cls, sync.connection, tab=tab, row=row,
+                                      sync=sync, counts=counts)
+
+
+@require_GET
+@portal_view(VIEW)
+def in_sync(request, app_key: str, sync_id: int):
+    sync, _counts, context = _sync_context(request, app_key, sync_id, "in_sync")
+    links, after = queries.in_sync_page(sync, request.GET.get("after"))
+    context.update(links=links, next_after=after)
+    return render(request, "health/in_sync.html", context)
+
+
+@require_GET
+@portal_view(VIEW)
+def excluded(request, app_key: str, sync_id: int):
+    sync, counts, context = _sync_context(request, app_key, sync_id, "excluded")
+    reason = request.GET.get("reason", "")
+    if reason and reason not in EXCLUSION_REASONS:
+        messages.error(request, _("“%(reason)s” is not an exclusion reason; showing all of "
+                                  "them.") % {"reason": reason})
+        reason = ""
+    links, after = queries.excluded_page(sync, reason, request.GET.get("after"))
+    reasons = [(code, label, counts.excluded_by_reason.get(code, 0))
+               for code, label in EXCLUSION_REASONS.items()]
+    context.update(links=links, next_after=after, reason=reason, reasons=reasons,
+                   identifiers=identifier_table(sync.hub_object))
+    return render(request, "health/excluded.html", context)
+
+
+def identifier_table(current: str) -> list[tuple[str, str, bool]]:
+    """DESIGN.md's identifier table: (hub object, identifier, is this sync's object)."""
+    rows = [
+        (_("Contacts or leads"), _("Email address"), {"contact", "lead"}),
+        (_("Companies"), _("Company name and/or domain name"), {"company"}),
+        (_("Products"), _("SKU or product name"), {"product"}),
+        (_("Deals"), _("No specific identifier"), {"deal"}),
+        (_("Invoices"), _("No specific identifier"), {"invoice"}),
+        (_("Tickets"), _("No specific identifier"), {"ticket"}),
+        (_("Activities (calls, emails, tasks, notes, meetings)"), _("No specific identifier"),
+         {"call", "email", "task", "note", "meeting"}),
+    ]
+    return [(label, ident, current in kinds) for label, ident, kinds in rows]
+
+
+@require_GET
+@portal_view(VIEW)
+def failed(request, app_key: str, sync_id: int):
+    sync, counts, context = _sync_context(request, app_key, sync_id, "failed")
+    app = context["app"].name
+    cards = sorted(((error_tip(code, app), n) for code, n in counts.failed_by_category.items()
+                    if n), key=lambda card: -card[1])
+    category = request.GET.get("category") or (cards[0][0].code if cards else "")
+    if category and category not in ERROR_TIPS:
+        messages.error(request, _("“%(category)s” is not an error category.")
+                       % {"category": category})
+        category = cards[0][0].code if cards else ""
+    links, after = queries.failed_page(sync, category, request.GET.get("after")) \
+        if category else ([], None)
+    jobs = RepairJob.objects.filter(object_sync=sync).order_by("-id")[:3]
+    context.update(
+        cards=cards, category=category, tip=error_tip(category, app) if category else None,
+        links=links, next_after=after, jobs=jobs,
+        retryable=category and category not in DELETED_CATEGORIES,
+        deleted_in_hub=counts.deleted(LinkStatus.DELETED_IN_HUB),
+        deleted_in_app=counts.deleted(LinkStatus.DELETED_IN_APP),
+        category_count=counts.failed_by_category.get(category, 0))
+    return render(request, "health/failed.html", context)
+
+
+def _failed_url(app_key: str, sync, **params) -> str:
+    query = "&".join(f"{k}={v}" for k, v in params.items() if v)
+    return reverse("health:failed", args=[app_key, sync.pk]) + (f"?{query}" if query else "")
+
+
+@require_POST
+@portal_view(SUPPORT)
+def resync(request, app_key: str, sync_id: int):
+    sync = sync_or_404(request, app_key, sync_id)
+    target = request.POST.get("target", "")
+    if target not in repair.DELETED_STATUS:
+        messages.error(request, _("Choose where to recreate the records: Syncapp or the app."))
+        return redirect(_failed_url(app_key, sync))
+    _start_restore(request, sync, target)
+    return redirect(_failed_url(app_key, sync, category=request.POST.get("category", "")))
+
+
+def _start_restore(request, sync, target: str) -> RepairJob | None:
+    try:
+        job = repair.start_restore(sync, target, request.user)
+    except repair.AlreadyRunning as running:
+        messages.warning(request, _("These records are already being restored (started "
+                                    "%(when)s). Nothing is restored twice.")
+                         % {"when": running.job.created_at.strftime("%H:%M")})
+        return None
+    if not job.total:
+        messages.info(request, _("There are no deleted records to restore."))
+    else:
+        messages.success(request, _("Restoring %(n)d records. This page shows how it goes.")
+                         % {"n": job.total})
+    return job
+
+
+@require_POST
+@portal_view(SUPPORT)
+def retry(request, app_key: str, sync_id: int):
+    sync = sync_or_404(request, app_key, sync_id)
+    category = request.POST.get("category", "")
+    if category not in ERROR_TIPS or category in DELETED_CATEGORIES:
+        messages.error(request, _("Choose a category of failed records to retry."))
+        return redirect(_failed_url(app_key, sync))
+    chosen = [int(v) for v in request.POST.getlist("link") if v.isdigit()]
+    if request.POST.get("scope") != "all" and not chosen:
+        messages.error(request, _("Select the records to retry, or retry them all."))
+        return redirect(_failed_url(app_key, sync, category=category))
+    ids = [] if request.POST.get("scope") == "all" else chosen
+    try:
+        job = repair.start_retry(sync, category, ids, request.user)
+    except repair.AlreadyRunning:
+        messages.warning(request, _("A retry of this category is already running."))
+    else:
+        messages.success(request, _("Retrying %(n)d records now.") % {"n": job.total})
+    return redirect(_failed_url(app_key, sync, category=category))
+
+
+@require_GET
+@portal_view(VIEW)
+def job_status(request, app_key: str, job_id: int):
+    job = get_object_or_404(RepairJob.objects.for_portal(request.portal),
+                            pk=job_id, object_sync__connection__app_key=app_key)
+    response = render(request, "health/partials/job_status.html", {"job": job})
+    if request.htmx and not job.is_active:
+        response.status_code = 286  # htmx: stop polling
+    return response
+
+
+@require_GET
+@portal_view(VIEW)
+def history(request, app_key: str, link_id: int):
+    cls = app_or_404(app_key)
+    link = link_or_404(request, app_key, link_id)
+    row = next(r for r in sync_rows(link.object_sync.connection)
+               if r.sync.pk == link.object_sync_id)
+    context = page_context(request, cls, link.object_sync.connection, link=link, row=row,
+                           entries=queries.history_of(link), tab="records")
+    template = "health/partials/history_body.html" if request.htmx else "health/history.html"
+    return render(request, template, context)
