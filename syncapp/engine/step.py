@@ -186,8 +186,13 @@ class BatchRun:
 
     def _consider_hubs(self, records, by_hub) -> None:
         config = self.config
+        # An app record of this batch may just have matched one of them: that hub
+        # record is paired now, and a second link for it would break the batch.
+        paired = {pair.hub.id for pair in self.work.pairs}
         waiting = []
         for hub in records:
+            if hub.id in paired:
+                continue
             reason = exclusion_reason(hub.values, config.hub_filters,
                                       email_field=config.hub_email_field,
                                       identifier_field=config.hub_identifier_field)

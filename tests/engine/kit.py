@@ -4,12 +4,15 @@ Tests change the app the way the vendor's users would, through its API (the
 connector's own create/update/delete), and run the engine as Celery would.
 """
 
+import time
 from dataclasses import dataclass
 
 import pytest
 
 from connectors.sdk import HttpClient, OAuth2Auth
 from connectors.sdk.registry import load
+from syncapp.crm.changelog import visible_horizon
+from syncapp.crm.models import ChangeLogEntry
 from syncapp.engine.runner import DONE, SyncRunner
 from syncapp.integrations.models import Connection
 from syncapp.integrations.tokens import DbTokenStore, store_token
@@ -64,16 +67,22 @@ class App:
         return found[0].values if found else None
 
 
-def open_app(connector_cls, portal, login: str):
-    sandbox = load(connector_cls.sandbox)()
-    server = sandbox_server(sandbox)
-    url = server.__enter__()
+def connect_account(connector_cls, portal, url: str, login: str) -> Connection:
+    """A connection of `portal` to the sandbox account `login`, through real OAuth."""
     token = connect(connector_cls, url, login)
     connection = Connection(portal=portal, app_key=connector_cls.spec.key, account_id=login,
                             account_name=login, account_extra=dict(token.extra))
     store_token(connection, token)
     connection.save()
-    return App(connector_cls, sandbox, url, connection), server
+    return connection
+
+
+def open_app(connector_cls, portal, login: str, sandbox=None):
+    sandbox = sandbox or load(connector_cls.sandbox)()
+    server = sandbox_server(sandbox)
+    url = server.__enter__()
+    return App(connector_cls, sandbox, url, connect_account(connector_cls, portal, url, login)), \
+        server
 
 
 def make_sync(app: App, app_object: str, **settings) -> ObjectSync:
@@ -81,6 +90,17 @@ def make_sync(app: App, app_object: str, **settings) -> ObjectSync:
     sync.state = SyncState.ON
     sync.save()
     return sync
+
+
+def settle(portal, timeout: float = 60) -> None:
+    """Wait until every hub change is visible to the change-log reader, which takes only
+    rows of transactions older than the oldest one still running, in any database."""
+    newest = (ChangeLogEntry.objects.filter(portal=portal).order_by("-txid")
+              .values_list("txid", flat=True).first())
+    deadline = time.monotonic() + timeout
+    while newest is not None and visible_horizon() <= newest:
+        assert time.monotonic() < deadline, "a transaction elsewhere holds the horizon back"
+        time.sleep(0.05)
 
 
 def run(app: App, sync: ObjectSync, max_slices: int = 50) -> None:
