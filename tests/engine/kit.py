@@ -120,3 +120,12 @@ def hubspot(portal):
     app, server = open_app(HubSpotConnector, portal, "admin@acmecorp.example")
     yield app
     server.__exit__(None, None, None)
+
+
+@pytest.fixture
+def pipedrive(portal):
+    from connectors.pipedrive import PipedriveConnector
+
+    app, server = open_app(PipedriveConnector, portal, "admin@northwind.example")
+    yield app
+    server.__exit__(None, None, None)

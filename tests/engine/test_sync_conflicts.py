@@ -1,0 +1,123 @@
+"""The conflict winner and the last-synced values (DESIGN "Conflict winner"), and echoes."""
+
+import pytest
+
+from syncapp.crm.models import ChangeLogEntry
+from syncapp.crm.services import create_record, update_record
+from tests.engine.kit import make_sync, run
+from tests.engine.observe import (
+    age_hubspot_records,
+    app_writes,
+    fresh,
+    hub_by,
+    link_of_hub,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _linked_ann(portal, hubspot, winner: str, app: dict, hub: dict):
+    fresh(hubspot, "contacts")
+    app_id = hubspot.create("contacts", email="ann@example.com", **app)
+    record = create_record(portal, "contact", {"email": "ann@example.com", **hub})
+    sync = make_sync(hubspot, "contacts", winner=winner)
+    run(hubspot, sync)
+    return sync, app_id, record
+
+
+@pytest.mark.parametrize(("winner", "phone"), [("hub", "999"), ("app", "111")])
+def test_first_merge_gives_conflicts_to_the_winner_and_fills_empty_sides(
+        portal, hubspot, winner, phone):
+    _sync, app_id, record = _linked_ann(portal, hubspot, winner,
+                                        app={"phone": "111", "firstname": "Ann"},
+                                        hub={"phone": "999", "jobtitle": "CFO"})
+
+    record.refresh_from_db()
+    ann = hubspot.get("contacts", app_id)
+    assert record.properties["phone"] == ann["phone"] == phone
+    # Whoever wins, an empty side is filled from the other.
+    assert record.properties["firstname"] == ann["firstname"] == "Ann"
+    assert record.properties["jobtitle"] == ann["jobtitle"] == "CFO"
+
+
+@pytest.mark.parametrize(("winner", "phone"), [("hub", "333"), ("app", "222")])
+def test_a_field_changed_on_both_sides_takes_the_winners_value(portal, hubspot, winner, phone):
+    sync, app_id, record = _linked_ann(portal, hubspot, winner, app={"phone": "111"},
+                                       hub={"phone": "111"})
+    hubspot.update("contacts", app_id, phone="222", city="Lisbon")
+    update_record(record, {"phone": "333", "jobtitle": "CFO"})
+
+    run(hubspot, sync)
+
+    record.refresh_from_db()
+    ann = hubspot.get("contacts", app_id)
+    assert record.properties["phone"] == ann["phone"] == phone
+    # Fields changed on one side only are not conflicts: each flows over.
+    assert record.properties["city"] == ann["city"] == "Lisbon"
+    assert record.properties["jobtitle"] == ann["jobtitle"] == "CFO"
+
+
+@pytest.mark.parametrize("winner", ["hub", "app"])
+def test_a_winner_emptied_on_its_side_never_wipes_the_other_sides_new_value(
+        portal, hubspot, winner):
+    sync, app_id, record = _linked_ann(portal, hubspot, winner, app={"jobtitle": "CFO"},
+                                       hub={})
+    # The winner clears the field while the loser changes it.
+    if winner == "hub":
+        update_record(record, {"jobtitle": None})
+        hubspot.update("contacts", app_id, jobtitle="CEO")
+    else:
+        hubspot.update("contacts", app_id, jobtitle=None)
+        update_record(record, {"jobtitle": "CEO"})
+
+    run(hubspot, sync)
+
+    record.refresh_from_db()
+    assert record.properties.get("jobtitle") == hubspot.get("contacts", app_id)["jobtitle"] == (
+        "CEO")
+
+
+def test_a_change_on_one_side_flows_to_the_other_clearing_included(portal, hubspot):
+    sync, app_id, record = _linked_ann(portal, hubspot, "hub",
+                                       app={"phone": "111", "city": "Porto"},
+                                       hub={"jobtitle": "CFO", "lastname": "Lee"})
+
+    hubspot.update("contacts", app_id, phone="222", city=None)
+    update_record(record, {"jobtitle": "CEO", "lastname": None})
+    run(hubspot, sync)
+
+    record.refresh_from_db()
+    ann = hubspot.get("contacts", app_id)
+    assert record.properties["phone"] == ann["phone"] == "222"
+    assert record.properties["jobtitle"] == ann["jobtitle"] == "CEO"
+    assert "city" not in record.properties
+    assert ann["city"] is None
+    assert "lastname" not in record.properties
+    assert ann["lastname"] is None
+
+
+def test_a_two_way_sync_left_alone_writes_nothing_on_either_side(portal, hubspot):
+    fresh(hubspot, "companies")
+    # Values each side spells its own way, fields only one side may write, and
+    # records created on both sides: none of it may bounce back.
+    acme = hubspot.create("companies", name="Acme", domain="acme.example",
+                          annualrevenue="1000.50", numberofemployees="012")
+    hubspot.create("companies", name="Initech", description="  padded  ")
+    create_record(portal, "company", {"name": "ACME", "city": "Lisbon", "phone": "111"})
+    create_record(portal, "company", {"name": "Umbrella", "annualrevenue": "2.000"})
+    sync = make_sync(hubspot, "companies", winner="app")
+    run(hubspot, sync)
+    hubspot.update("companies", acme, phone="222")
+    run(hubspot, sync)
+    assert hub_by(portal, "company", domain="acme.example").properties["phone"] == "222"
+
+    app_before, hub_before = len(app_writes(hubspot)), ChangeLogEntry.objects.count()
+    run(hubspot, sync)  # re-reads the connector's overlap window: every record again
+    age_hubspot_records(hubspot, "companies")
+    run(hubspot, sync)
+
+    assert len(app_writes(hubspot)) == app_before
+    assert ChangeLogEntry.objects.count() == hub_before
+    umbrella = link_of_hub(sync, hub_by(portal, "company", name="Umbrella"))
+    assert hubspot.get("companies", umbrella.app_id)["annualrevenue"] == "2"
+

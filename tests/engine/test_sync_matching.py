@@ -1,0 +1,256 @@
+"""Matching an unlinked record before creating it (DESIGN "Matching")."""
+
+import pytest
+
+from syncapp.crm.services import create_record, update_record
+from syncapp.syncs.models import FieldMapping, LinkStatus
+from tests.engine.kit import make_sync, run
+from tests.engine.observe import (
+    fresh,
+    history,
+    hub_by,
+    link_of_app,
+    link_of_hub,
+    live,
+    statuses,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_contacts_match_by_email_whatever_its_letter_case(portal, hubspot):
+    fresh(hubspot, "contacts")
+    app_id = hubspot.create("contacts", email="Ann.Lee@Example.COM", firstname="Ann")
+    record = create_record(portal, "contact", {"email": " ann.lee@example.com ",
+                                               "lastname": "Lee"})
+    sync = make_sync(hubspot, "contacts", winner="hub")
+
+    run(hubspot, sync)
+
+    assert link_of_app(sync, app_id).hub_record_id == record.pk
+    assert len(live(portal, "contact")) == 1
+    assert len(hubspot.all("contacts")) == 1
+    assert hubspot.get("contacts", app_id)["lastname"] == "Lee"
+
+
+def test_persons_match_contacts_by_trimmed_case_insensitive_email_in_pipedrive(
+        portal, pipedrive):
+    fresh(pipedrive, "persons")
+    spaced = pipedrive.create("persons", name="Ann Lee", email="  Ann.Lee@Example.COM ")
+    plain = pipedrive.create("persons", name="Bob Ray", email="bob@example.com")
+    record = create_record(portal, "contact", {"email": "ann.lee@example.com", "phone": "111"})
+    sync = make_sync(pipedrive, "persons", winner="hub")
+
+    run(pipedrive, sync)
+
+    assert link_of_app(sync, spaced).hub_record_id == record.pk
+    assert hub_by(portal, "contact", email="bob@example.com").pk == (
+        link_of_app(sync, plain).hub_record_id)
+    assert pipedrive.get("persons", spaced)["phone"] == "111"
+    assert len(pipedrive.all("persons")) == 2
+    assert statuses(sync) == {LinkStatus.IN_SYNC: 2}
+
+
+def test_companies_match_by_name_or_by_domain(portal, hubspot):
+    fresh(hubspot, "companies")
+    same_name = hubspot.create("companies", name="  ACME ", domain="acme-group.example")
+    same_domain = hubspot.create("companies", name="Globex Corporation",
+                                 domain="https://www.Globex.example/about")
+    acme = create_record(portal, "company", {"name": "Acme", "domain": "acme.example"})
+    globex = create_record(portal, "company", {"name": "Globex", "domain": "globex.example"})
+    sync = make_sync(hubspot, "companies", winner="hub")
+
+    run(hubspot, sync)
+
+    assert link_of_app(sync, same_name).hub_record_id == acme.pk
+    assert link_of_app(sync, same_domain).hub_record_id == globex.pk
+    assert len(live(portal, "company")) == 2
+    assert hubspot.get("companies", same_domain)["name"] == "Globex"
+
+
+def test_organizations_match_companies_by_name_in_pipedrive_which_has_no_domain(
+        portal, pipedrive):
+    fresh(pipedrive, "organizations")
+    same_name = pipedrive.create("organizations", name="acme  corp", website="https://a.example")
+    same_site = pipedrive.create("organizations", name="Globex Group",
+                                 website="https://globex.example")
+    acme = create_record(portal, "company", {"name": "Acme Corp", "domain": "acme.example"})
+    create_record(portal, "company", {"name": "Globex", "domain": "globex.example",
+                                      "website": "https://globex.example"})
+    sync = make_sync(pipedrive, "organizations", winner="hub")
+
+    run(pipedrive, sync)
+
+    assert link_of_app(sync, same_name).hub_record_id == acme.pk
+    assert pipedrive.get("organizations", same_name)["name"] == "Acme Corp"
+    assert link_of_app(sync, same_site).hub_record_id not in (None, acme.pk)
+    assert len(live(portal, "company")) == 3
+    assert len(pipedrive.all("organizations")) == 3
+
+
+@pytest.mark.parametrize("domain_mapping", ["turned off", "not a default mapping"])
+def test_company_domain_matches_only_while_it_is_an_enabled_default_mapping(
+        portal, hubspot, domain_mapping):
+    fresh(hubspot, "companies")
+    hubspot.create("companies", name="Acme Holdings", domain="acme.example")
+    create_record(portal, "company", {"name": "Acme", "domain": "acme.example"})
+    sync = make_sync(hubspot, "companies")
+    mapping = sync.mappings.get(hub_property="domain")
+    if domain_mapping == "turned off":
+        mapping.enabled = False
+    else:
+        mapping.is_default = False  # as if a person had mapped it by hand
+    mapping.save()
+
+    run(hubspot, sync)
+
+    assert sorted(r.properties["name"] for r in live(portal, "company")) == [
+        "Acme", "Acme Holdings"]
+    assert len(hubspot.all("companies")) == 2
+
+
+def test_a_website_url_never_matches_companies(portal, hubspot):
+    fresh(hubspot, "companies")
+    hubspot.create("companies", name="Initech LLC", website="https://initech.example")
+    create_record(portal, "company", {"name": "Initech", "website": "https://initech.example",
+                                      "domain": "initech.example"})
+    sync = make_sync(hubspot, "companies")
+
+    run(hubspot, sync)
+
+    assert len(live(portal, "company")) == 2
+    assert len(hubspot.all("companies")) == 2
+
+
+def test_products_match_by_sku_else_by_name_even_with_the_sku_mapping_off(portal, hubspot):
+    fresh(hubspot, "products")
+    by_sku = hubspot.create("products", name="Widget v2", hs_sku=" w-1 ", price="12")
+    by_name = hubspot.create("products", name="GADGET")
+    widget = create_record(portal, "product", {"name": "Widget", "hs_sku": "W-1", "price": "10"})
+    gadget = create_record(portal, "product", {"name": "Gadget", "price": "5"})
+    sync = make_sync(hubspot, "products", winner="hub")
+    sync.mappings.filter(hub_property="hs_sku").update(enabled=False)
+
+    run(hubspot, sync)
+
+    assert link_of_app(sync, by_sku).hub_record_id == widget.pk
+    assert link_of_app(sync, by_name).hub_record_id == gadget.pk
+    assert len(live(portal, "product")) == 2
+    assert hubspot.get("products", by_sku)["price"] == "10"
+
+
+def test_deals_are_never_deduplicated(portal, hubspot):
+    fresh(hubspot, "deals")
+    hubspot.create("deals", dealname="Big deal", dealstage="qualifiedtobuy", amount="100")
+    create_record(portal, "deal", {"dealname": "Big deal", "dealstage": "qualifiedtobuy",
+                                   "amount": "100"})
+    sync = make_sync(hubspot, "deals")
+
+    run(hubspot, sync)
+
+    assert [r.properties["dealname"] for r in live(portal, "deal")] == ["Big deal"] * 2
+    assert [d["dealname"] for d in hubspot.all("deals").values()] == ["Big deal"] * 2
+    assert statuses(sync) == {LinkStatus.IN_SYNC: 2}
+
+
+def test_no_matching_always_creates(portal, hubspot):
+    fresh(hubspot, "companies")
+    hubspot.create("companies", name="Acme", domain="acme.example")
+    create_record(portal, "company", {"name": "Acme", "domain": "acme.example"})
+    sync = make_sync(hubspot, "companies", matching="none")
+
+    run(hubspot, sync)
+
+    assert len(live(portal, "company")) == 2
+    assert len(hubspot.all("companies")) == 2
+    assert statuses(sync) == {LinkStatus.IN_SYNC: 2}
+
+
+def test_choose_your_fields_matches_on_that_pair_only(portal, hubspot):
+    fresh(hubspot, "companies")
+    same_name = hubspot.create("companies", name="Acme", phone="+1 555 0199")
+    same_phone = hubspot.create("companies", name="Zenith", phone="+1 555 0100")
+    acme = create_record(portal, "company", {"name": "Acme", "phone": "+1 555 0100"})
+    sync = make_sync(hubspot, "companies", matching="custom", match_app_field="phone",
+                     match_hub_property="phone", winner="app")
+
+    run(hubspot, sync)
+
+    assert link_of_app(sync, same_phone).hub_record_id == acme.pk
+    acme.refresh_from_db()
+    assert acme.properties["name"] == "Zenith"
+    created = link_of_app(sync, same_name)
+    assert created.hub_record_id not in (None, acme.pk)
+    assert len(live(portal, "company")) == 2
+
+
+def test_a_hub_record_is_linked_at_most_once(portal, hubspot):
+    fresh(hubspot, "companies")
+    first = hubspot.create("companies", name="Acme", city="Lisbon")
+    second = hubspot.create("companies", name="ACME", city="Porto")
+    acme = create_record(portal, "company", {"name": "Acme"})
+    sync = make_sync(hubspot, "companies")
+
+    run(hubspot, sync)
+
+    hub_ids = [link_of_app(sync, first).hub_record_id, link_of_app(sync, second).hub_record_id]
+    assert acme.pk in hub_ids
+    assert len(set(hub_ids)) == 2
+    assert len(live(portal, "company")) == 2
+    assert len(hubspot.all("companies")) == 2
+
+
+def test_among_several_candidates_the_choice_is_deterministic_and_in_history(
+        portal, hubspot):
+    fresh(hubspot, "companies")
+    app_id = hubspot.create("companies", name="Acme")
+    older = create_record(portal, "company", {"name": "Acme", "city": "Lisbon"})
+    newer = create_record(portal, "company", {"name": "acme", "city": "Porto"})
+    sync = make_sync(hubspot, "companies")
+
+    run(hubspot, sync)
+
+    link = link_of_app(sync, app_id)
+    assert link.hub_record_id == older.pk
+    (linked,) = [h for h in history(link) if h.action == "linked"]
+    assert "2 candidates" in linked.reason
+    assert f"#{older.pk}" in linked.reason
+    assert f"#{newer.pk}" in linked.reason
+    # The other candidate is a record of its own, created in the app.
+    assert link_of_hub(sync, newer).status == LinkStatus.IN_SYNC
+    assert len(hubspot.all("companies")) == 2
+
+
+def test_a_link_survives_later_changes_of_the_email(portal, hubspot):
+    fresh(hubspot, "contacts")
+    app_id = hubspot.create("contacts", email="ann@example.com")
+    record = create_record(portal, "contact", {"email": "ann@example.com"})
+    sync = make_sync(hubspot, "contacts")
+    run(hubspot, sync)
+
+    hubspot.update("contacts", app_id, email="ann@newjob.example")
+    run(hubspot, sync)
+    record.refresh_from_db()
+    assert record.properties["email"] == "ann@newjob.example"
+
+    update_record(record, {"email": "ann.lee@newjob.example"})
+    run(hubspot, sync)
+    assert hubspot.get("contacts", app_id)["email"] == "ann.lee@newjob.example"
+    assert link_of_hub(sync, record).app_id == app_id
+    assert len(live(portal, "contact")) == 1
+    assert len(hubspot.all("contacts")) == 1
+    assert statuses(sync) == {LinkStatus.IN_SYNC: 1}
+
+
+def test_a_mapping_that_is_not_the_identifier_never_matches(portal, hubspot):
+    """Matching is independent of mappings: a mapped field is not an identifier."""
+    fresh(hubspot, "contacts")
+    hubspot.create("contacts", email="ann@example.com", phone="111")
+    create_record(portal, "contact", {"email": "ann.lee@example.com", "phone": "111"})
+    sync = make_sync(hubspot, "contacts")
+    FieldMapping.objects.filter(object_sync=sync).exclude(hub_property="phone").update(
+        enabled=False)
+
+    run(hubspot, sync)
+
+    assert len(live(portal, "contact")) == 2
