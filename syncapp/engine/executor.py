@@ -7,7 +7,7 @@ from syncapp.crm.services import RecordInvalid
 from syncapp.engine import hubside, store
 from syncapp.engine.config import HUB, SyncConfig
 from syncapp.engine.planner import PairPlan, app_values_from_hub, plan_pair
-from syncapp.engine.rules import pack
+from syncapp.engine.rules import pack, split
 from syncapp.syncs.models import Link, LinkStatus
 
 APP = "app"
@@ -69,13 +69,30 @@ def _create_in_app(batch) -> list:
 def _update_app(batch, plans) -> dict[str, ConnectorError]:
     items = [(pair.app.id, plan.app_writes) for pair, plan in plans if plan.app_writes]
     failures: dict[str, ConnectorError] = {}
+    stored: dict[str, dict] = {}
     for chunk in _chunks(items, _batch_size(batch)):
         for outcome in batch.connector.update(batch.config.app_object, chunk):
             if not outcome.ok:
                 failures[outcome.ref] = outcome.error
             else:
                 batch.counts["updated_app"] += 1
+                if outcome.record is not None:
+                    stored[outcome.ref] = outcome.record.values
+    for pair, plan in plans:
+        if pair.app.id in stored:
+            _app_last_as_stored(batch.config, plan, stored[pair.app.id])
     return failures
+
+
+def _app_last_as_stored(config: SyncConfig, plan: PairPlan, values: dict) -> None:
+    """What the app stored may differ from what was sent (a name composed from its
+    parts and split again differently): last-synced keeps what it stored, or the next
+    run would take that for an app change. A field the reply leaves out stays as planned."""
+    for mapping in config.mappings:
+        value = values.get(mapping.app_field)
+        if value is not None and mapping.hub_property in plan.last:
+            hub_side = split(plan.last[mapping.hub_property])[0]
+            plan.last[mapping.hub_property] = pack(hub_side, mapping.hub_value(value))
 
 
 def _create_in_hub(batch) -> None:
@@ -104,12 +121,25 @@ def _update_hub(batch, plans) -> dict[int, RecordInvalid]:
     updates = {pair.hub.id: plan.hub_writes for pair, plan in plans if plan.hub_writes}
     results = hubside.update(batch.config, updates)
     failures = {}
-    for hub_id, result in results.items():
+    for pair, plan in plans:
+        result = results.get(pair.hub.id)
         if isinstance(result, RecordInvalid):
-            failures[hub_id] = result
-        elif result:
-            batch.counts["updated_hub"] += 1
+            failures[pair.hub.id] = result
+        elif result is not None:
+            _last_as_stored(plan, pair.hub.values, result)
+            if result:
+                batch.counts["updated_hub"] += 1
     return failures
+
+
+def _last_as_stored(plan: PairPlan, before: dict, changes: dict) -> None:
+    """The hub stores values cleaned (text trimmed, numbers in one form): last-synced
+    keeps what it stored, or the next run would take the cleaning for a hub change
+    and write it back to the app."""
+    for prop in plan.hub_writes:
+        if prop in plan.last:
+            stored = changes[prop][1] if prop in changes else before.get(prop)
+            plan.last[prop] = pack(stored, split(plan.last[prop])[1])
 
 
 def _settle_pair(batch, pair, plan: PairPlan, app_error, hub_error) -> None:

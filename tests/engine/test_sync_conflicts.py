@@ -121,3 +121,43 @@ def test_a_two_way_sync_left_alone_writes_nothing_on_either_side(portal, hubspot
     umbrella = link_of_hub(sync, hub_by(portal, "company", name="Umbrella"))
     assert hubspot.get("companies", umbrella.app_id)["annualrevenue"] == "2"
 
+
+@pytest.mark.parametrize("winner", ["hub", "app"])
+def test_a_value_the_hub_tidies_up_does_not_bounce_back_to_the_app(portal, pipedrive, winner):
+    fresh(pipedrive, "persons")
+    person = pipedrive.create("persons", name="Ann Lee", email="ann@example.com")
+    sync = make_sync(pipedrive, "persons", winner=winner)
+    run(pipedrive, sync)
+
+    # Pipedrive keeps surrounding spaces; the hub trims them.
+    pipedrive.update("persons", person, job_title="  Head of Sales ")
+    run(pipedrive, sync)
+    assert hub_by(portal, "contact", email="ann@example.com").properties["jobtitle"] == (
+        "Head of Sales")
+    app_before, hub_before = len(app_writes(pipedrive)), ChangeLogEntry.objects.count()
+    run(pipedrive, sync)
+
+    assert len(app_writes(pipedrive)) == app_before
+    assert ChangeLogEntry.objects.count() == hub_before
+    assert pipedrive.get("persons", person)["job_title"] == "  Head of Sales "
+
+
+def test_a_value_the_app_reshapes_does_not_bounce_back_to_the_hub(portal, pipedrive):
+    fresh(pipedrive, "persons")
+    bob = create_record(portal, "contact", {"email": "bob@example.com", "firstname": "Bob",
+                                            "lastname": "Ray"})
+    sync = make_sync(pipedrive, "persons", winner="app")
+    run(pipedrive, sync)
+
+    # Pipedrive keeps one name and splits it again at the first space.
+    update_record(bob, {"firstname": "Bobby Joe"})
+    run(pipedrive, sync)
+    person = pipedrive.get("persons", link_of_hub(sync, bob).app_id)
+    assert (person["name"], person["first_name"]) == ("Bobby Joe Ray", "Bobby")
+    app_before, hub_before = len(app_writes(pipedrive)), ChangeLogEntry.objects.count()
+    run(pipedrive, sync)
+
+    bob.refresh_from_db()
+    assert (bob.properties["firstname"], bob.properties["lastname"]) == ("Bobby Joe", "Ray")
+    assert len(app_writes(pipedrive)) == app_before
+    assert ChangeLogEntry.objects.count() == hub_before
