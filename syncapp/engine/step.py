@@ -223,11 +223,15 @@ class BatchRun:
             if candidate is not None:
                 taken.add(candidate.pk)
                 to_fetch.append((hub, link, candidate))
-            elif self.config.writes_app:
-                self.work.app_creates.append((link, hub))
             else:
-                self._exclude(link, HUB, DIRECTION)
+                self._unmatched_hub(link, hub)
         self._link_app_only(to_fetch)
+
+    def _unmatched_hub(self, link: Link, hub: HubRecord) -> None:
+        if self.config.writes_app:
+            self.work.app_creates.append((link, hub))
+        else:
+            self._exclude(link, HUB, DIRECTION)
 
     def _link_app_only(self, to_fetch) -> None:
         if not to_fetch:
@@ -237,6 +241,10 @@ class BatchRun:
         for hub, link, candidate in to_fetch:
             record = found.get(candidate.app_id)
             if record is None:
+                # Deleted since it was listed: its link names nothing any more, and the
+                # hub record goes on as if nothing had matched (else it would be lost).
+                candidate.delete()
+                self._unmatched_hub(link, hub)
                 continue
             if link.pk:  # the hub record's own excluded link gives way to the app's
                 link.delete()

@@ -11,7 +11,7 @@ from syncapp.crm.models import Record
 from syncapp.crm.services import create_record, update_record
 from syncapp.crm.validation import MAX_TEXT
 from syncapp.engine.limits import NO_EMAIL
-from syncapp.syncs.models import FieldMapping, LinkStatus
+from syncapp.syncs.models import FieldMapping, LinkStatus, SyncFilter
 from tests.engine.kit import make_sync, run
 from tests.engine.observe import (
     age_hubspot_records,
@@ -243,3 +243,22 @@ def test_a_linked_app_record_that_vanishes_before_its_read_is_deleted_in_app(
     assert (ann_hub.archived_at, ann_hub.properties["jobtitle"]) == (None, "CFO")
     assert vanishing.get("contacts", bob)["jobtitle"] == "CTO"
 
+
+def test_an_unlinked_app_record_that_vanishes_before_its_read_loses_no_hub_record(
+        portal, vanishing):
+    fresh(vanishing, "contacts")
+    # Excluded by the filter, the app record waits by its email for a hub record.
+    lead = vanishing.create("contacts", email="lead@example.com", lifecyclestage="lead")
+    hub_lead = create_record(portal, "contact", {"email": "lead@example.com",
+                                                 "firstname": "Lee"})
+    sync = make_sync(vanishing, "contacts")
+    SyncFilter.objects.create(object_sync=sync, side="app", field="lifecyclestage",
+                              operator="is", value="customer")
+    _VanishingHubSpot.doomed.add(lead)
+
+    run(vanishing, sync)
+
+    link = link_of_hub(sync, hub_lead)
+    assert link.status == LinkStatus.IN_SYNC
+    assert link.app_id != lead
+    assert vanishing.get("contacts", link.app_id)["firstname"] == "Lee"
