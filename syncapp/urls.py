@@ -11,5 +11,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("syncapp.integrations.urls")),
     path("", include("syncapp.health.urls")),
+    path("", include("syncapp.syncs.urls")),
 ]
 urlpatterns += sandbox_urlpatterns

@@ -21,3 +21,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
     "global_keyprefix": "syncapp-test:",
 }
+# A test that starts its own worker gives it a queue of its own, so that workers of
+# other test runs sharing this Redis never take its tasks (see tests/syncs/worker.py).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("SYNCAPP_TEST_QUEUE", "default")

@@ -1,0 +1,1 @@
+"""The sync setup wizard: choose an object, configure, map fields, limit, review."""

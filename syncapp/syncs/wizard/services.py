@@ -1,0 +1,120 @@
+"""What the wizard does to an object sync: start a draft, keep a step, save, discard.
+
+Each call checks the form's token under a row lock and validates the whole
+working copy before keeping anything, so a refused form leaves no trace.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from syncapp.accounts.plans import custom_mappings_allowed
+from syncapp.integrations.catalog import connector_class
+from syncapp.integrations.models import Connection, ConnectionStatus
+from syncapp.syncs import services as sync_services
+from syncapp.syncs.configure import create_object_sync
+from syncapp.syncs.models import ObjectSync, SyncState
+from syncapp.syncs.wizard import state
+from syncapp.syncs.wizard.compat import FieldInfo
+from syncapp.syncs.wizard.fields import AppFields, app_fields, by_name, hub_properties
+from syncapp.syncs.wizard.state import SyncSettings
+from syncapp.syncs.wizard.validate import Invalid, check_filters, check_mappings
+
+
+@dataclass
+class Catalogs:
+    """Both sides' fields for one object sync, read before any lock is taken."""
+
+    app: AppFields
+    hub: list[FieldInfo]
+    app_name: str
+
+    @property
+    def app_by_name(self) -> dict[str, FieldInfo]:
+        return by_name(self.app.fields)
+
+    @property
+    def hub_by_name(self) -> dict[str, FieldInfo]:
+        return by_name(self.hub)
+
+
+def catalogs_for(sync: ObjectSync) -> Catalogs:
+    return Catalogs(app_fields(sync.connection, sync.app_object),
+                    hub_properties(sync.portal, sync.hub_object),
+                    connector_class(sync.connection.app_key).spec.name)
+
+
+@transaction.atomic
+def start(connection: Connection, app_object: str) -> ObjectSync:
+    """The draft for this object (a new one, or the one already begun)."""
+    cls = connector_class(connection.app_key)
+    cls.spec.object(app_object)  # KeyError for an object the app does not have
+    existing = ObjectSync.objects.select_for_update().filter(
+        connection=connection, app_object=app_object).first()
+    if existing is not None:
+        return existing
+    return create_object_sync(connection, app_object, cls)
+
+
+Change = Callable[[SyncSettings], SyncSettings]
+
+
+def commit(sync: ObjectSync, form_token: str, change: Change, catalogs: Catalogs,
+           *, mappings: bool = False, filters: bool = False) -> ObjectSync:
+    """Apply `change` to the working copy and keep it, or raise StaleForm / Invalid.
+
+    `mappings` / `filters` say which parts the step changed, to be checked whole.
+    """
+    with transaction.atomic():
+        locked = state.locked(sync.pk, sync.portal, form_token)
+        settings = change(state.load(locked).copy())
+        validate(locked, settings, catalogs, mappings=mappings, filters=filters)
+        state.store(locked, settings)
+    return locked
+
+
+def validate(sync: ObjectSync, settings: SyncSettings, catalogs: Catalogs, *,
+             mappings: bool = True, filters: bool = True) -> None:
+    """Check the working copy; by default all of it (as saving does)."""
+    app, hub = catalogs.app_by_name, catalogs.hub_by_name
+    if mappings:
+        check_mappings(settings, app, hub, app_name=catalogs.app_name,
+                       custom_allowed=custom_mappings_allowed(sync.portal))
+    if filters:
+        check_filters(settings, app, hub)
+    if settings.matching == "custom" and (settings.match_app_field not in app
+                                          or settings.match_hub_property not in hub):
+        raise Invalid(_("Choose the %(app)s field and the Syncapp property to match records "
+                        "by.") % {"app": catalogs.app_name}, "match_app_field")
+
+
+def save(sync: ObjectSync, form_token: str, catalogs: Catalogs) -> str:
+    """Save and sync (a draft), or save the edited settings (from the next run on).
+
+    Returns "started" or "saved"; raises StaleForm or Invalid.
+    """
+    with transaction.atomic():
+        locked = state.locked(sync.pk, sync.portal, form_token)
+        if locked.connection.status != ConnectionStatus.CONNECTED:
+            raise Invalid(_("The account “%(account)s” needs reconnecting before its syncs "
+                            "can run.") % {"account": locked.connection.account_name})
+        settings = state.load(locked)
+        validate(locked, settings, catalogs)
+        if state.is_editing(locked):
+            state.apply_rows(locked, settings)
+            return "saved"
+        sync_services.save_and_sync(locked)
+        return "started"
+
+
+def discard(sync: ObjectSync) -> str:
+    """Throw away a pending edit ("edit"), or the whole draft ("draft")."""
+    with transaction.atomic():
+        locked = ObjectSync.objects.select_for_update().get(pk=sync.pk)
+        if locked.state == SyncState.DRAFT:
+            locked.delete()
+            return "draft"
+        state.discard_pending(locked)
+        return "edit"

@@ -1,0 +1,232 @@
+"""Checks the wizard runs before it keeps anything: one message per refusal.
+
+Every check runs on the whole working copy, so a form is either kept whole or
+refused whole ("nothing half-saved").
+"""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from syncapp.syncs.wizard.compat import TO_HUB, TWO_WAY, FieldInfo, pair_rule
+from syncapp.syncs.wizard.state import FilterChoice, MappingChoice, SyncSettings
+
+OPERATOR_LABELS = {
+    "is": gettext_lazy("is"),
+    "is_not": gettext_lazy("is not"),
+    "contains": gettext_lazy("contains"),
+    "is_known": gettext_lazy("is known"),
+    "is_unknown": gettext_lazy("is unknown"),
+    "gt": gettext_lazy("is greater than"),
+    "lt": gettext_lazy("is less than"),
+    "before": gettext_lazy("is before"),
+    "after": gettext_lazy("is after"),
+    "is_any_of": gettext_lazy("is any of"),
+}
+NO_VALUE = {"is_known", "is_unknown"}
+_TEXT_OPS = ("is", "is_not", "contains", "is_any_of", "is_known", "is_unknown")
+OPERATORS_BY_KIND = {
+    "text": _TEXT_OPS,
+    "owner": _TEXT_OPS,
+    "reference": _TEXT_OPS,
+    "number": ("is", "is_not", "gt", "lt", "is_any_of", "is_known", "is_unknown"),
+    "date": ("is", "before", "after", "is_known", "is_unknown"),
+    "datetime": ("before", "after", "is_known", "is_unknown"),
+    "boolean": ("is", "is_not", "is_known", "is_unknown"),
+    "enumeration": ("is", "is_not", "is_any_of", "is_known", "is_unknown"),
+    "radio": ("is", "is_not", "is_any_of", "is_known", "is_unknown"),
+    "multi_enumeration": ("contains", "is_known", "is_unknown"),
+}
+
+
+class Invalid(ValueError):
+    """A refusal, with the message to show and the form field it concerns."""
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def operators_for(info: FieldInfo) -> tuple[str, ...]:
+    return OPERATORS_BY_KIND.get(info.kind, _TEXT_OPS)
+
+
+# --- mappings ---------------------------------------------------------------------------
+
+
+def writes_hub(mapping: MappingChoice) -> bool:
+    return mapping.direction in (TWO_WAY, TO_HUB)
+
+
+def writes_app(mapping: MappingChoice) -> bool:
+    return mapping.direction != TO_HUB
+
+
+def check_mappings(settings: SyncSettings, app: dict[str, FieldInfo],
+                   hub: dict[str, FieldInfo], *, app_name: str, custom_allowed: bool) -> None:
+    """Refuse a set of mappings the engine could not honour."""
+    for mapping in settings.mappings:
+        if mapping.required and not mapping.enabled:
+            label = _label(app, mapping.app_field)
+            raise Invalid(_("“%(field)s” is required by this sync and can't be turned off.")
+                          % {"field": label}, mapping.key)
+    enabled = [m for m in settings.mappings if m.enabled]
+    for mapping in enabled:
+        _check_exists(mapping, app, hub, app_name)
+        if not mapping.is_default:
+            _check_custom(mapping, app, hub, app_name)
+    _check_one_writer(enabled, app, hub, app_name)
+    custom_on = [m for m in settings.active_mappings() if not m.is_default]
+    if custom_on and not custom_allowed:
+        raise Invalid(_("Custom mappings need a paid plan. Turn them off, or remove them, to "
+                        "save these settings."))
+
+
+def _label(fields: dict[str, FieldInfo], name: str) -> str:
+    info = fields.get(name)
+    return info.label if info else name
+
+
+def _check_exists(mapping: MappingChoice, app, hub, app_name: str) -> None:
+    if mapping.hub_property not in hub:
+        raise Invalid(_("The Syncapp property “%(property)s” no longer exists: it was deleted "
+                        "after this mapping was made. Turn the mapping off or remove it.")
+                      % {"property": mapping.hub_property}, mapping.key)
+    if mapping.app_field not in app:
+        raise Invalid(_("The %(app)s field “%(field)s” no longer exists. Turn the mapping off "
+                        "or remove it.") % {"app": app_name, "field": mapping.app_field},
+                      mapping.key)
+
+
+def _check_custom(mapping: MappingChoice, app, hub, app_name: str) -> None:
+    rule = pair_rule(app[mapping.app_field], hub[mapping.hub_property], app_name)
+    if not rule.allowed:
+        raise Invalid(rule.reason, mapping.key)
+    if mapping.direction != rule.direction:
+        raise Invalid(_("“%(app)s” → “%(hub)s” can only sync the way the rules allow: %(why)s")
+                      % {"app": app[mapping.app_field].label,
+                         "hub": hub[mapping.hub_property].label, "why": rule.reason},
+                      mapping.key)
+    if rule.needs_value_map:
+        check_value_map(mapping, app[mapping.app_field], hub[mapping.hub_property])
+
+
+def check_value_map(mapping: MappingChoice, app: FieldInfo, hub: FieldInfo) -> None:
+    hub_options = {value for value, _label in hub.options}
+    app_options = {value for value, _label in app.options}
+    targets: dict[str, str] = {}
+    for app_value, hub_value in mapping.value_map.items():
+        if app_options and app_value not in app_options:
+            raise Invalid(_("“%(value)s” is not an option of “%(field)s”.")
+                          % {"value": app_value, "field": app.label}, mapping.key)
+        if hub_value not in hub_options:
+            raise Invalid(_("“%(value)s” is not an option of “%(field)s”.")
+                          % {"value": hub_value, "field": hub.label}, mapping.key)
+        if hub_value in targets and mapping.direction == TWO_WAY:
+            raise Invalid(_("“%(one)s” and “%(two)s” both become “%(target)s”: a two-way "
+                            "mapping needs one option for each, or the way back is unclear.")
+                          % {"one": targets[hub_value], "two": app_value,
+                             "target": hub_value}, mapping.key)
+        targets[hub_value] = app_value
+
+
+def _check_one_writer(enabled: list[MappingChoice], app, hub, app_name: str) -> None:
+    seen: dict[str, MappingChoice] = {}
+    for mapping in enabled:
+        other = seen.get(mapping.hub_property)
+        if other is not None:
+            raise Invalid(_("Two mappings use the Syncapp property “%(property)s” (from "
+                            "“%(one)s” and from “%(two)s”): one property can take its value "
+                            "from one field only. Turn one of them off.")
+                          % {"property": _label(hub, mapping.hub_property),
+                             "one": _label(app, other.app_field),
+                             "two": _label(app, mapping.app_field)}, mapping.key)
+        seen[mapping.hub_property] = mapping
+    written: dict[str, MappingChoice] = {}
+    for mapping in (m for m in enabled if writes_app(m)):
+        other = written.get(mapping.app_field)
+        if other is not None:
+            raise Invalid(_("Two mappings write the %(app)s field “%(field)s” (from “%(one)s” "
+                            "and from “%(two)s”). Turn one of them off.")
+                          % {"app": app_name, "field": _label(app, mapping.app_field),
+                             "one": _label(hub, other.hub_property),
+                             "two": _label(hub, mapping.hub_property)}, mapping.key)
+        written[mapping.app_field] = mapping
+
+
+# --- filters ----------------------------------------------------------------------------
+
+
+def clean_filter(row: FilterChoice, fields: dict[str, FieldInfo]) -> FilterChoice:
+    """The row with its value in canonical form, or Invalid."""
+    info = fields.get(row.field)
+    if info is None:
+        raise Invalid(_("Choose a property for each condition."), "field")
+    if row.operator not in operators_for(info):
+        raise Invalid(_("“%(operator)s” can't be used with “%(field)s”.")
+                      % {"operator": OPERATOR_LABELS.get(row.operator, row.operator),
+                         "field": info.label}, "operator")
+    if row.operator in NO_VALUE:
+        return FilterChoice(row.side, row.field, row.operator, None)
+    raw = str(row.value if row.value is not None else "").strip()
+    if not raw:
+        raise Invalid(_("Enter a value for “%(field)s”.") % {"field": info.label}, "value")
+    if row.operator == "is_any_of":
+        parts = [p.strip() for p in raw.split(",") if p.strip()]
+        value: object = [_clean_value(info, p) for p in parts]
+    else:
+        value = _clean_value(info, raw)
+    return FilterChoice(row.side, row.field, row.operator, value)
+
+
+def _clean_value(info: FieldInfo, raw: str) -> str:
+    kind = info.kind
+    names = {"field": info.label, "value": raw}
+    if kind == "number":
+        try:
+            number = Decimal(raw)
+            if not number.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            raise Invalid(_("“%(field)s” is a number: “%(value)s” is not one.") % names,
+                          "value") from None
+        text = format(number.normalize(), "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    if kind in ("date", "datetime"):
+        return _clean_moment(raw, names, with_time=kind == "datetime")
+    if kind == "boolean":
+        lowered = raw.lower()
+        if lowered in ("true", "yes"):
+            return "true"
+        if lowered in ("false", "no"):
+            return "false"
+        raise Invalid(_("“%(field)s” is a checkbox: choose yes or no.") % names, "value")
+    if kind in ("enumeration", "radio", "multi_enumeration") and info.options:
+        for value, label in info.options:
+            if raw.casefold() in (value.casefold(), str(label).casefold()):
+                return value
+        raise Invalid(_("“%(value)s” is not an option of “%(field)s”.") % names, "value")
+    return raw
+
+
+def _clean_moment(raw: str, names: dict, *, with_time: bool) -> str:
+    """A date as YYYY-MM-DD; a date-and-time field also takes an ISO time (stored in UTC)."""
+    try:
+        if len(raw) <= 10 or not with_time:
+            return dt.date.fromisoformat(raw).isoformat()
+        moment = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise Invalid(_("“%(field)s” is a date: enter it as YYYY-MM-DD, such as 2024-03-31 "
+                        "(“%(value)s” is not one).") % names, "value") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def check_filters(settings: SyncSettings, app: dict[str, FieldInfo],
+                  hub: dict[str, FieldInfo]) -> None:
+    for row in settings.filters:
+        clean_filter(row, hub if row.side == "hub" else app)

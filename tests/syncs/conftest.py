@@ -1,0 +1,27 @@
+"""Fixtures of the sync setup wizard's tests: a Pipedrive account connected the way a
+person connects it (OAuth consent on the sandbox served by the live server)."""
+
+import pytest
+
+from syncapp.integrations import sandboxes
+from syncapp.integrations.models import Connection
+from tests.integration_kit import connect_account
+
+PIPEDRIVE_LOGIN = "admin@northwind.example"
+
+
+@pytest.fixture
+def live_pipedrive(live_server, settings):
+    """Pipedrive's sandbox served by the live server, fresh for each test."""
+    settings.SITE_URL = live_server.url
+    settings.SANDBOXES_ENABLED = True
+    sandboxes._sandboxes.clear()
+    yield sandboxes.sandbox_for("pipedrive")
+    sandboxes._sandboxes.clear()
+
+
+@pytest.fixture
+def connection(admin_client, live_pipedrive, portal) -> Connection:
+    """The portal's Pipedrive account, connected through the real install flow."""
+    connect_account(admin_client, "pipedrive", PIPEDRIVE_LOGIN)
+    return Connection.objects.get(portal=portal, app_key="pipedrive")

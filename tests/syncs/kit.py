@@ -1,0 +1,55 @@
+"""Driving the wizard's pages with Django's test client, as a browser would."""
+
+import re
+
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from syncapp.syncs.models import ObjectSync
+
+TOKEN = re.compile(r'name="token" value="([^"]+)"')
+
+
+def url(name: str, sync: ObjectSync, *args) -> str:
+    return reverse(f"syncs:{name}", args=[sync.connection.app_key, sync.pk, *args])
+
+
+def token_of(response) -> str:
+    found = TOKEN.search(response.content.decode())
+    assert found, "no token on the page"
+    return found.group(1)
+
+
+def page(client, name: str, sync: ObjectSync, **query):
+    response = client.get(url(name, sync), query)
+    assert response.status_code == 200, response.content[:2000]
+    return response
+
+
+def post_step(client, name: str, sync: ObjectSync, data: dict, *, token: str | None = None,
+              args: tuple = (), **headers):
+    """Post a step's form with the token its page shows now (or the one given)."""
+    form_token = token if token is not None else token_of(page(client, name_for_token(name),
+                                                               sync))
+    return client.post(url(name, sync, *args), {**data, "token": form_token}, **headers)
+
+
+def name_for_token(name: str) -> str:
+    """The page that shows the form of a posting URL."""
+    return {"mapping_add": "mappings", "mapping_remove": "mappings",
+            "custom_mappings": "mappings", "save": "review", "filters": "limits"}.get(name, name)
+
+
+def start(client, connection, app_object: str = "persons") -> ObjectSync:
+    response = client.post(reverse("syncs:choose", args=[connection.app_key]),
+                           {"account": connection.pk, "object": app_object})
+    assert response.status_code == 302, response.content[:2000]
+    return ObjectSync.objects.get(connection=connection, app_object=app_object)
+
+
+def messages_of(response) -> str:
+    return " ".join(str(m) for m in get_messages(response.wsgi_request))
+
+
+CONFIGURE = {"direction": "two_way", "winner": "hub", "matching": "default",
+             "default_lifecycle_stage": "lead"}

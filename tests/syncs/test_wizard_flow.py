@@ -1,0 +1,66 @@
+"""Through every step with the test client: each step its own URL, kept in a draft."""
+
+import pytest
+from django.urls import reverse
+
+from syncapp.syncs.models import ObjectSync, SyncState
+from tests.syncs.kit import CONFIGURE, page, post_step, start, url
+
+pytestmark = pytest.mark.django_db
+
+
+def test_set_up_sync_is_on_the_app_page_with_the_syncs_table(admin_client, connection):
+    html = admin_client.get(reverse("integrations:app", args=["pipedrive"])).content.decode()
+    assert "Set up sync" in html
+    assert "Object syncs" in html
+    assert "Nothing syncs yet." in html
+
+
+def test_choose_object_lists_the_apps_objects_with_their_hub_pairs(admin_client, connection):
+    html = admin_client.get(reverse("syncs:choose", args=["pipedrive"])).content.decode()
+    for pair in ("Persons", "Contacts", "Organizations", "Companies", "Deals", "Products"):
+        assert pair in html
+
+
+def test_every_step_keeps_its_choices_in_the_draft(admin_client, connection):
+    sync = start(admin_client, connection)
+    assert sync.state == SyncState.DRAFT
+    assert sync.mappings.filter(required=True, app_field="email").exists()
+
+    response = post_step(admin_client, "configure", sync, {**CONFIGURE, "winner": "app"})
+    assert response.status_code == 302
+    assert response["Location"] == url("mappings", sync)
+    sync.refresh_from_db()
+    assert (sync.winner, sync.default_lifecycle_stage) == ("app", "lead")
+
+    phone = sync.mappings.get(hub_property="phone")
+    enabled = [f"{m.app_field}|{m.hub_property}" for m in sync.mappings.all() if m != phone]
+    response = post_step(admin_client, "mappings", sync, {"enabled": enabled, "toggles": "1",
+                                                          "go": "next"})
+    assert response["Location"] == url("limits", sync)
+    assert not sync.mappings.get(hub_property="phone").enabled
+
+    response = post_step(admin_client, "limits", sync, {"go": "next"})  # email box cleared
+    assert response["Location"] == url("review", sync)
+    sync.refresh_from_db()
+    assert sync.email_only is False
+    html = page(admin_client, "review", sync).content.decode()
+    assert "Contacts without an email address sync too" in html
+    assert "Save and sync" in html
+
+
+def test_back_goes_to_the_previous_step(admin_client, connection):
+    sync = start(admin_client, connection)
+    response = post_step(admin_client, "mappings", sync, {
+        "enabled": [f"{m.app_field}|{m.hub_property}" for m in sync.mappings.all()],
+        "toggles": "1", "go": "back"})
+    assert response["Location"] == url("configure", sync)
+    html = page(admin_client, "limits", sync).content.decode()
+    assert f'href="{url("mappings", sync)}"' in html  # the Back link
+
+
+def test_choosing_the_same_object_again_continues_its_draft(admin_client, connection):
+    first = start(admin_client, connection)
+    again = start(admin_client, connection)
+    assert first.pk == again.pk
+    assert ObjectSync.objects.count() == 1

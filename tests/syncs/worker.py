@@ -1,0 +1,37 @@
+"""A real Celery worker for one test, on a queue no other test run shares.
+
+Redis is shared by every test run on this machine: a worker started elsewhere must
+never take this test's run_sync messages, nor this worker theirs. The test process
+(whose live server enqueues on "Save and sync") and the worker both route to a
+queue named for the test; the worker's own re-enqueues follow its setting.
+"""
+
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+from syncapp.celery import app as celery_app
+from tests.stack import celery
+
+WORKER_ARGS = ("--pool", "prefork", "--concurrency", "1", "--without-mingle", "--without-gossip")
+_ROUTING_CACHE = ("queues", "default_queue", "router", "routes", "_rtable")
+
+
+def _route_to(queue: str) -> None:
+    celery_app.conf.task_default_queue = queue
+    for name in _ROUTING_CACHE:  # kombu caches the routing on first use
+        celery_app.amqp.__dict__.pop(name, None)
+
+
+@contextmanager
+def sync_worker(site_url: str, log: Path):
+    """A worker whose connectors reach the sandboxes of the live server at `site_url`."""
+    queue = f"wizard-test-{uuid.uuid4().hex[:10]}"
+    previous = celery_app.conf.task_default_queue
+    _route_to(queue)
+    try:
+        with celery("worker", *WORKER_ARGS, "-Q", queue, log=log, SITE_URL=site_url,
+                    SANDBOXES_ENABLED="true", SYNCAPP_TEST_QUEUE=queue):
+            yield queue
+    finally:
+        _route_to(previous)
