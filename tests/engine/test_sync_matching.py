@@ -2,6 +2,7 @@
 
 import pytest
 
+from connectors.sdk import ErrorCategory
 from syncapp.crm.services import create_record, update_record
 from syncapp.syncs.models import FieldMapping, LinkStatus
 from tests.engine.kit import make_sync, run
@@ -164,6 +165,22 @@ def test_no_matching_always_creates(portal, hubspot):
     assert len(live(portal, "company")) == 2
     assert len(hubspot.all("companies")) == 2
     assert statuses(sync) == {LinkStatus.IN_SYNC: 2}
+
+
+def test_no_matching_on_contacts_creates_and_each_side_refuses_the_duplicate_email(
+        portal, hubspot):
+    fresh(hubspot, "contacts")
+    app_id = hubspot.create("contacts", email="ann@example.com")
+    record = create_record(portal, "contact", {"email": "ANN@example.com"})
+    sync = make_sync(hubspot, "contacts", matching="none")
+
+    run(hubspot, sync)
+
+    for link in (link_of_app(sync, app_id), link_of_hub(sync, record)):
+        assert (link.status, link.error_category) == (LinkStatus.FAILED, ErrorCategory.DUPLICATE)
+        assert link.error_message
+    assert len(live(portal, "contact")) == 1
+    assert len(hubspot.all("contacts")) == 1
 
 
 def test_choose_your_fields_matches_on_that_pair_only(portal, hubspot):
