@@ -218,11 +218,12 @@ class BatchRun:
         taken: set[int] = set()
         to_fetch = []
         for hub, link, keys in waiting:
-            candidate = next((c for key in keys for c in app_only.get(key, [])
-                              if c.pk not in taken), None)
-            if candidate is not None:
-                taken.add(candidate.pk)
-                to_fetch.append((hub, link, candidate))
+            # By the first identifier, oldest link first; the others go in the history.
+            free = list({c.pk: c for key in keys for c in app_only.get(key, [])
+                         if c.pk not in taken}.values())
+            if free:
+                taken.add(free[0].pk)
+                to_fetch.append((hub, link, free[0], [c.app_id for c in free[1:]]))
             else:
                 self._unmatched_hub(link, hub)
         self._link_app_only(to_fetch)
@@ -236,9 +237,9 @@ class BatchRun:
     def _link_app_only(self, to_fetch) -> None:
         if not to_fetch:
             return
-        ids = [candidate.app_id for _, _, candidate in to_fetch]
+        ids = [candidate.app_id for _, _, candidate, _ in to_fetch]
         found = {r.id: r for r in self.connector.read_by_ids(self.config.app_object, ids)}
-        for hub, link, candidate in to_fetch:
+        for hub, link, candidate, others in to_fetch:
             record = found.get(candidate.app_id)
             if record is None:
                 # Deleted since it was listed: its link names nothing any more, and the
@@ -251,8 +252,11 @@ class BatchRun:
             candidate.hub_record_id = hub.id
             candidate.hub_name = hub.name
             self.counts["matched"] += 1
-            self.work.pairs.append(Pair(candidate, hub, record, None,
-                                        f"matched by identifier “{candidate.match_key}”"))
+            note = f"matched by identifier “{candidate.match_key}”"
+            if others:
+                note += (f"; {len(others) + 1} candidates, chose app record {candidate.app_id}"
+                         f" (considered first) over {', '.join(others[:5])}")
+            self.work.pairs.append(Pair(candidate, hub, record, None, note))
 
     # --- helpers ------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ import pytest
 
 from connectors.sdk import ErrorCategory
 from syncapp.crm.services import create_record, update_record
-from syncapp.syncs.models import FieldMapping, LinkStatus
+from syncapp.syncs.models import FieldMapping, LinkStatus, SyncFilter
 from tests.engine.kit import make_sync, run
 from tests.engine.observe import (
     fresh,
@@ -235,6 +235,29 @@ def test_among_several_candidates_the_choice_is_deterministic_and_in_history(
     assert f"#{newer.pk}" in linked.reason
     # The other candidate is a record of its own, created in the app.
     assert link_of_hub(sync, newer).status == LinkStatus.IN_SYNC
+    assert len(hubspot.all("companies")) == 2
+
+
+def test_a_hub_record_meeting_several_waiting_app_records_names_them_in_history(
+        portal, hubspot):
+    fresh(hubspot, "companies")
+    # Excluded by the app-side filter, both wait by their name for a hub record.
+    first = hubspot.create("companies", name="Acme", city="Porto")
+    second = hubspot.create("companies", name="ACME", city="Braga")
+    sync = make_sync(hubspot, "companies")
+    SyncFilter.objects.create(object_sync=sync, side="app", field="city", operator="is",
+                              value="Lisbon")
+    run(hubspot, sync)
+    acme = create_record(portal, "company", {"name": "Acme", "city": "Lisbon"})
+
+    run(hubspot, sync)
+
+    link = link_of_hub(sync, acme)
+    assert link.app_id == first
+    (linked,) = [h for h in history(link) if h.action == "linked"]
+    assert "2 candidates" in linked.reason
+    assert second in linked.reason
+    assert link_of_app(sync, second).status == LinkStatus.EXCLUDED
     assert len(hubspot.all("companies")) == 2
 
 
