@@ -3,6 +3,7 @@
 import pytest
 
 from connectors.sdk import ErrorCategory
+from syncapp.crm.models import Record
 from syncapp.crm.services import archive_record, create_record, update_record
 from syncapp.health.counts import counts_for
 from syncapp.syncs.models import LinkStatus
@@ -65,3 +66,23 @@ def test_an_archive_in_the_hub_marks_the_link_and_keeps_the_app_record(portal, h
     run(hubspot, sync)
     assert live(portal, "contact") == []
     assert link_of_app(sync, app_id).status == LinkStatus.DELETED_IN_HUB
+
+
+def test_a_person_deleted_in_pipedrive_marks_the_link_and_keeps_the_hub_contact(
+        portal, pipedrive):
+    fresh(pipedrive, "persons")
+    person = pipedrive.create("persons", name="Ann Lee", email="ann@example.com")
+    other = pipedrive.create("persons", name="Bob Ray", email="bob@example.com")
+    sync = make_sync(pipedrive, "persons")
+    run(pipedrive, sync)
+    ann = Record.objects.get(pk=link_of_app(sync, person).hub_record_id)
+
+    pipedrive.delete("persons", person)
+    pipedrive.update("persons", other, job_title="CTO")
+    run(pipedrive, sync)
+
+    assert link_of_app(sync, person).status == LinkStatus.DELETED_IN_APP
+    ann.refresh_from_db()
+    assert (ann.archived_at, ann.properties["firstname"]) == (None, "Ann")
+    assert Record.objects.get(pk=link_of_app(sync, other).hub_record_id).properties[
+        "jobtitle"] == "CTO"

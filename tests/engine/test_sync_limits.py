@@ -100,3 +100,19 @@ def test_a_record_without_the_chosen_identifier_is_excluded(portal, hubspot):
         assert (link.status, link.exclusion_reason) == (LinkStatus.EXCLUDED, NO_IDENTIFIER)
     assert len(live(portal, "company")) == 1
     assert len(hubspot.all("companies")) == 1
+
+
+def test_a_linked_contact_whose_email_is_removed_keeps_syncing(portal, hubspot):
+    fresh(hubspot, "contacts")
+    app_id = hubspot.create("contacts", email="ann@example.com", firstname="Ann")
+    sync = make_sync(hubspot, "contacts")
+    run(hubspot, sync)
+    record = link_of_app(sync, app_id).hub_record
+
+    hubspot.update("contacts", app_id, email=None, phone="111")
+    run(hubspot, sync)
+
+    record.refresh_from_db()
+    assert "email" not in record.properties
+    assert record.properties["phone"] == "111"
+    assert link_of_app(sync, app_id).status == LinkStatus.IN_SYNC
