@@ -7,9 +7,11 @@ from syncapp.crm.services import create_record, update_record
 from syncapp.syncs.models import FieldMapping, LinkStatus, SyncFilter
 from tests.engine.kit import make_sync, run
 from tests.engine.observe import (
+    app_writes,
     fresh,
     history,
     hub_by,
+    hub_writes,
     link_of_app,
     link_of_hub,
     live,
@@ -142,16 +144,21 @@ def test_products_match_by_sku_else_by_name_even_with_the_sku_mapping_off(portal
 
 def test_deals_are_never_deduplicated(portal, hubspot):
     fresh(hubspot, "deals")
-    hubspot.create("deals", dealname="Big deal", dealstage="qualifiedtobuy", amount="100")
+    hubspot.create("deals", dealname="Big deal", dealstage="qualifiedtobuy", amount="100.00",
+                   closedate="2026-03-31")
     create_record(portal, "deal", {"dealname": "Big deal", "dealstage": "qualifiedtobuy",
-                                   "amount": "100"})
+                                   "amount": "100", "closedate": "2026-03-31"})
     sync = make_sync(hubspot, "deals")
 
     run(hubspot, sync)
 
     assert [r.properties["dealname"] for r in live(portal, "deal")] == ["Big deal"] * 2
-    assert [d["dealname"] for d in hubspot.all("deals").values()] == ["Big deal"] * 2
+    deals = hubspot.all("deals").values()
+    assert [(d["dealname"], d["closedate"]) for d in deals] == [("Big deal", "2026-03-31")] * 2
     assert statuses(sync) == {LinkStatus.IN_SYNC: 2}
+    writes = len(app_writes(hubspot)), hub_writes(sync)
+    run(hubspot, sync)
+    assert (len(app_writes(hubspot)), hub_writes(sync)) == writes
 
 
 def test_no_matching_always_creates(portal, hubspot):
