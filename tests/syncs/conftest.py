@@ -5,6 +5,7 @@ import pytest
 
 from syncapp.integrations import sandboxes
 from syncapp.integrations.models import Connection
+from syncapp.syncs import tasks
 from tests.integration_kit import connect_account
 
 PIPEDRIVE_LOGIN = "admin@northwind.example"
@@ -25,3 +26,13 @@ def connection(admin_client, live_pipedrive, portal) -> Connection:
     """The portal's Pipedrive account, connected through the real install flow."""
     connect_account(admin_client, "pipedrive", PIPEDRIVE_LOGIN)
     return Connection.objects.get(portal=portal, app_key="pipedrive")
+
+
+@pytest.fixture(autouse=True)
+def enqueued(monkeypatch) -> list[int]:
+    """Object syncs whose run was enqueued. These tests run with a live server, hence
+    in autocommit: on_commit fires at once, and the shared broker must not receive
+    run_sync messages that another test run's worker could take."""
+    sent: list[int] = []
+    monkeypatch.setattr(tasks.run_sync, "delay", sent.append)
+    return sent

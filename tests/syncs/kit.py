@@ -1,5 +1,6 @@
 """Driving the wizard's pages with Django's test client, as a browser would."""
 
+import html
 import re
 
 from django.contrib.messages import get_messages
@@ -53,3 +54,8 @@ def messages_of(response) -> str:
 
 CONFIGURE = {"direction": "two_way", "winner": "hub", "matching": "default",
              "default_lifecycle_stage": "lead"}
+
+
+def text_of(response) -> str:
+    """The page as a person reads it (entities such as &#x27; undone)."""
+    return html.unescape(response.content.decode())

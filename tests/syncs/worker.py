@@ -10,6 +10,9 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
+import redis
+from django.conf import settings
+
 from syncapp.celery import app as celery_app
 from tests.stack import celery
 
@@ -35,3 +38,12 @@ def sync_worker(site_url: str, log: Path):
             yield queue
     finally:
         _route_to(previous)
+        _forget(queue)
+
+
+def _forget(queue: str) -> None:
+    """Drop the routing keys kombu left for the test's queue in the shared Redis."""
+    prefix = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("global_keyprefix", "")
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    client.delete(*(f"{prefix}_kombu.{kind}.{queue}" for kind in ("binding", "binding_permanent")),
+                  f"{prefix}{queue}")

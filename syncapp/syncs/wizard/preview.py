@@ -87,8 +87,10 @@ class Row:
 def rows(samples, labels: Labels) -> list[Row]:
     return [
         Row(s.name, s.app_id, s.hub_id, s.note,
-            [Change(labels.hub(k), *v) for k, v in sorted(s.changes_hub.items())],
-            [Change(labels.app(k), *v) for k, v in sorted(s.changes_app.items())])
+            [Change(labels.hub(k), labels.hub_value(k, old), labels.hub_value(k, new))
+             for k, (old, new) in sorted(s.changes_hub.items())],
+            [Change(labels.app(k), labels.app_value(k, old), labels.app_value(k, new))
+             for k, (old, new) in sorted(s.changes_app.items())])
         for s in samples
     ]
 

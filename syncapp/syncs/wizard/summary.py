@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from syncapp.crm.schema import ObjectType
 from syncapp.syncs.configure import PERSON_TYPES
@@ -50,6 +50,19 @@ class Labels:
     def hub(self, name: str) -> str:
         info = self.hub_fields.get(name)
         return info.label if info else name
+
+    def app_value(self, name: str, value):
+        return _option_label(self.app_fields.get(name), value)
+
+    def hub_value(self, name: str, value):
+        return _option_label(self.hub_fields.get(name), value)
+
+
+def _option_label(info: FieldInfo | None, value):
+    """A dropdown's value as people read it (its option's label)."""
+    if info is None or not info.options or value is None:
+        return value
+    return dict(info.options).get(value, value)
 
 
 @dataclass
@@ -155,8 +168,12 @@ def mapping_sentence(settings: SyncSettings) -> str:
     active = settings.active_mappings()
     custom = sum(1 for m in active if not m.is_default)
     off = len(settings.mappings) - len(active)
-    return _("%(on)s field mappings sync (%(custom)s custom); %(off)s are off.") % {
-        "on": len(active), "custom": custom, "off": off}
+    syncing = ngettext("%(on)s field mapping syncs (%(custom)s custom).",
+                       "%(on)s field mappings sync (%(custom)s custom).", len(active))
+    sentence = syncing % {"on": len(active), "custom": custom}
+    if off:
+        sentence += " " + ngettext("%(off)s is off.", "%(off)s are off.", off) % {"off": off}
+    return sentence
 
 
 def sections(settings: SyncSettings, names: Names, labels: Labels, lifecycle_label: str = "",

@@ -171,15 +171,16 @@ def clean_filter(row: FilterChoice, fields: dict[str, FieldInfo]) -> FilterChoic
                          "field": info.label}, "operator")
     if row.operator in NO_VALUE:
         return FilterChoice(row.side, row.field, row.operator, None)
-    raw = str(row.value if row.value is not None else "").strip()
+    value = row.value
+    raw = ", ".join(map(str, value)) if isinstance(value, list) else str(
+        "" if value is None else value).strip()
     if not raw:
         raise Invalid(_("Enter a value for “%(field)s”.") % {"field": info.label}, "value")
     if row.operator == "is_any_of":
         parts = [p.strip() for p in raw.split(",") if p.strip()]
-        value: object = [_clean_value(info, p) for p in parts]
-    else:
-        value = _clean_value(info, raw)
-    return FilterChoice(row.side, row.field, row.operator, value)
+        return FilterChoice(row.side, row.field, row.operator,
+                            [_clean_value(info, p) for p in parts])
+    return FilterChoice(row.side, row.field, row.operator, _clean_value(info, raw))
 
 
 def _clean_value(info: FieldInfo, raw: str) -> str:

@@ -61,10 +61,10 @@ def _object_choices(cls, connection):
 def choose(request, app_key: str):
     cls = app_class(app_key)
     accounts = _accounts(request, app_key)
-    if not accounts.exists():
+    connection = _account(request, app_key, accounts)  # 404 for another portal's account
+    if connection is None:
         messages.error(request, _("Connect a %(app)s account first.") % {"app": cls.spec.name})
         return redirect("integrations:app", app_key=app_key)
-    connection = _account(request, app_key, accounts)
     choices = _object_choices(cls, connection)
     error = ""
     if request.method == "POST":
