@@ -215,7 +215,11 @@ def failure_text(error: ConnectorError | RecordInvalid) -> tuple[str, str]:
 
 def _fail(batch, link, side: str, error, note: bool = True) -> None:
     category, message = failure_text(error)
+    # The same failure again (the record re-read, unchanged) is no news for its history.
+    again = (link.status == LinkStatus.FAILED and link.error_category == category
+             and link.error_message == message[:2000])
     store.mark(link, LinkStatus.FAILED, category=category, message=message)
     batch.changes.touch(link)
-    batch.changes.note(link, side, "failed", {}, message)
+    if not again:
+        batch.changes.note(link, side, "failed", {}, message)
     batch.counts["failed"] += 1

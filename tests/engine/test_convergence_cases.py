@@ -3,7 +3,7 @@
 import pytest
 
 from syncapp.crm.services import create_record
-from syncapp.syncs.models import Link, LinkStatus
+from syncapp.syncs.models import HistoryEntry, Link, LinkStatus
 from tests.engine.kit import make_sync, run, settle
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,3 +25,20 @@ def test_records_created_on_both_sides_between_runs_pair_once(portal, hubspot, d
 
     link = Link.objects.get(object_sync=sync)
     assert (link.hub_record_id, link.app_id, link.status) == (hub.pk, app_id, LinkStatus.IN_SYNC)
+
+
+def test_a_record_refused_again_unchanged_adds_no_history(portal, hubspot):
+    hubspot.clear("contacts")
+    hubspot.create("contacts", email="ann@conv.example", phone="call me")  # hub refuses
+    sync = make_sync(hubspot, "contacts")
+    run(hubspot, sync)
+    link = Link.objects.get(object_sync=sync)
+    assert (link.status, link.error_category) == (LinkStatus.FAILED, "invalid_value")
+
+    # The app's change feed re-reads recent records (an overlap window): the same
+    # refusal again is not a new event of the record's history.
+    run(hubspot, sync)
+    run(hubspot, sync)
+
+    assert list(HistoryEntry.objects.filter(link=link).values_list("action", flat=True)) == [
+        "failed"]
