@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from syncapp.crm.models import Record
-from syncapp.crm.services import create_record, update_record
+from syncapp.crm.services import bulk_create_records, create_record, update_record
 from syncapp.engine.runner import SyncRunner
 from syncapp.syncs import services, tasks
 from syncapp.syncs.models import Link, LinkStatus, ObjectSync, SyncState
@@ -141,9 +141,11 @@ def _touching_big_tables(queries) -> list[str]:
 
 def test_a_run_with_nothing_to_do_reads_no_links_and_no_records(portal, hubspot):
     fresh(hubspot, "contacts")
-    for n in range(60):
-        hubspot.create("contacts", email=f"app{n}@example.com", phone="111")
-        create_record(portal, "contact", {"email": f"hub{n}@example.com", "jobtitle": "CFO"})
+    created = hubspot.connector().create("contacts", [
+        (str(n), {"email": f"app{n}@example.com", "phone": "111"}) for n in range(60)])
+    assert all(outcome.ok for outcome in created)
+    bulk_create_records(portal, "contact", [
+        {"email": f"hub{n}@example.com", "jobtitle": "CFO"} for n in range(60)])
     sync = make_sync(hubspot, "contacts")
     run(hubspot, sync)
     run(hubspot, sync)
@@ -164,8 +166,8 @@ def test_a_run_with_nothing_to_do_reads_no_links_and_no_records(portal, hubspot)
 
 def test_a_run_with_two_changes_reads_only_their_links_and_records(portal, hubspot):
     fresh(hubspot, "contacts")
-    for n in range(60):
-        create_record(portal, "contact", {"email": f"hub{n}@example.com"})
+    bulk_create_records(portal, "contact", [{"email": f"hub{n}@example.com"}
+                                            for n in range(60)])
     sync = make_sync(hubspot, "contacts")
     run(hubspot, sync)
     age_hubspot_records(hubspot, "contacts")
