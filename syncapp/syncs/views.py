@@ -56,6 +56,7 @@ def detail(request, app_key: str, sync_id: int):
         "dialog": dialog if dialog in ("off", "delete") else "",
         "connected": sync.connection.status == ConnectionStatus.CONNECTED,
         "pending": state.has_pending_edit(sync),
+        "runs": list(sync.runs.order_by("-id")[:5]),
     }
     return render(request, "syncs/detail.html", context)
 

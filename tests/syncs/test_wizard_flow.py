@@ -64,3 +64,28 @@ def test_choosing_the_same_object_again_continues_its_draft(admin_client, connec
     again = start(admin_client, connection)
     assert first.pk == again.pk
     assert ObjectSync.objects.count() == 1
+
+
+@pytest.mark.parametrize("app_object", ["organizations", "deals", "products", "activities",
+                                        "notes"])
+def test_every_object_walks_through_every_step_to_its_dry_run(admin_client, connection,
+                                                              app_object):
+    sync = start(admin_client, connection, app_object)
+    for step in ("configure", "mappings", "limits", "review"):
+        page(admin_client, step, sync)
+    configure = page(admin_client, "configure", sync).content.decode()
+    assert "Set default lifecycle stage" not in configure  # contacts only
+    limits = page(admin_client, "limits", sync).content.decode()
+    assert "Sync only" not in limits  # the email limit is for contacts and leads
+    dry_run = admin_client.get(url("dry_run", sync), HTTP_HX_REQUEST="true")
+    assert dry_run.status_code == 200
+    assert 'data-testid="dry-run-counts"' in dry_run.content.decode()
+
+
+def test_objects_without_an_identifier_offer_no_separate_no_matching(admin_client, connection):
+    deals = start(admin_client, connection, "deals")
+    html = page(admin_client, "configure", deals).content.decode()
+    assert "no identifier: always create" in html
+    assert 'value="none"' not in html
+    persons = start(admin_client, connection, "persons")
+    assert 'value="none"' in page(admin_client, "configure", persons).content.decode()
