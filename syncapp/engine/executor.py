@@ -87,10 +87,18 @@ def _update_app(batch, plans) -> dict[str, ConnectorError]:
 def _app_last_as_stored(config: SyncConfig, plan: PairPlan, values: dict) -> None:
     """What the app stored may differ from what was sent (a name composed from its
     parts and split again differently): last-synced keeps what it stored, or the next
-    run would take that for an app change. A field the reply leaves out stays as planned."""
+    run would take that for an app change. A field the reply leaves out stays as planned.
+
+    Fields not written are taken from the reply only when the app reshaped a written
+    one (their change is then its side effect); otherwise a change someone made there
+    since our read must still be seen as theirs by the next run."""
+    written = plan.app_writes
+    reshaped = any(values.get(f) is not None and values.get(f) != v for f, v in written.items())
     for mapping in config.mappings:
         value = values.get(mapping.app_field)
-        if value is not None and mapping.hub_property in plan.last:
+        if value is None or mapping.hub_property not in plan.last:
+            continue
+        if mapping.app_field in written or reshaped:
             hub_side = split(plan.last[mapping.hub_property])[0]
             plan.last[mapping.hub_property] = pack(hub_side, mapping.hub_value(value))
 

@@ -1,7 +1,10 @@
 """The conflict winner and the last-synced values (DESIGN "Conflict winner"), and echoes."""
 
+import dataclasses
+
 import pytest
 
+from connectors.pipedrive import PipedriveConnector
 from syncapp.crm.models import ChangeLogEntry
 from syncapp.crm.services import create_record, update_record
 from tests.engine.kit import make_sync, run
@@ -161,3 +164,35 @@ def test_a_value_the_app_reshapes_does_not_bounce_back_to_the_hub(portal, pipedr
     assert (bob.properties["firstname"], bob.properties["lastname"]) == ("Bobby Joe", "Ray")
     assert len(app_writes(pipedrive)) == app_before
     assert ChangeLogEntry.objects.count() == hub_before
+
+
+class _BusyPipedrive(PipedriveConnector):
+    """Pipedrive where someone edits a person between the engine's read and its write."""
+
+    edits: list = []
+
+    def update(self, object_name, items):
+        while self.edits:
+            app_id, values = self.edits.pop()
+            super().update(object_name, [(app_id, values)])
+        return super().update(object_name, items)
+
+
+def test_an_app_edit_made_while_the_sync_writes_that_record_still_reaches_the_hub(
+        portal, pipedrive, monkeypatch):
+    monkeypatch.setattr(_BusyPipedrive, "edits", [])
+    busy = dataclasses.replace(pipedrive, cls=_BusyPipedrive)
+    fresh(busy, "persons")
+    person = busy.create("persons", name="Ann Lee", email="ann@example.com", phone="111")
+    sync = make_sync(busy, "persons")
+    run(busy, sync)
+    ann = hub_by(portal, "contact", email="ann@example.com")
+
+    update_record(ann, {"jobtitle": "CFO"})
+    _BusyPipedrive.edits.append((person, {"phone": "222"}))
+    run(busy, sync)
+    run(busy, sync)
+
+    ann.refresh_from_db()
+    assert (ann.properties["jobtitle"], ann.properties["phone"]) == ("CFO", "222")
+    assert busy.get("persons", person)["job_title"] == "CFO"
