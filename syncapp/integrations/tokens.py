@@ -5,6 +5,7 @@ worker is visible to the next one that takes the lock.
 """
 
 import datetime as dt
+import logging
 from contextlib import contextmanager
 from functools import cache
 
@@ -16,6 +17,7 @@ from connectors.sdk import ConnectorError, Token
 from syncapp.integrations.crypto import decrypt_json, encrypt_json
 from syncapp.integrations.models import Connection, ConnectionStatus
 
+log = logging.getLogger(__name__)
 LOCK_TIMEOUT_S = 60  # longer than any token endpoint call; a dead worker's lock expires
 
 
@@ -62,6 +64,8 @@ class DbTokenStore:
         connection = Connection.objects.get(pk=self.connection_id)
         store_token(connection, token)
         connection.save(update_fields=["token_ciphertext", "token_expires_at", "updated_at"])
+        log.info("token refreshed", extra={"connection_id": self.connection_id,
+                                           "expires_at": token.expires_at})
 
     @contextmanager
     def lock(self):
@@ -77,6 +81,8 @@ class DbTokenStore:
             lock.release()
 
     def mark_needs_reconnect(self, error: ConnectorError) -> None:
+        log.warning("refresh refused: connection needs reconnect",
+                    extra={"connection_id": self.connection_id, "category": str(error.category)})
         Connection.objects.filter(pk=self.connection_id).update(
             status=ConnectionStatus.NEEDS_RECONNECT,
             last_error_category=str(error.category),
