@@ -117,7 +117,7 @@ def encode_after(link: Link) -> str:
 def decode_after(raw: str | None) -> tuple[dt.datetime, int] | None:
     if not raw:
         return None
-    raw_id, _sep, raw_moment = raw.partition(":")
+    raw_id, _sep, raw_moment = raw.replace(" ", "+").partition(":")  # "+" sent unquoted
     try:
         moment = dt.datetime.fromisoformat(raw_moment)
         return (moment, int(raw_id)) if moment.tzinfo else None

@@ -64,3 +64,27 @@ def add_failed_links(portal, sync: ObjectSync, failures=None) -> list[Link]:
                 error_category=str(category), hub_name=record.display_name,
                 error_message=f"HubSpot refused it ({category})."))
     return links
+
+
+def quiet_sync(portal, account: str = "acct-1") -> ObjectSync:
+    """A HubSpot contacts sync with no sandbox behind it: for pages and exports that
+    only read links."""
+    from connectors.hubspot import HubSpotConnector
+    from syncapp.integrations.models import Connection
+    from syncapp.syncs.configure import create_object_sync
+
+    connection = Connection.objects.create(portal=portal, app_key="hubspot",
+                                           account_id=account, account_name=account)
+    sync = create_object_sync(connection, "contacts", HubSpotConnector)
+    sync.state = "on"
+    sync.save()
+    return sync
+
+
+def many_links(sync, count: int, **values) -> list[Link]:
+    """`count` links without records behind them (app-side names and ids only)."""
+    rows = [Link(portal_id=sync.portal_id, object_sync=sync, app_id=f"a{sync.pk}-{i}",
+                 app_name=f"Person {i}", status=values.get("status", LinkStatus.IN_SYNC),
+                 **{k: v for k, v in values.items() if k != "status"})
+            for i in range(count)]
+    return Link.objects.bulk_create(rows)
