@@ -3,7 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from syncapp.integrations.models import Connection
 from syncapp.syncs.models import ObjectSync, SyncState
+from tests.integration_kit import connect_account
 from tests.syncs.kit import CONFIGURE, page, post_step, start, url
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +91,15 @@ def test_objects_without_an_identifier_offer_no_separate_no_matching(admin_clien
     assert 'value="none"' not in html
     persons = start(admin_client, connection, "persons")
     assert 'value="none"' in page(admin_client, "configure", persons).content.decode()
+
+
+def test_a_hubspot_account_walks_through_the_wizard_too(admin_client, live_pipedrive, portal):
+    connect_account(admin_client, "hubspot", "admin@acmecorp.example")
+    connection = Connection.objects.get(portal=portal, app_key="hubspot")
+    sync = start(admin_client, connection, "contacts")
+    mappings = page(admin_client, "mappings", sync).content.decode()
+    assert "Unsubscribed from all email" in mappings  # read-only there: into Syncapp only
+    for step in ("configure", "limits", "review"):
+        page(admin_client, step, sync)
+    dry_run = admin_client.get(url("dry_run", sync), HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-stat="created_hub"' in dry_run

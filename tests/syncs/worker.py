@@ -6,6 +6,7 @@ never take this test's run_sync messages, nor this worker theirs. The test proce
 queue named for the test; the worker's own re-enqueues follow its setting.
 """
 
+import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,5 +46,8 @@ def _forget(queue: str) -> None:
     """Drop the routing keys kombu left for the test's queue in the shared Redis."""
     prefix = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("global_keyprefix", "")
     client = redis.Redis.from_url(settings.REDIS_URL)
-    client.delete(*(f"{prefix}_kombu.{kind}.{queue}" for kind in ("binding", "binding_permanent")),
-                  f"{prefix}{queue}")
+    keys = [f"{prefix}_kombu.{kind}.{queue}" for kind in ("binding", "binding_permanent")]
+    # The worker's last children may still be closing their channels: ask twice.
+    for _attempt in range(2):
+        client.delete(*keys, f"{prefix}{queue}")
+        time.sleep(1)

@@ -8,7 +8,6 @@ from dataclasses import replace
 
 import requests
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from syncapp.integrations.models import Connection, ConnectionStatus
 from syncapp.syncs.configure import PERSON_TYPES
 from syncapp.syncs.models import Matching, ObjectSync, SyncState
 from syncapp.syncs.wizard import filters_panel, pages, preview, services, state
+from syncapp.syncs.wizard.associations import association_rows
 from syncapp.syncs.wizard.forms import ConfigureForm, LimitsForm
 from syncapp.syncs.wizard.pages import app_class, get_sync, wizard_context
 from syncapp.syncs.wizard.summary import IDENTIFIER_TABLE, has_identifier, sections
@@ -219,8 +219,6 @@ def filters(request, app_key: str, sync_id: int, side: str):
 def _review_context(request, sync, catalogs) -> dict:
     context = wizard_context(request, sync, "review", catalogs)
     settings = context["settings"]
-    from syncapp.syncs.wizard.associations import association_rows  # noqa: PLC0415
-
     cls = app_class(sync.connection.app_key)
     associations = association_rows(sync, cls.spec, cls.spec.name)
     lifecycle = catalogs.hub_by_name.get("lifecyclestage")
@@ -298,9 +296,3 @@ def discard(request, app_key: str, sync_id: int):
     messages.success(request, _("Your unsaved changes were discarded."))
     return redirect("syncs:detail", app_key=app_key, sync_id=sync.pk)
 
-
-def syncs_of_app(request, app_key: str):
-    """The portal's object syncs on accounts of `app_key` (for the app's page)."""
-    return ObjectSync.objects.for_portal(request.portal).filter(
-        Q(connection__app_key=app_key) & ~Q(connection__status=ConnectionStatus.DISCONNECTED)
-    ).select_related("connection").order_by("connection__account_name", "id")
