@@ -103,11 +103,11 @@ def settle(portal, timeout: float = 60) -> None:
         time.sleep(0.05)
 
 
-def run(app: App, sync: ObjectSync, max_slices: int = 50) -> None:
+def run(app: App, sync: ObjectSync, max_slices: int = 50, batch: int = 50) -> None:
     """Run until the engine says it is done (as the Celery task would, slice by slice)."""
     for _ in range(max_slices):
         sync.refresh_from_db()
-        if SyncRunner(sync, connector=app.connector(), batch=50).run_for(60) == DONE:
+        if SyncRunner(sync, connector=app.connector(), batch=batch).run_for(60) == DONE:
             sync.refresh_from_db()
             return
     raise AssertionError("the run never finished")
