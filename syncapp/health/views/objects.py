@@ -178,7 +178,8 @@ def job_status(request, app_key: str, job_id: int):
                             pk=job_id, object_sync__connection__app_key=app_key)
     response = render(request, "health/partials/job_status.html", {"job": job})
     if request.htmx and not job.is_active:
-        response.status_code = 286  # htmx: stop polling
+        # Done: reload the page so its counts and lists show what came back.
+        response["HX-Refresh"] = "true"
     return response
 
 
