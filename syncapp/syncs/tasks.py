@@ -50,3 +50,12 @@ def tick() -> None:
         ObjectSync.objects.filter(pk=sync.pk).update(
             next_run_at=now + timedelta(seconds=sync.poll_interval_s))
         run_sync.delay(sync.pk)
+
+
+@shared_task(name="syncapp.syncs.tasks.dry_run", ignore_result=True, time_limit=900,
+             soft_time_limit=840)
+def dry_run(sync_id: int, token: str) -> None:
+    """The setup wizard's dry run of `sync_id` as its settings stood at `token` (cached)."""
+    from syncapp.syncs.wizard.preview import run_and_store  # noqa: PLC0415 - heavy
+
+    run_and_store(sync_id, token)

@@ -8,7 +8,14 @@ from syncapp.accounts.models import Plan
 from syncapp.accounts.services import add_member
 from syncapp.syncs import tasks
 from syncapp.syncs.models import ObjectSync, SyncState
-from tests.browser.test_sync_wizard import PASSWORD, connect_pipedrive, log_in, northwind
+from syncapp.syncs.wizard import preview
+from tests.browser.test_sync_wizard import (
+    PASSWORD,
+    connect_pipedrive,
+    log_in,
+    northwind,
+    settled,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 __all__ = ["northwind"]  # the portal fixture, shared with the wizard's test
@@ -16,9 +23,10 @@ __all__ = ["northwind"]  # the portal fixture, shared with the wizard's test
 
 @pytest.fixture
 def enqueued(monkeypatch):
-    """Runs are only recorded here: these pages need no worker."""
+    """Runs are only recorded here, and dry runs computed at once: no worker needed."""
     sent: list[int] = []
     monkeypatch.setattr(tasks.run_sync, "delay", sent.append)
+    monkeypatch.setattr(tasks.dry_run, "delay", preview.run_and_store)
     return sent
 
 
@@ -91,7 +99,7 @@ def test_edit_turn_off_turn_on_and_delete(admin_page, shot, enqueued):
     assert not ObjectSync.objects.exists()
 
 
-def test_the_free_plan_previews_custom_mappings(admin_page, shot, northwind):
+def test_the_free_plan_previews_custom_mappings(admin_page, shot, northwind, enqueued):
     page = admin_page
     northwind.plan = Plan.FREE
     northwind.save()
@@ -103,8 +111,10 @@ def test_the_free_plan_previews_custom_mappings(admin_page, shot, northwind):
     page.get_by_role("link", name="Try custom mappings").click()
     panel = page.locator("#add-mapping")
     expect(panel.locator(".preview-banner")).to_contain_text("can't be saved")
+    settled(page)
     panel.get_by_label("Pipedrive field").select_option(label="Name · text")
     expect(panel).to_have_attribute("data-app-field", "name")
+    settled(page)
     panel.get_by_label("Syncapp property").select_option(label="Company name · ⇄ both ways")
     expect(panel.locator(".verdict-ok")).to_be_visible()
     expect(panel.get_by_role("button", name="Update")).to_be_disabled()

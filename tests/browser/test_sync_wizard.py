@@ -41,6 +41,14 @@ def northwind(db):
     return portal
 
 
+HTMX_BUSY = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
+
+
+def settled(page) -> None:
+    """Wait until htmx has swapped and set up the new content (its handlers included)."""
+    page.wait_for_function(f"() => !document.querySelector({HTMX_BUSY!r})")
+
+
 def log_in(page, base: str) -> None:
     page.goto(base + "/accounts/login/")
     page.get_by_label("Email").fill(ADMIN)
@@ -86,16 +94,20 @@ def map_fields(page, shot) -> None:
     job = page.locator("tr", has=page.locator("td.cell-name", has_text="Job title"))
     job.get_by_role("checkbox").uncheck()
     expect(page.locator("tr.is-off", has_text="Job title")).to_be_visible()
+    settled(page)
 
     page.get_by_role("link", name="Add a mapping").click()
     panel = page.locator("#add-mapping")
     expect(panel).to_be_visible()
+    settled(page)
     # A refused pair: the rule is shown and Update stays off.
     panel.get_by_label("Syncapp property").select_option(
         label="Unsubscribed from all email · single checkbox")
     expect(panel).to_have_attribute("data-hub-property", "hs_email_optout")
+    settled(page)
     panel.get_by_label("Pipedrive field").select_option(label="Birthday · date")
     expect(panel).to_have_attribute("data-app-field", "birthday")
+    settled(page)
     expect(panel.locator(".verdict-refused")).to_contain_text("can't be mapped")
     expect(panel.get_by_role("button", name="Update")).to_be_disabled()
     shot("mapping-refused")
@@ -103,11 +115,13 @@ def map_fields(page, shot) -> None:
     # A dropdown pair: only compatible properties are offered, options map one to one.
     panel.get_by_label("Pipedrive field").select_option(label="Lead source · dropdown")
     expect(panel).not_to_have_attribute("data-app-field", "birthday")
+    settled(page)
     hub_menu = panel.get_by_label("Syncapp property")
     expect(hub_menu.locator("option", has_text="Unsubscribed from all email")).to_have_count(1)
     expect(hub_menu.locator("option", has_text="First name")).to_have_count(0)
     hub_menu.select_option(label="Lead source · ⇄ both ways")
     expect(panel).not_to_have_attribute("data-hub-property", "hs_email_optout")
+    settled(page)
     expect(panel.locator(".verdict-ok")).to_contain_text("Syncs both ways")
     expect(panel.get_by_label("Referral")).to_have_value("Referral")
     shot("mapping-value-map")
@@ -116,6 +130,7 @@ def map_fields(page, shot) -> None:
     custom = page.locator("tr", has=page.locator("td.cell-name", has_text="Lead source"))
     expect(custom.locator(".badge", has_text="Custom")).to_be_visible()
     expect(custom).to_contain_text("Referral → Referral")
+    settled(page)
 
     page.locator("summary", has_text="All mappings").click()
     page.get_by_role("link", name="Association mappings").click()
@@ -134,8 +149,10 @@ def limit(page, shot) -> None:
     condition = drawer.locator(".condition-row").first
     drawer.get_by_label("Property", exact=True).select_option(label="Name")
     expect(condition).to_have_attribute("data-field", "name")
+    settled(page)
     drawer.get_by_label("Condition", exact=True).select_option(label="is not")
     expect(condition).to_have_attribute("data-operator", "is_not")
+    settled(page)
     drawer.get_by_label("Value", exact=True).fill("Madonna")
     shot("filter-panel")
     drawer.get_by_role("button", name="Done").click()
@@ -147,7 +164,7 @@ def limit(page, shot) -> None:
 def review(page, shot) -> None:
     expect(page.get_by_role("heading", name="Review the rules")).to_be_visible()
     counts = page.get_by_test_id("dry-run-counts")
-    expect(counts).to_be_visible(timeout=30_000)
+    expect(counts).to_be_visible(timeout=60_000)  # a worker has read both sides
     for stat, value in (("matched", "2"), ("created_app", "1")):
         expect(counts.locator(f"[data-stat={stat}] .stat-value")).to_have_text(value)
     expect(page.locator(".sample", has_text="Excluded: No email address")).to_have_count(2)
@@ -162,15 +179,16 @@ def review(page, shot) -> None:
 def test_admin_sets_up_a_two_way_contacts_sync_and_watches_it_run(
     page, shot, live_sandboxes, northwind, tmp_path
 ):
-    log_in(page, live_sandboxes)
-    connect_pipedrive(page, live_sandboxes)
-    shot("app-page")
-    choose_and_configure(page, shot)
-    map_fields(page, shot)
-    limit(page, shot)
-    review(page, shot)
-
+    # The worker computes the dry run on Review and runs the sync after Save and sync.
     with sync_worker(live_sandboxes, tmp_path / "worker.log"):
+        log_in(page, live_sandboxes)
+        connect_pipedrive(page, live_sandboxes)
+        shot("app-page")
+        choose_and_configure(page, shot)
+        map_fields(page, shot)
+        limit(page, shot)
+        review(page, shot)
+
         page.get_by_role("button", name="Save and sync").click()
         expect(page.locator(".flash-success")).to_contain_text("The initial sync has started")
         shot("progress")

@@ -6,6 +6,7 @@ import pytest
 from syncapp.integrations import sandboxes
 from syncapp.integrations.models import Connection
 from syncapp.syncs import tasks
+from syncapp.syncs.wizard import preview
 from tests.integration_kit import connect_account
 
 PIPEDRIVE_LOGIN = "admin@northwind.example"
@@ -30,9 +31,11 @@ def connection(admin_client, live_pipedrive, portal) -> Connection:
 
 @pytest.fixture(autouse=True)
 def enqueued(monkeypatch) -> list[int]:
-    """Object syncs whose run was enqueued. These tests run with a live server, hence
-    in autocommit: on_commit fires at once, and the shared broker must not receive
-    run_sync messages that another test run's worker could take."""
+    """Object syncs whose run was enqueued; dry runs are computed at once, as a worker
+    would. These tests run with a live server, hence in autocommit (on_commit fires at
+    once), and the shared broker must not receive tasks another test run's worker
+    could take."""
     sent: list[int] = []
     monkeypatch.setattr(tasks.run_sync, "delay", sent.append)
+    monkeypatch.setattr(tasks.dry_run, "delay", preview.run_and_store)
     return sent

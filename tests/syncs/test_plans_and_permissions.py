@@ -72,7 +72,7 @@ def test_the_dry_run_of_an_edit_keeps_nothing(admin_client, connection):
     sync.refresh_from_db()
     pending = state.token(sync)
 
-    result = preview.compute(sync, fresh=True)
+    result = preview.compute(sync)
 
     sync.refresh_from_db()
     assert (sync.direction, state.token(sync), sync.state) == ("two_way", pending, SyncState.ON)

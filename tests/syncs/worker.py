@@ -30,16 +30,28 @@ def _route_to(queue: str) -> None:
 @contextmanager
 def sync_worker(site_url: str, log: Path):
     """A worker whose connectors reach the sandboxes of the live server at `site_url`."""
+    with own_queue() as queue, worker_on(queue, site_url, log):
+        yield queue
+
+
+@contextmanager
+def own_queue():
+    """Route this process's tasks to a queue of the test's own; yields its name."""
     queue = f"wizard-test-{uuid.uuid4().hex[:10]}"
     previous = celery_app.conf.task_default_queue
     _route_to(queue)
     try:
-        with celery("worker", *WORKER_ARGS, "-Q", queue, log=log, SITE_URL=site_url,
-                    SANDBOXES_ENABLED="true", SYNCAPP_TEST_QUEUE=queue):
-            yield queue
+        yield queue
     finally:
         _route_to(previous)
         _forget(queue)
+
+
+def worker_on(queue: str, site_url: str, log: Path, **env: str):
+    """A worker taking `queue` (a context manager yielding its process), e.g. a second
+    one after the first was killed."""
+    return celery("worker", *WORKER_ARGS, "-Q", queue, log=log, SITE_URL=site_url,
+                  SANDBOXES_ENABLED="true", SYNCAPP_TEST_QUEUE=queue, **env)
 
 
 def _forget(queue: str) -> None:

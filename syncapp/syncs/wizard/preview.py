@@ -1,5 +1,8 @@
 """The Review step's dry run: the engine's dry run on the working copy, for people.
 
+It reads every record of both sides, which can take minutes on a big account, so a
+worker computes it (tasks.dry_run) and caches it per settings token; the page polls.
+
 The working copy of an edited sync is not in the rows yet, so its engine config
 is built by writing it into the rows inside a transaction that is then rolled
 back: the engine's own build_config decides, and nothing is kept.
@@ -7,11 +10,12 @@ back: the engine's own build_config decides, and nothing is kept.
 
 from dataclasses import dataclass
 
+import requests
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
-from connectors.sdk import ErrorCategory
+from connectors.sdk import ConnectorError, ErrorCategory
 from syncapp.engine.dryrun import DryRun, dry_run
 from syncapp.engine.limits import DIRECTION, FILTERS, NO_EMAIL, NO_IDENTIFIER
 from syncapp.integrations.catalog import build_connector, connector_class
@@ -21,6 +25,7 @@ from syncapp.syncs.wizard import state
 from syncapp.syncs.wizard.summary import Labels
 
 CACHE_S = 600
+ASK_S = 900  # as long as the task may run: a lost message is asked again after it
 
 REASONS = {
     FILTERS: gettext_lazy("Don't match the filters"),
@@ -48,21 +53,56 @@ def config_for(sync: ObjectSync, settings: state.SyncSettings, cls):
     return config
 
 
-def _key(sync: ObjectSync) -> str:
+def _key(sync: ObjectSync, token: str | None = None) -> str:
     stamp = sync.created_at.timestamp() if sync.created_at else 0
-    return f"wizard:dryrun:{sync.pk}:{stamp}:{state.token(sync)}"
+    return f"wizard:dryrun:{sync.pk}:{stamp}:{token or state.token(sync)}"
 
 
-def compute(sync: ObjectSync, *, fresh: bool = False, connector=None) -> DryRun:
-    """The dry run of the sync's working copy (cached until the settings change)."""
-    key = _key(sync)
-    if not fresh and (cached := cache.get(key)) is not None:
-        return cached
+@dataclass(frozen=True)
+class Failed:
+    """A dry run that could not read a side: what to show instead of the numbers."""
+
+    message: str
+
+
+def compute(sync: ObjectSync, *, connector=None) -> DryRun:
+    """The dry run of the sync's working copy, computed now (reads both sides)."""
     cls = connector_class(sync.connection.app_key)
     config = config_for(sync, state.load(sync), cls)
-    result = dry_run(config, connector or build_connector(sync.connection))
-    cache.set(key, result, CACHE_S)
-    return result
+    return dry_run(config, connector or build_connector(sync.connection))
+
+
+def run_and_store(sync_id: int, token: str) -> None:
+    """The task's work: compute and cache the result, unless the settings moved on."""
+    sync = ObjectSync.objects.select_related("connection", "portal").filter(pk=sync_id).first()
+    if sync is None or state.token(sync) != token:
+        return  # changed meanwhile: the page asks again for the current settings
+    try:
+        result: DryRun | Failed = compute(sync)
+    except (ConnectorError, requests.RequestException) as exc:
+        result = Failed(getattr(exc, "vendor_message", "") or str(exc))
+    cache.set(_key(sync, token), result, CACHE_S)
+    cache.delete(_key(sync, token) + ":asked")
+
+
+def requested(sync: ObjectSync, *, fresh: bool = False) -> DryRun | Failed | None:
+    """The cached dry run of the current settings, or None while a worker computes it.
+
+    Views only enqueue: the first call asks a worker (once); a worker running tasks
+    eagerly (tests, CELERY_TASK_ALWAYS_EAGER) answers at once.
+    """
+    key = _key(sync)
+    if fresh:
+        cache.delete_many([key, key + ":asked"])
+    found = cache.get(key)
+    if found is not None:
+        return found
+    if cache.add(key + ":asked", True, ASK_S):
+        from syncapp.syncs.tasks import dry_run as dry_run_task  # noqa: PLC0415 - tasks import us
+
+        token = state.token(sync)
+        transaction.on_commit(lambda: dry_run_task.delay(sync.pk, token))
+    return cache.get(key)
 
 
 @dataclass(frozen=True)

@@ -12,16 +12,17 @@ from syncapp.syncs.wizard.state import FilterChoice, SyncSettings
 from syncapp.syncs.wizard.validate import NO_VALUE, OPERATOR_LABELS
 
 # DESIGN.md's identifier table, as the wizard shows it: (hub objects, identifier).
-IDENTIFIER_TABLE = (
-    (gettext_lazy("Contacts or leads"), gettext_lazy("Email address")),
-    (gettext_lazy("Companies"), gettext_lazy("Company name or company domain name (the domain "
-                                             "only while it is a default mapping; never the "
-                                             "website URL)")),
-    (gettext_lazy("Products"), gettext_lazy("SKU, else product name")),
-    (gettext_lazy("Deals"), gettext_lazy("No specific identifier")),
-    (gettext_lazy("Invoices"), gettext_lazy("No specific identifier")),
-    (gettext_lazy("Tickets"), gettext_lazy("No specific identifier")),
-    (gettext_lazy("Activities (calls, emails, tasks, notes, meetings)"),
+IDENTIFIER_TABLE = (  # (hub objects it covers, hub objects' label, identifier)
+    (("contact", "lead"), gettext_lazy("Contacts or leads"), gettext_lazy("Email address")),
+    (("company",), gettext_lazy("Companies"),
+     gettext_lazy("Company name or company domain name (the domain only while it is a default "
+                  "mapping; never the website URL)")),
+    (("product",), gettext_lazy("Products"), gettext_lazy("SKU, else product name")),
+    (("deal",), gettext_lazy("Deals"), gettext_lazy("No specific identifier")),
+    (("invoice",), gettext_lazy("Invoices"), gettext_lazy("No specific identifier")),
+    (("ticket",), gettext_lazy("Tickets"), gettext_lazy("No specific identifier")),
+    (("call", "email", "task", "note", "meeting"),
+     gettext_lazy("Activities (calls, emails, tasks, notes, meetings)"),
      gettext_lazy("No specific identifier")),
 )
 IDENTIFIER_WORDS = {

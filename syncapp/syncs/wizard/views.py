@@ -6,7 +6,6 @@ URL; its form keeps the step in the draft (or the pending edit) and goes on.
 
 from dataclasses import replace
 
-import requests
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from connectors.sdk import ConnectorError
 from syncapp.accounts.decorators import portal_view
 from syncapp.accounts.permissions import Permission
 from syncapp.crm.schema import ObjectType
@@ -233,29 +231,30 @@ def _review_context(request, sync, catalogs) -> dict:
 @portal_view(CONFIGURE)
 def review(request, app_key: str, sync_id: int):
     sync = get_sync(request, app_key, sync_id)
-    context = _review_context(request, sync, services.catalogs_for(sync))
+    catalogs = services.catalogs_for(sync)
+    context = {**_review_context(request, sync, catalogs), **preview_context(sync, catalogs)}
     return render(request, "syncs/wizard/review.html", context)
 
 
 @require_http_methods(["GET"])
 @portal_view(CONFIGURE)
 def dry_run(request, app_key: str, sync_id: int):
+    """The dry run alone (htmx polls it until a worker has computed it)."""
     sync = get_sync(request, app_key, sync_id)
     catalogs = services.catalogs_for(sync)
     context = {"sync": sync, **preview_context(sync, catalogs, fresh="fresh" in request.GET)}
     if request.htmx:
         return render(request, "syncs/wizard/partials/dry_run.html", context)
-    return render(request, "syncs/wizard/review.html",
-                  {**_review_context(request, sync, catalogs), **context})
+    return redirect(pages.step_url(sync, "review"))
 
 
-def preview_context(sync, catalogs, *, fresh: bool) -> dict:
+def preview_context(sync, catalogs, *, fresh: bool = False) -> dict:
     labels = pages.labels_for(catalogs)
-    try:
-        result = preview.compute(sync, fresh=fresh)
-    except (ConnectorError, requests.RequestException) as exc:
-        message = getattr(exc, "vendor_message", "") or str(exc)
-        return {"dry_run_error": message}
+    result = preview.requested(sync, fresh=fresh)
+    if result is None:
+        return {"dry_run_pending": True, "app_name": catalogs.app_name}
+    if isinstance(result, preview.Failed):
+        return {"dry_run_error": result.message, "app_name": catalogs.app_name}
     return {"dry_run": result, "app_name": catalogs.app_name,
             "matched_rows": preview.rows(result.matched.samples, labels),
             "created_hub_rows": preview.rows(result.created_hub.samples, labels),
