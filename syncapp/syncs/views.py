@@ -29,6 +29,10 @@ def _can_configure(request) -> bool:
     return request.membership.has(Permission.MARKETPLACE)
 
 
+def _can_view_health(request) -> bool:
+    return request.membership.has(Permission.VIEW_HEALTH)
+
+
 def _summary(sync, cls):
     hub = {p.name: p for p in hub_properties(sync.portal, sync.hub_object)}
     app = {f.name: f for f in cached_app_fields(sync.connection, sync.app_object)}
@@ -52,6 +56,7 @@ def detail(request, app_key: str, sync_id: int):
         "app": app_card(cls), "sync": sync, "names": names_for(sync, cls),
         "progress": progress(sync), "links": link_counts(sync),
         "sections": _summary(sync, cls), "can_configure": can_configure,
+        "can_view_health": _can_view_health(request),
         "missing_permission": PERMISSION_LABELS[Permission.MARKETPLACE],
         "dialog": dialog if dialog in ("off", "delete") else "",
         "connected": sync.connection.status == ConnectionStatus.CONNECTED,
@@ -69,7 +74,8 @@ def progress_panel(request, app_key: str, sync_id: int):
         return redirect("syncs:detail", app_key=app_key, sync_id=sync.pk)
     current = progress(sync)
     context = {"sync": sync, "progress": current, "links": link_counts(sync),
-               "names": names_for(sync, app_class(app_key))}
+               "names": names_for(sync, app_class(app_key)),
+               "can_view_health": _can_view_health(request)}
     response = render(request, "syncs/partials/progress.html", context)
     if current.finished:
         response.status_code = STOP_POLLING
