@@ -1,6 +1,9 @@
 """Custom mappings by plan, the switch that turns them all off, and who may configure."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from connectors.pipedrive import PipedriveConnector
@@ -109,3 +112,11 @@ def test_everyone_else_reads_with_a_note(request, admin_client, connection, pers
         assert client.post(url(name, sync)).status_code == 403, name
     sync.refresh_from_db()
     assert sync.state == SyncState.ON
+
+
+def test_a_command_sets_a_portals_plan(portal):
+    call_command("set_portal_plan", "Acme Corp", "free", stdout=StringIO())
+    portal.refresh_from_db()
+    assert portal.plan == Plan.FREE
+    with pytest.raises(CommandError):
+        call_command("set_portal_plan", "Nobody", "free", stdout=StringIO())
