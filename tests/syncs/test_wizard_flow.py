@@ -6,7 +6,7 @@ from django.urls import reverse
 from syncapp.integrations.models import Connection
 from syncapp.syncs.models import ObjectSync, SyncState
 from tests.integration_kit import connect_account
-from tests.syncs.kit import CONFIGURE, page, post_step, start, url
+from tests.syncs.kit import CONFIGURE, page, post_step, start, text_of, url
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +103,28 @@ def test_a_hubspot_account_walks_through_the_wizard_too(admin_client, live_piped
         page(admin_client, step, sync)
     dry_run = admin_client.get(url("dry_run", sync), HTTP_HX_REQUEST="true").content.decode()
     assert 'data-stat="created_hub"' in dry_run
+
+
+def test_matching_by_chosen_fields_needs_both_fields_then_says_so(admin_client, connection):
+    sync = start(admin_client, connection)
+    refused = post_step(admin_client, "configure", sync, {**CONFIGURE, "matching": "custom"})
+    assert refused.status_code == 400
+    assert "Choose the field to match by." in refused.content.decode()
+    sync.refresh_from_db()
+    assert sync.matching == "default"
+
+    post_step(admin_client, "configure", sync, {
+        **CONFIGURE, "matching": "custom", "match_app_field": "phone",
+        "match_hub_property": "mobilephone"})
+    sync.refresh_from_db()
+    assert (sync.matching, sync.match_app_field, sync.match_hub_property) == (
+        "custom", "phone", "mobilephone")
+    review = text_of(page(admin_client, "review", sync))
+    assert "Pipedrive's “Phone” equals Syncapp's “Mobile phone number”" in review
+
+
+def test_the_email_limit_is_left_alone_for_other_objects(admin_client, connection):
+    deals = start(admin_client, connection, "deals")
+    post_step(admin_client, "limits", deals, {"go": "next"})
+    deals.refresh_from_db()
+    assert deals.email_only is True  # not a contact: the box is not shown, nothing changes

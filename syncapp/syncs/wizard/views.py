@@ -162,17 +162,17 @@ def _commit(request, sync, change, catalogs, step: str = "configure", **checks):
 def limits(request, app_key: str, sync_id: int):
     sync = get_sync(request, app_key, sync_id)
     catalogs = services.catalogs_for(sync)
+    person = sync.hub_object in PERSON_TYPES  # "only with an email" is theirs alone
     if request.method == "POST":
         form = LimitsForm(request.POST)
         if form.is_valid():
             email_only = form.cleaned_data["email_only"]
-            outcome = _commit(request, sync, lambda s: replace(s, email_only=email_only),
-                              catalogs, step="limits")
+            outcome = _commit(request, sync, lambda s: replace(
+                s, email_only=email_only if person else s.email_only), catalogs, step="limits")
             if outcome is not None:
                 return outcome
     panel = request.GET.get("panel")
-    context = {**wizard_context(request, sync, "limits", catalogs),
-               "person": sync.hub_object in PERSON_TYPES,
+    context = {**wizard_context(request, sync, "limits", catalogs), "person": person,
                "panels": filters_panel.panels(sync, catalogs, open_side=panel)}
     return render(request, "syncs/wizard/limits.html", context)
 
