@@ -72,6 +72,9 @@ class Portal(SandboxAccount):
     last_ms: int = 0
     # (type, id) -> {(type, id): {association type ids}}, both directions kept
     edges: dict = field(default_factory=lambda: defaultdict(dict))
+    # Contacts by lower-cased email as last written: a hint, checked against the record,
+    # so that the uniqueness check needs no scan of every contact.
+    email_index: dict = field(default_factory=dict)
 
     # --- time and ids -----------------------------------------------------------------
 
@@ -106,6 +109,7 @@ class Portal(SandboxAccount):
         record["properties"].update(properties)
         self._stamp(object_type, record, moment)
         self.table(object_type)[object_id] = record
+        self._note_email(object_type, record)
         return record
 
     def _stamp(self, object_type: str, record: dict, moment: int) -> None:
@@ -129,6 +133,7 @@ class Portal(SandboxAccount):
     def apply(self, object_type: str, record: dict, clean: dict) -> dict:
         record["properties"].update(clean)
         self._stamp(object_type, record, self.now())
+        self._note_email(object_type, record)
         return record
 
     def update(self, object_type: str, object_id: str, properties) -> dict:
@@ -148,10 +153,14 @@ class Portal(SandboxAccount):
         email = (props.get("email") or "").strip().lower()
         if object_type != "contacts" or not email:
             return
-        for other in self.records("contacts"):
-            if other["id"] != exclude and (other["properties"].get("email") or "").lower() == email:
-                raise HubSpotError(409, f"Contact already exists. Existing ID: {other['id']}",
-                                   "CONFLICT")
+        other = self.live("contacts", self.email_index.get(email, ""))
+        if other and other["id"] != exclude and _email(other) == email:
+            raise HubSpotError(409, f"Contact already exists. Existing ID: {other['id']}",
+                               "CONFLICT")
+
+    def _note_email(self, object_type: str, record: dict) -> None:
+        if object_type == "contacts" and _email(record):
+            self.email_index[_email(record)] = record["id"]
 
     def _line_item_defaults(self, object_type: str, props: dict) -> dict:
         """A line item with hs_product_id takes the product's name, price and SKU."""
@@ -214,6 +223,10 @@ class Portal(SandboxAccount):
                  in self.edges[(from_type, str(from_id))].items()
                  if other_type == to_type and self.live(to_type, other_id)]
         return sorted(found, key=lambda item: int(item[0]))
+
+
+def _email(record: dict) -> str:
+    return (record["properties"].get("email") or "").strip().lower()
 
 
 def not_found(object_id) -> HubSpotError:
