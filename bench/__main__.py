@@ -3,7 +3,7 @@
 Environment: BENCH_N (records on each side, default 100000), BENCH_BATCH (the
 engine's batch for the in-process app, default 2000), BENCH_NAIVE_SAMPLE
 (records per side the naive sync really does, default 2000), BENCH_SKIP (comma-
-separated: naive, copy, dlt), BENCH_DB / BENCH_KEEP (see bench.database).
+separated: naive, copy, dlt, dashboard), BENCH_DB / BENCH_KEEP (see bench.database).
 Every rate is BENCH_N divided by the seconds the job took, so each ratio is a
 ratio of wall times for the same BENCH_N + BENCH_N records.
 """
@@ -20,6 +20,10 @@ TARGETS = {  # the issue's targets (at 1,000,000 records), for the summary line
     "ratio_vs_copy": (">=", 0.1),
     "incremental_noop_ms": ("<=", 50),
     "peak_rss_mb": ("<=", 400),
+    # The sync-health dashboard at BENCH_DASHBOARD_N links (bench/dashboard.py).
+    "dashboard_object_view_ms": ("<=", 100),
+    "dashboard_record_view_ms": ("<=", 150),
+    "export_rows_per_s": (">=", 20_000),
 }
 
 
@@ -113,6 +117,10 @@ def measure(url: str, options: Options, metrics: dict) -> None:
         say("dlt merge")
         metrics["dlt_merge_records_per_s"] = round(n / dlt_merge_seconds(url, data))
         metrics["ratio_vs_dlt"] = round(rate / metrics["dlt_merge_records_per_s"], 2)
+    if "dashboard" not in skip:
+        from bench.dashboard import measure as measure_dashboard  # noqa: PLC0415
+
+        measure_dashboard(metrics)
     metrics["process_peak_rss_mb"] = round(peak_rss_mb())
 
 

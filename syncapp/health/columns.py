@@ -1,13 +1,17 @@
 """The record view's columns: which exist, which a user chose and in what order, and
 each cell's plain value (the page and the exports show the same thing)."""
 
+from dataclasses import dataclass
+
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from syncapp.health.counts import PROBLEMS
 from syncapp.health.models import ColumnChoice
 from syncapp.health.tips import error_tip, exclusion_label
-from syncapp.syncs.models import LinkStatus
+from syncapp.syncs.models import Link, LinkStatus
 
 COLUMNS = {
     "object": gettext_lazy("Object"),
@@ -82,3 +86,60 @@ def export_headers(columns: list[str], app: str) -> list[str]:
         else:
             headers.append(str(COLUMNS[name]))
     return headers
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    sub: str = ""  # a second, quieter line (an id)
+    css: str = ""
+    badge: str = ""  # a badge class: the text shows as a badge
+
+
+@dataclass(frozen=True)
+class Row:
+    link: Link
+    cells: list[Cell]
+
+
+BADGES = {LinkStatus.IN_SYNC: "badge-success", LinkStatus.EXCLUDED: "badge-plain",
+          LinkStatus.PENDING: "badge-info"}
+
+
+def display_rows(links, columns: list[str], app: str, sync_labels: dict[int, str]) -> list[Row]:
+    """The record view's cells, worked out here rather than in template branches: a page
+    of fifty rows renders in a few milliseconds."""
+    reasons: dict[tuple, str] = {}
+    rows = []
+    for link in links:
+        key = (link.status, link.error_category, link.exclusion_reason)
+        if key not in reasons:
+            reasons[key] = reason_text(*key, app)
+        cells = [_cell(name, link, app, sync_labels, reasons[key]) for name in columns]
+        rows.append(Row(link, cells))
+    return rows
+
+
+def _when(value) -> str:
+    return date_format(localtime(value), "DATETIME_FORMAT") if value else ""
+
+
+MOMENTS = {"last_synced": "last_synced_at", "last_activity": "updated_at",
+           "first_seen": "created_at"}
+
+
+def _cell(name: str, link: Link, app: str, sync_labels: dict[int, str], reason: str) -> Cell:
+    if name in MOMENTS:
+        return Cell(_when(getattr(link, MOMENTS[name])))
+    if name == "hub_record":
+        return Cell(link.hub_name or (_("(No name)") if link.hub_record_id else ""),
+                    f"ID {link.hub_record_id}" if link.hub_record_id else "", "cell-name")
+    if name == "app_record":
+        return Cell(link.app_name or (_("(No name)") if link.app_id else ""),
+                    f"ID {link.app_id}" if link.app_id else "")
+    if name == "status":
+        return Cell(status_label(link.status, app),
+                    badge=BADGES.get(link.status, "badge-danger"))
+    if name == "message":
+        return Cell(link.error_message, css="cell-message")
+    return Cell(sync_labels.get(link.object_sync_id, "") if name == "object" else reason)

@@ -106,6 +106,7 @@ class Bar:
     start: dt.datetime
     synced_y: float
     failed_y: float
+    title: str
 
 
 @dataclass(frozen=True)
@@ -150,11 +151,15 @@ def _chart(found: dict, start: dt.datetime, bar_width: int = 5, height: int = 16
     peak = max((s + f for s, f in values), default=0)
     scale = (height - 10) / peak if peak else 0
     bars = []
+    words = _("%(synced)s synced, %(failed)s failed")  # one lookup, not one per bar
     for i, (hour, (s, f)) in enumerate(zip(hours, values, strict=True)):
         synced_h = max(round(s * scale, 1), 1.0 if s else 0)
         failed_h = max(round(f * scale, 1), 1.0 if f else 0)
+        title = f"{hour:%a %d %b, %H:%M} UTC — " + words % {"synced": f"{s:,}",
+                                                            "failed": f"{f:,}"}
         bars.append(Bar(i * bar_width, s, f, synced_h, failed_h, hour,
-                        round(height - synced_h, 1), round(height - synced_h - failed_h, 1)))
+                        round(height - synced_h, 1), round(height - synced_h - failed_h, 1),
+                        title))
     days = [(i * bar_width, hour) for i, hour in enumerate(hours) if hour.hour == 0]
     return Chart(bars, peak, sum(s for s, _ in values), sum(f for _, f in values), days,
                  CHART_HOURS * bar_width, height, bar_width)

@@ -29,3 +29,9 @@ def reason(link, app: str) -> str:
     from syncapp.health.columns import reason_text  # noqa: PLC0415
 
     return reason_text(link.status, link.error_category, link.exclusion_reason, app)
+
+
+@register.filter
+def div60(seconds) -> str:
+    minutes = (seconds or 0) / 60
+    return f"{minutes:g}"

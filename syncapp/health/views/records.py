@@ -48,7 +48,10 @@ def records(request, app_key: str):
     context.update(columns=columns, all_columns=cols.COLUMNS, formats=ExportFormat.choices,
                    panel=request.GET.get("panel", ""))
     if connection is not None and not flt.errors:
-        context["page"] = record_page(request.portal, flt, request.GET.get("after"))
+        page = record_page(request.portal, flt, request.GET.get("after"))
+        context["page"] = page
+        context["table_rows"] = cols.display_rows(page.links, columns, context["app"].name,
+                                                  context["sync_labels"])
         context["filter_query"] = urlencode({"account": connection.pk, **flt.as_params()})
     if connection is not None:
         context["exports"] = ExportJob.objects.for_portal(request.portal).filter(
