@@ -14,6 +14,8 @@ import sys
 import time
 from dataclasses import dataclass, field
 
+from bench.dashboard import measure_unless_skipped as measure_dashboard
+
 TARGETS = {  # the targets (at 1,000,000 records), for the summary line
     "initial_sync_records_per_s": (">=", 20_000),
     "ratio_vs_dlt": (">=", 1),
@@ -117,10 +119,7 @@ def measure(url: str, options: Options, metrics: dict) -> None:
         say("dlt merge")
         metrics["dlt_merge_records_per_s"] = round(n / dlt_merge_seconds(url, data))
         metrics["ratio_vs_dlt"] = round(rate / metrics["dlt_merge_records_per_s"], 2)
-    if "dashboard" not in skip:
-        from bench.dashboard import measure as measure_dashboard  # noqa: PLC0415
-
-        measure_dashboard(metrics)
+    measure_dashboard(metrics, skip)
     metrics["process_peak_rss_mb"] = round(peak_rss_mb())
 
 

@@ -155,6 +155,12 @@ def measure(metrics: dict, n: int | None = None) -> None:
         export_path(job).unlink(missing_ok=True)
 
 
+def measure_unless_skipped(metrics: dict, skip: frozenset) -> None:
+    """For bench/__main__.py: measure unless BENCH_SKIP names "dashboard"."""
+    if "dashboard" not in skip:
+        measure(metrics)
+
+
 def _export_main(job_id: int) -> None:
     import django  # noqa: PLC0415
 
