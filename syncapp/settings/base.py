@@ -161,6 +161,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "syncapp.syncs.tasks.tick",
         "schedule": float(envint("SYNC_TICK_S", 30)),
     },
+    "health-sweep": {  # resends resync, restore, retry and export jobs a lost message left
+        "task": "syncapp.health.tasks.sweep",
+        "schedule": 120.0,
+    },
 }
 
 # The sandbox emulators of vendors' APIs; off in production, on in `make run`.

@@ -112,3 +112,25 @@ def test_retry_of_selected_records_touches_only_those(portal, hubspot, support):
     assert Link.objects.get(pk=chosen[0]).status == LinkStatus.IN_SYNC
     assert Link.objects.filter(object_sync=mixed.sync, error_category="duplicate",
                                status=LinkStatus.FAILED).count() == 1
+
+
+def test_the_sweeper_resends_jobs_a_lost_message_left_behind(portal, support, monkeypatch):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from syncapp.health import tasks
+    from tests.health.kit import quiet_sync
+
+    sync = quiet_sync(portal)
+    stale = RepairJob.objects.create(portal=portal, object_sync=sync, kind=RepairKind.RESTORE,
+                                     target="app")
+    fresh = RepairJob.objects.create(portal=portal, object_sync=sync, kind=RepairKind.RETRY,
+                                     category="duplicate")
+    RepairJob.objects.filter(pk=stale.pk).update(
+        updated_at=timezone.now() - dt.timedelta(minutes=10))
+    sent = []
+    monkeypatch.setattr(tasks.run_repair, "delay", sent.append)
+    tasks.sweep()
+    assert sent == [stale.pk]
+    assert fresh.pk not in sent
