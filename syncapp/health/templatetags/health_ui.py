@@ -1,6 +1,7 @@
 """Small template helpers of the health pages."""
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from syncapp.accounts.permissions import Permission
 
@@ -35,3 +36,17 @@ def reason(link, app: str) -> str:
 def div60(seconds) -> str:
     minutes = (seconds or 0) / 60
     return f"{minutes:g}"
+
+
+ACTIONS = {
+    "created": _("Created"), "updated": _("Updated"), "linked": _("Linked"),
+    "excluded": _("Excluded"), "failed": _("Failed"), "deleted": _("Deleted"),
+    "recreated": _("Recreated"), "restored": _("Restored"),
+    "association_failed": _("Association failed"),
+}
+
+
+@register.filter
+def action_label(action: str) -> str:
+    """A history entry's action in words (the engine records a code)."""
+    return str(ACTIONS.get(action, action.replace("_", " ").capitalize()))
