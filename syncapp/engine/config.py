@@ -13,16 +13,39 @@ class MappingRule:
     hub_property: str
     direction: str = TWO_WAY  # the mapping's own direction (read-only fields: one way)
     value_map: tuple[tuple[str, str], ...] = ()  # (app option, hub option) pairs
+    # "date>datetime" (app date, hub datetime) or "datetime>date": canonical forms differ.
+    conversion: str = ""
 
     def hub_value(self, app_value: str | None) -> str | None:
-        if app_value is None or not self.value_map:
-            return app_value
-        return dict(self.value_map).get(app_value, app_value)
+        if app_value is None:
+            return None
+        if self.value_map:
+            return dict(self.value_map).get(app_value, app_value)
+        return _convert(app_value, self.conversion, to_hub=True)
 
     def app_value(self, hub_value: str | None) -> str | None:
-        if hub_value is None or not self.value_map:
-            return hub_value
-        return {hub: app for app, hub in self.value_map}.get(hub_value, hub_value)
+        if hub_value is None:
+            return None
+        if self.value_map:
+            return {hub: app for app, hub in self.value_map}.get(hub_value, hub_value)
+        return _convert(hub_value, self.conversion, to_hub=False)
+
+
+def _as_date(value: str) -> str:
+    return value[:10]
+
+
+def _as_datetime(value: str) -> str:
+    return value if "T" in value else f"{value[:10]}T00:00:00Z"
+
+
+def _convert(value: str, conversion: str, *, to_hub: bool) -> str:
+    """A date becomes midnight UTC as a datetime; a datetime becomes its UTC day."""
+    if conversion == "date>datetime":
+        return _as_datetime(value) if to_hub else _as_date(value)
+    if conversion == "datetime>date":
+        return _as_date(value) if to_hub else _as_datetime(value)
+    return value
 
 
 @dataclass(frozen=True)

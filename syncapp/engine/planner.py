@@ -7,7 +7,7 @@ decides, the executor writes. The wizard's dry run calls the same functions.
 from dataclasses import dataclass, field
 
 from syncapp.engine.config import SyncConfig
-from syncapp.engine.rules import MISSING, resolve_field
+from syncapp.engine.rules import MISSING, pack, resolve_field
 
 LIFECYCLE = "lifecyclestage"
 
@@ -39,7 +39,13 @@ def plan_pair(config: SyncConfig, hub: dict, app: dict, last: dict | None) -> Pa
             hub_value, app_value, previous, winner=config.winner,
             can_hub=config.can_write_hub(mapping), can_app=config.can_write_app(mapping),
         )
-        plan.last[mapping.hub_property] = outcome.last
+        # What the app will hold, seen from the hub: a lossy conversion (datetime to
+        # date) must not look like a change on the next run.
+        final_app = app_value if outcome.to_app is MISSING else mapping.hub_value(
+            mapping.app_value(outcome.to_app))
+        final_hub = hub_value if outcome.to_hub is MISSING else outcome.to_hub
+        plan.last[mapping.hub_property] = (
+            pack(final_hub, final_app) if outcome.to_app is not MISSING else outcome.last)
         if outcome.to_hub is not MISSING:
             plan.hub_writes[mapping.hub_property] = outcome.to_hub
             plan.changes_hub[mapping.hub_property] = [hub_value, outcome.to_hub]

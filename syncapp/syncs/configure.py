@@ -4,6 +4,7 @@ seeded from the connector's defaults."""
 from django.db import transaction
 
 from connectors.sdk import Connector, FieldType
+from syncapp.crm.models import PropertyDefinition
 from syncapp.crm.schema import DISPLAY_NAME
 from syncapp.engine.config import FilterRule, MappingRule, MatchRule, SyncConfig
 from syncapp.syncs.models import Direction, FieldMapping, Matching, ObjectSync
@@ -54,8 +55,11 @@ def build_config(sync: ObjectSync, connector_cls: type[Connector]) -> SyncConfig
     rows = sync.mappings.filter(enabled=True)
     if not sync.custom_mappings_on:  # the wizard's "custom mappings" toggle is off
         rows = rows.filter(is_default=True)
+    hub_types = dict(PropertyDefinition.objects.filter(
+        portal_id=sync.portal_id, object_type=sync.hub_object).values_list("name", "type"))
     mappings = tuple(
-        MappingRule(m.app_field, m.hub_property, m.direction, tuple(m.value_map.items()))
+        MappingRule(m.app_field, m.hub_property, m.direction, tuple(m.value_map.items()),
+                    _conversion(spec_object.field(m.app_field), hub_types.get(m.hub_property)))
         for m in rows.order_by("id")
     )
     person = sync.hub_object in PERSON_TYPES and sync.email_only
@@ -72,6 +76,15 @@ def build_config(sync: ObjectSync, connector_cls: type[Connector]) -> SyncConfig
         default_lifecycle_stage=sync.default_lifecycle_stage,
         app_name_fields=_app_name_fields(sync.hub_object, spec_object),
     )
+
+
+def _conversion(app_field, hub_type: str | None) -> str:
+    app_type = str(app_field.type) if app_field is not None else ""
+    if (app_type, hub_type) == ("date", "datetime"):
+        return "date>datetime"
+    if (app_type, hub_type) == ("datetime", "date"):
+        return "datetime>date"
+    return ""
 
 
 def _filters(sync: ObjectSync, side: str) -> tuple[FilterRule, ...]:

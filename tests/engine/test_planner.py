@@ -62,3 +62,15 @@ def test_create_values_respect_direction_per_mapping():
         "email": "a@x.io", "jobtitle": "Ann", "lifecyclestage": "lead"}
     assert app_values_from_hub(config(), {"email": "a@x.io", "jobtitle": "CEO"}) == {
         "email": "a@x.io"}
+
+
+def test_date_and_datetime_pairs_convert_and_settle():
+    cfg = config(mappings=(MappingRule("due", "closedate", conversion="datetime>date"),
+                           MappingRule("day", "hs_timestamp", conversion="date>datetime")))
+    plan = plan_pair(cfg, {"hs_timestamp": "2024-03-01T15:30:00Z"},
+                     {"due": "2024-05-02T09:00:00Z"}, None)
+    assert plan.hub_writes == {"closedate": "2024-05-02"}
+    assert plan.app_writes == {"day": "2024-03-01"}
+    settled = plan_pair(cfg, {"closedate": "2024-05-02", "hs_timestamp": "2024-03-01T15:30:00Z"},
+                        {"due": "2024-05-02T09:00:00Z", "day": "2024-03-01"}, plan.last)
+    assert not settled.writes_anything
