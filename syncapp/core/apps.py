@@ -7,5 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        # Connects the beat signal; imported late because it needs the app registry.
-        from syncapp.core import heartbeat  # noqa: F401, PLC0415
+        # Connects the beat signal and registers field__any_of; imported late because
+        # they need the app registry.
+        from syncapp.core import heartbeat, lookups  # noqa: F401, PLC0415

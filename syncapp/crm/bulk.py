@@ -8,6 +8,7 @@ and one bad record never fails the others.
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from syncapp.core import bulkrows
 from syncapp.crm.models import ChangeAction, ChangeLogEntry, Record
 from syncapp.crm.services import (
     SYSTEM,
@@ -29,19 +30,26 @@ def _taken_emails(portal, object_type: str, emails: set[str], exclude_ids=()) ->
     if not emails:
         return set()
     taken = Record.objects.for_portal(portal).live().filter(
-        object_type=object_type, email_key__in=emails).exclude(pk__in=list(exclude_ids))
+        object_type=object_type, email_key__any_of=emails).exclude(pk__any_of=list(exclude_ids))
     return set(taken.values_list("email_key", flat=True))
 
 
-def _log_rows(records_and_changes, action: str, actor: Actor) -> list[ChangeLogEntry]:
-    return [
-        ChangeLogEntry(
-            portal_id=record.portal_id, record=record, object_type=record.object_type,
-            action=action, changes=changes, user=actor.user,
-            object_sync_id=actor.object_sync_id,
-        )
-        for record, changes in records_and_changes
-    ]
+LOG_FIELDS = ["portal_id", "record_id", "object_type", "action", "changes", "user_id",
+              "object_sync_id", "created_at"]
+
+
+def _log_rows(records_and_changes, action: str, actor: Actor) -> list[tuple]:
+    """Change-log rows in LOG_FIELDS order (the transaction id is the database's)."""
+    now = timezone.now()
+    user_id = actor.user.pk if actor.user is not None else None
+    return [(record.portal_id, record.pk, record.object_type, action, changes, user_id,
+             actor.object_sync_id, now)
+            for record, changes in records_and_changes]
+
+
+def _log(records_and_changes, action: str, actor: Actor) -> None:
+    bulkrows.insert_rows(ChangeLogEntry, LOG_FIELDS,
+                         _log_rows(records_and_changes, action, actor))
 
 
 def create_many(portal, object_type: str, rows: list[dict],
@@ -61,10 +69,8 @@ def create_many(portal, object_type: str, rows: list[dict],
     fresh = [r for r in results if isinstance(r, Record)]
     try:
         with transaction.atomic():
-            Record.objects.bulk_create(fresh, batch_size=1000)
-            ChangeLogEntry.objects.bulk_create(_log_rows(
-                [(r, _diff({}, r.properties)) for r in fresh], ChangeAction.CREATE, actor),
-                batch_size=1000)
+            bulkrows.insert(fresh)
+            _log([(r, _diff({}, r.properties)) for r in fresh], ChangeAction.CREATE, actor)
     except IntegrityError:  # someone took an email meanwhile: go one by one
         return [_create_one(portal, object_type, r, actor) for r in results]
     return results
@@ -97,7 +103,7 @@ def update_many(portal, updates: dict[int, dict],
     shapes = property_shapes_by_type(portal, updates)
     results: dict[int, dict | RecordInvalid] = {}
     with transaction.atomic():
-        records = list(Record.objects.for_portal(portal).filter(pk__in=list(updates))
+        records = list(Record.objects.for_portal(portal).filter(pk__any_of=list(updates))
                        .order_by("pk").select_for_update())
         changed = []
         for record in records:
@@ -109,16 +115,15 @@ def update_many(portal, updates: dict[int, dict],
         now = timezone.now()
         for record, _changes in changed:
             record.updated_at = now
-        Record.objects.bulk_update([r for r, _ in changed], UPDATE_FIELDS, batch_size=1000)
-        ChangeLogEntry.objects.bulk_create(_log_rows(changed, ChangeAction.UPDATE, actor),
-                                           batch_size=1000)
+        bulkrows.update([r for r, _ in changed], UPDATE_FIELDS)
+        _log(changed, ChangeAction.UPDATE, actor)
     for missing in set(updates) - set(results):
         results[missing] = RecordInvalid({"record": "The record no longer exists."})
     return results
 
 
 def property_shapes_by_type(portal, updates) -> dict[str, dict]:
-    types = set(Record.objects.for_portal(portal).filter(pk__in=list(updates))
+    types = set(Record.objects.for_portal(portal).filter(pk__any_of=list(updates))
                 .values_list("object_type", flat=True))
     return {object_type: property_shapes(portal, object_type) for object_type in types}
 

@@ -62,8 +62,8 @@ def sync_associations(sync: ObjectSync, config, connector, links: list[Link],
         job = _Job(sync, config, connector, partner, pairs, run_id=run_id)
         writes += job.run()
         pending |= job.pending
-    Link.objects.filter(pk__in=[lk.pk for lk in pairs]).exclude(pk__in=pending).update(
-        associations_pending=False)
+    Link.objects.filter(pk__in=[lk.pk for lk in pairs], associations_pending=True).exclude(
+        pk__in=pending).update(associations_pending=False)
     Link.objects.filter(pk__in=pending).update(associations_pending=True)
     return writes
 

@@ -1,14 +1,16 @@
 """Applying a batch's decisions: app writes first, then one hub transaction."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from connectors.sdk import ConnectorError, ErrorCategory
+from syncapp.core import bulkrows
 from syncapp.crm.services import RecordInvalid
 from syncapp.engine import hubside, store
 from syncapp.engine.config import HUB, SyncConfig
 from syncapp.engine.planner import PairPlan, app_values_from_hub, plan_pair
 from syncapp.engine.rules import pack, split
-from syncapp.syncs.models import Link, LinkStatus
+from syncapp.syncs.models import LinkStatus
 
 APP = "app"
 
@@ -52,13 +54,16 @@ def _create_in_app(batch) -> list:
     creates = batch.work.app_creates
     if not creates:
         return []
+    announced = timezone.now()  # a create still pending long after was cut short (runner)
     for link, hub in creates:
         link.status = LinkStatus.PENDING
+        link.updated_at = announced
         link.hub_name = hub.name
         link.match_key = next(iter(batch._hub_keys(hub)), "")
     with transaction.atomic():
-        Link.objects.bulk_create([link for link, _ in creates if not link.pk])
-        Link.objects.bulk_update([link for link, _ in creates if link.pk], store.LINK_FIELDS)
+        existing = [link for link, _ in creates if link.pk]
+        bulkrows.insert([link for link, _ in creates if not link.pk])
+        bulkrows.update(existing, store.LINK_FIELDS)
     outcomes = []
     items = [(str(hub.id), app_values_from_hub(batch.config, hub.values)) for _, hub in creates]
     for chunk in _chunks(items, _batch_size(batch)):
@@ -150,7 +155,19 @@ def _last_as_stored(plan: PairPlan, before: dict, changes: dict) -> None:
             plan.last[prop] = pack(stored, split(plan.last[prop])[1])
 
 
+def _in_step(pair, plan: PairPlan, app_error, hub_error) -> bool:
+    """A pair already in sync that the batch left as it was: its link is not rewritten
+    (echoes of our own writes and unchanged re-reads are most of what a run reads)."""
+    link = pair.link
+    return (app_error is None and hub_error is None and pair.last is not None
+            and not pair.note and not plan.writes_anything
+            and link.status == LinkStatus.IN_SYNC and link.last_synced == plan.last
+            and link.hub_name == pair.hub.name)
+
+
 def _settle_pair(batch, pair, plan: PairPlan, app_error, hub_error) -> None:
+    if _in_step(pair, plan, app_error, hub_error):
+        return
     link = batch.changes.touch(pair.link)
     link.hub_name = pair.hub.name
     last = dict(plan.last)

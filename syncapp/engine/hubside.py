@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
 from django.db.models.fields.json import KT
 from django.db.models.functions import Lower
 
@@ -10,6 +11,7 @@ from syncapp.crm import bulk
 from syncapp.crm.models import Record
 from syncapp.crm.services import Actor, RecordInvalid
 from syncapp.engine.config import SyncConfig
+from syncapp.syncs.models import Link
 
 
 @dataclass(frozen=True)
@@ -20,11 +22,18 @@ class HubRecord:
     archived: bool
 
 
+# Plain tuples, not model instances: a batch loads thousands of records.
+_COLUMNS = ("id", "properties", "display_name", "archived_at")
+
+
 def load(portal_id: int, object_type: str, ids) -> dict[int, HubRecord]:
-    rows = Record.objects.filter(portal_id=portal_id, object_type=object_type, pk__in=list(ids))
+    ids = list(ids)
+    if not ids:
+        return {}
+    rows = Record.objects.filter(portal_id=portal_id, object_type=object_type, pk__any_of=ids)
     return {
-        r.pk: HubRecord(r.pk, r.properties, r.display_name, r.archived_at is not None)
-        for r in rows.only("id", "properties", "display_name", "archived_at")
+        pk: HubRecord(pk, properties, name, archived_at is not None)
+        for pk, properties, name, archived_at in rows.values_list(*_COLUMNS)
     }
 
 
@@ -42,21 +51,32 @@ def candidates(config: SyncConfig, keys: set[tuple[str, str]]) -> dict[tuple[str
             rows = base.annotate(_key=Lower(KT(f"properties__{name}"))).filter(_key__in=wanted)
             pairs = rows.values_list("_key", "id")
         else:
-            pairs = base.filter(**{f"{column}__in": wanted}).values_list(column, "id")
+            pairs = base.filter(**{f"{column}__any_of": wanted}).values_list(column, "id")
         for key, record_id in pairs:
             found.setdefault((column, key), []).append(record_id)
     return found
 
 
 def scan_unlinked(config: SyncConfig, after_id: int, limit: int) -> list[HubRecord]:
-    """Live hub records after `after_id` with no link in this object sync (initial phase B)."""
+    """Live hub records after `after_id` with no link in this object sync (initial phase B).
+
+    A record already paired with an app record (matched or created in the app phase) is
+    skipped by the query itself: re-reading its app record would only find it in step,
+    and changes made to it meanwhile reach the incremental runs through the change log.
+    """
+    # The bound on hub_record_id repeats the outer one so that a merge anti-join starts
+    # its scan of the links there, not at the first link, batch after batch.
+    paired = Link.objects.filter(object_sync_id=config.object_sync_id,
+                                 hub_record_id=OuterRef("pk"), hub_record_id__gt=after_id,
+                                 app_id__isnull=False)
     rows = (
         Record.objects.filter(portal_id=config.portal_id, object_type=config.hub_object,
                               archived_at__isnull=True, pk__gt=after_id)
+        .filter(~Exists(paired))
         .order_by("pk")[:limit]
-        .only("id", "properties", "display_name", "archived_at")
+        .values_list(*_COLUMNS)
     )
-    return [HubRecord(r.pk, r.properties, r.display_name, False) for r in rows]
+    return [HubRecord(pk, properties, name, False) for pk, properties, name, _ in rows]
 
 
 def create(config: SyncConfig, rows: list[dict]) -> list[Record | RecordInvalid]:

@@ -18,7 +18,12 @@ from connectors.sdk import ConnectorError, ErrorCategory
 from syncapp.crm.changelog import ChangeCursor, head, read_changes
 from syncapp.crm.models import Record
 from syncapp.engine import hubside
-from syncapp.engine.associations import links_after, pending_links, sync_associations
+from syncapp.engine.associations import (
+    links_after,
+    partners,
+    pending_links,
+    sync_associations,
+)
 from syncapp.engine.step import BatchRun
 from syncapp.integrations.catalog import build_connector, connector_class
 from syncapp.integrations.models import ConnectionStatus
@@ -34,9 +39,10 @@ class SyncRunner:
     def __init__(self, sync: ObjectSync, connector=None, batch: int = BATCH):
         self.sync = sync
         self.connector = connector or build_connector(sync.connection)
-        # A connector handed in (tests, the benchmark's in-process app) brings its spec.
-        cls = type(connector) if connector is not None else connector_class(
-            sync.connection.app_key)
+        try:
+            cls = connector_class(sync.connection.app_key)
+        except LookupError:  # an app no registry knows: the benchmark's in-process one
+            cls = type(self.connector)
         self.config = build_config(sync, cls)
         self.batch = batch
         self.run = self._current_run()
@@ -123,8 +129,11 @@ class SyncRunner:
         return MORE
 
     def _initial_associations(self) -> str:
-        """Last phase: associations of every linked record, in batches of links."""
-        links = links_after(self.sync, self.sync.hub_scan_after, self.batch)
+        """Last phase: associations of every linked record, in batches of links; none to
+        walk while no sync of an associated object runs on the connection."""
+        spec_object = self.connector.object(self.config.app_object)
+        links = links_after(self.sync, self.sync.hub_scan_after, self.batch) if partners(
+            self.sync, spec_object) else []
         written = sync_associations(self.sync, self.config, self.connector, links, self.run.pk)
         self._add_counts(Counter(associations=written))
         if len(links) < self.batch:
@@ -155,7 +164,9 @@ class SyncRunner:
         batch.process(app_records=app_page.records, hub_ids=hub_ids,
                       deleted_app_ids=[d.id for d in deleted.records] if deleted else (),
                       on_commit=advance)
-        touched = [*batch.changes.new_links, *batch.changes.changed_links.values()]
+        # Every pair read, written or not: an association may be all that changed.
+        touched = [*batch.changes.new_links, *batch.changes.changed_links.values(),
+                   *(pair.link for pair in batch.work.pairs)]
         retry = pending_links(self.sync)
         written = sync_associations(self.sync, self.config, self.connector,
                                     list({lk.pk: lk for lk in touched + retry}.values()),

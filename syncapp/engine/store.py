@@ -4,23 +4,27 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from syncapp.core import bulkrows
 from syncapp.syncs.models import HistoryEntry, Link, LinkStatus
 
 LINK_FIELDS = ["hub_record_id", "app_id", "status", "error_category", "error_message",
                "exclusion_reason", "match_key", "last_synced", "hub_name", "app_name",
                "last_synced_at", "associations_pending", "updated_at"]
+HISTORY_FIELDS = ["portal_id", "link_id", "run_id", "side", "action", "changes", "reason",
+                  "created_at"]
 
 
 def links_for(sync_id: int, app_ids, hub_ids) -> tuple[dict[str, Link], dict[int, Link]]:
     by_app: dict[str, Link] = {}
     by_hub: dict[int, Link] = {}
     if app_ids:
-        for link in Link.objects.filter(object_sync_id=sync_id, app_id__in=list(app_ids)):
+        for link in Link.objects.filter(object_sync_id=sync_id, app_id__any_of=list(app_ids)):
             by_app[link.app_id] = link
             if link.hub_record_id:
                 by_hub[link.hub_record_id] = link
     if hub_ids:
-        for link in Link.objects.filter(object_sync_id=sync_id, hub_record_id__in=list(hub_ids)):
+        for link in Link.objects.filter(object_sync_id=sync_id,
+                                        hub_record_id__any_of=list(hub_ids)):
             by_hub[link.hub_record_id] = link
             if link.app_id:
                 by_app[link.app_id] = link
@@ -31,7 +35,7 @@ def claimed(sync_id: int, hub_ids) -> set[int]:
     """Hub records already paired with an app record in this object sync."""
     if not hub_ids:
         return set()
-    rows = Link.objects.filter(object_sync_id=sync_id, hub_record_id__in=list(hub_ids),
+    rows = Link.objects.filter(object_sync_id=sync_id, hub_record_id__any_of=list(hub_ids),
                                app_id__isnull=False)
     return set(rows.values_list("hub_record_id", flat=True))
 
@@ -42,7 +46,7 @@ def app_only_by_key(sync_id: int, keys) -> dict[str, list[Link]]:
     if not keys:
         return found
     rows = Link.objects.filter(object_sync_id=sync_id, hub_record__isnull=True,
-                               match_key__in=list(keys)).order_by("id")
+                               match_key__any_of=list(keys)).order_by("id")
     for link in rows:
         found.setdefault(link.match_key, []).append(link)
     return found
@@ -55,12 +59,14 @@ class Changes:
     new_links: list[Link] = field(default_factory=list)
     changed_links: dict[int, Link] = field(default_factory=dict)
     history: list[tuple[Link, dict]] = field(default_factory=list)
+    _new_ids: set[int] = field(default_factory=set)  # id() of new_links: touch is O(1)
 
     def touch(self, link: Link) -> Link:
         link.updated_at = timezone.now()
         if link.pk:
             self.changed_links[link.pk] = link
-        elif all(link is not other for other in self.new_links):
+        elif id(link) not in self._new_ids:
+            self._new_ids.add(id(link))
             self.new_links.append(link)
         return link
 
@@ -71,14 +77,12 @@ class Changes:
 
 
 def save(changes: Changes, portal_id: int, run_id: int | None) -> None:
-    Link.objects.bulk_create(changes.new_links, batch_size=1000)
-    Link.objects.bulk_update(list(changes.changed_links.values()), LINK_FIELDS,
-                             batch_size=1000)
-    HistoryEntry.objects.bulk_create(
-        [HistoryEntry(portal_id=portal_id, link=link, run_id=run_id, **entry)
-         for link, entry in changes.history],
-        batch_size=1000,
-    )
+    bulkrows.insert(changes.new_links)
+    bulkrows.update(list(changes.changed_links.values()), LINK_FIELDS)
+    now = timezone.now()
+    bulkrows.insert_rows(HistoryEntry, HISTORY_FIELDS, [
+        (portal_id, link.pk, run_id, entry["side"], entry["action"], entry["changes"],
+         entry["reason"], now) for link, entry in changes.history])
 
 
 def new_link(sync_id: int, portal_id: int, **values) -> Link:

@@ -1,0 +1,132 @@
+"""Writing thousands of rows of one model in a few statements (the sync engine's batches).
+
+Django's bulk_update sends one CASE WHEN per field and row: slow to build in
+Python and slow for Postgres to run once a batch has thousands of rows. Here
+inserts go through COPY (primary keys drawn from the table's sequence first, so
+callers get them as with bulk_create), and updates COPY the new values into a
+temporary table and apply them with one UPDATE … FROM. Errors come out as
+Django's (IntegrityError, …), as from the ORM.
+
+Values are prepared per field once, not per value through the ORM's generic path:
+JSON is dumped to text (COPY's text format hands it to jsonb's input), and the
+plain types psycopg adapts itself pass as they are.
+"""
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+
+from django.db import connection, models, transaction
+from django.db.models import NOT_PROVIDED, Model
+from django.db.models.expressions import DatabaseDefault
+
+# Fields whose Python value psycopg writes as the column expects (datetimes are aware).
+_PLAIN = (models.CharField, models.TextField, models.IntegerField, models.BooleanField,
+          models.ForeignKey, models.DateField, models.FloatField)
+
+
+def _preparer(field) -> Callable:
+    if isinstance(field, models.JSONField):
+        encoder = field.encoder
+
+        def dump(value):
+            return None if value is None else json.dumps(value, cls=encoder)
+
+        return dump
+    if isinstance(field, _PLAIN):
+        return _same
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+def _same(value):
+    return value
+
+
+def _writable_fields(model: type[Model]) -> list:
+    """Concrete fields, the primary key first; columns with a database default are
+    left to the database (the change log's transaction id)."""
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if f is not meta.pk and
+              f.db_default is NOT_PROVIDED]
+    return [meta.pk, *fields]
+
+
+def _reserve_ids(cursor, meta, count: int) -> list[int]:
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+        [meta.db_table, meta.pk.column, count])
+    return [pk for (pk,) in cursor.fetchall()]
+
+
+def insert(objs: Sequence[Model]) -> None:
+    """INSERT `objs` (all of one model, not saved yet) with COPY; sets their pk."""
+    if not objs:
+        return
+    model = type(objs[0])
+    meta = model._meta
+    fields = _writable_fields(model)
+    stamped = [f for f in fields if getattr(f, "auto_now", False) or
+               getattr(f, "auto_now_add", False)]
+    with transaction.atomic(), connection.wrap_database_errors, \
+            connection.cursor() as cursor:
+        for obj, pk in zip(objs, _reserve_ids(cursor, meta, len(objs)), strict=True):
+            obj.pk = pk
+            for field in stamped:
+                field.pre_save(obj, add=True)
+        prepare = [(f.attname, _preparer(f)) for f in fields]
+        rows = ([p(_value(getattr(obj, name))) for name, p in prepare] for obj in objs)
+        _copy(cursor, meta.db_table, [f.column for f in fields], rows)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def insert_rows(model: type[Model], field_names: Sequence[str],
+                rows: Iterable[Sequence]) -> None:
+    """INSERT plain rows (values in `field_names` order) with COPY: no model instances,
+    for rows nobody reads back (history); other columns take their database default."""
+    meta = model._meta
+    fields = [meta.get_field(name) for name in field_names]
+    prepare = [_preparer(f) for f in fields]
+    with transaction.atomic(), connection.wrap_database_errors, \
+            connection.cursor() as cursor:
+        _copy(cursor, meta.db_table, [f.column for f in fields],
+              ([p(v) for p, v in zip(prepare, row, strict=True)] for row in rows))
+
+
+def _value(value):
+    return None if isinstance(value, DatabaseDefault) else value
+
+
+def update(objs: Sequence[Model], field_names: Sequence[str]) -> None:
+    """UPDATE `field_names` of saved `objs` (one model): COPY, then one UPDATE … FROM."""
+    if not objs:
+        return
+    model = type(objs[0])
+    meta = model._meta
+    fields = [meta.pk, *(meta.get_field(name) for name in field_names)]
+    columns = [f.column for f in fields]
+    staging = f"_bulkrows_{meta.db_table}"
+    quote = connection.ops.quote_name
+    listed = ", ".join(quote(c) for c in columns)
+    assignments = ", ".join(f"{quote(c)} = s.{quote(c)}" for c in columns[1:])
+    prepare = [(f.attname, _preparer(f)) for f in fields]
+    rows = ([p(getattr(obj, name)) for name, p in prepare] for obj in objs)
+    with transaction.atomic(), connection.wrap_database_errors, \
+            connection.cursor() as cursor:
+        # Dropped at commit; dropped first when one transaction uses it twice.
+        cursor.execute(f"DROP TABLE IF EXISTS {quote(staging)}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {quote(staging)} ON COMMIT DROP AS "  # noqa: S608
+                       f"SELECT {listed} FROM {quote(meta.db_table)} WITH NO DATA")
+        _copy(cursor, staging, columns, rows)
+        cursor.execute(
+            f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "  # noqa: S608 - names
+            f"FROM {quote(staging)} AS s WHERE t.{quote(meta.pk.column)} = "
+            f"s.{quote(meta.pk.column)}")
+
+
+def _copy(cursor, table: str, columns: list[str], rows: Iterable[list]) -> None:
+    quote = connection.ops.quote_name
+    statement = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    with cursor.cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
