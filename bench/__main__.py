@@ -85,9 +85,12 @@ def measure(url: str, options: Options, metrics: dict) -> None:
 
     engine = EngineBench(portal, data, batch)
     say(f"initial two-way sync of {n} + {n} contacts (batch {batch})")
-    seconds = engine.initial()
+    seconds, cpu, db_cpu = engine.initial()
     metrics["initial_sync_records_per_s"] = round(n / seconds)
     metrics["initial_sync_s"] = round(seconds, 2)
+    metrics["initial_sync_cpu_s"] = round(cpu, 2)
+    if db_cpu is not None:
+        metrics["initial_sync_db_cpu_s"] = round(db_cpu, 2)
     metrics.update(engine.checks())
     say("incremental runs")
     metrics["incremental_catchup_s"] = round(engine.catch_up(), 2)

@@ -1,7 +1,10 @@
 """The engine's side of the benchmark: a real ObjectSync run by the real SyncRunner."""
 
+import os
+import resource
 import statistics
 import time
+from pathlib import Path
 
 from django.db import connection
 
@@ -26,6 +29,30 @@ def make_sync(portal, winner: str = "hub") -> ObjectSync:
     return sync
 
 
+class CpuClock:
+    """CPU seconds of this process and of its Postgres backend (when on this machine):
+    on a busy machine they say more than wall time about the engine's own cost."""
+
+    def __init__(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            self.backend = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+        self.start = self.read()
+
+    def read(self) -> tuple[float, float | None]:
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        try:
+            fields = self.backend.read_text().rsplit(")", 1)[1].split()
+            backend = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            backend = None
+        return own.ru_utime + own.ru_stime, backend
+
+    def spent(self) -> tuple[float, float | None]:
+        (own0, db0), (own1, db1) = self.start, self.read()
+        return own1 - own0, (db1 - db0 if db0 is not None and db1 is not None else None)
+
+
 def run_until_done(sync: ObjectSync, connector, batch: int, max_slices: int = 100_000) -> float:
     """Seconds to run `sync` to the end, slice after slice as Celery would."""
     started = time.perf_counter()
@@ -43,8 +70,11 @@ class EngineBench:
         self.connector = MemoryConnector(self.store)
         self.sync = make_sync(portal)
 
-    def initial(self) -> float:
-        return run_until_done(self.sync, self.connector, self.batch)
+    def initial(self) -> tuple[float, float, float | None]:
+        """Wall seconds, then CPU seconds of this process and of its Postgres backend."""
+        clock = CpuClock()
+        wall = run_until_done(self.sync, self.connector, self.batch)
+        return (wall, *clock.spent())
 
     def catch_up(self) -> float:
         """The first incremental run reads back what the initial sync wrote (echoes)."""
