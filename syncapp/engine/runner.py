@@ -12,6 +12,7 @@ from collections import Counter
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from connectors.sdk import ConnectorError, ErrorCategory
@@ -28,11 +29,17 @@ from syncapp.engine.step import BatchRun
 from syncapp.integrations.catalog import build_connector, connector_class
 from syncapp.integrations.models import ConnectionStatus
 from syncapp.syncs.configure import build_config
-from syncapp.syncs.models import ObjectSync, Run, RunKind, RunStatus, SyncState
+from syncapp.syncs.models import Link, LinkStatus, ObjectSync, Run, RunKind, RunStatus, SyncState
 
 log = logging.getLogger(__name__)
 BATCH = 200
 DONE, MORE = "done", "more"
+# An app create is announced by a pending link before it is sent. One still pending
+# this long after, once the app's changes have been read again, was cut short by a
+# worker that died: had it reached the app, the record would have come back through
+# the change feed and matched its pending link. By then the dead worker's lock has
+# expired and an app's change feed has caught up with its own indexing lag.
+PENDING_GRACE = timedelta(seconds=60)
 
 
 class SyncRunner:
@@ -175,7 +182,25 @@ class SyncRunner:
             self._add_counts(Counter(associations=written))
         finished = app_page.done and len(entries) < self.batch and (
             deleted is None or deleted.done)
+        if finished and self._retry_interrupted_creates():
+            return MORE
         return DONE if finished else MORE
+
+    def _retry_interrupted_creates(self) -> bool:
+        """Creates a dead worker announced and never settled: the app's changes have
+        been read since, so those still pending never reached the app; send them again."""
+        stale = Link.objects.filter(object_sync=self.sync, status=LinkStatus.PENDING,
+                                    updated_at__lt=self.run.started_at - PENDING_GRACE)
+        # The record was deleted meanwhile: a create of it is moot.
+        stale.filter(Q(hub_record__isnull=True) |
+                     Q(hub_record__archived_at__isnull=False)).delete()
+        hub_ids = list(stale.values_list("hub_record_id", flat=True)[:self.batch])
+        if not hub_ids:
+            return False
+        counts = Counter(retried=len(hub_ids))
+        BatchRun(self.config, self.connector, self.run.pk, counts, retry_pending=True).process(
+            hub_ids=hub_ids, on_commit=lambda: self._add_counts(counts))
+        return True
 
     def _deleted_page(self):
         capabilities = self.connector.object(self.config.app_object).capabilities

@@ -39,11 +39,15 @@ class Work:
 
 
 class BatchRun:
-    def __init__(self, config: SyncConfig, connector, run_id: int | None, counts: Counter):
+    def __init__(self, config: SyncConfig, connector, run_id: int | None, counts: Counter,
+                 *, retry_pending: bool = False):
         self.config = config
         self.connector = connector
         self.run_id = run_id
         self.counts = counts
+        # Pending links are creates in flight, left alone; the runner retries the ones a
+        # dead worker left behind with this on.
+        self.retry_pending = retry_pending
         self.changes = store.Changes()
         self.work = Work()
 
@@ -100,7 +104,8 @@ class BatchRun:
             if hub is None:
                 continue
             if link is None or link.app_id is None:
-                if not hub.archived and (link is None or link.status != LinkStatus.PENDING):
+                if not hub.archived and (link is None or link.status != LinkStatus.PENDING
+                                         or self.retry_pending):
                     unlinked.append(hub)
                 continue
             if hub.archived:

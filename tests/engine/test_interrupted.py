@@ -1,0 +1,58 @@
+"""A worker that dies at the worst moment, in process: what the next runs make of it.
+
+tests/engine/test_faults.py kills real Celery workers; these tests stop a run at an
+exact point instead (an exception no code catches, as SIGKILL would), so each
+moment is certain to be hit.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from syncapp.crm.services import create_record
+from syncapp.engine.runner import SyncRunner
+from syncapp.syncs.models import Link, LinkStatus
+from tests.engine.kit import make_sync, run
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class Killed(BaseException):
+    """The worker's process is gone: nothing after this point runs."""
+
+
+def dies_while_creating(connector, sent: int):
+    """The app's connector, until the worker dies having sent only the first creates."""
+    real = connector.create
+
+    def create(object_name, items):
+        real(object_name, list(items)[:sent])
+        raise Killed
+
+    connector.create = create
+    return connector
+
+
+def test_creates_cut_short_by_a_dead_worker_are_sent_once(portal, hubspot):
+    hubspot.clear("contacts")
+    for name in ("ann", "bob", "cy", "dee"):
+        create_record(portal, "contact", {"email": f"{name}@acme.example", "firstname": name})
+    sync = make_sync(hubspot, "contacts")
+    dying = dies_while_creating(hubspot.connector(), sent=2)
+    with pytest.raises(Killed):
+        SyncRunner(sync, connector=dying).run_for(60)
+    assert Link.objects.filter(object_sync=sync, status=LinkStatus.PENDING).count() == 4
+    assert len(hubspot.all("contacts")) == 2  # two creates reached the app
+    # Time passes: the dead worker's lock expires, the app's feed catches up.
+    Link.objects.filter(object_sync=sync).update(updated_at=timezone.now() - timedelta(minutes=5))
+
+    run(hubspot, sync)  # the initial sync goes on where it stopped
+    run(hubspot, sync)  # and the next run reads the app's changes
+
+    assert sorted(Link.objects.filter(object_sync=sync).values_list("status", flat=True)) == [
+        LinkStatus.IN_SYNC] * 4
+    emails = sorted(v["email"] for v in hubspot.all("contacts").values())
+    assert emails == ["ann@acme.example", "bob@acme.example", "cy@acme.example",
+                      "dee@acme.example"]
+
