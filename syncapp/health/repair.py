@@ -24,7 +24,7 @@ from syncapp.integrations.catalog import build_connector, connector_class
 from syncapp.integrations.tokens import redis_client
 from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import Link, LinkStatus, ObjectSync, Run, RunKind, RunStatus
-from syncapp.syncs.tasks import LOCK_TTL_S
+from syncapp.syncs.tasks import LOCK_TTL_S, held
 
 BATCH = 100
 SLICE_S = 20.0
@@ -91,10 +91,8 @@ def run_job(job_id: int, connector=None, budget_s: float = SLICE_S) -> str:
                                blocking=False, thread_local=False)
     if not lock.acquire(token=uuid.uuid4().hex.encode()):
         return BUSY
-    try:
+    with held(lock):
         return _work(job, connector, budget_s)
-    finally:
-        lock.release()
 
 
 def _work(job: RepairJob, connector, budget_s: float) -> str:

@@ -1,19 +1,51 @@
 """Celery tasks: thin, ids only. Postgres says what to do; a lost message costs time."""
 
+import contextlib
 import logging
+import threading
 import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 
 from celery import shared_task
 from django.db.models import Q
 from django.utils import timezone
+from redis.exceptions import LockError
 
 from syncapp.integrations.tokens import redis_client
 from syncapp.syncs.models import ObjectSync, SyncState
 
 log = logging.getLogger(__name__)
-LOCK_TTL_S = 90  # longer than one run slice; a dead worker's lock expires by itself
+# A live worker renews its run lock every third of this, however long a slice takes
+# (HTTP retries, a slow app); a dead worker's lock expires by itself this soon.
+LOCK_TTL_S = 30
 SLICE_S = 20.0
+
+
+@contextmanager
+def held(lock):
+    """Keep `lock` for as long as the block runs: a thread renews it, so it lapses only
+    when this process dies, never under a slice that outlasts the TTL (another worker
+    would then run the same sync at the same time)."""
+    stop = threading.Event()
+
+    def renew() -> None:
+        while not stop.wait(LOCK_TTL_S / 3):
+            try:
+                lock.reacquire()
+            except LockError:
+                log.warning("sync run lock lost", extra={"lock": lock.name})
+                return
+
+    renewer = threading.Thread(target=renew, name="sync-lock-renewal", daemon=True)
+    renewer.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        renewer.join()
+        with contextlib.suppress(LockError):
+            lock.release()
 
 
 @shared_task(name="syncapp.syncs.tasks.run_sync", ignore_result=True, acks_late=True,
@@ -26,15 +58,13 @@ def run_sync(sync_id: int) -> None:
                                blocking=False, thread_local=False)
     if not lock.acquire(token=uuid.uuid4().hex.encode()):
         return  # another worker is running it; it re-enqueues itself if needed
-    try:
+    with held(lock):
         sync = ObjectSync.objects.select_related("connection", "portal").filter(
             pk=sync_id).first()
         if sync is None or not runnable(sync):
             return
         outcome = SyncRunner(sync).run_for(SLICE_S)
         log.info("sync run slice", extra={"object_sync_id": sync_id, "outcome": outcome})
-    finally:
-        lock.release()
     if outcome == MORE:
         run_sync.delay(sync_id)
 

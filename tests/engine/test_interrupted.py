@@ -5,13 +5,17 @@ exact point instead (an exception no code catches, as SIGKILL would), so each
 moment is certain to be hit.
 """
 
+import time
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from syncapp.crm.services import create_record
-from syncapp.engine.runner import SyncRunner
+from syncapp.engine import runner
+from syncapp.engine.runner import DONE, SyncRunner
+from syncapp.integrations.tokens import redis_client
+from syncapp.syncs import tasks
 from syncapp.syncs.models import Link, LinkStatus
 from tests.engine.kit import make_sync, run
 
@@ -56,3 +60,25 @@ def test_creates_cut_short_by_a_dead_worker_are_sent_once(portal, hubspot):
     assert emails == ["ann@acme.example", "bob@acme.example", "cy@acme.example",
                       "dee@acme.example"]
 
+
+def test_a_slice_outlasting_the_lock_ttl_keeps_its_lock(portal, hubspot, monkeypatch):
+    """A slice may run long (an app answering slowly, retries): its sync must not be
+    taken by a second worker meanwhile, and the slice must end cleanly."""
+    sync = make_sync(hubspot, "contacts")
+    monkeypatch.setattr(tasks, "LOCK_TTL_S", 0.6)
+    seen = []
+
+    def slow_slice(self, budget_s):
+        time.sleep(1.5)  # more than twice the TTL
+        other = redis_client().lock(f"syncapp:sync-run:{sync.pk}", timeout=1, blocking=False)
+        seen.append(other.acquire(token=b"another worker"))
+        return DONE
+
+    monkeypatch.setattr(runner.SyncRunner, "__init__", lambda self, sync: None)
+    monkeypatch.setattr(runner.SyncRunner, "run_for", slow_slice)
+
+    tasks.run_sync(sync.pk)
+
+    assert seen == [False]  # still held by the slice that was running
+    assert redis_client().lock(f"syncapp:sync-run:{sync.pk}", timeout=1).acquire(
+        blocking=False)  # and given back at its end
