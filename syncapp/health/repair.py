@@ -143,7 +143,9 @@ def _restore_batch(job: RepairJob, config, connector, run_id: int) -> int:
         if not links:
             return 0
         ids = [link.pk for link in links]
-        Link.objects.filter(pk__in=ids).update(status=LinkStatus.PENDING)
+        # Fresh updated_at: the engine resends creates only of links pending for long.
+        Link.objects.filter(pk__in=ids).update(status=LinkStatus.PENDING,
+                                               updated_at=timezone.now())
         job.claimed, job.after_id = ids, ids[-1]
         job.save(update_fields=["claimed", "after_id", "updated_at"])
     # The links in hand still say "deleted": that is what the restore functions take.
