@@ -81,9 +81,11 @@ def insert(objs: Sequence[Model]) -> None:
 
 
 def insert_rows(model: type[Model], field_names: Sequence[str],
-                rows: Iterable[Sequence]) -> None:
+                rows: Sequence[Sequence]) -> None:
     """INSERT plain rows (values in `field_names` order) with COPY: no model instances,
     for rows nobody reads back (history); other columns take their database default."""
+    if not rows:
+        return
     meta = model._meta
     fields = [meta.get_field(name) for name in field_names]
     prepare = [_preparer(f) for f in fields]
