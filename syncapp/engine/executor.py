@@ -42,6 +42,12 @@ def execute(batch, on_commit=None) -> None:
         store.save(batch.changes, config.portal_id, batch.run_id)
         if on_commit:
             on_commit()
+    errors = [outcome.error for _, outcome in created_in_app if not outcome.ok]
+    outage = next((e for e in [*errors, *app_failures.values()] if e.connection_wide), None)
+    if outage is not None:
+        # The app is down, limits us or refuses us: the batch is saved (its records
+        # failed, the transient ones to be retried), and the run stops here to wait.
+        raise outage
 
 
 def _batch_size(batch) -> int:

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from connectors.sdk import ConnectorError, ErrorCategory
+from connectors.sdk.errors import CONNECTION_WIDE, TRANSIENT
 from syncapp.crm.changelog import ChangeCursor, head, read_changes
 from syncapp.crm.models import Record
 from syncapp.engine import hubside
@@ -40,6 +41,8 @@ DONE, MORE = "done", "more"
 # the change feed and matched its pending link. By then the dead worker's lock has
 # expired and an app's change feed has caught up with its own indexing lag.
 PENDING_GRACE = timedelta(seconds=60)
+# Failures that pass by themselves: retried at the end of every run.
+RETRIED = [str(c) for c in TRANSIENT & CONNECTION_WIDE]
 
 
 class SyncRunner:
@@ -182,7 +185,7 @@ class SyncRunner:
             self._add_counts(Counter(associations=written))
         finished = app_page.done and len(entries) < self.batch and (
             deleted is None or deleted.done)
-        if finished and self._retry_interrupted_creates():
+        if finished and (self._retry_interrupted_creates() or self._retry_transient()):
             return MORE
         return DONE if finished else MORE
 
@@ -194,12 +197,26 @@ class SyncRunner:
         # The record was deleted meanwhile: a create of it is moot.
         stale.filter(Q(hub_record__isnull=True) |
                      Q(hub_record__archived_at__isnull=False)).delete()
-        hub_ids = list(stale.values_list("hub_record_id", flat=True)[:self.batch])
+        return self._retry(stale)
+
+    def _retry_transient(self) -> bool:
+        """Records the app turned away for a passing reason (a rate limit, an outage):
+        DESIGN.md's transient failures, which later runs retry by themselves."""
+        failed = Link.objects.filter(object_sync=self.sync, status=LinkStatus.FAILED,
+                                     error_category__in=RETRIED, hub_record__isnull=False,
+                                     updated_at__lt=self.run.started_at)
+        return self._retry(failed)
+
+    def _retry(self, links) -> bool:
+        """Run these links' hub records again, each at most once a run."""
+        hub_ids = list(links.values_list("hub_record_id", flat=True)[:self.batch])
         if not hub_ids:
             return False
         counts = Counter(retried=len(hub_ids))
         BatchRun(self.config, self.connector, self.run.pk, counts, retry_pending=True).process(
             hub_ids=hub_ids, on_commit=lambda: self._add_counts(counts))
+        # Those the batch left untouched (an archived record, …) are not picked again.
+        links.filter(hub_record_id__in=hub_ids).update(updated_at=timezone.now())
         return True
 
     def _deleted_page(self):

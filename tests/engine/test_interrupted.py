@@ -1,8 +1,9 @@
-"""A worker that dies at the worst moment, in process: what the next runs make of it.
+"""A worker that dies, or an app that fails, at the worst moment, in process: what
+the next runs make of it.
 
-tests/engine/test_faults.py kills real Celery workers; these tests stop a run at an
-exact point instead (an exception no code catches, as SIGKILL would), so each
-moment is certain to be hit.
+tests/engine/test_faults.py kills real Celery workers and makes a sandbox fail; these
+tests stop a run at an exact point instead (an exception no code catches, as SIGKILL
+would; a connector whose writes meet an outage), so each moment is certain to be hit.
 """
 
 import time
@@ -11,12 +12,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from connectors.sdk import ConnectorError, ErrorCategory, WriteOutcome
 from syncapp.crm.services import create_record
 from syncapp.engine import runner
 from syncapp.engine.runner import DONE, SyncRunner
 from syncapp.integrations.tokens import redis_client
 from syncapp.syncs import tasks
-from syncapp.syncs.models import Link, LinkStatus
+from syncapp.syncs.models import Link, LinkStatus, Run, RunStatus
 from tests.engine.kit import make_sync, run
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -82,3 +84,37 @@ def test_a_slice_outlasting_the_lock_ttl_keeps_its_lock(portal, hubspot, monkeyp
     assert seen == [False]  # still held by the slice that was running
     assert redis_client().lock(f"syncapp:sync-run:{sync.pk}", timeout=1).acquire(
         blocking=False)  # and given back at its end
+
+
+def down_for_creates(connector):
+    """The app's connector while the app is down for writes (reads still answer)."""
+
+    def create(object_name, items):
+        outage = ConnectorError(ErrorCategory.APP_UNAVAILABLE, "The app answered HTTP 503.",
+                                status=503)
+        return [WriteOutcome(ref, error=outage) for ref, _values in items]
+
+    connector.create = create
+    return connector
+
+
+def test_an_outage_while_writing_pauses_the_run_and_later_runs_retry(portal, hubspot):
+    hubspot.clear("contacts")
+    for name in ("ann", "bob"):
+        create_record(portal, "contact", {"email": f"{name}@acme.example", "firstname": name})
+    sync = make_sync(hubspot, "contacts")
+
+    SyncRunner(sync, connector=down_for_creates(hubspot.connector())).run_for(60)
+
+    paused = Run.objects.get(object_sync=sync)
+    assert (paused.status, paused.error_category) == (RunStatus.PAUSED, "app_unavailable")
+    assert set(Link.objects.filter(object_sync=sync).values_list(
+        "status", "error_category")) == {(LinkStatus.FAILED, "app_unavailable")}
+
+    run(hubspot, sync)  # the app is back: the initial sync goes on where it stopped
+    run(hubspot, sync)  # and the next run sends what the outage turned away
+
+    assert set(Link.objects.filter(object_sync=sync).values_list("status", flat=True)) == {
+        LinkStatus.IN_SYNC}
+    assert sorted(v["email"] for v in hubspot.all("contacts").values()) == [
+        "ann@acme.example", "bob@acme.example"]
