@@ -266,4 +266,7 @@ class SyncRunner:
 
 
 def runnable(sync: ObjectSync) -> bool:
-    return sync.state == SyncState.ON and sync.connection.status == ConnectionStatus.CONNECTED
+    """On, connected, and not pausing: an app that said "wait" (a rate limit, an outage)
+    is not called before its time, whoever enqueued the run meanwhile."""
+    return (sync.state == SyncState.ON and sync.connection.status == ConnectionStatus.CONNECTED
+            and (sync.paused_until is None or sync.paused_until <= timezone.now()))

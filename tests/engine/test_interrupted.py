@@ -118,3 +118,15 @@ def test_an_outage_while_writing_pauses_the_run_and_later_runs_retry(portal, hub
         LinkStatus.IN_SYNC}
     assert sorted(v["email"] for v in hubspot.all("contacts").values()) == [
         "ann@acme.example", "bob@acme.example"]
+
+
+def test_a_paused_sync_waits_whoever_enqueues_it(portal, hubspot):
+    """The beat tick enqueues a sync while its slice runs; such a message, taken after
+    the run paused for a rate limit or an outage, must not call the app at once."""
+    sync = make_sync(hubspot, "contacts")
+    sync.paused_until = timezone.now() + timedelta(minutes=1)
+    sync.save(update_fields=["paused_until"])
+
+    tasks.run_sync(sync.pk)
+
+    assert not Run.objects.filter(object_sync=sync).exists()
