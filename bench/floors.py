@@ -5,7 +5,7 @@ import os
 import tempfile
 import time
 from collections.abc import Iterator
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit, urlunsplit
 
 import psycopg
 
@@ -51,7 +51,7 @@ def dlt_merge_seconds(url: str, data: DataSet) -> float:
     with tempfile.TemporaryDirectory(prefix="bench-dlt-") as workdir:
         pipeline = dlt.pipeline(pipeline_name="syncapp_bench", pipelines_dir=workdir,
                                 destination=dlt.destinations.postgres(
-                                    credentials=_with_password(url)),
+                                    credentials=_for_dlt(url)),
                                 dataset_name="dlt_bench", progress=None)
 
         def contacts(side):
@@ -64,14 +64,16 @@ def dlt_merge_seconds(url: str, data: DataSet) -> float:
         return time.perf_counter() - started
 
 
-def _with_password(url: str) -> str:
-    """dlt insists on a password; a server that trusts us (this one) ignores it."""
+def _for_dlt(url: str) -> str:
+    """dlt insists on a password and a host: a server that trusts us (this one) ignores
+    the password, and the embedded server's socket folder goes where the host goes."""
     parts = urlsplit(url)
-    if parts.password:
-        return url
-    user, _, host = parts.netloc.rpartition("@")
-    user = user.split(":")[0] or "postgres"
-    return urlunsplit(parts._replace(netloc=f"{user}:unused@{host}"))
+    query = parse_qs(parts.query)
+    host = parts.hostname or query.pop("host", [""])[0]
+    netloc = f"{parts.username or 'postgres'}:{parts.password or 'unused'}@{quote(host, safe='')}"
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit(parts._replace(netloc=netloc, query=urlencode(query, doseq=True)))
 
 
 def _keyed(side, n: int) -> Iterator[list[dict]]:
