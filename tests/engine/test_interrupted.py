@@ -130,3 +130,34 @@ def test_a_paused_sync_waits_whoever_enqueues_it(portal, hubspot):
     tasks.run_sync(sync.pk)
 
     assert not Run.objects.filter(object_sync=sync).exists()
+
+
+def creates_twice(connector):
+    """The app's connector when a create's reply is lost after the app did the work:
+    the client sends the same create again, and the app refuses it as a duplicate."""
+    real = connector.create
+
+    def create(object_name, items):
+        items = list(items)
+        real(object_name, items)
+        return real(object_name, items)
+
+    connector.create = create
+    return connector
+
+
+def test_a_create_whose_reply_was_lost_is_linked_not_made_twice(portal, hubspot):
+    hubspot.clear("contacts")
+    for name in ("ann", "bob"):
+        create_record(portal, "contact", {"email": f"{name}@acme.example", "firstname": name})
+    sync = make_sync(hubspot, "contacts")
+    SyncRunner(sync, connector=creates_twice(hubspot.connector())).run_for(60)
+    assert set(Link.objects.filter(object_sync=sync).values_list(
+        "status", "error_category")) == {(LinkStatus.FAILED, "duplicate")}
+
+    run(hubspot, sync)  # the app's changes bring the records it made: they match
+
+    assert set(Link.objects.filter(object_sync=sync).values_list("status", flat=True)) == {
+        LinkStatus.IN_SYNC}
+    assert sorted(v["email"] for v in hubspot.all("contacts").values()) == [
+        "ann@acme.example", "bob@acme.example"]

@@ -45,6 +45,9 @@ class Faults:
     ratio: float = 0.0
     statuses: tuple[int, ...] = (429, 500, 503)
     delay_s: float = 0.0  # a "timeout" is a reply slower than the client waits
+    # The share of 504s (gateway timeouts, status 0 included) after which the app did
+    # the work all the same: only the reply was lost, so a retried create duplicates.
+    done_anyway: float = 0.0
     rng: random.Random = field(default_factory=lambda: random.Random(1))  # noqa: S311 - test faults
 
 
@@ -106,14 +109,15 @@ class Sandbox(OAuthProvider):
         if limited:
             return limited
         fault = self._fault()
-        if fault:
+        if fault and not self._done_anyway(fault):
             return fault
         self.calls.append((time.time(), request.method, request.path))
         try:
             with self.lock:
-                return handler(request, account, **params)
+                reply = handler(request, account, **params)
         except (ValueError, KeyError, TypeError) as exc:
-            return self.error(400, f"Bad request: {exc}")
+            reply = self.error(400, f"Bad request: {exc}")
+        return fault or reply
 
     def _rate_limited(self, token: str) -> Response | None:
         if not self.rate:
@@ -129,6 +133,10 @@ class Sandbox(OAuthProvider):
                 return self.rate_limit_response(retry_after)
             hits.append(now)
         return None
+
+    def _done_anyway(self, fault: Response) -> bool:
+        faults = self.faults
+        return fault.status == 504 and faults.rng.random() < faults.done_anyway
 
     def rate_limit_response(self, retry_after: int) -> Response:
         response = self.error(429, "Rate limit exceeded")
