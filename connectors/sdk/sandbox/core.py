@@ -136,7 +136,9 @@ class Sandbox(OAuthProvider):
 
     def _done_anyway(self, fault: Response) -> bool:
         faults = self.faults
-        return fault.status == 504 and faults.rng.random() < faults.done_anyway
+        # No draw unless asked for: the faults others seeded stay the same sequence.
+        return (fault.status == 504 and faults.done_anyway > 0
+                and faults.rng.random() < faults.done_anyway)
 
     def rate_limit_response(self, retry_after: int) -> Response:
         response = self.error(429, "Rate limit exceeded")
