@@ -23,6 +23,8 @@ def recreate_in_app(config: SyncConfig, connector, links: list[Link],
                     run_id: int | None = None) -> Counter:
     """Links deleted in the app: create the app record again from the hub record."""
     counts = Counter()
+    if not config.writes_app:
+        return counts  # the direction decides which side may be written; nothing overrides it
     links = [lk for lk in links if lk.status == LinkStatus.DELETED_IN_APP and lk.hub_record_id]
     hubs = hubside.load(config.portal_id, config.hub_object, [lk.hub_record_id for lk in links])
     todo = [(lk, hubs[lk.hub_record_id]) for lk in links

@@ -57,3 +57,21 @@ def test_records_deleted_in_the_hub_are_restored_with_the_apps_data(portal, hubs
     assert counts["restored"] == 1
     assert record.archived_at is None
     assert record.properties["firstname"] == "Robert"
+
+
+def test_a_sync_to_the_hub_only_never_recreates_in_the_app(portal, hubspot):
+    hubspot.clear("contacts")
+    app_id = hubspot.create("contacts", email="ann@acme.com", firstname="Ann")
+    sync = make_sync(hubspot, "contacts", direction="to_hub")
+    run(hubspot, sync)
+    hubspot.delete("contacts", app_id)
+    run(hubspot, sync)
+    link = Link.objects.get(object_sync=sync)
+
+    counts = recreate_in_app(_config(sync), hubspot.connector(), [link])
+
+    # No mapping may write the app: it would be an empty contact, called in sync.
+    assert counts["restored"] == 0
+    assert hubspot.all("contacts") == {}
+    link.refresh_from_db()
+    assert link.status == LinkStatus.DELETED_IN_APP
