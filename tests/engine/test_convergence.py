@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
     initialize,
-    precondition,
     rule,
     run_state_machine_as_test,
 )
@@ -183,14 +182,12 @@ class Convergence(RuleBasedStateMachine):
     def _links(self, status: str) -> list[Link]:
         return list(Link.objects.filter(object_sync=self.sync, status=status))
 
-    @precondition(lambda self: self.config.writes_app)
     @rule()
     def support_recreates_in_app(self):
         links = self._links(LinkStatus.DELETED_IN_APP)
         if links:
             recreate_in_app(self.config, self.connector, links)
 
-    @precondition(lambda self: self.config.writes_hub)
     @rule()
     def support_restores_in_hub(self):
         links = self._links(LinkStatus.DELETED_IN_HUB)
