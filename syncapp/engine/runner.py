@@ -42,7 +42,7 @@ DONE, MORE = "done", "more"
 # expired and an app's change feed has caught up with its own indexing lag.
 PENDING_GRACE = timedelta(seconds=60)
 # Failures that pass by themselves: retried at the end of every run.
-RETRIED = [str(c) for c in TRANSIENT & CONNECTION_WIDE]
+RETRIED = sorted(str(c) for c in TRANSIENT & CONNECTION_WIDE)
 
 
 class SyncRunner:
