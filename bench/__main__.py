@@ -1,7 +1,7 @@
 """`python -m bench`: prints `name=value` lines, then a summary line.
 
 Environment: BENCH_N (records on each side, default 100000), BENCH_BATCH (the
-engine's batch for the in-process app, default 5000), BENCH_NAIVE_SAMPLE
+engine's batch for the in-process app, default 2000), BENCH_NAIVE_SAMPLE
 (records per side the naive sync really does, default 2000), BENCH_SKIP (comma-
 separated: naive, copy, dlt, dashboard), BENCH_DB / BENCH_KEEP (see bench.database).
 Every rate is BENCH_N divided by the seconds the job took, so each ratio is a
@@ -40,7 +40,7 @@ def setting(name: str, default: int) -> int:
 @dataclass(frozen=True)
 class Options:
     n: int = field(default_factory=lambda: setting("BENCH_N", 100_000))
-    batch: int = field(default_factory=lambda: setting("BENCH_BATCH", 5000))
+    batch: int = field(default_factory=lambda: setting("BENCH_BATCH", 2000))
     sample: int = field(default_factory=lambda: setting("BENCH_NAIVE_SAMPLE", 2000))
     skip: frozenset = field(default_factory=lambda: frozenset(
         filter(None, os.environ.get("BENCH_SKIP", "").split(","))))
