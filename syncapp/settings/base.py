@@ -151,6 +151,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Workers log through LOGGING above (structured lines), not Celery's own setup.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# How often a new sync looks for changes on both sides (the help article promises 10 min).
+SYNC_POLL_INTERVAL_S = envint("SYNC_POLL_INTERVAL_S", 120)
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {
         "task": "syncapp.core.tasks.heartbeat",

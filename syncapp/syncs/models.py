@@ -4,6 +4,7 @@ Postgres holds every state a sync cannot lose (cursors, links, runs); Celery
 messages only say "go look at object sync N".
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from syncapp.accounts.models import PortalOwned
 from syncapp.crm.models import Record
 from syncapp.integrations.models import Connection
+
+
+def default_poll_interval() -> int:
+    """Seconds between a new sync's incremental runs (SYNC_POLL_INTERVAL_S)."""
+    return settings.SYNC_POLL_INTERVAL_S
 
 
 class Direction(models.TextChoices):
@@ -49,7 +55,7 @@ class ObjectSync(PortalOwned):
     match_hub_property = models.CharField(max_length=100, blank=True)
     email_only = models.BooleanField(default=True)  # contacts/leads: "only with an email"
     default_lifecycle_stage = models.CharField(max_length=50, blank=True)
-    poll_interval_s = models.PositiveIntegerField(default=120)
+    poll_interval_s = models.PositiveIntegerField(default=default_poll_interval)
     state = models.CharField(max_length=10, choices=SyncState.choices, default=SyncState.DRAFT)
     # Cursors: opaque app cursor, hub change-log cursor, deleted-records cursor.
     app_cursor = models.TextField(blank=True)

@@ -1,0 +1,146 @@
+"""The whole UI ships in English and Brazilian Portuguese.
+
+Fails when a template shows text outside the translation tags, when a template
+or Python message has no Portuguese translation in the committed catalog, or
+when a translation loses a placeholder (which would break the page it is on).
+"""
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from django.template import engines
+from django.templatetags.i18n import BlockTranslateNode, TranslateNode
+from django.utils import translation
+from django.utils.translation import trans_real
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))
+PYTHON = sorted(p for p in (ROOT / "syncapp").rglob("*.py") if "migrations" not in p.parts)
+# Words that read the same in both languages: the product's name, "ID", and the
+# page class one template passes to its layout.
+SAME_IN_EVERY_LANGUAGE = {"Syncapp", "ID", "page-auth", "#", "·"}
+VISIBLE_ATTRIBUTES = re.compile(r'\b(?:placeholder|title|aria-label|alt|label)\s*=\s*"([^"]*)"')
+GETTEXT_CALLS = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext",
+                 "pgettext_lazy", "npgettext", "npgettext_lazy"}
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w*)\}")
+
+
+def catalog() -> dict:
+    return trans_real.translation("pt-br")._catalog
+
+
+def translated(msgid: str, context: str | None = None, plural: bool = False) -> bool:
+    key = f"{context}\x04{msgid}" if context else msgid
+    return (key, 0) in catalog() if plural else key in catalog()
+
+
+def text_outside_tags(source: str) -> list[str]:
+    """What a person would read that no translation tag covers."""
+    source = re.sub(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}", "", source, flags=re.S)
+    source = re.sub(r"{%\s*blocktrans(?:late)?\b.*?{%\s*endblocktrans(?:late)?\s*%}", "",
+                    source, flags=re.S)
+    source = re.sub(r"{%.*?%}|{{.*?}}|{#.*?#}", "", source, flags=re.S)
+    source = re.sub(r"<(script|style)\b.*?</\1>|<!--.*?-->", "", source, flags=re.S)
+    pieces = VISIBLE_ATTRIBUTES.findall(source)
+    text = re.sub(r"&[#\w]+;", " ", re.sub(r"<[^>]*>", "\n", source))
+    pieces += text.splitlines()
+    return [piece.strip() for piece in pieces
+            if re.search(r"[A-Za-z]", piece) and not set(piece.split()) <= SAME_IN_EVERY_LANGUAGE]
+
+
+def template_messages(path: Path) -> list[tuple[str, str | None, bool]]:
+    """(msgid, context, plural) of every translation tag in a template."""
+    template = engines["django"].engine.from_string(path.read_text())
+    found = []
+    for node in template.nodelist.get_nodes_by_type(TranslateNode):
+        var = node.filter_expression.var
+        if getattr(var, "literal", None) is not None and isinstance(var.literal, str):
+            found.append((var.literal, _context(node), False))
+    for node in template.nodelist.get_nodes_by_type(BlockTranslateNode):
+        found.append((node.render_token_list(node.singular)[0], _context(node),
+                      bool(node.plural)))
+    return found
+
+
+def _context(node) -> str | None:
+    return node.message_context.var.literal if node.message_context else None
+
+
+def python_messages(path: Path) -> list[tuple[str, str | None, bool]]:
+    found = []
+    for call in ast.walk(ast.parse(path.read_text())):
+        if not isinstance(call, ast.Call):
+            continue
+        name = getattr(call.func, "id", None) or getattr(call.func, "attr", None)
+        if name not in GETTEXT_CALLS:
+            continue
+        strings = [a.value for a in call.args
+                   if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        if not strings:
+            continue
+        context = strings.pop(0) if name.startswith(("pgettext", "npgettext")) else None
+        if strings:
+            found.append((strings[0], context, name.startswith(("ngettext", "npgettext"))))
+    return found
+
+
+def _relative(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=_relative)
+def test_templates_show_no_text_outside_translation_tags(path):
+    assert text_outside_tags(path.read_text()) == []
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=_relative)
+def test_every_template_message_has_a_portuguese_translation(path):
+    missing = [m for m, context, plural in template_messages(path)
+               if not translated(m, context, plural)]
+    assert missing == []
+
+
+def test_every_python_message_has_a_portuguese_translation():
+    missing = [f"{_relative(path)}: {m!r}" for path in PYTHON
+               for m, context, plural in python_messages(path)
+               if not translated(m, context, plural)]
+    assert missing == []
+
+
+def test_translations_keep_every_placeholder():
+    ours = {m for path in TEMPLATES for m, _c, plural in template_messages(path) if not plural}
+    ours |= {m for path in PYTHON for m, _c, plural in python_messages(path) if not plural}
+    broken = [(m, catalog()[m]) for m in sorted(m for m in ours if m in catalog())
+              if sorted(PLACEHOLDER.findall(catalog()[m])) != sorted(PLACEHOLDER.findall(m))]
+    assert broken == []
+
+
+def test_the_articles_labels_are_the_ones_shown():
+    with translation.override("pt-br"):
+        labels = [translation.gettext(m) for m in (
+            "Install app", "Set up sync", "Save and sync", "Resync all",
+            "Restore all deleted records", "Edit columns", "Sync overview")]
+    assert labels == [
+        "Instalar aplicativo", "Configurar sincronização", "Salvar e sincronizar",
+        "Sincronizar novamente tudo", "Restaurar todos os registros excluídos",
+        "Editar colunas", "Visão geral da sincronização"]
+
+
+def test_the_checks_catch_what_they_are_for():
+    """The template check sees bare text and attributes; the catalog lookup sees a gap."""
+    assert text_outside_tags('<p title="Hello">{% translate "x" %} Bye</p>') == ["Hello", "Bye"]
+    assert text_outside_tags("<h1>{% blocktranslate %}Hi {{ n }}{% endblocktranslate %}</h1>") == []
+    assert not translated("A message nobody wrote")
+
+
+@pytest.mark.django_db
+def test_the_browsers_language_chooses_and_the_user_menu_switches(client):
+    brazilian = {"HTTP_ACCEPT_LANGUAGE": "pt-BR,pt;q=0.9,en;q=0.5"}
+    page = client.get("/accounts/login/", **brazilian).content.decode()
+    assert '<html lang="pt-br">' in page and ">Entrar<" in page
+
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"}, **brazilian)
+    page = client.get("/accounts/login/", **brazilian).content.decode()
+    assert '<html lang="en">' in page and ">Log in<" in page
