@@ -1,9 +1,10 @@
 """A stateful emulator of Pipedrive's API v2 and v1 for two sandbox companies.
 
 Served paths are Pipedrive's own below the company host (`/api/v2/persons`,
-`/api/v1/notes`, …) and OAuth's (`/oauth/authorize`, `/oauth/token`,
-`/oauth/revoke`). Scopes are enforced; deleted records stay readable in
-/v1/recents; errors and 429s come in Pipedrive's body shape.
+`/api/v1/notes`, …), OAuth's (`/oauth/authorize`, `/oauth/token`,
+`/oauth/revoke`), and the app's own pages at `/app` (sandbox_app). Scopes are
+enforced; deleted records stay readable in /v1/recents; errors and 429s come in
+Pipedrive's body shape.
 https://developers.pipedrive.com/docs/api/v1
 """
 
@@ -14,6 +15,7 @@ import time
 
 from connectors.pipedrive import sandbox_records as records
 from connectors.pipedrive import sandbox_store as store
+from connectors.pipedrive.sandbox_app import PipedriveAppPages
 from connectors.pipedrive.sandbox_rules import Invalid, failed, validate
 from connectors.pipedrive.sandbox_seed import COMPANIES
 from connectors.sdk.sandbox import Response, Sandbox, route
@@ -55,7 +57,7 @@ def answers(handler):
     return wrapped
 
 
-class PipedriveSandbox(Sandbox):
+class PipedriveSandbox(PipedriveAppPages, Sandbox):
     key = "pipedrive"
     name = "Pipedrive"
     authorize_path = "/oauth/authorize"
@@ -212,8 +214,7 @@ class PipedriveSandbox(Sandbox):
         object_name = self.v2_object(collection)
         self.require_object(request, object_name, write=True)
         record = self.found(account, object_name, item_id)
-        body = validate(account, object_name, request.json(), creating=False)
-        return ok(records.apply(object_name, record, body, self.now()))
+        return ok(self.update_record(account, object_name, record, request.json()))
 
     @route("DELETE", "/api/v2/{collection}/{item_id}")
     @answers
@@ -221,9 +222,22 @@ class PipedriveSandbox(Sandbox):
         object_name = self.v2_object(collection)
         self.require_object(request, object_name, write=True)
         record = self.found(account, object_name, item_id)
+        self.delete_record(record)
+        return ok({"id": record["id"]})
+
+    # The app's own pages (sandbox_app) edit and delete through these two, so their
+    # changes reach API readers exactly as the API's own do.
+
+    def update_record(self, account, object_name: str, record: dict, body: object) -> dict:
+        """PATCH: validate `body` as v2 does (raise Invalid), then apply it."""
+        checked = validate(account, object_name, body, creating=False)
+        return records.apply(object_name, record, checked, self.now())
+
+    def delete_record(self, record: dict) -> dict:
+        """DELETE: a soft delete, still listed in /v1/recents."""
         record["is_deleted"] = True
         record["update_time"] = records.stamp(self.now())
-        return ok({"id": record["id"]})
+        return record
 
     # --- API v1: notes -------------------------------------------------------------------
 
