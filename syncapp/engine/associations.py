@@ -197,6 +197,15 @@ class _Job:
         HistoryEntry.objects.bulk_create(entries)
 
 
+def walk_partners_again(sync: ObjectSync) -> None:
+    """`sync` has just linked its records (or runs again): the other running syncs of
+    the connection walk their links' associations again, so records linked before this
+    one started get their associations too — on both sides."""
+    ObjectSync.objects.filter(connection_id=sync.connection_id, state=SyncState.ON,
+                              initial_done=True).exclude(pk=sync.pk).update(
+        associations_after=0)
+
+
 def pending_links(sync: ObjectSync, limit: int = 200) -> list[Link]:
     return list(Link.objects.filter(object_sync=sync, associations_pending=True)
                 .order_by("id")[:limit])

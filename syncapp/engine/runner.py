@@ -25,6 +25,7 @@ from syncapp.engine.associations import (
     partners,
     pending_links,
     sync_associations,
+    walk_partners_again,
 )
 from syncapp.engine.step import BatchRun
 from syncapp.integrations.catalog import build_connector, connector_class
@@ -148,6 +149,7 @@ class SyncRunner:
         self._add_counts(Counter(associations=written))
         if len(links) < self.batch:
             self._save_sync(initial_phase="", initial_done=True, hub_scan_after=0)
+            walk_partners_again(self.sync)
             return DONE
         self._save_sync(hub_scan_after=links[-1].pk)
         return MORE
@@ -178,16 +180,26 @@ class SyncRunner:
         touched = [*batch.changes.new_links, *batch.changes.changed_links.values(),
                    *(pair.link for pair in batch.work.pairs)]
         retry = pending_links(self.sync)
+        walked = self._walk_associations()
         written = sync_associations(self.sync, self.config, self.connector,
-                                    list({lk.pk: lk for lk in touched + retry}.values()),
+                                    list({lk.pk: lk for lk in touched + retry + walked}.values()),
                                     self.run.pk)
         if written:
             self._add_counts(Counter(associations=written))
         finished = app_page.done and len(entries) < self.batch and (
-            deleted is None or deleted.done)
+            deleted is None or deleted.done) and self.sync.associations_after is None
         if finished and (self._retry_interrupted_creates() or self._retry_transient()):
             return MORE
         return DONE if finished else MORE
+
+    def _walk_associations(self) -> list[Link]:
+        """The next batch of a due walk over every link (see walk_partners_again)."""
+        after = self.sync.associations_after
+        if after is None:
+            return []
+        links = links_after(self.sync, after, self.batch)
+        self._save_sync(associations_after=links[-1].pk if len(links) == self.batch else None)
+        return links
 
     def _retry_interrupted_creates(self) -> bool:
         """Creates a dead worker announced and never settled: the app's changes have

@@ -66,6 +66,10 @@ class ObjectSync(PortalOwned):
     # records after hub_scan_after ("hub"); "" once it is done.
     initial_phase = models.CharField(max_length=20, default="app", blank=True)
     hub_scan_after = models.BigIntegerField(default=0)
+    # A sync of an associated object started after this one linked its records: the
+    # incremental runs walk every link's associations again, after this link id.
+    # None when no walk is due.
+    associations_after = models.BigIntegerField(null=True, blank=True)
     next_run_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
     paused_until = models.DateTimeField(null=True, blank=True)

@@ -36,7 +36,12 @@ def turn_off(sync: ObjectSync) -> None:
 
 @transaction.atomic
 def turn_on(sync: ObjectSync) -> None:
+    """Catch up from the saved cursors; the other syncs redo associations made meanwhile."""
+    from syncapp.engine.associations import walk_partners_again  # noqa: PLC0415
+
     save_and_sync(sync)
+    if sync.initial_done:
+        walk_partners_again(sync)
 
 
 @transaction.atomic

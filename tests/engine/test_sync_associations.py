@@ -55,3 +55,26 @@ def test_associations_are_not_kept_without_a_sync_of_the_other_object(portal, bo
     assert not Association.objects.filter(from_record=bob_hub).exists()
     ann_app = next(i for i, v in app.all("contacts").items() if v.get("email") == "ann@acme.com")
     assert _app_company_of(app, ann_app) == set()
+
+
+def test_a_company_sync_set_up_later_brings_the_contacts_associations(portal, both_sides):
+    """The help article's order: contacts first, companies another day. The contacts
+    linked before then get their companies on both sides once the companies sync runs."""
+    app, _bob, _globex = both_sides
+    contacts = make_sync(app, "contacts")
+    run(app, contacts)  # no companies sync: nothing to keep, nothing waits
+    companies = make_sync(app, "companies")
+    run(app, companies)
+    contacts.refresh_from_db()
+    assert contacts.associations_after == 0  # the contacts sync is asked to walk again
+    run(app, contacts)
+
+    bob_hub = Record.objects.get(email_key="bob@globex.com")
+    globex_hub = Record.objects.get(name_key="globex")
+    assert Association.objects.filter(from_record=bob_hub, to_record=globex_hub,
+                                      is_primary=True).exists()
+    ann_app = next(i for i, v in app.all("contacts").items() if v.get("email") == "ann@acme.com")
+    acme_app = next(i for i, v in app.all("companies").items() if v.get("name") == "Acme")
+    assert _app_company_of(app, ann_app) == {acme_app}
+    contacts.refresh_from_db()
+    assert contacts.associations_after is None  # the walk is over

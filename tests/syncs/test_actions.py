@@ -104,6 +104,21 @@ def test_turn_on_again_catches_up(admin_client, saved, enqueued):
     assert enqueued == [saved.pk]  # a run starts from the kept cursors
 
 
+def test_turning_a_sync_on_again_has_the_other_syncs_redo_associations(
+        admin_client, connection, saved, enqueued):
+    """Associations made while it was off are kept once it runs again."""
+    other = ObjectSync.objects.create(
+        portal=connection.portal, connection=connection, app_object="organizations",
+        hub_object="company", state=SyncState.ON, initial_done=True)
+    ObjectSync.objects.filter(pk=saved.pk).update(initial_done=True)
+    admin_client.post(url("turn_off", saved))
+    other.refresh_from_db()
+    assert other.associations_after is None
+    admin_client.post(url("turn_on", saved))
+    other.refresh_from_db()
+    assert other.associations_after == 0
+
+
 def test_delete_asks_first_naming_what_is_kept_then_keeps_every_record(admin_client, saved):
     dialog = text_of(admin_client.get(url("detail", saved), {"dialog": "delete"}))
     assert "Delete the Persons sync?" in dialog
