@@ -67,6 +67,11 @@ class SyncRunner:
                    "connection_id": self.sync.connection_id}
         try:
             while time.monotonic() < deadline:
+                if not self._still_on():
+                    Run.objects.filter(pk=self.run.pk).update(status=RunStatus.STOPPED,
+                                                              finished_at=timezone.now())
+                    log.info("run stopped: the sync is off", extra=context)
+                    return DONE
                 if self.step() == DONE:
                     self._finish(RunStatus.SUCCEEDED)
                     log.info("run finished", extra={**context, "counts": self.run.counts})
@@ -78,6 +83,10 @@ class SyncRunner:
             return DONE
         log.info("run slice done", extra={**context, "counts": self.run.counts})
         return MORE
+
+    def _still_on(self) -> bool:
+        """Turning a sync off stops its run at the next batch, not when the run ends."""
+        return ObjectSync.objects.filter(pk=self.sync.pk, state=SyncState.ON).exists()
 
     def step(self) -> str:
         if not self.sync.initial_done:

@@ -223,6 +223,7 @@ class RunStatus(models.TextChoices):
     SUCCEEDED = "succeeded", _("Succeeded")
     PAUSED = "paused", _("Paused")
     FAILED = "failed", _("Failed")
+    STOPPED = "stopped", _("Stopped")  # the sync was turned off or deleted meanwhile
 
 
 class Run(PortalOwned):

@@ -10,7 +10,7 @@ from syncapp.crm.models import Record
 from syncapp.crm.services import bulk_create_records, create_record, update_record
 from syncapp.engine.runner import SyncRunner
 from syncapp.syncs import services, tasks
-from syncapp.syncs.models import Link, LinkStatus, ObjectSync, SyncState
+from syncapp.syncs.models import Link, LinkStatus, ObjectSync, RunStatus, SyncState
 from tests.engine.kit import make_sync, run
 from tests.engine.observe import (
     age_hubspot_records,
@@ -85,6 +85,24 @@ def test_a_sync_turned_off_does_not_run_and_catches_up_when_turned_on(
     assert Record.objects.get(pk=record.pk).properties["phone"] == "111"
     assert hubspot.get("contacts", app_id)["jobtitle"] == "CFO"
     assert link_of_app(sync, app_id).hub_record_id == record.pk
+
+
+def test_turning_a_sync_off_stops_the_run_in_progress_at_the_next_batch(portal, hubspot):
+    fresh(hubspot, "contacts")
+    for n in range(6):
+        hubspot.create("contacts", email=f"p{n}@example.com")
+    sync = make_sync(hubspot, "contacts")
+    runner = SyncRunner(sync, connector=hubspot.connector(), batch=2)
+    runner.step()  # the first two contacts
+
+    services.turn_off(sync)
+    assert runner.run_for(60) == "done"
+
+    runner.run.refresh_from_db()
+    assert runner.run.status == RunStatus.STOPPED and runner.run.finished_at
+    assert Link.objects.filter(object_sync=sync).count() == 2  # nothing after turning off
+    sync.refresh_from_db()
+    assert sync.state == SyncState.OFF and not sync.initial_done
 
 
 def test_deleting_a_sync_removes_its_links_but_never_a_record(portal, hubspot):
