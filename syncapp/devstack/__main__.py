@@ -14,6 +14,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 from syncapp.devstack import embedded
 from syncapp.devstack.embedded_redis import port_in_use
@@ -43,13 +44,14 @@ def _manage(*args: str) -> None:
         raise DevstackError(f"manage.py {' '.join(args)} failed (exit {result.returncode}).")
 
 
-def _commands(port: int) -> dict[str, list[str]]:
+def commands(port: int, schedule: Path = embedded.DATA / "celerybeat-schedule"
+             ) -> dict[str, list[str]]:
+    """The product's processes: web on `port`, a Celery worker, and beat."""
     celery = [PYTHON, "-m", "celery", "-A", "syncapp"]
-    schedule = str(embedded.DATA / "celerybeat-schedule")
     return {
         "web": [PYTHON, "manage.py", "runserver", f"0.0.0.0:{port}", "--noreload"],
         "worker": [*celery, "worker", "-l", "info", "--concurrency", "2"],
-        "beat": [*celery, "beat", "-l", "info", "-s", schedule],
+        "beat": [*celery, "beat", "-l", "info", "-s", str(schedule)],
     }
 
 
@@ -66,7 +68,7 @@ def run() -> int:
     with embedded.services(embedded.RUN):
         _manage("migrate", "--noinput")
         _manage("seed_demo")
-        children = start_all(_commands(port), os.environ)
+        children = start_all(commands(port), os.environ)
         threading.Thread(target=_announce, args=(port, started), daemon=True).start()
         try:
             ended = wait_any(children)

@@ -1,0 +1,50 @@
+"""Admin, ops and support each do their whole job in the browser, on the real stack.
+
+Every round starts a fresh stack (tests/e2e/stack.py) and runs the three scenarios
+in order on it: the admin connects Pipedrive and sets up the syncs that ops then
+reads and support then repairs. The English rounds run E2E_ROUNDS times in a row
+(10 in `make test`); the Brazilian Portuguese UI runs the same scenarios once.
+Screenshots of every step land in test-artifacts/screenshots/e2e-*.
+"""
+
+import json
+import os
+
+import pytest
+
+from syncapp.crm.demo import DEMO_USERS
+from tests.e2e.admin import admin_scenario
+from tests.e2e.pages import Person
+from tests.e2e.stack import LOGS
+
+pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.e2e]
+
+ROUNDS = int(os.environ.get("E2E_ROUNDS", "10"))
+ADMIN, OPS, SUPPORT = (user.email for user in DEMO_USERS)
+
+
+@pytest.fixture
+def me(page, stack, t, lang, round_no, request):
+    person = Person(page, stack, t)
+    yield person
+    if person.waits:  # how long changes took to travel, for the closing notes
+        with (LOGS / "waits.jsonl").open("a") as out:
+            out.write(json.dumps({"lang": lang, "round": round_no,
+                                  "scenario": request.node.originalname, **person.waits}) + "\n")
+
+
+class Scenarios:
+    def test_admin(self, me, shot):
+        admin_scenario(me, shot, ADMIN)
+
+
+@pytest.mark.parametrize("lang", ["en-US"], scope="class")
+@pytest.mark.parametrize("round_no", range(1, ROUNDS + 1), scope="class")
+class TestInEnglish(Scenarios):
+    pass
+
+
+@pytest.mark.parametrize("lang", ["pt-BR"], scope="class")
+@pytest.mark.parametrize("round_no", [1], scope="class")
+class TestInBrazilianPortuguese(Scenarios):
+    pass
