@@ -6,6 +6,7 @@ import time
 from playwright.sync_api import expect
 
 from tests.e2e.pages import Person, SandboxApp, settled
+from tests.e2e.stack import POLL_INTERVAL_S
 
 PIPEDRIVE_LOGIN = "admin@northwind.example"
 DYNAMICS_LOGINS = ("admin@contoso.example", "admin@fabrikam.example")
@@ -163,7 +164,7 @@ def changes_travel_both_ways(me: Person, app: SandboxApp, shot) -> None:
 
 def associations_on_both_sides(me: Person, app: SandboxApp, shot) -> None:
     """Pipedrive's person→organization becomes a contact→company link, and back."""
-    name, email, company = VERONICA
+    _name, email, company = VERONICA
     me.until_shown("app→hub association", me.hub_record("contact", email),
                    lambda p: p.locator(".assoc-item", has=p.get_by_role("link", name=company,
                                                                        exact=True)),
@@ -218,7 +219,7 @@ def off_change_on_catches_up(me: Person, app: SandboxApp, shot) -> None:
     app.edit_person(name, phone="+1 710 555 0777")
     contact = me.hub_record("contact", email)
     # Two poll intervals with the sync off: the hub must not have moved.
-    time.sleep(2 * 3)
+    time.sleep(2 * POLL_INTERVAL_S)
     page.goto(contact)
     expect(me.hub_property("Phone number")(page)).not_to_contain_text("0777")
     shot("hub-unchanged-while-off")

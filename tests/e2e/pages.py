@@ -18,7 +18,7 @@ HTMX_BUSY = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
 # A change reaches the other side within one poll interval plus a tick and the run
 # itself; waiting ten intervals keeps a busy 2-core machine from failing the suite.
 PROPAGATION_TIMEOUT_S = POLL_INTERVAL_S * 10
-SANDBOX_PASSWORD = "sandbox"  # noqa: S105 - the sandbox accounts' published password
+SANDBOX_PASSWORD = "sandbox"  # the sandbox accounts' published password
 
 
 def settled(page: Page) -> None:
