@@ -179,6 +179,8 @@ class _Generator:
                     self._employ(index, (company + self.rng.randint(1, 50)) % len(companies))
             if self.rng.random() >= 0.05:  # some contacts never gave an email
                 row["email"] = self._email(row["firstname"], row["lastname"], domain)
+                if self.rng.random() < 0.01:  # ... and a few gave nothing else
+                    del row["firstname"], row["lastname"]
             rows.append(row)
         self._add("contact", rows)
 
@@ -289,7 +291,7 @@ class _Generator:
 
     def _call(self, contact: dict) -> dict:
         return {
-            "hs_call_title": f"Call with {contact['firstname']} {contact['lastname']}",
+            "hs_call_title": f"Call with {_name_of(contact)}",
             "hs_call_body": self.fake.sentence(nb_words=14),
             "hs_timestamp": _iso(self._moment(-90, -1)),
             "hs_call_duration": str(self.rng.randint(1, 45) * 60_000),
@@ -310,7 +312,7 @@ class _Generator:
         done = due.date() < self.today and self.rng.random() < 0.7
         return {
             "hs_task_subject": f"{self.rng.choice(('Call', 'Email', 'Send proposal to'))} "
-                               f"{contact['firstname']} {contact['lastname']}",
+                               f"{_name_of(contact)}",
             "hs_task_body": self.fake.sentence(nb_words=10),
             "hs_timestamp": _iso(due),
             "hs_task_status": "COMPLETED" if done else self.rng.choice(("NOT_STARTED",
@@ -346,3 +348,9 @@ def _domain_for(company: str, tld: str) -> str:
 
 def _iso(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _name_of(contact: dict) -> str:
+    """What a person calls the contact: the name, or the email when it has none."""
+    name = f"{contact.get('firstname', '')} {contact.get('lastname', '')}".strip()
+    return name or contact["email"]

@@ -123,6 +123,13 @@ def test_columns_are_kept_per_user_in_the_chosen_order(sync, ops, ops_client, su
     assert "Syncapp record</th>" in support_client.get(url("records")).content.decode()
 
 
+def test_saving_columns_keeps_the_filters_of_the_records_shown(sync, ops_client):
+    reply = ops_client.post(url("columns", query=f"?account={sync.connection_id}"),
+                            {"column": ["status"], "status": "failed"})
+    assert reply.status_code == 302
+    assert "status=failed" in reply["Location"]
+
+
 def test_unknown_error_categories_and_reasons_get_a_message(sync, ops_client):
     reply = ops_client.get(url("failed", sync.pk, query="?category=meltdown"), follow=True)
     assert "“meltdown” is not an error category." in reply.content.decode()

@@ -67,17 +67,18 @@ def records(request, app_key: str):
 @require_POST
 @portal_view(VIEW)
 def save_columns(request, app_key: str):
-    connection, _rows, _flt, _context = _setup(request, app_key, request.POST)
+    connection, _rows, flt, _context = _setup(request, app_key, request.POST)
+    filters = {} if flt.errors else flt.as_params()  # the same records, with the new columns
     try:
         chosen = cols.parse_columns(request.POST.getlist("column"),
                                     {name: request.POST.get(f"position_{name}", "")
                                      for name in cols.COLUMNS})
     except cols.UnknownColumn as exc:
         messages.error(request, str(exc))
-        return redirect(records_url(app_key, connection, panel="columns"))
+        return redirect(records_url(app_key, connection, panel="columns", **filters))
     cols.save_columns(request.user, request.portal, chosen)
     messages.success(request, _("Columns saved. They are kept for you on every app."))
-    return redirect(records_url(app_key, connection))
+    return redirect(records_url(app_key, connection, **filters))
 
 
 @require_POST
