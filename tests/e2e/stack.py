@@ -120,10 +120,14 @@ class Stack:
     def mail(self) -> Path:
         return self.folder / "mail"
 
-    def scalar(self, query: str, *params):
-        """One value read from the stack's database (to check what the pages show)."""
+    def rows(self, query: str, *params) -> list[tuple]:
+        """Rows read from the stack's database (to check what the pages show)."""
         with psycopg.connect(self.database_url) as conn:
-            return conn.execute(query, params).fetchone()[0]
+            return conn.execute(query, params).fetchall()
+
+    def scalar(self, query: str, *params):
+        rows = self.rows(query, *params)
+        return rows[0][0] if rows else None
 
     def alive(self) -> list[str]:
         return [c.name for c in self.children if c.process.poll() is None]

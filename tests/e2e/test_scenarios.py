@@ -14,6 +14,7 @@ import pytest
 
 from syncapp.crm.demo import DEMO_USERS
 from tests.e2e.admin import admin_scenario
+from tests.e2e.ops import ops_scenario
 from tests.e2e.pages import Person
 from tests.e2e.stack import LOGS
 
@@ -36,6 +37,9 @@ def me(page, stack, t, lang, round_no, request):
 class Scenarios:
     def test_admin(self, me, shot):
         admin_scenario(me, shot, ADMIN)
+
+    def test_ops(self, me, shot):
+        ops_scenario(me, shot)
 
 
 @pytest.mark.parametrize("lang", ["en-US"], scope="class")
