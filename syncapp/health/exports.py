@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import CharField, F, Func, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from syncapp.health.columns import export_headers, reason_text, status_label
@@ -151,6 +151,11 @@ def build_export(job_id: int) -> ExportJob:
         pk=job_id)
     if job.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
         return job
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        return _build(job)
+
+
+def _build(job: ExportJob) -> ExportJob:
     ExportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
     folder = export_root() / str(job.portal_id)
     folder.mkdir(parents=True, exist_ok=True)
@@ -192,6 +197,7 @@ def start_export(portal, connection, user, *, fmt: str, flt, columns: list[str])
     with transaction.atomic():
         job = ExportJob.objects.create(portal=portal, connection=connection, format=fmt,
                                        filters=flt.as_params(), columns=columns,
-                                       requested_by=user)
+                                       requested_by=user,
+                                       language=translation.get_language() or "")
         transaction.on_commit(lambda: task.delay(job.pk))
     return job

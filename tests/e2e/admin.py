@@ -105,7 +105,8 @@ def review_and_save(me: Person, shot, with_dry_run: bool) -> None:
     if with_dry_run:
         counts = page.get_by_test_id("dry-run-counts")
         expect(counts).to_be_visible(timeout=90_000)  # a worker has read both sides
-        expect(counts.locator("[data-stat=matched] .stat-value")).not_to_have_text("0")
+        for stat in ("created_app", "created_hub"):  # each side gets what it lacks
+            expect(counts.locator(f"[data-stat={stat}] .stat-value")).not_to_have_text("0")
         shot("review-dry-run")
     page.get_by_role("button", name=t("Save and sync")).click()
     expect(page.locator(".flash-success")).to_have_text(t("Saved. The initial sync has started."))

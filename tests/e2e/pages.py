@@ -46,6 +46,8 @@ class Person:
     def open_integration(self, app: str) -> None:
         """Data management → Integrations → the app, as the help article says."""
         page, t = self.page, self.t
+        if not page.url.startswith(self.stack.url + "/") or "/sandbox/" in page.url:
+            page.goto(self.stack.url + "/")
         page.get_by_text(t("Data management")).click()
         page.get_by_role("navigation", name=t("Main")).get_by_role(
             "link", name=t("Integrations")).click()

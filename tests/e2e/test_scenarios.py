@@ -17,11 +17,12 @@ from tests.e2e.admin import admin_scenario
 from tests.e2e.ops import ops_scenario
 from tests.e2e.pages import Person
 from tests.e2e.stack import LOGS
+from tests.e2e.support import support_scenario
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.e2e]
 
 ROUNDS = int(os.environ.get("E2E_ROUNDS", "10"))
-ADMIN, OPS, SUPPORT = (user.email for user in DEMO_USERS)
+ADMIN = DEMO_USERS[0].email
 
 
 @pytest.fixture
@@ -40,6 +41,9 @@ class Scenarios:
 
     def test_ops(self, me, shot):
         ops_scenario(me, shot)
+
+    def test_support(self, me, shot):
+        support_scenario(me, shot)
 
 
 @pytest.mark.parametrize("lang", ["en-US"], scope="class")

@@ -5,6 +5,7 @@ import csv
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from syncapp.health import exports
@@ -67,6 +68,18 @@ def test_a_csv_export_holds_every_record_with_formulas_neutralised(
         assert cells.count("'" + value) == 3  # Syncapp name, app name, message
         assert value not in cells
     assert "Property value invalid" in cells
+
+
+def test_the_file_is_written_in_the_requesters_language(portal, ops, export_root):
+    sync = dangerous_sync(portal)
+    with translation.override("pt-br"):
+        job = start(portal, sync, ops.user, "csv")
+    job = exports.build_export(job.pk)  # in a worker, whatever language it runs in
+
+    with exports.export_path(job).open(newline="", encoding="utf-8-sig") as file:
+        header = next(csv.reader(file))
+    assert header[:2] == ["Objeto", "Registro do Syncapp"]
+    assert mail.outbox[0].subject.startswith("Sua exportação")
 
 
 def test_an_excel_export_holds_text_never_formulas(portal, ops, export_root):
