@@ -29,6 +29,17 @@ def _app_company_of(app, contact_id: str) -> set[str]:
     return {a.to_id for a in found}
 
 
+def assert_associated_on_both_sides(app) -> None:
+    """Bob got Globex in the hub, and Ann got Acme in the app."""
+    bob_hub = Record.objects.get(email_key="bob@globex.com")
+    globex_hub = Record.objects.get(name_key="globex")
+    assert Association.objects.filter(from_record=bob_hub, to_record=globex_hub,
+                                      is_primary=True).exists()
+    ann_app = next(i for i, v in app.all("contacts").items() if v.get("email") == "ann@acme.com")
+    acme_app = next(i for i, v in app.all("companies").items() if v.get("name") == "Acme")
+    assert _app_company_of(app, ann_app) == {acme_app}
+
+
 def test_contact_company_associations_sync_both_ways_once_both_syncs_run(portal, both_sides):
     app, bob, globex = both_sides
     contacts = make_sync(app, "contacts")
@@ -37,13 +48,7 @@ def test_contact_company_associations_sync_both_ways_once_both_syncs_run(portal,
     run(app, companies)
     run(app, contacts)  # ... and are retried now
 
-    bob_hub = Record.objects.get(email_key="bob@globex.com")
-    globex_hub = Record.objects.get(name_key="globex")
-    assert Association.objects.filter(from_record=bob_hub, to_record=globex_hub,
-                                      is_primary=True).exists()
-    ann_app = next(i for i, v in app.all("contacts").items() if v.get("email") == "ann@acme.com")
-    acme_app = next(i for i, v in app.all("companies").items() if v.get("name") == "Acme")
-    assert _app_company_of(app, ann_app) == {acme_app}
+    assert_associated_on_both_sides(app)
     assert _app_company_of(app, bob) == {globex}
 
 
@@ -69,12 +74,6 @@ def test_a_company_sync_set_up_later_brings_the_contacts_associations(portal, bo
     assert contacts.associations_after == 0  # the contacts sync is asked to walk again
     run(app, contacts)
 
-    bob_hub = Record.objects.get(email_key="bob@globex.com")
-    globex_hub = Record.objects.get(name_key="globex")
-    assert Association.objects.filter(from_record=bob_hub, to_record=globex_hub,
-                                      is_primary=True).exists()
-    ann_app = next(i for i, v in app.all("contacts").items() if v.get("email") == "ann@acme.com")
-    acme_app = next(i for i, v in app.all("companies").items() if v.get("name") == "Acme")
-    assert _app_company_of(app, ann_app) == {acme_app}
+    assert_associated_on_both_sides(app)
     contacts.refresh_from_db()
     assert contacts.associations_after is None  # the walk is over

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from syncapp.health.models import ColumnChoice, RepairJob
+from syncapp.health.templatetags.health_ui import checks_every
 from syncapp.syncs.models import HistoryEntry, Link, LinkStatus
 from tests.health.kit import add_failed_links, many_links, quiet_sync
 
@@ -192,3 +193,9 @@ def test_a_record_opens_its_sync_history(sync, ops_client):
     html = ops_client.get(url("history", link.pk)).content.decode()
     assert "changed in Syncapp only" in html
     assert "<del>Ann</del>" in html and "Anne" in html
+
+
+def test_the_poll_interval_reads_in_minutes_or_seconds():
+    assert checks_every(120) == "Checks for changes every 2 min"
+    assert checks_every(90) == "Checks for changes every 1.5 min"
+    assert checks_every(3) == "Checks for changes every 3 s"

@@ -33,9 +33,12 @@ def reason(link, app: str) -> str:
 
 
 @register.filter
-def div60(seconds) -> str:
-    minutes = (seconds or 0) / 60
-    return f"{minutes:g}"
+def checks_every(seconds) -> str:
+    """How often a sync looks for changes, in minutes (or seconds when under one)."""
+    seconds = seconds or 0
+    if seconds < 60:
+        return _("Checks for changes every %(every)s s") % {"every": seconds}
+    return _("Checks for changes every %(every)s min") % {"every": f"{seconds / 60:g}"}
 
 
 ACTIONS = {
