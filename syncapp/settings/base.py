@@ -52,10 +52,11 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: its runserver (core/management/commands) is the one that runs.
+    "syncapp.core",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
-    "syncapp.core",
     "syncapp.accounts",
     "syncapp.crm",
     "syncapp.integrations",
