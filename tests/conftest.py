@@ -6,11 +6,16 @@ The database is real Postgres (DATABASE_URL, or the embedded one that
 
 import pytest
 from django.test import Client
+from django.test.testcases import LiveServerThread
 
 from syncapp.accounts.services import add_member, create_portal
+from syncapp.core.devserver import NoDelayThreadedWSGIServer
 
 # Fixtures for tests that connect app accounts (toy_app, …).
 pytest_plugins = ["tests.integration_kit", "tests.engine.kit"]
+
+# The live server answers workers' pooled connections as `make run`'s does: at once.
+LiveServerThread.server_class = NoDelayThreadedWSGIServer
 
 PASSWORD = "correct-horse-battery"
 

@@ -5,7 +5,7 @@ import socket
 from django.core.management import get_commands
 from django.core.servers.basehttp import WSGIRequestHandler
 
-from syncapp.core.management.commands.runserver import NoDelayWSGIServer
+from syncapp.core.devserver import NoDelayWSGIServer
 
 
 def test_runserver_is_ours_not_staticfiles():

@@ -1,23 +1,8 @@
-"""`runserver` (what `make run` starts) answering kept-alive connections without delay.
-
-Django's development server writes a response in two sends, headers then body. On a
-connection the client keeps alive, Nagle's algorithm holds the body back until the
-client acknowledges the headers, and Linux delays that acknowledgement by 40 ms: every
-call a worker makes to a sandbox through its pooled connection took ~44 ms instead of
-~4. TCP_NODELAY on each accepted socket sends the body at once.
-"""
-
-import socket
+"""`runserver` (what `make run` starts), answering without delay (see core.devserver)."""
 
 from django.contrib.staticfiles.management.commands.runserver import Command as Runserver
-from django.core.servers.basehttp import WSGIServer
 
-
-class NoDelayWSGIServer(WSGIServer):
-    def get_request(self):
-        connection, address = super().get_request()
-        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return connection, address
+from syncapp.core.devserver import NoDelayWSGIServer
 
 
 class Command(Runserver):
