@@ -12,7 +12,8 @@ from syncapp.accounts.services import add_member, create_portal
 from syncapp.core.devserver import NoDelayThreadedWSGIServer
 
 # Fixtures for tests that connect app accounts (toy_app, …).
-pytest_plugins = ["tests.integration_kit", "tests.engine.kit"]
+# The browser (one Playwright session for the run) of tests/browser and tests/e2e.
+pytest_plugins = ["tests.integration_kit", "tests.engine.kit", "tests.browser_kit"]
 
 # The live server answers workers' pooled connections as `make run`'s does: at once.
 LiveServerThread.server_class = NoDelayThreadedWSGIServer

@@ -3,37 +3,10 @@
 Screenshots of every step go to test-artifacts/screenshots/ (kept out of git).
 """
 
-import os
-import re
-import shutil
-from pathlib import Path
-
 import pytest
 
 from syncapp.integrations import sandboxes
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-# Chromium must not try to reach Google's services from this closed network.
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
-]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not shutil.which(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium.")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls the
-    # tests make between browser steps are still plain synchronous calls.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+from tests.browser_kit import Screens
 
 
 @pytest.fixture
@@ -53,22 +26,6 @@ def live_sandboxes(live_server, settings):
     sandboxes._sandboxes.clear()
     yield live_server.url
     sandboxes._sandboxes.clear()
-
-
-class Screens:
-    """Numbered screenshots of one test's steps."""
-
-    def __init__(self, page, name: str):
-        self.page = page
-        self.folder = SCREENSHOTS / re.sub(r"[^\w-]+", "_", name)
-        shutil.rmtree(self.folder, ignore_errors=True)
-        self.folder.mkdir(parents=True)
-        self.count = 0
-
-    def __call__(self, step: str) -> None:
-        self.count += 1
-        self.page.screenshot(path=str(self.folder / f"{self.count:02d}-{step}.png"),
-                             full_page=True)
 
 
 @pytest.fixture

@@ -61,8 +61,8 @@ def test_the_seed_has_conflicting_phones_and_contacts_without_email(stack, demo)
     conflicts = [c for c in ours if (c.get("email") or "").lower() in hub
                  and c.get("phone") and c["phone"] != hub[c["email"].lower()]["phone"]]
     assert conflicts
-    no_email = {(c["firstname"], c["lastname"]) for c in ours if not c.get("email")}
-    hub_no_email = {(c["firstname"], c["lastname"]) for c in demo["contact"]
+    no_email = {(c.get("firstname"), c.get("lastname")) for c in ours if not c.get("email")}
+    hub_no_email = {(c.get("firstname"), c.get("lastname")) for c in demo["contact"]
                     if not c.get("email")}
     assert no_email & hub_no_email
 

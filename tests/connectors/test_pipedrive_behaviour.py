@@ -415,7 +415,7 @@ def test_the_sandbox_seed_overlaps_the_demo_hub_like_real_data():
     from syncapp.crm.demo import generate
 
     demo = generate(dt.datetime.now(dt.UTC).date())
-    hub_contacts = {(c["firstname"], c["lastname"]): c for c in demo.records["contact"]}
+    hub_contacts = {(c.get("firstname"), c.get("lastname")): c for c in demo.records["contact"]}
     hub_emails = {c["email"] for c in demo.records["contact"] if "email" in c}
     hub_companies = {c["name"]: c for c in demo.records["company"]}
     hub_products = {p["hs_sku"]: p for p in demo.records["product"]}

@@ -9,10 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import (
-    Screens,
-    browser,  # noqa: F401 - the session's Chromium
-)
+from tests.browser_kit import Screens
 from tests.e2e.stack import LOGS, build_template, running_stack
 from tests.e2e.texts import Texts
 
@@ -36,7 +33,7 @@ def t(lang) -> Texts:
 
 
 @pytest.fixture
-def page(browser, lang):  # noqa: F811 - the browser fixture is imported above
+def page(browser, lang):
     context = browser.new_context(viewport={"width": 1360, "height": 900}, locale=lang,
                                   accept_downloads=True)
     context.set_default_timeout(20_000)
