@@ -35,7 +35,7 @@ LOGS = ROOT / "test-artifacts" / "e2e-logs"
 STACK_REDIS_DB = 13
 READY_TIMEOUT_S = 90.0
 # Short enough that the scenarios wait seconds for a change, not the default 2 minutes.
-POLL_INTERVAL_S = 3
+POLL_INTERVAL_S = 2
 TUNING = {"SYNC_POLL_INTERVAL_S": str(POLL_INTERVAL_S), "SYNC_TICK_S": "1",
           "HEARTBEAT_INTERVAL_S": "2"}
 
