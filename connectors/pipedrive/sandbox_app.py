@@ -42,6 +42,19 @@ def signed_in(handler):
     return wrapped
 
 
+def with_person(handler):
+    """Inside `signed_in`: pass the live person the path names; else "Person not found"."""
+
+    @functools.wraps(handler)
+    def wrapped(self, request, account, person_id):
+        person = account.live("persons", person_id)
+        if person is None:
+            return person_not_found(request)
+        return handler(self, request, account, person)
+
+    return wrapped
+
+
 class PipedriveAppPages:
     """Mixed into PipedriveSandbox: uses its accounts, lock, update_record and delete_record."""
 
@@ -100,18 +113,14 @@ class PipedriveAppPages:
 
     @route("GET", "/app/persons/{person_id}", auth=False)
     @signed_in
-    def app_person(self, request, account, person_id):
-        person = account.live("persons", person_id)
-        if person is None:
-            return person_not_found(request)
+    @with_person
+    def app_person(self, request, account, person):
         return person_page(request, account, person, person_form_values(person))
 
     @route("POST", "/app/persons/{person_id}", auth=False)
     @signed_in
-    def app_person_save(self, request, account, person_id):
-        person = account.live("persons", person_id)
-        if person is None:
-            return person_not_found(request)
+    @with_person
+    def app_person_save(self, request, account, person):
         form = form_fields(request)
         changes = person_changes(person, form)
         if changes:
@@ -125,10 +134,8 @@ class PipedriveAppPages:
 
     @route("POST", "/app/persons/{person_id}/delete", auth=False)
     @signed_in
-    def app_person_delete(self, request, account, person_id):
-        person = account.live("persons", person_id)
-        if person is None:
-            return person_not_found(request)
+    @with_person
+    def app_person_delete(self, request, account, person):
         self.delete_record(person)
         return see_other(f"{request.root}/app")
 
