@@ -5,7 +5,7 @@ variable, rather than silently falling back to a default.
 """
 
 import os
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -64,6 +64,11 @@ def database_from_url(url: str) -> dict:
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
     }
+
+
+def with_redis_database(url: str, number: int) -> str:
+    """The same Redis server as `url`, database `number` (the URL's path)."""
+    return urlunsplit(urlsplit(url)._replace(path=f"/{number}"))
 
 
 def oauth_credentials_from_env() -> dict[str, tuple[str, str]]:

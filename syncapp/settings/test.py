@@ -24,3 +24,19 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # A test that starts its own worker gives it a queue of its own, so that workers of
 # other test runs sharing this Redis never take its tasks (see tests/syncs/worker.py).
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("SYNCAPP_TEST_QUEUE", "default")
+
+# Under pytest-xdist each worker process has its own test database (pytest-django
+# names it test_<name>_gw<N>), so ids repeat across workers: keys built from ids
+# (token locks, rate-limit windows, heartbeats, preview caches) and export files
+# would collide. Each worker therefore gets a Redis database and an export folder
+# of its own; the Celery processes a test starts inherit PYTEST_XDIST_WORKER and
+# land on the same ones.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _XDIST_WORKER:
+    from syncapp.settings.env import with_redis_database
+
+    REDIS_URL = with_redis_database(REDIS_URL, int(_XDIST_WORKER.removeprefix("gw")) + 1)  # noqa: F405
+    CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
+    CELERY_BROKER_URL = REDIS_URL
+    if "EXPORT_ROOT" not in os.environ:  # a test that sets it shares it with its worker
+        EXPORT_ROOT = f"{EXPORT_ROOT}-{_XDIST_WORKER}"  # noqa: F405

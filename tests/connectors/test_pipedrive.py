@@ -84,6 +84,10 @@ class TestPipedriveConformance(ConnectorConformance):
         ("additional_data.next_cursor", "must be string"):
             "v2 lists answer next_cursor: null on the last page (the spec's own description "
             "says so) but declare it a non-nullable string",
+        ("body.data", "must be array"):
+            "v1 answers an empty list (recents with nothing in the window, say) with "
+            "data: null, which the spec declares an array; seen whenever the account "
+            "is quiet, so it depends on which tests ran before",
     }
 
     @pytest.fixture(scope="class")

@@ -28,6 +28,7 @@ from psycopg import sql
 from syncapp.devstack.__main__ import commands
 from syncapp.devstack.embedded_redis import free_port
 from syncapp.devstack.supervisor import Child, detached, stop_all
+from syncapp.settings.env import with_redis_database
 
 ROOT = Path(__file__).resolve().parents[2]
 LOGS = ROOT / "test-artifacts" / "e2e-logs"
@@ -44,10 +45,6 @@ def with_database(url: str, name: str) -> str:
     """`url` pointing at database `name` (the query, e.g. an embedded socket, is kept)."""
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def with_redis_db(url: str, number: int) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{number}"))
 
 
 def _stack_env(database_url: str, redis_url: str, site_url: str, folder: Path) -> dict:
@@ -139,7 +136,7 @@ def running_stack(template: Template, redis_url: str, name: str) -> Iterator[Sta
     folder = LOGS / name
     folder.mkdir(parents=True, exist_ok=True)
     database_url = template.copy_to(f"{template.name}_run")
-    stack_redis = with_redis_db(redis_url, STACK_REDIS_DB)
+    stack_redis = with_redis_database(redis_url, STACK_REDIS_DB)
     redis.Redis.from_url(stack_redis).flushdb()
     port = free_port()
     url = f"http://localhost:{port}"
