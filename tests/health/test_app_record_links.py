@@ -65,3 +65,11 @@ def test_no_link_without_the_account_details_the_address_needs(gone_in_hub, ops_
     gone_in_hub.object_sync.connection.save()
 
     assert app_links(failed_panel(ops_client, gone_in_hub)) == []
+
+
+def test_the_record_view_opens_a_failed_record_in_the_app(gone_in_hub, ops_client, settings):
+    settings.SANDBOXES_ENABLED = False
+    page = ops_client.get(reverse("health:records", args=["hubspot"]) + "?status=failed")
+
+    (tag,) = app_links(page.content.decode())
+    assert f'href="{HUBSPOT_PAGE}"' in tag

@@ -58,8 +58,11 @@ def page_context(request, cls, connection, accounts=None, **extra) -> dict:
     }
 
 
-def with_app_urls(links, sync: ObjectSync) -> list[Link]:
-    """Each link with `app_url`: its app record's page in the vendor's app (or None)."""
+def with_app_urls(links, syncs) -> list[Link]:
+    """Each link (of one of `syncs`) with `app_url`: its app record's page in the
+    vendor's app, or None."""
+    by_id = {sync.pk: sync for sync in syncs}
     for link in links:
+        sync = by_id[link.object_sync_id]
         link.app_url = app_record_url(sync.connection, sync.app_object, link.app_id)
     return links
