@@ -1,5 +1,7 @@
 """The App Marketplace, listing pages and Integrations pages, generated from specs."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -64,3 +66,14 @@ def test_the_import_way_in_leads_to_the_listing(admin_client, toy_app):
     body = panel.content.decode()
     assert "Set up a sync" in body
     assert reverse("integrations:listing", args=["toy"]) in body
+
+
+def test_an_import_search_result_names_the_app_with_a_link_to_its_listing(
+        admin_client, toy_app):
+    listing = reverse("integrations:listing", args=["toy"])
+    for htmx in ({}, {"HTTP_HX_REQUEST": "true"}):  # the panel, and its live results
+        body = admin_client.get(reverse("integrations:import_start"),
+                                {"panel": "sync", "q": "toy"}, **htmx).content.decode()
+        name = re.search(r'<a class="app-inline" href="([^"]+)"[^>]*>.*?</a>', body, re.S)
+        assert name and name.group(1) == listing
+        assert "Toy" in name.group(0)

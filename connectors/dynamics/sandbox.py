@@ -16,6 +16,7 @@ import re
 
 from connectors.dynamics import sandbox_metadata
 from connectors.dynamics.sandbox_batch import BatchFormatError, ChangeSet, join, split
+from connectors.dynamics.sandbox_pages import RecordPages
 from connectors.dynamics.sandbox_query import FilterError, UnknownProperty, preferences
 from connectors.dynamics.sandbox_reads import Query, read_collection, render, unknown_property
 from connectors.dynamics.sandbox_schema import BY_LOGICAL, TABLES, Table
@@ -49,7 +50,7 @@ def answers(handler):
     return wrapped
 
 
-class DynamicsSandbox(Sandbox):
+class DynamicsSandbox(RecordPages, Sandbox):
     key = "dynamics"
     name = "Microsoft Dynamics 365"
     authorize_path = "/organizations/oauth2/v2.0/authorize"

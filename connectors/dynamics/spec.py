@@ -1,5 +1,7 @@
 """Microsoft Dynamics 365 as the marketplace and the wizard see it."""
 
+from dataclasses import replace
+
 from connectors.dynamics.activities import (
     ANNOTATIONS,
     APPOINTMENTS,
@@ -12,7 +14,7 @@ from connectors.dynamics.entities import Entity
 from connectors.dynamics.people import CONTACTS, LEADS
 from connectors.dynamics.sales import INVOICES, OPPORTUNITIES, PRODUCTS
 from connectors.dynamics.service import INCIDENTS
-from connectors.sdk import ConnectorSpec, OAuth2Spec, RateLimit
+from connectors.sdk import ConnectorSpec, OAuth2Spec, ObjectSpec, RateLimit
 
 ENTITIES: dict[str, Entity] = {
     entity.set_name: entity
@@ -24,6 +26,15 @@ ENTITIES: dict[str, Entity] = {
 # https://learn.microsoft.com/power-apps/developer/data-platform/discovery-service
 DISCOVERY_SCOPE = "https://globaldisco.crm.dynamics.com/user_impersonation"
 
+
+
+def _with_record_page(entity: Entity) -> ObjectSpec:
+    """A record's form in the model-driven app: main.aspx names the table by its
+    logical name. https://learn.microsoft.com/power-apps/developer/model-driven-apps/open-forms-views-dialogs-reports-url"""
+    page = f"/main.aspx?pagetype=entityrecord&etn={entity.logical_name}&id={{id}}"
+    return replace(entity.spec, record_page=page)
+
+
 LOGO = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" role="img"
 aria-label="Microsoft Dynamics 365"><rect width="64" height="64" rx="14" fill="#002050"/>
 <path d="M18 14l28 12v12L18 50z" fill="#0b53ce"/><path d="M18 14l28 12-14 6z" fill="#2266e3"/>
@@ -32,6 +43,7 @@ font-size="20" font-weight="700" fill="#ffffff">D</text></svg>"""
 
 SPEC = ConnectorSpec(
     key="dynamics",
+    web_app="{instance_url}",  # the environment's own host: https://<org>.crm.dynamics.com
     name="Microsoft Dynamics 365",
     tagline="Sync contacts, accounts, leads, opportunities, cases and activities with Dataverse.",
     description=(
@@ -55,7 +67,7 @@ SPEC = ConnectorSpec(
         # Dynamics account can be connected while signed in to the first.
         authorize_params=(("prompt", "select_account"),),
     ),
-    objects=tuple(entity.spec for entity in ENTITIES.values()),
+    objects=tuple(_with_record_page(entity) for entity in ENTITIES.values()),
     # Service protection limits: 6,000 requests per user in a 300-second window.
     # https://learn.microsoft.com/power-apps/developer/data-platform/api-limits
     rate_limit=RateLimit(requests=6000, per_seconds=300),

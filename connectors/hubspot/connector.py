@@ -66,9 +66,9 @@ class HubSpotConnector(Connector):
     spec = SPEC
     api_bases = {"api": "https://api.hubapi.com"}
     # The sandbox serves the API at its root, as api.hubapi.com does, and the
-    # consent page at /oauth/authorize as app.hubspot.com does.
+    # consent page at /oauth/authorize and record pages ("web") as app.hubspot.com does.
     sandbox_paths = {"api": "", "authorize": "/oauth/authorize", "token": "/oauth/v1/token",
-                     "revoke": "/oauth/v1/refresh-tokens"}
+                     "revoke": "/oauth/v1/refresh-tokens", "web": ""}
     sandbox = "connectors.hubspot.sandbox:HubSpotSandbox"
 
     def __init__(self, http: HttpClient, *, api_bases: dict[str, str] | None = None,

@@ -1,5 +1,7 @@
 """HubSpot's listing, OAuth registration and objects, as the marketplace shows them."""
 
+from dataclasses import replace
+
 from connectors.hubspot.activities import ACTIVITY_OBJECTS
 from connectors.hubspot.crm import LINE_ITEMS, RECORD_OBJECTS
 from connectors.sdk import ConnectorSpec, OAuth2Spec, ObjectSpec, RateLimit
@@ -26,8 +28,24 @@ SCOPES = (
     "crm.schemas.contacts.read", "crm.schemas.companies.read", "crm.schemas.deals.read",
 )
 
+# A record's page in HubSpot: app.hubspot.com/contacts/<hub id>/record/<type id>/<id>
+# for every CRM object ("contacts" names the CRM app, not the object).
+# https://knowledge.hubspot.com/records/work-with-records
+OBJECT_TYPE_IDS = {
+    "contacts": "0-1", "companies": "0-2", "deals": "0-3", "tickets": "0-5",
+    "products": "0-7", "line_items": "0-8", "calls": "0-48", "emails": "0-49",
+    "meetings": "0-47", "notes": "0-46", "tasks": "0-27",
+}
+
+
+def _with_record_page(spec: ObjectSpec) -> ObjectSpec:
+    type_id = OBJECT_TYPE_IDS[spec.name]
+    return replace(spec, record_page=f"/contacts/{{hub_id}}/record/{type_id}/{{id}}")
+
+
 SPEC = ConnectorSpec(
     key="hubspot",
+    web_app="https://app.hubspot.com",
     name="HubSpot",
     tagline="Keep another HubSpot portal's CRM in step with yours.",
     description=(
@@ -48,7 +66,7 @@ SPEC = ConnectorSpec(
         # The token endpoint takes client_id and client_secret in the form body.
         token_endpoint_auth_method="client_secret_post",  # noqa: S106 - a method name
     ),
-    objects=(*RECORD_OBJECTS, *ACTIVITY_OBJECTS),
+    objects=tuple(map(_with_record_page, (*RECORD_OBJECTS, *ACTIVITY_OBJECTS))),
     # Public (OAuth) apps: 100 requests per 10 seconds per HubSpot account.
     # https://developers.hubspot.com/docs/api/usage-details
     rate_limit=RateLimit(requests=100, per_seconds=10),
@@ -56,7 +74,8 @@ SPEC = ConnectorSpec(
 )
 
 # Objects the connector serves, including those not offered for pairing.
-ALL_OBJECTS: dict[str, ObjectSpec] = {o.name: o for o in (*SPEC.objects, LINE_ITEMS)}
+ALL_OBJECTS: dict[str, ObjectSpec] = {
+    o.name: o for o in (*SPEC.objects, _with_record_page(LINE_ITEMS))}
 
 
 def object_spec(name: str) -> ObjectSpec:

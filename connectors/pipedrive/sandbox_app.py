@@ -7,6 +7,7 @@ readers (`updated_since`, /v1/recents) see them like any other change.
 """
 
 import functools
+from urllib.parse import quote
 
 from connectors.pipedrive.sandbox_rules import Invalid
 from connectors.sdk.sandbox import Response, route
@@ -18,6 +19,8 @@ from connectors.sdk.sandbox.app_pages import (
     form_fields,
     link,
     page,
+    record_missing,
+    record_page,
     see_other,
     sign_in_page,
     table,
@@ -65,8 +68,11 @@ class PipedriveAppPages:
     def app_sign_in_page(self, request, error: str = "", status: int = 200) -> Response:
         with self.lock:
             accounts = [(a.login, a.name) for a in self.accounts.values()]
-        return sign_in_page(vendor=VENDOR, action=f"{request.root}/app/login",
-                            accounts=accounts, error=error, status=status)
+        # A page opened signed out (a link from the product) comes back after sign-in.
+        back = request.arg("next") or (request.path if request.method == "GET" else "")
+        action = f"{request.root}/app/login" + (f"?next={quote(back)}" if back else "")
+        return sign_in_page(vendor=VENDOR, action=action, accounts=accounts, error=error,
+                            status=status)
 
     @route("POST", "/app/login", auth=False)
     def app_login(self, request):
@@ -75,7 +81,9 @@ class PipedriveAppPages:
             account = self.account_by_login(form.get("login", ""), form.get("password", ""))
         if account is None:
             return self.app_sign_in_page(request, "Wrong email or password.", 401)
-        return see_other(f"{request.root}/app", self.app_sessions.start(account.id, request.root))
+        back = request.arg("next") or ""
+        target = back if back.startswith("/") and not back.startswith("//") else "/app"
+        return see_other(request.root + target, self.app_sessions.start(account.id, request.root))
 
     @route("POST", "/app/logout", auth=False)
     def app_logout(self, request):
@@ -132,6 +140,29 @@ class PipedriveAppPages:
                                    status=400)
         return see_other(f"{request.root}/app")
 
+    # --- Pipedrive's own addresses of one record (what the connector links to) -----------
+
+    @route("GET", "/person/{person_id}", auth=False)
+    @signed_in
+    @with_person
+    def web_person(self, request, account, person):
+        return person_page(request, account, person, person_form_values(person))
+
+    @route("GET", "/organization/{record_id}", auth=False)
+    @signed_in
+    def web_organization(self, request, account, record_id):
+        return read_only_page(account, "organizations", record_id)
+
+    @route("GET", "/deal/{record_id}", auth=False)
+    @signed_in
+    def web_deal(self, request, account, record_id):
+        return read_only_page(account, "deals", record_id)
+
+    @route("GET", "/product/{record_id}", auth=False)
+    @signed_in
+    def web_product(self, request, account, record_id):
+        return read_only_page(account, "products", record_id)
+
     @route("POST", "/app/persons/{person_id}/delete", auth=False)
     @signed_in
     @with_person
@@ -185,6 +216,17 @@ def person_page(request, account, person: dict, values: dict[str, str], *, error
         f"<p>{link(f'{request.root}/app', 'Back to people')}</p>"
     )
     return page(person["name"], VENDOR, body, status)
+
+
+def read_only_page(account, object_name: str, record_id: str) -> Response:
+    kind = object_name[:-1].title()
+    record = account.live(object_name, record_id)
+    if record is None:
+        return record_missing(VENDOR, kind)
+    details = sorted((key, value) for key, value in record.items()
+                     if isinstance(value, str | int | float) and not isinstance(value, bool))
+    return record_page(vendor=VENDOR, title=record.get("name") or record.get("title") or kind,
+                       details=details, kind=kind)
 
 
 def person_not_found(request) -> Response:

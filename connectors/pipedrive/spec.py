@@ -57,6 +57,7 @@ def _link(to_object: str, label: str, via: str) -> AssociationSpec:
 
 
 PERSONS = ObjectSpec(
+    record_page="/person/{id}",
     name="persons",
     label="Persons",
     hub_object="contact",
@@ -93,6 +94,7 @@ PERSONS = ObjectSpec(
 )
 
 ORGANIZATIONS = ObjectSpec(
+    record_page="/organization/{id}",
     name="organizations",
     label="Organizations",
     hub_object="company",
@@ -123,6 +125,7 @@ ORGANIZATIONS = ObjectSpec(
 )
 
 DEALS = ObjectSpec(
+    record_page="/deal/{id}",
     name="deals",
     label="Deals",
     hub_object="deal",
@@ -157,6 +160,7 @@ DEALS = ObjectSpec(
 )
 
 PRODUCTS = ObjectSpec(
+    record_page="/product/{id}",
     name="products",
     label="Products",
     hub_object="product",
@@ -249,6 +253,9 @@ NOTES = ObjectSpec(
 
 SPEC = ConnectorSpec(
     key="pipedrive",
+    # The company's own host serves both the API and the web app, where a record's
+    # page is /person/123, /organization/4, /deal/5, /product/6.
+    web_app="{api_domain}",
     name="Pipedrive",
     tagline="Keep persons, organizations, deals and activities in step with Pipedrive.",
     description=(

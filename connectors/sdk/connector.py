@@ -47,6 +47,14 @@ class Connector:
         return {name: root + path for name, path in cls.sandbox_paths.items()}
 
     @classmethod
+    def sandbox_web_root(cls, sandbox_root: str) -> str | None:
+        """Where the sandbox serves the vendor's web app, when `sandbox_paths` names it
+        ("web"); None where the account's details already point into the sandbox."""
+        if "web" not in cls.sandbox_paths:
+            return None
+        return sandbox_root.rstrip("/") + cls.sandbox_paths["web"]
+
+    @classmethod
     def token_scope(cls, account: dict) -> str | None:
         """The scope to refresh with once the account is known, for vendors that issue
         one token per resource (the consent token then reaches only a discovery API)."""

@@ -93,6 +93,9 @@ class ObjectSpec:
     default_mappings: tuple[Mapping, ...] = ()
     capabilities: Capabilities = field(default_factory=Capabilities)
     associations: tuple[AssociationSpec, ...] = ()
+    # Where the vendor's web app shows one record, below ConnectorSpec.web_app: a
+    # template over {id} and the account's details ("/person/{id}"); empty: no page.
+    record_page: str = ""
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -136,6 +139,9 @@ class ConnectorSpec:
     objects: tuple[ObjectSpec, ...]
     rate_limit: RateLimit = RateLimit(requests=100, per_seconds=10)
     docs_url: str = ""
+    # The root of the vendor's web app for one connected account: a template over the
+    # account's details ("https://app.hubspot.com", "{api_domain}"). See weblinks.py.
+    web_app: str = ""
 
     def object(self, name: str) -> ObjectSpec:
         for spec in self.objects:

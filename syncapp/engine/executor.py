@@ -245,12 +245,13 @@ def failure_text(error: ConnectorError | RecordInvalid) -> tuple[str, str]:
 
 
 def _fail(batch, link, side: str, error, note: bool = True) -> None:
-    category, message = failure_text(error)
+    category, vendor_text = failure_text(error)
+    message = batch.field_labels.readable(vendor_text)
     # The same failure again (the record re-read, unchanged) is no news for its history.
     again = (link.status == LinkStatus.FAILED and link.error_category == category
              and link.error_message == message[:2000])
     store.mark(link, LinkStatus.FAILED, category=category, message=message)
     batch.changes.touch(link)
-    if not again:
-        batch.changes.note(link, side, "failed", {}, message)
+    if not again:  # the history keeps the vendor's own words
+        batch.changes.note(link, side, "failed", {}, vendor_text)
     batch.counts["failed"] += 1

@@ -15,6 +15,7 @@ from syncapp.crm.services import Actor, RecordInvalid, restore_record
 from syncapp.engine import hubside, store
 from syncapp.engine.config import APP, SyncConfig
 from syncapp.engine.executor import failure_text, observed_last
+from syncapp.engine.field_labels import FieldLabels
 from syncapp.engine.planner import app_values_from_hub, plan_pair
 from syncapp.syncs.models import Link, LinkStatus
 
@@ -29,7 +30,7 @@ def recreate_in_app(config: SyncConfig, connector, links: list[Link],
     hubs = hubside.load(config.portal_id, config.hub_object, [lk.hub_record_id for lk in links])
     todo = [(lk, hubs[lk.hub_record_id]) for lk in links
             if lk.hub_record_id in hubs and not hubs[lk.hub_record_id].archived]
-    changes = store.Changes()
+    changes, labels = store.Changes(), FieldLabels(connector, config.app_object)
     for start in range(0, len(todo), 50):
         chunk = todo[start:start + 50]
         items = [(str(hub.id), app_values_from_hub(config, hub.values)) for _, hub in chunk]
@@ -37,7 +38,7 @@ def recreate_in_app(config: SyncConfig, connector, links: list[Link],
         for (link, hub), outcome in zip(chunk, outcomes, strict=True):
             changes.touch(link)
             if not outcome.ok:
-                _failed(changes, link, "app", outcome.error, counts)
+                _failed(changes, link, "app", outcome.error, counts, labels=labels)
                 continue
             link.app_id = outcome.record.id
             link.last_synced = observed_last(config, hub.values, outcome.record.values)
@@ -92,8 +93,10 @@ def _refresh_from_app(config, record, app, link, changes) -> None:
     changes.note(link, "hub", "restored", plan.changes_hub, "restored from the app's record")
 
 
-def _failed(changes, link, side, error: ConnectorError | RecordInvalid, counts) -> None:
-    category, message = failure_text(error)
+def _failed(changes, link, side, error: ConnectorError | RecordInvalid, counts, *,
+            labels: FieldLabels | None = None) -> None:
+    category, vendor_text = failure_text(error)
+    message = labels.readable(vendor_text) if labels else vendor_text
     store.mark(link, LinkStatus.FAILED, category=category, message=message)
-    changes.note(link, side, "failed", {}, message)
+    changes.note(link, side, "failed", {}, vendor_text)  # the history keeps the vendor's words
     counts["failed"] += 1

@@ -12,6 +12,7 @@ from connectors.sdk import AppRecord, ErrorCategory
 from syncapp.engine import hubside, store
 from syncapp.engine.config import HUB, SyncConfig
 from syncapp.engine.executor import execute
+from syncapp.engine.field_labels import FieldLabels
 from syncapp.engine.hubside import HubRecord
 from syncapp.engine.limits import DIRECTION, exclusion_reason
 from syncapp.engine.matching import NORMALIZERS, choose, match_keys
@@ -50,6 +51,7 @@ class BatchRun:
         self.retry_pending = retry_pending
         self.changes = store.Changes()
         self.work = Work()
+        self.field_labels = FieldLabels(connector, config.app_object)
 
     # --- entry points ------------------------------------------------------------------
 

@@ -8,10 +8,9 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from syncapp.health.counts import PROBLEMS
 from syncapp.health.models import ColumnChoice
 from syncapp.health.tips import error_tip, exclusion_label
-from syncapp.syncs.models import Link, LinkStatus
+from syncapp.syncs.models import FAILED_FALLBACK_CATEGORY, Link, LinkStatus
 
 COLUMNS = {
     "object": gettext_lazy("Object"),
@@ -68,11 +67,8 @@ def reason_text(status: str, category: str, reason: str, app: str) -> str:
     """The error category's or exclusion reason's label, as the tips module words it."""
     if status == LinkStatus.EXCLUDED:
         return exclusion_label(reason)
-    if status in PROBLEMS:
-        fallback = "deleted_in_hub" if status == LinkStatus.DELETED_IN_HUB else "not_found"
-        if status == LinkStatus.FAILED:
-            fallback = "unknown"
-        return error_tip(category or fallback, app).label
+    if status in FAILED_FALLBACK_CATEGORY:
+        return error_tip(category or FAILED_FALLBACK_CATEGORY[status], app).label
     return ""
 
 

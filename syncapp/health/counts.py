@@ -5,9 +5,8 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from syncapp.syncs.models import LinkStatus
+from syncapp.syncs.models import COUNTED_AS_FAILED, LinkStatus
 
-PROBLEMS = (LinkStatus.FAILED, LinkStatus.DELETED_IN_HUB, LinkStatus.DELETED_IN_APP)
 COMPACT_ABOVE = 200  # delta rows per read before they are folded into one per key
 
 
@@ -23,8 +22,8 @@ class SyncCounts:
 
     @property
     def failed(self) -> int:
-        """Failed, deleted in the hub and deleted in the app: DESIGN counts all as failed."""
-        return sum(self.by_status.get(status, 0) for status in PROBLEMS)
+        """Every status COUNTED_AS_FAILED (deleted ones too, as DESIGN says)."""
+        return sum(self.by_status.get(status, 0) for status in COUNTED_AS_FAILED)
 
     @property
     def excluded(self) -> int:
@@ -36,6 +35,11 @@ class SyncCounts:
 
     def deleted(self, status: str) -> int:
         return self.by_status.get(status, 0)
+
+    @property
+    def deleted_on_one_side(self) -> int:
+        """The part of `failed` that is a delete (the rest failed to write)."""
+        return self.failed - self.by_status.get(LinkStatus.FAILED, 0)
 
 
 _READ = """
@@ -68,7 +72,7 @@ def counts_for(sync_ids: list[int]) -> dict[int, SyncCounts]:
             continue
         counts = result[sync_id]
         counts.by_status[status] = counts.by_status.get(status, 0) + total
-        if status in PROBLEMS:
+        if status in COUNTED_AS_FAILED:
             bucket = counts.failed_by_category
         elif status == LinkStatus.EXCLUDED:
             bucket = counts.excluded_by_reason

@@ -1,9 +1,6 @@
 """The object view's lists: one status (and category or reason) of one object sync,
 newest link first, paged by id in the indexes of migrations/0003."""
 
-from django.db.models import Q
-
-from syncapp.health.counts import PROBLEMS
 from syncapp.syncs.models import HistoryEntry, Link, LinkStatus
 
 LIST_SIZE = 50
@@ -28,21 +25,9 @@ def excluded_page(sync, reason: str = "", after: str | None = None):
     return _page(rows, after)
 
 
-def _fallback(category: str) -> Q:
-    """Links with no category recorded, counted under `category` by the tallies."""
-    if category == "deleted_in_hub":
-        return Q(status=LinkStatus.DELETED_IN_HUB)
-    if category == "not_found":
-        return Q(status=LinkStatus.DELETED_IN_APP)
-    if category == "unknown":
-        return Q(status=LinkStatus.FAILED)
-    return Q(pk__in=[])
-
-
 def problem_links(sync, category: str):
     """Failed and deleted links whose (effective) error category is `category`."""
-    return Link.objects.filter(object_sync=sync, status__in=PROBLEMS).filter(
-        Q(error_category=category) | (Q(error_category="") & _fallback(category)))
+    return Link.objects.filter(object_sync=sync).failed_in_category(category)
 
 
 def failed_page(sync, category: str, after: str | None = None):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from syncapp.health.counts import counts_for
-from syncapp.syncs.models import Link, LinkStatus
+from syncapp.syncs.models import COUNTED_AS_FAILED, Link, LinkStatus
 
 PAGE_SIZE = 50
 PERIODS = {"24h": dt.timedelta(hours=24), "7d": dt.timedelta(days=7),
@@ -26,6 +26,12 @@ PERIOD_LABELS = {"": gettext_lazy("Any time"), "24h": gettext_lazy("Last 24 hour
                  "custom": gettext_lazy("Custom range")}
 STATUSES = [LinkStatus.IN_SYNC, LinkStatus.FAILED, LinkStatus.EXCLUDED,
             LinkStatus.DELETED_IN_HUB, LinkStatus.DELETED_IN_APP, LinkStatus.PENDING]
+
+
+def statuses_of(choice: str) -> frozenset[str]:
+    """The link statuses a status filter shows: "Failed" means what every count calls
+    failed (deletes included); any other choice is that status alone."""
+    return COUNTED_AS_FAILED if choice == LinkStatus.FAILED else frozenset({choice})
 
 
 @dataclass
@@ -102,7 +108,7 @@ def filtered_links(portal, flt: RecordFilter, sync_id: int):
     """One object sync's links matching the filter (unordered)."""
     rows = Link.objects.for_portal(portal).filter(object_sync_id=sync_id)
     if flt.status:
-        rows = rows.filter(status=flt.status)
+        rows = rows.filter(status__in=statuses_of(flt.status))
     if flt.since:
         rows = rows.filter(updated_at__gte=flt.since)
     if flt.until:
@@ -168,8 +174,9 @@ def count_matching(portal, flt: RecordFilter) -> tuple[int, bool]:
     sync's matching ids are counted in its index up to the cap."""
     if not flt.since and not flt.until:
         counts = counts_for(flt.sync_ids)
-        total = sum(c.by_status.get(flt.status, 0) if flt.status else sum(c.by_status.values())
-                    for c in counts.values())
+        chosen = statuses_of(flt.status) if flt.status else None
+        total = sum(sum(n for status, n in c.by_status.items()
+                        if chosen is None or status in chosen) for c in counts.values())
         return total, False
     cap = settings.CRM_COUNT_CAP
     total = 0

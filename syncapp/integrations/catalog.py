@@ -11,6 +11,7 @@ from django.urls import reverse
 from connectors.sdk import Connector, HttpClient, OAuth2Auth, OAuth2Client, registry
 from connectors.sdk.ratelimit import RedisRateLimiter
 from connectors.sdk.sandbox.oauth import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
+from connectors.sdk.weblinks import record_url
 from syncapp.integrations.models import Connection
 from syncapp.integrations.tokens import DbTokenStore, redis_client
 
@@ -31,6 +32,16 @@ def api_bases(cls: type[Connector]) -> dict[str, str]:
     if settings.SANDBOXES_ENABLED:
         return cls.sandbox_bases(sandbox_root(cls.spec.key))
     return dict(cls.api_bases)
+
+
+def app_record_url(connection: Connection, app_object: str, app_id: str | None) -> str | None:
+    """The record's page in the vendor's app, for "open in the app" links."""
+    if not app_id:
+        return None
+    cls = connector_class(connection.app_key)
+    web_root = cls.sandbox_web_root(sandbox_root(cls.spec.key)) if (
+        settings.SANDBOXES_ENABLED) else None
+    return record_url(cls.spec, app_object, app_id, connection.account_extra or {}, web_root)
 
 
 def redirect_uri(app_key: str) -> str:

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from syncapp.accounts.models import PortalOwned
+from syncapp.accounts.models import PortalOwned, PortalQuerySet
 from syncapp.crm.models import Record
 from syncapp.integrations.models import Connection
 
@@ -156,6 +156,31 @@ class LinkStatus(models.TextChoices):
     DELETED_IN_APP = "deleted_in_app", _("Deleted in the app")
 
 
+# What "failed" means wherever links are counted, listed or filtered (DESIGN: a record
+# deleted on one side counts as failed), each with the error category a link of that
+# status is counted under when none was recorded. A new failing status is one line here:
+# the tallies' SQL is rebuilt from this table after every migrate (health/tallies.py).
+FAILED_FALLBACK_CATEGORY: dict[str, str] = {
+    LinkStatus.FAILED: "unknown",
+    LinkStatus.DELETED_IN_HUB: "deleted_in_hub",
+    LinkStatus.DELETED_IN_APP: "not_found",
+}
+COUNTED_AS_FAILED = frozenset(FAILED_FALLBACK_CATEGORY)
+
+
+class LinkQuerySet(PortalQuerySet):
+    def counted_as_failed(self) -> "LinkQuerySet":
+        """Links every count calls failed: failed, and deleted on either side."""
+        return self.filter(status__in=COUNTED_AS_FAILED)
+
+    def failed_in_category(self, category: str) -> "LinkQuerySet":
+        """Failed links whose error category, or its fallback when none was recorded,
+        is `category`: the rows behind one card of the failed panel."""
+        fallback = [s for s, c in FAILED_FALLBACK_CATEGORY.items() if c == category]
+        return self.counted_as_failed().filter(
+            Q(error_category=category) | Q(error_category="", status__in=fallback))
+
+
 class Link(PortalOwned):
     """One pair (hub record, app record) of an object sync — or, when excluded or
     failed before linking, the one record considered."""
@@ -181,6 +206,8 @@ class Link(PortalOwned):
     last_synced_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LinkQuerySet.as_manager()
 
     class Meta:
         constraints = [

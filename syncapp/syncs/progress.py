@@ -6,11 +6,11 @@ link statuses); never from the app.
 
 from dataclasses import dataclass
 
-from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from syncapp.crm.models import Record
-from syncapp.syncs.models import Link, LinkStatus, ObjectSync, Run, RunKind, RunStatus, SyncState
+from syncapp.health.counts import counts_for
+from syncapp.syncs.models import ObjectSync, Run, RunKind, RunStatus, SyncState
 
 PHASES = {
     "app": _("Reading the app's records and matching them"),
@@ -92,13 +92,8 @@ def progress(sync: ObjectSync) -> Progress:
 
 
 def link_counts(sync: ObjectSync) -> dict[str, int]:
-    """In sync / failed / excluded / deleted, as the dashboard counts them."""
-    rows = Link.objects.filter(object_sync=sync).values("status").annotate(n=Count("id"))
-    by_status = {row["status"]: row["n"] for row in rows}
-    return {
-        "in_sync": by_status.get(LinkStatus.IN_SYNC, 0),
-        "failed": by_status.get(LinkStatus.FAILED, 0),
-        "excluded": by_status.get(LinkStatus.EXCLUDED, 0),
-        "deleted": by_status.get(LinkStatus.DELETED_IN_APP, 0)
-        + by_status.get(LinkStatus.DELETED_IN_HUB, 0),
-    }
+    """In sync / failed / excluded, as the health pages count them (the same tallies,
+    the same definition of failed); `deleted` is the part of failed that is a delete."""
+    counts = counts_for([sync.pk])[sync.pk]
+    return {"in_sync": counts.in_sync, "failed": counts.failed, "excluded": counts.excluded,
+            "deleted": counts.deleted_on_one_side}

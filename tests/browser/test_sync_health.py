@@ -98,7 +98,9 @@ def test_ops_reads_the_dashboard_opens_failed_records_and_exports(page, shot, li
     app_tab(page, "Sync overview")
     page.get_by_role("link", name="Record view").click()
     page.locator(".filters").get_by_label("Sync status").select_option("failed")
-    expect(page.locator(".table-meta")).to_have_text("6 records")
+    # "Failed" here counts what the overview counts: the deleted records too.
+    failed_records = Link.objects.filter(object_sync=acme.sync).counted_as_failed().count()
+    expect(page.locator(".table-meta")).to_have_text(f"{failed_records} records")
     shot("record-view-failed")
     page.locator("summary", has_text="More").click()
     page.get_by_role("link", name="Export").click()
@@ -111,7 +113,7 @@ def test_ops_reads_the_dashboard_opens_failed_records_and_exports(page, shot, li
         download_link.click()
     with open(info.value.path(), newline="", encoding="utf-8-sig") as file:
         rows = list(csv.reader(file))
-    assert len(rows) == 1 + 6
+    assert len(rows) == 1 + failed_records
     assert rows[0][0] == "Object"
 
     page.locator(".filters").get_by_label("Sync status").select_option("in_sync")
@@ -120,6 +122,32 @@ def test_ops_reads_the_dashboard_opens_failed_records_and_exports(page, shot, li
     expect(page.locator(".history-card")).to_be_visible()
     expect(page.locator(".timeline-item").first).to_contain_text("Created")
     shot("record-sync-history")
+
+
+def test_a_failed_row_opens_the_record_in_the_app(page, shot, live_sandboxes, acme):
+    connection = acme.app.connection  # the account's details, as connecting keeps them
+    connection.account_extra = {**connection.account_extra,
+                                **acme.app.connector().account_info().extra}
+    connection.save()
+    log_in(page, live_sandboxes, OPS)
+    open_sync_overview(page)
+    object_count(page, "failed").click()
+    page.locator('[data-category="deleted_in_hub"]').click()
+    link = page.locator("tbody tr").first.get_by_role("link", name="Open in HubSpot")
+    expect(link).to_have_attribute("target", "_blank")
+    expect(link).to_have_attribute("rel", "noopener")
+    shot("failed-row-with-app-link")
+
+    with page.context.expect_page() as opened:
+        link.click()
+    vendor = opened.value
+    vendor.wait_for_load_state()
+    app_id = Link.objects.get(object_sync=acme.sync, status=LinkStatus.DELETED_IN_HUB).app_id
+    assert vendor.url == (f"{live_sandboxes}/sandbox/hubspot/contacts/4410001/record/0-1/"
+                          f"{app_id}")
+    expect(vendor.get_by_role("heading", level=1)).to_have_text("Hub1")
+    expect(vendor.locator("table")).to_contain_text("hub1@mixed.example")
+    expect(page.locator('[data-category="deleted_in_hub"]')).to_be_visible()  # still here
 
 
 def test_support_resyncs_restores_retries_and_exports(page, shot, live_sandboxes, acme):

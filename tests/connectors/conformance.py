@@ -6,14 +6,18 @@ OpenAPI spec, `prism_specs` names it per API and every call of the suite goes
 through Prism; a contract violation fails the test.
 """
 
+import re
 import time
 from contextlib import ExitStack
+from html import unescape
 from pathlib import Path
 
 import pytest
+import requests
 
 from connectors.sdk import ConnectorError, ErrorCategory, HttpClient, OAuth2Auth
 from connectors.sdk.connector import Connector
+from connectors.sdk.weblinks import record_url
 from syncapp.crm.schema import DEFAULT_PROPERTIES
 from tests.connectors.harness import (
     MemoryTokenStore,
@@ -102,6 +106,25 @@ class ConnectorConformance:
             assert mapping.hub_property in hub_properties, mapping
         for identifier in obj.identifiers:
             assert obj.field(identifier), identifier
+
+    # --- the record in the vendor's own app ---------------------------------------------
+
+    def test_record_page_is_declared_in_the_spec_and_opens_the_record(
+            self, request, sandbox_root, object_name):
+        spec = self.connector_cls.spec
+        if object_name not in {o.name for o in spec.objects} or not spec.object(
+                object_name).record_page:
+            pytest.skip("the vendor's app has no page for one record of this object")
+        connector = request.getfixturevalue("connector")  # only now: a skip calls nobody
+        record = _read_all(connector, object_name, page_size=50)[0]
+        account = {**connector.account, **connector.account_info().extra}
+        url = record_url(spec, object_name, record.id, account,
+                         self.connector_cls.sandbox_web_root(sandbox_root))
+        assert url and url.startswith(sandbox_root), url
+        page = _open_signed_in(url, self.login)
+        assert page.status_code == 200, page.text[:300]
+        shown = [v for v in record.values.values() if isinstance(v, str) and len(v) > 2]
+        assert any(value in unescape(page.text) for value in shown), page.text[:500]
 
     # --- reads -------------------------------------------------------------------------
 
@@ -250,3 +273,15 @@ def _drain_deleted(connector, object_name, cursor):
         if page.done:
             return records, cursor
     raise AssertionError("read_deleted never said it was done")
+
+
+def _open_signed_in(url: str, login: str) -> requests.Response:
+    """GET a page of the vendor's app; where it asks to sign in, sign in as a person
+    would (the sandbox accounts' password is "sandbox") and come back."""
+    session = requests.Session()
+    page = session.get(url, timeout=10)
+    form = re.search(r'<form method="post" action="([^"]+)">', page.text)
+    if form and 'name="password"' in page.text:
+        page = session.post(unescape(form.group(1)), timeout=10,
+                            data={"login": login, "password": "sandbox"})
+    return page

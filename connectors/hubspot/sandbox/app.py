@@ -1,4 +1,5 @@
-"""The HubSpot sandbox: an emulated api.hubapi.com plus app.hubspot.com's consent page.
+"""The HubSpot sandbox: an emulated api.hubapi.com plus app.hubspot.com's consent page
+and record pages.
 
 Faithful where the connector depends on it: paths, payloads and status codes as
 the official Python client (hubspot-api-client) parses them; HubSpot's error
@@ -14,6 +15,7 @@ from collections import defaultdict, deque
 
 from connectors.hubspot.sandbox.links import LinkRoutes
 from connectors.hubspot.sandbox.objects import ObjectRoutes
+from connectors.hubspot.sandbox.pages import RecordPages
 from connectors.hubspot.sandbox.routing import require_scope
 from connectors.hubspot.sandbox.schema import scopes_for
 from connectors.hubspot.sandbox.seed import seed
@@ -27,7 +29,7 @@ _CATEGORY_BY_STATUS = {400: "VALIDATION_ERROR", 401: "INVALID_AUTHENTICATION",
 _TOKEN_STATUS = {"invalid_client": "BAD_CLIENT_ID", "unsupported_grant_type": "BAD_GRANT_TYPE"}
 
 
-class HubSpotSandbox(ObjectRoutes, LinkRoutes, Sandbox):
+class HubSpotSandbox(ObjectRoutes, LinkRoutes, RecordPages, Sandbox):
     key = "hubspot"
     name = "HubSpot"
     authorize_path = "/oauth/authorize"  # app.hubspot.com/oauth/authorize

@@ -91,6 +91,22 @@ def page(title: str, vendor: str, body: Html, status: int = 200, *, narrow: bool
     return response
 
 
+def record_page(*, vendor: str, title: object, details: list[tuple[str, object]],
+                kind: str = "") -> Response:
+    """One record as the vendor's web app shows it, at the address its connector links
+    to (ObjectSpec.record_page): the record's name, then its values."""
+    rows = "".join(f"<tr><th>{escape(label)}</th><td>{text(value)}</td></tr>"
+                   for label, value in details if value not in (None, ""))
+    body = Html(f'<p class="muted">{escape(kind)}</p><h1 data-record-title>{text(title)}</h1>'
+                f"<table><tbody>{rows}</tbody></table>")
+    return page(str(title), vendor, body)
+
+
+def record_missing(vendor: str, kind: str) -> Response:
+    body = Html(f"<h1>{escape(kind)} not found</h1><p>It may have been deleted.</p>")
+    return page(f"{kind} not found", vendor, body, 404)
+
+
 def sign_in_page(*, vendor: str, action: str, accounts: list[tuple[str, str]], error: str = "",
                  status: int = 200) -> Response:
     """The app's own sign-in: Email, Password, "Sign in", and the sandbox accounts."""

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from connectors.sdk import Connector
 from syncapp.accounts.permissions import Permission
-from syncapp.integrations.catalog import connector_class
+from syncapp.integrations.catalog import app_record_url, connector_class
 from syncapp.integrations.listing import app_card
 from syncapp.integrations.models import Connection, ConnectionStatus
 from syncapp.syncs.models import Link, ObjectSync
@@ -56,3 +56,13 @@ def page_context(request, cls, connection, accounts=None, **extra) -> dict:
         "can_support": request.membership.has(Permission.SUPPORT),
         **extra,
     }
+
+
+def with_app_urls(links, syncs) -> list[Link]:
+    """Each link (of one of `syncs`) with `app_url`: its app record's page in the
+    vendor's app, or None."""
+    by_id = {sync.pk: sync for sync in syncs}
+    for link in links:
+        sync = by_id[link.object_sync_id]
+        link.app_url = app_record_url(sync.connection, sync.app_object, link.app_id)
+    return links

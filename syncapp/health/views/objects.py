@@ -19,6 +19,7 @@ from syncapp.health.views.common import (
     link_or_404,
     page_context,
     sync_or_404,
+    with_app_urls,
 )
 from syncapp.syncs.models import LinkStatus
 
@@ -108,7 +109,7 @@ def failed(request, app_key: str, sync_id: int):
     jobs = RepairJob.objects.filter(object_sync=sync).order_by("-id")[:3]
     context.update(
         cards=cards, category=category, tip=error_tip(category, app) if category else None,
-        links=links, next_after=after, jobs=jobs,
+        links=with_app_urls(links, [sync]), next_after=after, jobs=jobs,
         retryable=category and category not in DELETED_CATEGORIES,
         deleted_in_hub=counts.deleted(LinkStatus.DELETED_IN_HUB),
         deleted_in_app=counts.deleted(LinkStatus.DELETED_IN_APP),
@@ -188,6 +189,7 @@ def job_status(request, app_key: str, job_id: int):
 def history(request, app_key: str, link_id: int):
     cls = app_or_404(app_key)
     link = link_or_404(request, app_key, link_id)
+    with_app_urls([link], [link.object_sync])
     row = next(r for r in sync_rows(link.object_sync.connection)
                if r.sync.pk == link.object_sync_id)
     context = page_context(request, cls, link.object_sync.connection, link=link, row=row,

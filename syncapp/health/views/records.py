@@ -15,7 +15,12 @@ from syncapp.health import exports, repair
 from syncapp.health.models import ACTIVE, ExportFormat, ExportJob, RepairJob
 from syncapp.health.overview import sync_rows
 from syncapp.health.records import PERIOD_LABELS, STATUSES, parse_filter, record_page
-from syncapp.health.views.common import app_or_404, chosen_connection, page_context
+from syncapp.health.views.common import (
+    app_or_404,
+    chosen_connection,
+    page_context,
+    with_app_urls,
+)
 from syncapp.health.views.objects import _start_restore
 from syncapp.syncs.models import Link
 
@@ -43,12 +48,13 @@ def records_url(app_key: str, connection, **params) -> str:
 @require_GET
 @portal_view(VIEW)
 def records(request, app_key: str):
-    connection, _rows, flt, context = _setup(request, app_key, request.GET)
+    connection, rows, flt, context = _setup(request, app_key, request.GET)
     columns = cols.chosen_columns(request.user, request.portal)
     context.update(columns=columns, all_columns=cols.COLUMNS, formats=ExportFormat.choices,
                    panel=request.GET.get("panel", ""))
     if connection is not None and not flt.errors:
         page = record_page(request.portal, flt, request.GET.get("after"))
+        with_app_urls(page.links, [r.sync for r in rows])
         context["page"] = page
         context["table_rows"] = cols.display_rows(page.links, columns, context["app"].name,
                                                   context["sync_labels"])

@@ -1,0 +1,45 @@
+"""The tallies' idea of "failed", rebuilt from the one definition in syncs/models.py.
+
+Postgres triggers (migrations/0002) count links per (status, detail), where the detail
+is a failed link's error category. Which statuses count as failed, and the category a
+link without one falls under, come from `FAILED_FALLBACK_CATEGORY`; the SQL function
+is written from it after every migrate, so a status added there is counted everywhere
+without a hand-written migration.
+"""
+
+import re
+
+from django.db import connections
+
+from syncapp.syncs.models import FAILED_FALLBACK_CATEGORY, LinkStatus
+
+_WORD = re.compile(r"^[a-z_]+$")  # statuses and categories are code, never user input
+
+
+def _literal(word: str) -> str:
+    if not _WORD.match(word):
+        raise ValueError(f"not a status or category: {word!r}")
+    return f"'{word}'"
+
+
+def detail_function_sql() -> str:
+    """CREATE OR REPLACE of health_link_detail(status, category, reason)."""
+    statuses = ", ".join(_literal(s) for s in FAILED_FALLBACK_CATEGORY)
+    fallbacks = " ".join(f"WHEN {_literal(s)} THEN {_literal(c)}"
+                         for s, c in FAILED_FALLBACK_CATEGORY.items())
+    return f"""
+CREATE OR REPLACE FUNCTION health_link_detail(status text, category text, reason text)
+RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE
+    WHEN status = {_literal(LinkStatus.EXCLUDED)} THEN coalesce(reason, '')
+    WHEN status IN ({statuses}) THEN coalesce(
+      nullif(category, ''), CASE status {fallbacks} ELSE 'unknown' END)
+    ELSE '' END
+$$;
+"""
+
+
+def install_detail_function(using: str = "default", **_kwargs) -> None:
+    """post_migrate: make the triggers count what the Python definition says."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(detail_function_sql())
