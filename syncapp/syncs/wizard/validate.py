@@ -10,8 +10,14 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from syncapp.syncs.wizard.compat import TO_APP, TO_HUB, TWO_WAY, FieldInfo, pair_rule
-from syncapp.syncs.wizard.mapping_rows import effective_direction
+from syncapp.syncs.wizard.compat import (
+    TO_APP,
+    TO_HUB,
+    TWO_WAY,
+    FieldInfo,
+    effective_direction,
+    pair_rule,
+)
 from syncapp.syncs.wizard.state import FilterChoice, MappingChoice, SyncSettings
 
 OPERATOR_LABELS = {
