@@ -9,8 +9,9 @@ from syncapp.crm.models import Record
 from syncapp.crm.services import create_record
 from syncapp.integrations.catalog import build_connector
 from syncapp.syncs import tasks
-from syncapp.syncs.models import Run, SyncState
+from syncapp.syncs.models import Run, RunStatus, SyncState
 from syncapp.syncs.wizard import state
+from tests.stack import wait_until
 from tests.syncs.kit import (
     CONFIGURE,
     lead_source_mapping,
@@ -21,6 +22,7 @@ from tests.syncs.kit import (
     text_of,
     url,
 )
+from tests.syncs.worker import sync_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -71,35 +73,52 @@ def matched_list(html: str) -> dict[str, int]:
             "updated_app": sum("side-tag-app" in r for r in rows)}
 
 
-def real_run(enqueued: list[int]) -> dict:
-    """The initial sync as the worker runs it: the task, slice after slice."""
-    sync_id = enqueued[0]
-    while enqueued:
-        tasks.run_sync.run(enqueued.pop(0))  # a slice that leaves work re-enqueues itself
-    return Run.objects.get(object_sync_id=sync_id).counts
+def when_ready(client, sync) -> str:
+    """The dry run partial once the worker has computed it (the page polls the same way)."""
+    shown = {}
+
+    def ready() -> bool:
+        shown["html"] = text_of(client.get(url("dry_run", sync), **HTMX))
+        return 'data-state="ready"' in shown["html"]
+
+    assert wait_until(ready, timeout=60, every=0.5), shown["html"][:2000]
+    return shown["html"]
 
 
+def finished_run(sync) -> Run:
+    runs = Run.objects.filter(object_sync=sync).exclude(status=RunStatus.RUNNING)
+    assert wait_until(runs.exists, timeout=90, every=0.5), "the initial sync never finished"
+    return runs.get()
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
 def test_the_dry_run_tiles_match_its_lists_and_the_initial_sync_that_follows(
-        admin_client, overlapping, enqueued):
-    sync = configured(admin_client, overlapping)
-    html = text_of(admin_client.get(url("dry_run", sync), **HTMX))
-    shown, listed = tiles(html), matched_list(html)
+        admin_client, overlapping, monkeypatch, settings, tmp_path):
+    # A real worker computes the dry run and then runs the initial sync.
+    monkeypatch.delattr(tasks.dry_run, "delay")
+    monkeypatch.delattr(tasks.run_sync, "delay")
+    with sync_worker(settings.SITE_URL, tmp_path / "worker.log"):
+        sync = configured(admin_client, overlapping)
+        html = when_ready(admin_client, sync)
+        shown, listed = tiles(html), matched_list(html)
 
-    assert shown["matched"] == listed["rows"] == 3
-    assert {side: shown[side] for side in SIDES} == {side: listed[side] for side in SIDES}
-    assert shown["updated_app"] >= 1 and shown["failing"] == 1
-    # Phil's Syncapp side is refused: it is listed as likely to fail, not as changes.
-    phil = next(r for r in html.split('<li class="sample-item">') if "Phil Phone" in r)
-    assert "Likely to fail, so that side's changes are left out" in phil
-    assert '<span class="side-tag">Syncapp</span>' not in phil.split("</li>")[0]
+        assert shown["matched"] == listed["rows"] == 3
+        assert {side: shown[side] for side in SIDES} == {side: listed[side] for side in SIDES}
+        assert shown["updated_app"] >= 1 and shown["failing"] == 1
+        # Phil's Syncapp side is refused: it is listed as likely to fail, not as changes.
+        phil = next(r for r in html.split('<li class="sample-item">') if "Phil Phone" in r)
+        assert "Likely to fail, so that side's changes are left out" in phil
+        assert '<span class="side-tag">Syncapp</span>' not in phil.split("</li>")[0]
 
-    saved = post_step(admin_client, "save", sync, {"accept_failures": shown["failing"]})
-    assert "The initial sync has started" in messages_of(saved)
-    counts = real_run(enqueued)
+        saved = post_step(admin_client, "save", sync, {"accept_failures": shown["failing"]})
+        assert "The initial sync has started" in messages_of(saved)
+        run = finished_run(sync)
 
+    assert run.status == RunStatus.SUCCEEDED
     for key in ("matched", "created_hub", "created_app", *SIDES):
-        assert counts.get(key, 0) == shown[key], key
-    assert counts["failed"] == shown["failing"]
+        assert run.counts.get(key, 0) == shown[key], key
+    assert run.counts["failed"] == shown["failing"]
 
 
 def test_saving_with_predicted_failures_needs_the_i_understand_box(
