@@ -11,6 +11,11 @@ Counts are of final outcomes: an app record left aside by its filters that a hub
 record then matches counts as matched, not excluded. "Likely to fail" is what
 can be known beforehand: Syncapp's own validation and unique emails, and the
 app's declared required fields and options; an app may still refuse others.
+
+A matched pair's sample lists only the changes of the writes that would go
+through, and "updated" on a side counts exactly the pairs whose sample lists a
+change there: the page's tile and its list read one computation, and a side the
+other refuses shows as a failure, never as a change (as the runner records it).
 """
 
 from collections.abc import Iterable
@@ -19,7 +24,7 @@ from dataclasses import dataclass, field
 from connectors.sdk import AppRecord, ErrorCategory
 from syncapp.accounts.models import Portal
 from syncapp.crm.models import Record
-from syncapp.crm.services import derived_columns, property_shapes
+from syncapp.crm.services import _diff, derived_columns, property_shapes
 from syncapp.crm.validation import clean_values
 from syncapp.engine import hubside, store
 from syncapp.engine.config import SyncConfig
@@ -45,6 +50,7 @@ class Sample:
     note: str = ""
     changes_hub: dict = field(default_factory=dict)  # hub property -> [old, new]
     changes_app: dict = field(default_factory=dict)  # app field -> [old, new]
+    problem: str = ""  # a matched pair: why one side's write is likely to fail
 
 
 @dataclass
@@ -84,14 +90,21 @@ class DryRun:
     def failing_bucket(self, category: str) -> Bucket:
         return self.failing.setdefault(str(category), Bucket())
 
+    @property
+    def excluded_total(self) -> int:
+        return sum(b.count for b in self.excluded.values())
+
+    @property
+    def failing_total(self) -> int:
+        return sum(b.count for b in self.failing.values())
+
     def counts(self) -> dict[str, int]:
         """In the shape of a Run's counts, for comparing with the real initial sync."""
         return {
             "matched": self.matched.count, "created_hub": self.created_hub.count,
             "created_app": self.created_app.count, "updated_hub": self.updated_hub.count,
             "updated_app": self.updated_app.count,
-            "excluded": sum(b.count for b in self.excluded.values()),
-            "failed": sum(b.count for b in self.failing.values()),
+            "excluded": self.excluded_total, "failed": self.failing_total,
         }
 
 
@@ -273,35 +286,40 @@ class _Simulation:
     # --- a matched pair ------------------------------------------------------------------
 
     def _pair(self, hub: HubRecord, record: AppRecord, note: str) -> None:
+        """A matched pair: as the runner applies it, each side's write on its own."""
         plan = plan_pair(self.config, hub.values, record.values, None)
+        app_problem = self._app_problem(plan.app_writes, creating=False)
+        hub_problem, hub_changes = self._hub_update(hub, plan.hub_writes)
         sample = self.result.matched.add(Sample(
             hub.name or self._app_name(record), app_id=record.id, hub_id=hub.id, note=note,
-            changes_hub=plan.changes_hub, changes_app=plan.changes_app))
-        app_problem = self._app_problem(plan.app_writes, creating=False)
-        hub_problem, hub_changed = self._hub_update_problem(hub, plan.hub_writes)
-        if plan.app_writes and app_problem is None:
+            changes_hub=hub_changes, changes_app={} if app_problem else plan.changes_app))
+        if sample.changes_app:
             self.result.updated_app.add(sample)
-        if hub_changed and hub_problem is None:
+        if sample.changes_hub:
             self.result.updated_hub.add(sample)
         problem = app_problem or hub_problem
         if problem:
+            sample.problem = problem[1]
             failed = Sample(sample.name, record.id, hub.id, problem[1])
             self.result.failing_bucket(problem[0]).add(failed)
 
-    def _hub_update_problem(self, hub: HubRecord, writes: dict):
-        """(problem or None, whether the hub record would change)."""
+    def _hub_update(self, hub: HubRecord, writes: dict):
+        """(problem or None, the changes the hub record would get: property -> [old, new]).
+
+        The changes are of the values as the hub stores them (cleaned), so a write that
+        cleans to what is there already changes nothing, as in the runner."""
         if not writes:
-            return None, False
+            return None, {}
         cleaned, errors = clean_values(self.shapes, writes)
         if errors:
             message = "; ".join(f"{k}: {v}" for k, v in sorted(errors.items()))
-            return (ErrorCategory.INVALID_VALUE, message), False
+            return (ErrorCategory.INVALID_VALUE, message), {}
         new = {k: v for k, v in {**hub.values, **cleaned}.items() if v is not None}
         email = derived_columns(self.config.hub_object, new).get("email_key")
         old_email = derived_columns(self.config.hub_object, hub.values).get("email_key")
         if email and email != old_email and email in self._taken_emails([new]):
-            return (ErrorCategory.DUPLICATE, email), False
-        return None, new != hub.values
+            return (ErrorCategory.DUPLICATE, email), {}
+        return None, _diff(hub.values, new)
 
     def _app_problem(self, values: dict, *, creating: bool):
         """What the app's declared fields say of these values: (category, message) or None."""

@@ -203,3 +203,32 @@ def test_admin_sets_up_a_two_way_contacts_sync_and_watches_it_run(
     assert run.counts["matched"] == 2
     assert run.counts["created_app"] == 1
     expect(progress.locator("[data-count=matched]")).to_have_text("2")
+
+
+def test_a_dropdown_mapping_left_as_it_is_is_refused_naming_the_options(
+    page, shot, live_sandboxes, northwind
+):
+    """Pipedrive sends its option ids: left as they are, Syncapp's dropdown refuses them."""
+    log_in(page, live_sandboxes)
+    connect_pipedrive(page, live_sandboxes)
+    choose_and_configure(page, shot)
+    expect(page.get_by_role("heading", name="Map your fields")).to_be_visible()
+    page.get_by_role("link", name="Add a mapping").click()
+    panel = page.locator("#add-mapping")
+    settled(page)
+    panel.get_by_label("Pipedrive field").select_option(label="Lead source · dropdown")
+    settled(page)
+    panel.get_by_label("Syncapp property").select_option(label="Lead source · ⇄ both ways")
+    expect(panel).to_have_attribute("data-hub-property", "lead_source")
+    settled(page)
+    for option in ("Inbound", "Outbound", "Referral", "Event"):
+        panel.get_by_label(option, exact=True).select_option(label="Leave as it is")
+
+    panel.get_by_role("button", name="Update").click()
+
+    expect(panel.locator(".field-error")).to_contain_text(
+        "Choose a Syncapp option for “Inbound”, “Outbound”, “Referral”, “Event”: left as they "
+        "are, Syncapp's “Lead source” refuses them.")
+    shot("value-map-refused")
+    expect(page.locator("td.cell-name", has_text="Lead source")).to_have_count(0)
+    assert not ObjectSync.objects.get().mappings.filter(hub_property="lead_source").exists()

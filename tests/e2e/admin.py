@@ -108,6 +108,10 @@ def review_and_save(me: Person, shot, with_dry_run: bool) -> None:
         for stat in ("created_app", "created_hub"):  # each side gets what it lacks
             expect(counts.locator(f"[data-stat={stat}] .stat-value")).not_to_have_text("0")
         shot("review-dry-run")
+        # Should the dry run predict failures, saving needs the "I understand" box.
+        accept_failures = page.get_by_test_id("confirm-failures").get_by_role("checkbox")
+        if accept_failures.count():
+            accept_failures.check()
     page.get_by_role("button", name=t("Save and sync")).click()
     expect(page.locator(".flash-success")).to_have_text(t("Saved. The initial sync has started."))
     progress = page.locator("#sync-progress")

@@ -3,6 +3,7 @@ person connects it (OAuth consent on the sandbox served by the live server)."""
 
 import pytest
 
+from syncapp.crm.properties import create_custom_property
 from syncapp.integrations import sandboxes
 from syncapp.integrations.models import Connection
 from syncapp.syncs import tasks
@@ -27,6 +28,13 @@ def connection(admin_client, live_pipedrive, portal) -> Connection:
     """The portal's Pipedrive account, connected through the real install flow."""
     connect_account(admin_client, "pipedrive", PIPEDRIVE_LOGIN)
     return Connection.objects.get(portal=portal, app_key="pipedrive")
+
+
+@pytest.fixture
+def hub_lead_source(portal):
+    """Syncapp's own “Lead source” dropdown, with the options Pipedrive's has."""
+    return create_custom_property(portal, "contact", label="Lead source", kind="enumeration",
+                                  options_text="Inbound\nOutbound\nReferral\nEvent")
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from syncapp.syncs.models import ObjectSync
+from syncapp.syncs.wizard.fields import app_fields
 
 TOKEN = re.compile(r'name="token" value="([^"]+)"')
 
@@ -59,3 +60,15 @@ CONFIGURE = {"direction": "two_way", "winner": "hub", "matching": "default",
 def text_of(response) -> str:
     """The page as a person reads it (entities such as &#x27; undone)."""
     return html.unescape(response.content.decode())
+
+
+def lead_source_mapping(connection, **chosen: str) -> dict:
+    """The Add a mapping form for Pipedrive's “Lead source” onto Syncapp's, as the page
+    fills it: each option onto the Syncapp option of the same label (the hub's values
+    are its labels), except the option labels given here (target "" = "Leave as it is")."""
+    field = next(f for f in app_fields(connection, "persons").fields if f.label == "Lead source")
+    data = {"app_field": field.name, "hub_property": "lead_source"}
+    for index, (value, label) in enumerate(field.options):
+        data[f"vm-app-{index}"] = value
+        data[f"vm-hub-{index}"] = chosen.get(label, label)
+    return data

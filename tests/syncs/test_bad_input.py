@@ -4,11 +4,10 @@ import pytest
 from django.urls import reverse
 
 from syncapp.crm.models import PropertyDefinition
-from syncapp.crm.properties import create_custom_property
 from syncapp.syncs.models import FieldMapping, ObjectSync, SyncFilter, SyncState
-from syncapp.syncs.wizard.fields import app_fields
 from tests.syncs.kit import (
     CONFIGURE,
+    lead_source_mapping,
     messages_of,
     page,
     post_step,
@@ -24,17 +23,6 @@ pytestmark = pytest.mark.django_db
 def keys(sync, *, without=()) -> list[str]:
     return [f"{m.app_field}|{m.hub_property}" for m in sync.mappings.all()
             if m.hub_property not in without]
-
-
-def lead_source(connection) -> str:
-    fields = app_fields(connection, "persons")
-    return next(f.name for f in fields.fields if f.label == "Lead source")
-
-
-@pytest.fixture
-def hub_lead_source(portal):
-    return create_custom_property(portal, "contact", label="Lead source", kind="enumeration",
-                                  options_text="Inbound\nOutbound\nReferral\nEvent")
 
 
 def test_a_form_opened_before_someone_else_saved_is_refused(admin_client, connection):
@@ -56,8 +44,7 @@ def test_a_form_opened_before_someone_else_saved_is_refused(admin_client, connec
 def test_saving_is_refused_when_a_mapped_property_was_deleted_meanwhile(
         admin_client, connection, hub_lead_source):
     sync = start(admin_client, connection)
-    response = post_step(admin_client, "mapping_add", sync, {
-        "app_field": lead_source(connection), "hub_property": "lead_source"})
+    response = post_step(admin_client, "mapping_add", sync, lead_source_mapping(connection))
     assert "Mapping added" in messages_of(response)
     PropertyDefinition.objects.filter(pk=hub_lead_source.pk).delete()
 

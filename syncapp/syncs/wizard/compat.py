@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 TWO_WAY, TO_HUB, TO_APP = "two_way", "to_hub", "to_app"
+NONE = "none"  # a mapping the sync's direction leaves with no way to go
 
 # Types that hold free text, whatever their format checks.
 TEXT_TYPES = {"text", "textarea", "email", "phone", "url"}
@@ -147,6 +148,15 @@ def _explain(direction: str, app: FieldInfo, names: dict) -> str:
         return _("A dropdown syncs both ways with a dropdown; choose below which option "
                  "becomes which.") % names
     return _("A %(app_type)s syncs both ways with a %(hub_type)s.") % names
+
+
+def effective_direction(mapping: str, sync: str) -> str:
+    """Which way a mapping syncs once the sync's own direction is applied."""
+    if sync == TWO_WAY:
+        return mapping
+    if mapping in (TWO_WAY, sync):
+        return sync
+    return NONE
 
 
 def partners_of(kind: str) -> list[str]:

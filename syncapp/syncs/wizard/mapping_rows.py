@@ -5,19 +5,16 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from syncapp.syncs.wizard.compat import TO_APP, TO_HUB, TWO_WAY, FieldInfo, PairRule, pair_rule
+from syncapp.syncs.wizard.compat import (
+    TO_APP,
+    TO_HUB,
+    TWO_WAY,
+    FieldInfo,
+    PairRule,
+    effective_direction,
+    pair_rule,
+)
 from syncapp.syncs.wizard.state import MappingChoice, SyncSettings
-
-NONE = "none"
-
-
-def effective_direction(mapping: str, sync: str) -> str:
-    """Which way a mapping syncs once the sync's own direction is applied."""
-    if sync == TWO_WAY:
-        return mapping
-    if mapping in (TWO_WAY, sync):
-        return sync
-    return NONE
 
 
 @dataclass(frozen=True)

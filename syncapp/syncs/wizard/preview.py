@@ -105,6 +105,15 @@ def requested(sync: ObjectSync, *, fresh: bool = False) -> DryRun | Failed | Non
     return cache.get(key)
 
 
+def predicted_failures(sync: ObjectSync) -> int:
+    """How many records the dry run of the current settings says are likely to fail.
+
+    0 while it is unknown (not computed yet, or it could not read the app): the dry
+    run informs a save, it never holds one back for a result nobody has seen."""
+    found = cache.get(_key(sync))
+    return found.failing_total if isinstance(found, DryRun) else 0
+
+
 @dataclass(frozen=True)
 class Change:
     label: str
@@ -122,6 +131,7 @@ class Row:
     note: str
     hub_changes: list[Change]
     app_changes: list[Change]
+    problem: str = ""  # why one side's write is likely to fail (its changes are left out)
 
 
 def rows(samples, labels: Labels) -> list[Row]:
@@ -130,7 +140,8 @@ def rows(samples, labels: Labels) -> list[Row]:
             [Change(labels.hub(k), labels.hub_value(k, old), labels.hub_value(k, new))
              for k, (old, new) in sorted(s.changes_hub.items())],
             [Change(labels.app(k), labels.app_value(k, old), labels.app_value(k, new))
-             for k, (old, new) in sorted(s.changes_app.items())])
+             for k, (old, new) in sorted(s.changes_app.items())],
+            s.problem)
         for s in samples
     ]
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from syncapp.accounts.plans import custom_mappings_allowed
 from syncapp.integrations.catalog import connector_class
@@ -16,7 +17,7 @@ from syncapp.integrations.models import Connection, ConnectionStatus
 from syncapp.syncs import services as sync_services
 from syncapp.syncs.configure import create_object_sync
 from syncapp.syncs.models import ObjectSync, SyncState
-from syncapp.syncs.wizard import state
+from syncapp.syncs.wizard import preview, state
 from syncapp.syncs.wizard.compat import FieldInfo
 from syncapp.syncs.wizard.fields import AppFields, app_fields, by_name, hub_properties
 from syncapp.syncs.wizard.state import SyncSettings
@@ -90,10 +91,29 @@ def validate(sync: ObjectSync, settings: SyncSettings, catalogs: Catalogs, *,
                         "by.") % {"app": catalogs.app_name}, "match_app_field")
 
 
-def save(sync: ObjectSync, form_token: str, catalogs: Catalogs) -> str:
+class FailuresNotConfirmed(Invalid):
+    """The dry run predicts failures and the person has not said they accept them."""
+
+
+def check_failures_confirmed(sync: ObjectSync, confirmed: str) -> None:
+    """Saving settings the dry run says will fail records needs an explicit yes, for
+    that very number (a recomputed dry run with another number asks again)."""
+    failing = preview.predicted_failures(sync)
+    if failing and confirmed != str(failing):
+        raise FailuresNotConfirmed(ngettext(
+            "The dry run predicts that %(count)s record will fail. Nothing was saved: tick "
+            "“I understand” to save anyway, or change the settings first.",
+            "The dry run predicts that %(count)s records will fail. Nothing was saved: tick "
+            "“I understand” to save anyway, or change the settings first.",
+            failing) % {"count": failing}, "accept_failures")
+
+
+def save(sync: ObjectSync, form_token: str, catalogs: Catalogs, *,
+         confirmed_failures: str = "") -> str:
     """Save and sync (a draft), or save the edited settings (from the next run on).
 
-    Returns "started" or "saved"; raises StaleForm or Invalid.
+    `confirmed_failures` is the number of failures the person accepted on Review.
+    Returns "started" or "saved"; raises StaleForm or Invalid (FailuresNotConfirmed).
     """
     with transaction.atomic():
         locked = state.locked(sync.pk, sync.portal, form_token)
@@ -102,6 +122,7 @@ def save(sync: ObjectSync, form_token: str, catalogs: Catalogs) -> str:
                             "can run.") % {"account": locked.connection.account_name})
         settings = state.load(locked)
         validate(locked, settings, catalogs)
+        check_failures_confirmed(locked, confirmed_failures)
         if state.is_editing(locked):
             state.apply_rows(locked, settings)
             return "saved"

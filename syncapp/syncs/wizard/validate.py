@@ -10,7 +10,14 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from syncapp.syncs.wizard.compat import TO_HUB, TWO_WAY, FieldInfo, pair_rule
+from syncapp.syncs.wizard.compat import (
+    TO_APP,
+    TO_HUB,
+    TWO_WAY,
+    FieldInfo,
+    effective_direction,
+    pair_rule,
+)
 from syncapp.syncs.wizard.state import FilterChoice, MappingChoice, SyncSettings
 
 OPERATOR_LABELS = {
@@ -77,7 +84,7 @@ def check_mappings(settings: SyncSettings, app: dict[str, FieldInfo],
     for mapping in enabled:
         _check_exists(mapping, app, hub, app_name)
         if not mapping.is_default:
-            _check_custom(mapping, app, hub, app_name)
+            _check_custom(mapping, app, hub, app_name, settings.direction)
     _check_one_writer(enabled, app, hub, app_name)
     custom_on = [m for m in settings.active_mappings() if not m.is_default]
     if custom_on and not custom_allowed:
@@ -101,7 +108,7 @@ def _check_exists(mapping: MappingChoice, app, hub, app_name: str) -> None:
                       mapping.key)
 
 
-def _check_custom(mapping: MappingChoice, app, hub, app_name: str) -> None:
+def _check_custom(mapping: MappingChoice, app, hub, app_name: str, sync_direction: str) -> None:
     rule = pair_rule(app[mapping.app_field], hub[mapping.hub_property], app_name)
     if not rule.allowed:
         raise Invalid(rule.reason, mapping.key)
@@ -112,6 +119,8 @@ def _check_custom(mapping: MappingChoice, app, hub, app_name: str) -> None:
                       mapping.key)
     if rule.needs_value_map:
         check_value_map(mapping, app[mapping.app_field], hub[mapping.hub_property])
+        check_value_map_complete(mapping, app[mapping.app_field], hub[mapping.hub_property],
+                                 app_name, sync_direction)
 
 
 def check_value_map(mapping: MappingChoice, app: FieldInfo, hub: FieldInfo) -> None:
@@ -131,6 +140,51 @@ def check_value_map(mapping: MappingChoice, app: FieldInfo, hub: FieldInfo) -> N
                           % {"one": targets[hub_value], "two": app_value,
                              "target": hub_value}, mapping.key)
         targets[hub_value] = app_value
+
+
+def unmapped_options(mapping: MappingChoice, app: FieldInfo, hub: FieldInfo,
+                     sync_direction: str) -> tuple[list[str], list[str]]:
+    """Options a value map would send as they are to a side that refuses them, by label:
+    (app options going into Syncapp, Syncapp options going into the app).
+
+    An option left out of the map ("Leave as it is") travels unchanged (the engine's
+    MappingRule), and a dropdown whose options are known refuses any other value, on
+    either side. Only the ways this mapping really syncs, within the sync's direction,
+    are asked for."""
+    way = effective_direction(mapping.direction, sync_direction)
+    into_hub, into_app = [], []
+    hub_values, app_values = {v for v, _ in hub.options}, {v for v, _ in app.options}
+    if way in (TWO_WAY, TO_HUB) and hub_values:
+        into_hub = [label for value, label in app.options
+                    if (mapping.value_map.get(value) or value) not in hub_values]
+    if way in (TWO_WAY, TO_APP) and app_values:
+        back = {target: source for source, target in mapping.value_map.items() if target}
+        into_app = [label for value, label in hub.options
+                    if back.get(value, value) not in app_values]
+    return into_hub, into_app
+
+
+def check_value_map_complete(mapping: MappingChoice, app: FieldInfo, hub: FieldInfo,
+                             app_name: str, sync_direction: str) -> None:
+    """Refuse a value map that would make records fail: name every option to map."""
+    into_hub, into_app = unmapped_options(mapping, app, hub, sync_direction)
+    if not into_hub and not into_app:
+        return
+    names = {"app": app_name, "app_field": app.label, "hub_field": hub.label}
+    parts = []
+    if into_hub:
+        parts.append(_("Choose a Syncapp option for %(options)s: left as they are, Syncapp's "
+                       "“%(hub_field)s” refuses them.") % {**names, "options": _quoted(into_hub)})
+    if into_app:
+        parts.append(_("No %(app)s option becomes Syncapp's %(options)s, and %(app)s's "
+                       "“%(app_field)s” refuses them as they are: choose each of them for one "
+                       "of the %(app)s options.")
+                     % {**names, "options": _quoted(into_app)})
+    raise Invalid(" ".join(parts), mapping.key)
+
+
+def _quoted(labels: list[str]) -> str:
+    return ", ".join(f"“{label}”" for label in labels)
 
 
 def _check_one_writer(enabled: list[MappingChoice], app, hub, app_name: str) -> None:

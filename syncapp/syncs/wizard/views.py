@@ -261,8 +261,7 @@ def preview_context(sync, catalogs, *, fresh: bool = False) -> dict:
             "created_app_rows": preview.rows(result.created_app.samples, labels),
             "excluded_groups": preview.excluded_groups(result, labels),
             "failing_groups": preview.failing_groups(result, labels),
-            "excluded_total": sum(b.count for b in result.excluded.values()),
-            "failing_total": sum(b.count for b in result.failing.values())}
+            "excluded_total": result.excluded_total, "failing_total": result.failing_total}
 
 
 @require_POST
@@ -271,10 +270,15 @@ def save(request, app_key: str, sync_id: int):
     sync = get_sync(request, app_key, sync_id)
     catalogs = services.catalogs_for(sync)
     try:
-        outcome = services.save(sync, request.POST.get("token", ""), catalogs)
+        outcome = services.save(sync, request.POST.get("token", ""), catalogs,
+                                confirmed_failures=request.POST.get("accept_failures", ""))
     except state.StaleForm:
         pages.stale(request)
         return redirect(pages.step_url(sync, "review"))
+    except services.FailuresNotConfirmed as exc:
+        context = {**_review_context(request, sync, catalogs),
+                   **preview_context(sync, catalogs), "confirm_error": exc.message}
+        return render(request, "syncs/wizard/review.html", context, status=400)
     except Invalid as exc:
         pages.refused(request, exc.message)
         return redirect(pages.step_url(sync, "review"))
