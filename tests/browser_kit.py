@@ -51,3 +51,31 @@ class Screens:
         # JPEG: half the time of a full-page PNG, and a suite takes hundreds.
         self.page.screenshot(path=str(self.folder / f"{self.count:02d}-{step}.jpg"),
                              full_page=True, type="jpeg", quality=75)
+
+
+# Chromium logs a blocked inline script or style in its own log, which Playwright does
+# not relay; the page's securitypolicyviolation event is reported as console text.
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} refused `
+                + `${event.blockedURI || "an inline " + event.effectiveDirective} `
+                + `at ${event.sourceFile || event.documentURI}:${event.lineNumber}`);
+});
+"""
+
+
+def watch_csp(context) -> list[str]:
+    """Every Content-Security-Policy violation the pages of `context` meet, from now on.
+
+    A browser test's page fixture asserts the list is empty when the test ends, so a
+    page that needs an inline script or style (which the CSP refuses) fails its test.
+    """
+    violations: list[str] = []
+    context.add_init_script(_REPORT_CSP_VIOLATIONS)
+
+    def on_console(message) -> None:
+        if "CSP violation" in message.text or "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    context.on("console", on_console)
+    return violations

@@ -42,6 +42,14 @@
     }
   });
 
+  // <select data-autosubmit> sends its form as soon as a choice is made.
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest("[data-autosubmit]");
+    if (select && select.form) {
+      select.form.requestSubmit();
+    }
+  });
+
   // Buttons that ask first: <button data-confirm="Delete this contact?">.
   document.addEventListener("submit", function (event) {
     var button = event.submitter;

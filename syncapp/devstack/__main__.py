@@ -44,12 +44,18 @@ def _manage(*args: str) -> None:
         raise DevstackError(f"manage.py {' '.join(args)} failed (exit {result.returncode}).")
 
 
+def bind_address() -> str:
+    """Where the web server listens: this machine only, unless BIND says otherwise
+    (BIND=0.0.0.0 opens the DEBUG server, and its debug pages, to the network)."""
+    return os.environ.get("BIND") or "127.0.0.1"
+
+
 def commands(port: int, schedule: Path = embedded.DATA / "celerybeat-schedule"
              ) -> dict[str, list[str]]:
     """The product's processes: web on `port`, a Celery worker, and beat."""
     celery = [PYTHON, "-m", "celery", "-A", "syncapp"]
     return {
-        "web": [PYTHON, "manage.py", "runserver", f"0.0.0.0:{port}", "--noreload"],
+        "web": [PYTHON, "manage.py", "runserver", f"{bind_address()}:{port}", "--noreload"],
         "worker": [*celery, "worker", "-l", "info", "--concurrency", "2"],
         "beat": [*celery, "beat", "-l", "info", "-s", str(schedule)],
     }
@@ -83,19 +89,30 @@ def run() -> int:
 
 def _announce(port: int, started: float) -> None:
     """Print the address and logins once the web server answers a request."""
+    while not _answers(f"http://{_probe_host()}:{port}/healthz"):
+        time.sleep(0.2)
+    rule = "=" * 72
+    say(rule, *ready_banner(time.monotonic() - started), rule)
+
+
+def ready_banner(seconds: float) -> list[str]:
+    """Where to open Syncapp, and the demo logins."""
     from syncapp.crm.demo import DEMO_PASSWORD, DEMO_USERS  # noqa: PLC0415 - pure data
 
-    url = f"http://localhost:{port}/"
-    while not _answers(f"http://127.0.0.1:{port}/accounts/login/"):
-        time.sleep(0.2)
-    lines = [
-        f"Syncapp is up at {url}  (ready in {time.monotonic() - started:.1f} s)",
+    # Exactly SITE_URL: the address OAuth vendors send people back to, where their
+    # session cookie lives (any other host name redirects there).
+    url = os.environ["SITE_URL"].rstrip("/") + "/"
+    return [
+        f"Syncapp is up at {url}  (ready in {seconds:.1f} s)",
         f"Demo logins, password “{DEMO_PASSWORD}”:",
         *(f"    {user.email:<28} {user.role}" for user in DEMO_USERS),
         "Ctrl-C stops the web server, worker, beat and the embedded services.",
     ]
-    rule = "=" * 72
-    say(rule, *lines, rule)
+
+
+def _probe_host() -> str:
+    host = bind_address()
+    return "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104 - a comparison
 
 
 def _answers(url: str) -> bool:

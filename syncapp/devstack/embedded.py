@@ -29,8 +29,10 @@ class Profile:
     persist_redis: bool
 
 
-# `run` keeps its data between starts; a fixed Redis port keeps two runs apart.
-RUN = Profile(DATA / "postgres", 6389, DATA / "redis", persist_redis=True)
+# `run` keeps its data between starts, in this checkout's .data folder whatever the
+# port: Redis takes any free port (Postgres listens on a socket in its data folder),
+# so copies of Syncapp started with different PORTs run side by side.
+RUN = Profile(DATA / "postgres", None, DATA / "redis", persist_redis=True)
 # Tests: pytest-django creates its own test database in this cluster anyway.
 TEST = Profile(DATA / "test-postgres", None, None, persist_redis=False)
 

@@ -1,9 +1,9 @@
 """Record-view exports: CSV or Excel, built in the background, streamed row by row.
 
 Rows come from a server-side cursor and go straight to the file, so memory does not
-grow with the row count. A cell a spreadsheet would read as a formula (starting with
-=, +, -, @, a tab or a carriage return) is neutralised with a leading apostrophe,
-as OWASP advises against CSV injection.
+grow with the row count. A cell a spreadsheet could read as a formula is
+neutralised with a leading apostrophe, as OWASP advises against CSV injection, and
+every CSV cell is quoted (see `neutralise`).
 """
 
 import csv
@@ -25,7 +25,10 @@ from syncapp.health.overview import sync_rows
 from syncapp.health.records import filtered_links, parse_filter
 from syncapp.integrations.catalog import connector_class
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A formula trigger (=, +, -, @, tab, carriage return) at the start of a cell, or
+# just after a character some spreadsheet splits cells on: the comma, the semicolon
+# (the list separator of pt-BR Excel, which opens "a;=1+1" as two cells) or a tab.
+FORMULA_TRIGGER = re.compile(r"(?:^|[,;\t])[=+\-@\t\r]")
 # The columns an export reads; timestamps come formatted by Postgres (parsing a
 # million of them into datetimes was most of an export's time).
 FIELDS = ("object_sync_id", "hub_name", "hub_record_id", "app_name", "app_id", "status",
@@ -37,8 +40,12 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def neutralise(value: str) -> str:
-    """A cell value that no spreadsheet will evaluate."""
-    if value and value.startswith(FORMULA_STARTS):
+    """A cell value that no spreadsheet will evaluate: the whole cell becomes text.
+
+    The CSV writer also quotes every cell, so a reader that honours quotes never
+    splits one at an inner comma or semicolon; the apostrophe covers those that do.
+    """
+    if value and FORMULA_TRIGGER.search(value):
         return "'" + value
     return value
 
@@ -113,7 +120,7 @@ def export_rows(job: ExportJob):
 def write_csv(path: Path, rows) -> int:
     count = -1  # the header is not a record
     with path.open("w", newline="", encoding="utf-8-sig") as out:  # BOM: Excel reads UTF-8
-        writer = csv.writer(out)
+        writer = csv.writer(out, quoting=csv.QUOTE_ALL)
         for row in rows:
             writer.writerow(row)
             count += 1

@@ -30,6 +30,9 @@ if not ENCRYPTION_KEY:
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_URL = envstr("SITE_URL", "http://localhost:8000").rstrip("/")
+# Pages asked for on another host name are redirected to SITE_URL's (where OAuth
+# vendors send people back, and their session cookie lives), except on these names.
+SITE_HOST_ALIASES = envlist("SITE_HOST_ALIASES")
 
 DATABASE_URL = envstr("DATABASE_URL")
 if not DATABASE_URL:
@@ -66,6 +69,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "syncapp.core.csp.ContentSecurityPolicyMiddleware",
+    "syncapp.core.site_host.SiteHostMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -125,6 +130,9 @@ STORAGES = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Secure cookies mean the site is served over HTTPS: browsers then refuse plain HTTP
+# to it for a year (SecurityMiddleware sends HSTS on HTTPS responses only).
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31_536_000) if SESSION_COOKIE_SECURE else 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY") else None
@@ -180,6 +188,10 @@ OAUTH_CREDENTIALS = oauth_credentials_from_env()
 # Lists never count past this many rows: "10,000+" is enough for a person.
 CRM_COUNT_CAP = envint("CRM_COUNT_CAP", 10_000)
 CRM_PAGE_SIZE = envint("CRM_PAGE_SIZE", 50)
+
+# Debug pages and error mails hide settings and environment variables that may hold
+# credentials, DATABASE_URL and REDIS_URL included.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "syncapp.core.debug.CredentialsHiddenFilter"
 
 LOGGING = {
     "version": 1,

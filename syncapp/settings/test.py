@@ -9,6 +9,8 @@ os.environ.setdefault("SANDBOXES_ENABLED", "true")
 
 from syncapp.settings.base import *  # noqa: F403
 
+# Django's test client asks for http://testserver/: not a browser on the wrong host.
+SITE_HOST_ALIASES = ["testserver"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"] = {  # noqa: F405

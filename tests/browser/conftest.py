@@ -6,16 +6,18 @@ Screenshots of every step go to test-artifacts/screenshots/ (kept out of git).
 import pytest
 
 from syncapp.integrations import sandboxes
-from tests.browser_kit import Screens
+from tests.browser_kit import Screens, watch_csp
 
 
 @pytest.fixture
 def page(browser, request):
     context = browser.new_context(viewport={"width": 1360, "height": 900}, locale="en-US")
     context.set_default_timeout(15_000)
+    csp_violations = watch_csp(context)
     tab = context.new_page()
     yield tab
     context.close()
+    assert not csp_violations, "the Content-Security-Policy refused:\n" + "\n".join(csp_violations)
 
 
 @pytest.fixture

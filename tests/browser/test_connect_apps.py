@@ -111,3 +111,24 @@ def test_set_up_a_sync_from_the_import_page_reaches_the_listing(
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Integrations").click()
     expect(page.locator("table")).to_contain_text(app)
     shot("integrations")
+
+
+def test_opened_by_ip_the_browser_lands_on_site_url_and_install_app_connects(
+    page, shot, live_sandboxes, new_admin
+):
+    """The vendor sends people back to SITE_URL: they must have signed in there."""
+    _app, login, _second = PIPEDRIVE
+    by_ip = live_sandboxes.replace("://localhost:", "://127.0.0.1:")
+    assert by_ip != live_sandboxes
+    page.goto(by_ip + "/accounts/login/")
+    expect(page).to_have_url(live_sandboxes + "/accounts/login/")
+    log_in(page, live_sandboxes)
+    shot("signed-in-on-site-url")
+
+    page.goto(live_sandboxes + "/marketplace/pipedrive/")
+    page.get_by_role("link", name="Install app").click()
+    page.get_by_role("dialog").get_by_role("button", name="Next").click()
+    consent_in_sandbox(page, login)
+    expect(page.locator(".flash-success")).to_contain_text("is connected")
+    assert page.url.startswith(live_sandboxes)
+    shot("connected")

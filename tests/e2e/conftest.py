@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser_kit import Screens
+from tests.browser_kit import Screens, watch_csp
 from tests.e2e.stack import LOGS, build_template, running_stack
 from tests.e2e.texts import Texts
 
@@ -37,9 +37,11 @@ def page(browser, lang):
     context = browser.new_context(viewport={"width": 1360, "height": 900}, locale=lang,
                                   accept_downloads=True)
     context.set_default_timeout(20_000)
+    csp_violations = watch_csp(context)
     tab = context.new_page()
     yield tab
     context.close()
+    assert not csp_violations, "the Content-Security-Policy refused:\n" + "\n".join(csp_violations)
 
 
 @pytest.fixture

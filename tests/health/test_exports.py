@@ -17,7 +17,9 @@ from tests.health.kit import many_links, quiet_sync
 pytestmark = pytest.mark.django_db
 
 DANGEROUS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+2", "-3+4", "@SUM(A1)",
-             "\tTabbed", "\rReturned"]
+             "\tTabbed", "\rReturned",
+             # after a separator: pt-BR Excel splits cells at ";" and reads the rest
+             ";=1+1", "Ann;=1+1", "Ann,+1+2", "Ann\t-3+4", "Ann;@SUM(A1)", "Ann,\rx"]
 
 
 @pytest.mark.parametrize("value", DANGEROUS)
@@ -25,7 +27,8 @@ def test_cells_a_spreadsheet_would_evaluate_are_neutralised(value):
     assert exports.neutralise(value) == "'" + value
 
 
-@pytest.mark.parametrize("value", ["Ann", "ann@acme.com", "", "1-2", "a=b"])
+@pytest.mark.parametrize("value", ["Ann", "ann@acme.com", "", "1-2", "a=b", "Smith, Ann",
+                                   "a; b", "Ann; =1"])
 def test_ordinary_cells_are_kept_as_they_are(value):
     assert exports.neutralise(value) == value
 
@@ -68,6 +71,8 @@ def test_a_csv_export_holds_every_record_with_formulas_neutralised(
         assert cells.count("'" + value) == 3  # Syncapp name, app name, message
         assert value not in cells
     assert "Property value invalid" in cells
+    text = exports.export_path(job).read_text(encoding="utf-8-sig")
+    assert '"\';=1+1"' in text  # quoted too: no reader splits the cell at its ";"
 
 
 def test_the_file_is_written_in_the_requesters_language(portal, ops, export_root):
@@ -91,6 +96,7 @@ def test_an_excel_export_holds_text_never_formulas(portal, ops, export_root):
     assert sheet.max_row == 1 + len(DANGEROUS) + 3
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in values
+    assert "';=1+1" in values and "Ann;=1+1" not in values
 
 
 def test_the_export_is_mailed_and_only_its_requester_downloads_it(

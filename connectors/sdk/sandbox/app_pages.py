@@ -17,7 +17,7 @@ from connectors.sdk.sandbox.messages import Request, Response
 
 SESSION_COOKIE = "sandbox_session"
 
-_STYLE = """
+STYLE = """
 body{font-family:-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;background:#f0f3f7;
 margin:0;color:#213343}
 main{max-width:880px;margin:40px auto;background:#fff;border-radius:10px;padding:28px 32px;
@@ -84,7 +84,7 @@ def page(title: str, vendor: str, body: Html, status: int = 200, *, narrow: bool
     width = ' class="narrow"' if narrow else ""
     document = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
-<title>{escape(title)} — {escape(vendor)} sandbox</title><style>{_STYLE}</style></head>
+<title>{escape(title)} — {escape(vendor)} sandbox</title><style>{STYLE}</style></head>
 <body><main{width}>{text(body)}</main></body></html>"""
     response = Response.html(document, status)
     response.headers.update(headers or {})

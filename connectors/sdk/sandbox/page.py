@@ -2,7 +2,7 @@
 
 from html import escape
 
-_STYLE = """
+STYLE = """
 body{font-family:-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;background:#f0f3f7;
 margin:0;color:#213343}
 .card{max-width:440px;margin:56px auto;background:#fff;border-radius:10px;padding:32px;
@@ -18,6 +18,7 @@ button{flex:1;padding:11px;border-radius:6px;font-size:15px;font-weight:600;curs
 border:1px solid #cbd6e2;background:#fff;color:#213343}
 button.allow{background:#ff5c35;border-color:#ff5c35;color:#fff}
 .hint{font-size:12px;color:#5f6f80;margin-top:18px}
+.scopes-intro{margin-top:20px}
 """
 
 
@@ -32,7 +33,7 @@ def consent_page(
     hint = "".join(f"<div>{escape(login)} — {escape(name)}</div>" for login, name in accounts)
     error_html = f'<p class="err" role="alert">{escape(error)}</p>' if error else ""
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>{escape(vendor)} — Authorize access</title><style>{_STYLE}</style></head><body>
+<title>{escape(vendor)} — Authorize access</title><style>{STYLE}</style></head><body>
 <form class="card" method="post" action="{escape(action)}">
 <h1>{escape(vendor)}</h1>
 <p class="muted">Sandbox sign-in. Syncapp is asking to connect to your {escape(vendor)} account.</p>
@@ -40,7 +41,7 @@ def consent_page(
 <label for="login">Email</label><input id="login" name="login" type="email" autocomplete="username">
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password">
-<p class="muted" style="margin-top:20px">Syncapp will be able to:</p><ul>{scope_items}</ul>
+<p class="muted scopes-intro">Syncapp will be able to:</p><ul>{scope_items}</ul>
 <div class="row"><button type="submit" name="decision" value="deny">Deny</button>
 <button class="allow" type="submit" name="decision" value="allow">Allow</button></div>
 <div class="hint">Sandbox accounts (password <code>sandbox</code>):{hint}</div>
