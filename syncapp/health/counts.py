@@ -7,7 +7,8 @@ from django.db import connection
 
 from syncapp.syncs.models import LinkStatus
 
-PROBLEMS = (LinkStatus.FAILED, LinkStatus.DELETED_IN_HUB, LinkStatus.DELETED_IN_APP)
+PROBLEMS = (LinkStatus.FAILED, LinkStatus.DELETED_IN_HUB, LinkStatus.DELETED_IN_APP,
+            LinkStatus.DELETED_BOTH)
 COMPACT_ABOVE = 200  # delta rows per read before they are folded into one per key
 
 
@@ -23,7 +24,8 @@ class SyncCounts:
 
     @property
     def failed(self) -> int:
-        """Failed, deleted in the hub and deleted in the app: DESIGN counts all as failed."""
+        """Failed, deleted in the hub, in the app or on both sides: DESIGN counts all as
+        failed."""
         return sum(self.by_status.get(status, 0) for status in PROBLEMS)
 
     @property

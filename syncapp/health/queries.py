@@ -32,6 +32,8 @@ def _fallback(category: str) -> Q:
     """Links with no category recorded, counted under `category` by the tallies."""
     if category == "deleted_in_hub":
         return Q(status=LinkStatus.DELETED_IN_HUB)
+    if category == LinkStatus.DELETED_BOTH:
+        return Q(status=LinkStatus.DELETED_BOTH)
     if category == "not_found":
         return Q(status=LinkStatus.DELETED_IN_APP)
     if category == "unknown":

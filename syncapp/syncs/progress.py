@@ -100,5 +100,6 @@ def link_counts(sync: ObjectSync) -> dict[str, int]:
         "failed": by_status.get(LinkStatus.FAILED, 0),
         "excluded": by_status.get(LinkStatus.EXCLUDED, 0),
         "deleted": by_status.get(LinkStatus.DELETED_IN_APP, 0)
-        + by_status.get(LinkStatus.DELETED_IN_HUB, 0),
+        + by_status.get(LinkStatus.DELETED_IN_HUB, 0)
+        + by_status.get(LinkStatus.DELETED_BOTH, 0),
     }
