@@ -124,6 +124,8 @@ def wait_for_lock(sync_id: int, waiter: str = "") -> float | None:
         waiter = uuid.uuid4().hex
         if not client.set(key, waiter, nx=True, px=expiry_ms):
             return None  # another message already waits for this lock
+    log.info("sync run lock held; coming back", extra={"object_sync_id": sync_id,
+                                                       "countdown_s": countdown})
     run_sync.apply_async((sync_id,), {"waiter": waiter}, countdown=countdown)
     return countdown
 
