@@ -72,3 +72,26 @@ def wait_until(predicate: Callable[[], bool], timeout: float = 30, every: float 
             return True
         time.sleep(every)
     return predicate()
+
+
+@contextmanager
+def redis_stopped(settings, folder: Path):
+    """The cache and the Celery broker pointed at a Redis of this test's own, which has
+    just stopped: Redis down, without touching the Redis other test runs share."""
+    from syncapp.celery import app as celery_app
+    from syncapp.devstack.embedded_redis import free_port, start_redis
+    from syncapp.integrations.tokens import redis_client
+
+    # Read first: Celery loads its settings from Django's lazily, on first use.
+    previous = celery_app.conf.broker_url
+    server = start_redis(free_port(), folder, persist=False)
+    settings.REDIS_URL = settings.CELERY_BROKER_URL = server.url
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": server.url}}
+    celery_app.conf.broker_url = server.url
+    redis_client.cache_clear()
+    server.stop()
+    try:
+        yield server
+    finally:
+        celery_app.conf.broker_url = previous
+        redis_client.cache_clear()

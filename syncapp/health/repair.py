@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from connectors.sdk import ConnectorError
+from syncapp.core.queue import enqueue
 from syncapp.engine.restore import recreate_in_app, restore_in_hub
 from syncapp.engine.step import BatchRun
 from syncapp.health.models import ACTIVE, JobStatus, RepairJob, RepairKind
@@ -45,7 +46,7 @@ class AlreadyRunning(Exception):
 def _enqueue(job: RepairJob) -> None:
     from syncapp.health.tasks import run_repair  # noqa: PLC0415 - tasks import this module
 
-    transaction.on_commit(lambda: run_repair.delay(job.pk))
+    enqueue(run_repair, job.pk)  # QueueUnreachable rolls the job row back
 
 
 def _start(sync: ObjectSync, user, total: int, **fields) -> RepairJob:
