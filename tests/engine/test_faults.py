@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.db import InterfaceError, OperationalError, connection
 from django.utils import timezone
 
 from connectors.hubspot import HubSpotConnector
@@ -33,7 +34,7 @@ from syncapp.syncs.models import Link, LinkStatus, Run, RunKind, RunStatus
 from syncapp.syncs.services import save_and_sync
 from syncapp.syncs.tasks import run_lock_name
 from tests.engine.kit import connect_account
-from tests.stack import celery, wait_until
+from tests.stack import celery, private_postgres, wait_until
 from tests.syncs.worker import own_queue, worker_on
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
@@ -287,6 +288,49 @@ def test_a_run_meeting_a_dead_workers_lock_starts_once_it_lapses(hubspot_sandbox
 
     assert initial_run(sync).started_at >= lapses  # it waited for the lock, then ran
     assert_complete(end_state(sync, account), 10)
+
+
+def initial_done(sync) -> bool:
+    """The initial sync succeeded with no create left pending; False while the test's
+    own connection is down with the database (it is made again on the next call)."""
+    try:
+        run = initial_run(sync)
+        return run is not None and run.status == RunStatus.SUCCEEDED and not Link.objects.filter(
+            object_sync=sync, status=LinkStatus.PENDING).exists()
+    except (OperationalError, InterfaceError):
+        connection.close()
+        return False
+
+
+def test_a_postgres_restart_mid_sync_ends_as_an_undisturbed_run(hubspot_sandbox, live_server,
+                                                                tmp_path):
+    """3,000 contacts, 1,000 of them on both sides, on a Postgres of the test's own:
+    restart it while the initial sync reads the app, and compare with the same data
+    synced undisturbed. The worker's slice loses its connection, gives the worker
+    back, and its run goes on from the cursors a few seconds later, without beat."""
+    n = 2_000
+    with private_postgres() as postgres, own_queue() as queue:
+        calm, calm_account = seeded_sync(hubspot_sandbox, live_server.url, "calm", n)
+        restarted, account = seeded_sync(hubspot_sandbox, live_server.url, "restarted", n)
+        log = tmp_path / "worker.log"
+        with worker_on(queue, live_server.url, log, DATABASE_URL=postgres.url):
+            save_and_sync(calm)
+            assert wait_until(lambda: initial_done(calm), timeout=60), log.read_text()[-3000:]
+            save_and_sync(restarted)
+            reading = wait_until(lambda: initial_run(restarted) is not None and initial_run(
+                restarted).counts.get("read", 0) > 0, timeout=60, every=0.01)
+            assert reading, log.read_text()[-3000:]
+            postgres.restart()
+            connection.close()  # the test's own connection was cut too
+            done = wait_until(lambda: initial_done(restarted), timeout=90, every=0.5)
+            assert done, log.read_text()[-3000:]
+        assert "sync run lost its database" in log.read_text()  # the restart hit the run
+
+        reference = end_state(calm, calm_account)
+        assert_complete(reference, n)
+        state = end_state(restarted, account)
+        assert_complete(state, n)
+        assert_same(state, reference)
 
 
 def test_an_app_failing_30_percent_of_calls_ends_as_a_healthy_one(hubspot_sandbox, live_server,
