@@ -304,11 +304,11 @@ def initial_done(sync) -> bool:
 
 def test_a_postgres_restart_mid_sync_ends_as_an_undisturbed_run(hubspot_sandbox, live_server,
                                                                 tmp_path):
-    """3,000 contacts, 1,000 of them on both sides, on a Postgres of the test's own:
+    """1,500 contacts, 500 of them on both sides, on a Postgres of the test's own:
     restart it while the initial sync reads the app, and compare with the same data
     synced undisturbed. The worker's slice loses its connection, gives the worker
     back, and its run goes on from the cursors a few seconds later, without beat."""
-    n = 2_000
+    n = 1_000
     with private_postgres() as postgres, own_queue() as queue:
         calm, calm_account = seeded_sync(hubspot_sandbox, live_server.url, "calm", n)
         restarted, account = seeded_sync(hubspot_sandbox, live_server.url, "restarted", n)
