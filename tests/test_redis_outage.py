@@ -77,6 +77,8 @@ def test_every_page_renders_while_redis_is_down(sync, redis_down, admin_client):
     progress = admin_client.get(reverse("syncs:progress", args=["hubspot", sync.pk]),
                                 HTTP_HX_REQUEST="true")
     assert progress.status_code in (200, 286)
+    health_check = admin_client.get("/healthz")  # says what is down, as a 503
+    assert (health_check.status_code, health_check.json()["checks"]["redis"]) == (503, False)
 
 
 def _post(client: Client, address: str, data: dict, back: str):
@@ -94,6 +96,12 @@ def test_sync_now_and_turning_on_start_nothing_and_say_why(sync, redis_down, adm
     _post(admin_client, reverse("syncs:turn_on", args=["hubspot", sync.pk]), {}, back)
 
     assert ObjectSync.objects.get(pk=sync.pk).state == SyncState.OFF  # not on without a run
+
+
+def test_the_answer_is_in_portuguese_for_a_portuguese_browser(sync, redis_down, admin_client):
+    reply = admin_client.post(reverse("syncs:sync_now", args=["hubspot", sync.pk]),
+                              HTTP_ACCEPT_LANGUAGE="pt-BR", follow=True)
+    assert "A fila de tarefas está inacessível; nada foi iniciado." in reply.content.decode()
 
 
 def test_resync_retry_and_restore_start_no_job(sync, redis_down, support_client):
