@@ -1,5 +1,6 @@
 """Starting real Celery processes against the test database and broker."""
 
+import logging
 import os
 import shutil
 import signal
@@ -126,3 +127,5 @@ def private_postgres():
         default.settings_dict.update(saved)
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
+        # pgserver says goodbye from an atexit hook, after pytest has closed its streams.
+        logging.getLogger("pgserver").propagate = False
