@@ -43,6 +43,12 @@ class EmbeddedPostgres:
     started_here: bool  # False: it was already running; then we leave it running
     system_user: str | None
 
+    def restart(self) -> None:
+        """Restart the server in place, as an operator would (open sessions are cut)."""
+        _pgserver().pg_ctl(
+            ["-w", "-m", "fast", "restart"], pgdata=self.pgdata, user=self.system_user, timeout=60
+        )
+
     def stop(self) -> None:
         """Stop the server if this process started it (fast: rolls back open sessions)."""
         if not self.started_here:

@@ -52,20 +52,26 @@ def recreate_in_app(config: SyncConfig, connector, links: list[Link],
 
 def restore_in_hub(config: SyncConfig, connector, links: list[Link],
                    run_id: int | None = None) -> Counter:
-    """Links deleted in the hub: restore the archived hub record, updated from the app."""
+    """Links deleted in the hub: restore the archived hub record, updated from the app.
+    Links deleted on both sides get their archived hub record back as it was."""
     counts = Counter()
+    changes = store.Changes()
+    actor = Actor(object_sync_id=config.object_sync_id)
+    for link in links:
+        if link.status == LinkStatus.DELETED_BOTH and link.hub_record_id:
+            changes.touch(link)
+            _restore_archived_only(link, actor, changes, counts)
     links = [lk for lk in links if lk.status == LinkStatus.DELETED_IN_HUB and lk.app_id]
     found = {r.id: r for r in connector.read_by_ids(config.app_object,
                                                     [lk.app_id for lk in links])}
-    changes = store.Changes()
-    actor = Actor(object_sync_id=config.object_sync_id)
     for link in links:
         changes.touch(link)
         app = found.get(link.app_id)
         record = Record.objects.filter(pk=link.hub_record_id).first()
         if app is None or record is None:
-            store.mark(link, LinkStatus.FAILED, category="not_found",
-                       message="The record is gone on both sides; nothing to restore from.")
+            store.mark(link, LinkStatus.DELETED_BOTH, category=LinkStatus.DELETED_BOTH,
+                       message="The record is gone on both sides; nothing live to restore "
+                               "from.")
             counts["failed"] += 1
             continue
         try:
@@ -79,6 +85,26 @@ def restore_in_hub(config: SyncConfig, connector, links: list[Link],
     with transaction.atomic():
         store.save(changes, config.portal_id, run_id)
     return counts
+
+
+def _restore_archived_only(link: Link, actor: Actor, changes, counts: Counter) -> None:
+    """Deleted on both sides: no live record to copy from, but the hub archived its
+    own. Restored, it is a record deleted in the app, which a resync can recreate."""
+    record = Record.objects.filter(pk=link.hub_record_id).first()
+    if record is None:
+        counts["failed"] += 1
+        return
+    try:
+        with transaction.atomic():
+            restore_record(record, actor)
+    except RecordInvalid:  # a live record took its identifier meanwhile
+        counts["failed"] += 1
+        return
+    store.mark(link, LinkStatus.DELETED_IN_APP, category="not_found",
+               message="Restored in Syncapp from its archived record; still deleted in the "
+                       "app.")
+    changes.note(link, "hub", "restored", {}, "restored from Syncapp's archived record")
+    counts["restored"] += 1
 
 
 def _refresh_from_app(config, record, app, link, changes) -> None:

@@ -73,7 +73,7 @@ class SyncRunner:
                     log.info("run stopped: the sync is off", extra=context)
                     return DONE
                 if self.step() == DONE:
-                    self._finish(RunStatus.SUCCEEDED)
+                    self._finish(self._outcome())
                     log.info("run finished", extra={**context, "counts": self.run.counts})
                     return DONE
         except ConnectorError as exc:
@@ -259,6 +259,16 @@ class SyncRunner:
         self.run.counts = {key: merged.get(key, 0) for key in
                            set(merged) | {"read", "matched", "excluded", "failed"}}
         Run.objects.filter(pk=self.run.pk).update(counts=self.run.counts)
+
+    def _outcome(self) -> str:
+        """Succeeded, or unsettled while creates a dead worker announced are still
+        pending (their count goes in the run's counts, shown in the sync's history)."""
+        pending = Link.objects.filter(object_sync=self.sync, status=LinkStatus.PENDING).count()
+        if not pending:
+            return RunStatus.SUCCEEDED
+        self.run.counts = {**self.run.counts, "pending": pending}
+        Run.objects.filter(pk=self.run.pk).update(counts=self.run.counts)
+        return RunStatus.UNSETTLED
 
     def _finish(self, status: str) -> None:
         now = timezone.now()

@@ -18,7 +18,7 @@ from syncapp.engine.limits import DIRECTION, exclusion_reason
 from syncapp.engine.matching import NORMALIZERS, choose, match_keys
 from syncapp.syncs.models import Link, LinkStatus
 
-DELETED = {LinkStatus.DELETED_IN_APP, LinkStatus.DELETED_IN_HUB}
+DELETED = {LinkStatus.DELETED_IN_APP, LinkStatus.DELETED_IN_HUB, LinkStatus.DELETED_BOTH}
 
 
 @dataclass
@@ -77,13 +77,35 @@ class BatchRun:
     # --- pairing ------------------------------------------------------------------------
 
     def _deleted_in_app(self, deleted_ids, by_app) -> None:
+        """App records the app reports deleted. A failed link without a hub record (a
+        duplicate, say) leaves the failed list too: it is the app record's link."""
         for app_id in deleted_ids:
             link = by_app.get(app_id)
-            if link and link.status != LinkStatus.DELETED_IN_APP and link.hub_record_id:
+            if link is None or link.status in (LinkStatus.DELETED_IN_APP,
+                                               LinkStatus.DELETED_BOTH):
+                continue
+            if link.status == LinkStatus.DELETED_IN_HUB:
+                self._deleted_on_both_sides(link, "app")
+            elif link.hub_record_id or link.status == LinkStatus.FAILED:
                 self._set(link, LinkStatus.DELETED_IN_APP, "app", "deleted",
                           category=ErrorCategory.NOT_FOUND,
                           message="The record was deleted in the app.")
                 self.counts["deleted"] += 1
+
+    def _deleted_in_hub(self, link: Link) -> None:
+        if link.status == LinkStatus.DELETED_IN_APP:
+            self._deleted_on_both_sides(link, HUB)
+        elif link.status not in DELETED:
+            self._set(link, LinkStatus.DELETED_IN_HUB, HUB, "deleted",
+                      category=ErrorCategory.DELETED_IN_HUB,
+                      message="The record was deleted in Syncapp.")
+            self.counts["deleted"] += 1
+
+    def _deleted_on_both_sides(self, link: Link, side: str) -> None:
+        """The other side was deleted before: say both, so neither delete hides the other."""
+        self._set(link, LinkStatus.DELETED_BOTH, side, "deleted",
+                  category=LinkStatus.DELETED_BOTH,
+                  message="The record was deleted in Syncapp and in the app.")
 
     def _pair_app_side(self, apps, by_app, hubs) -> list[AppRecord]:
         unlinked = []
@@ -106,16 +128,14 @@ class BatchRun:
             if hub is None:
                 continue
             if link is None or link.app_id is None:
-                if not hub.archived and (link is None or link.status != LinkStatus.PENDING
-                                         or self.retry_pending):
+                if hub.archived and link is not None and link.status == LinkStatus.FAILED:
+                    self._deleted_in_hub(link)  # a failed create whose record is gone
+                elif not hub.archived and (link is None or link.status != LinkStatus.PENDING
+                                           or self.retry_pending):
                     unlinked.append(hub)
                 continue
             if hub.archived:
-                if link.status not in DELETED:
-                    self._set(link, LinkStatus.DELETED_IN_HUB, HUB, "deleted",
-                              category=ErrorCategory.DELETED_IN_HUB,
-                              message="The record was deleted in Syncapp.")
-                    self.counts["deleted"] += 1
+                self._deleted_in_hub(link)
                 continue
             if link.app_id in apps or link.status in DELETED:
                 continue  # already paired from the app side, or waiting for a resync

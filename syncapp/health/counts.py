@@ -37,8 +37,9 @@ class SyncCounts:
         return self.by_status.get(status, 0)
 
     @property
-    def deleted_on_one_side(self) -> int:
-        """The part of `failed` that is a delete (the rest failed to write)."""
+    def deleted_total(self) -> int:
+        """The part of `failed` that is a delete, on one side or both (the rest failed
+        to write)."""
         return self.failed - self.by_status.get(LinkStatus.FAILED, 0)
 
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from syncapp.core.queue import enqueue
 from syncapp.health.columns import export_headers, reason_text, status_label
 from syncapp.health.models import ExportFormat, ExportJob, JobStatus
 from syncapp.health.overview import sync_rows
@@ -206,5 +207,5 @@ def start_export(portal, connection, user, *, fmt: str, flt, columns: list[str])
                                        filters=flt.as_params(), columns=columns,
                                        requested_by=user,
                                        language=translation.get_language() or "")
-        transaction.on_commit(lambda: task.delay(job.pk))
+        enqueue(task, job.pk)  # QueueUnreachable rolls the job row back: no orphan export
     return job

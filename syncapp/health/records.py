@@ -25,7 +25,8 @@ PERIOD_LABELS = {"": gettext_lazy("Any time"), "24h": gettext_lazy("Last 24 hour
                  "7d": gettext_lazy("Last 7 days"), "30d": gettext_lazy("Last 30 days"),
                  "custom": gettext_lazy("Custom range")}
 STATUSES = [LinkStatus.IN_SYNC, LinkStatus.FAILED, LinkStatus.EXCLUDED,
-            LinkStatus.DELETED_IN_HUB, LinkStatus.DELETED_IN_APP, LinkStatus.PENDING]
+            LinkStatus.DELETED_IN_HUB, LinkStatus.DELETED_IN_APP, LinkStatus.DELETED_BOTH,
+            LinkStatus.PENDING]
 
 
 def statuses_of(choice: str) -> frozenset[str]:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from connectors.sdk import ConnectorError
+from syncapp.core.queue import enqueue
 from syncapp.engine.restore import recreate_in_app, restore_in_hub
 from syncapp.engine.step import BatchRun
 from syncapp.health.models import ACTIVE, JobStatus, RepairJob, RepairKind
@@ -24,12 +25,16 @@ from syncapp.integrations.catalog import build_connector, connector_class
 from syncapp.integrations.tokens import redis_client
 from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import Link, LinkStatus, ObjectSync, Run, RunKind, RunStatus
-from syncapp.syncs.tasks import LOCK_TTL_S, held
+from syncapp.syncs.tasks import LOCK_TTL_S, held, run_lock_name
 
 BATCH = 100
 SLICE_S = 20.0
 DONE, MORE, BUSY = "done", "more", "busy"
 DELETED_STATUS = {"app": LinkStatus.DELETED_IN_APP, "hub": LinkStatus.DELETED_IN_HUB}
+# What a restore on each side takes: the hub still holds the archived record of a link
+# deleted on both sides, the app holds nothing to copy from.
+RESTORABLE = {"app": [LinkStatus.DELETED_IN_APP],
+              "hub": [LinkStatus.DELETED_IN_HUB, LinkStatus.DELETED_BOTH]}
 
 
 class AlreadyRunning(Exception):
@@ -41,7 +46,7 @@ class AlreadyRunning(Exception):
 def _enqueue(job: RepairJob) -> None:
     from syncapp.health.tasks import run_repair  # noqa: PLC0415 - tasks import this module
 
-    transaction.on_commit(lambda: run_repair.delay(job.pk))
+    enqueue(run_repair, job.pk)  # QueueUnreachable rolls the job row back
 
 
 def _start(sync: ObjectSync, user, total: int, **fields) -> RepairJob:
@@ -60,7 +65,7 @@ def _start(sync: ObjectSync, user, total: int, **fields) -> RepairJob:
 @transaction.atomic
 def start_restore(sync: ObjectSync, target: str, user) -> RepairJob:
     """Recreate every record of `sync` deleted on the `target` side ("hub" or "app")."""
-    total = Link.objects.filter(object_sync=sync, status=DELETED_STATUS[target]).count()
+    total = Link.objects.filter(object_sync=sync, status__in=RESTORABLE[target]).count()
     return _start(sync, user, total, kind=RepairKind.RESTORE, target=target)
 
 
@@ -70,6 +75,11 @@ def start_retry(sync: ObjectSync, category: str, link_ids: list[int], user) -> R
     links = failed_links(sync, category, link_ids)
     return _start(sync, user, links.count(), kind=RepairKind.RETRY, category=category,
                   link_ids=sorted(set(link_ids)))
+
+
+def gone_on_both_sides(sync: ObjectSync) -> int:
+    """Links with nothing live on either side: a resync into the app cannot copy them."""
+    return Link.objects.filter(object_sync=sync, status=LinkStatus.DELETED_BOTH).count()
 
 
 def failed_links(sync: ObjectSync, category: str, link_ids=()):
@@ -87,7 +97,7 @@ def run_job(job_id: int, connector=None, budget_s: float = SLICE_S) -> str:
     job = RepairJob.objects.select_related("object_sync__connection").filter(pk=job_id).first()
     if job is None or job.status not in ACTIVE:
         return DONE
-    lock = redis_client().lock(f"syncapp:sync-run:{job.object_sync_id}", timeout=LOCK_TTL_S,
+    lock = redis_client().lock(run_lock_name(job.object_sync_id), timeout=LOCK_TTL_S,
                                blocking=False, thread_local=False)
     if not lock.acquire(token=uuid.uuid4().hex.encode()):
         return BUSY
@@ -135,10 +145,10 @@ def _run_of(job: RepairJob) -> Run:
 
 
 def _restore_batch(job: RepairJob, config, connector, run_id: int) -> int:
-    status = DELETED_STATUS[job.target]
     with transaction.atomic():
         links = list(Link.objects.select_for_update(skip_locked=True)
-                     .filter(object_sync_id=job.object_sync_id, status=status,
+                     .filter(object_sync_id=job.object_sync_id,
+                             status__in=RESTORABLE[job.target],
                              pk__gt=job.after_id).order_by("id")[:BATCH])
         if not links:
             return 0
@@ -181,8 +191,11 @@ def _release_claims(job: RepairJob, redo: bool = False) -> int:
         return 0
     if redo:
         job.after_id = min(job.claimed) - 1
-    back = Link.objects.filter(pk__in=job.claimed, status=LinkStatus.PENDING).update(
-        status=DELETED_STATUS.get(job.target, LinkStatus.FAILED))
+    claimed = Link.objects.filter(pk__in=job.claimed, status=LinkStatus.PENDING)
+    # A claimed link keeps its category: one deleted on both sides goes back as such.
+    back = claimed.filter(error_category=LinkStatus.DELETED_BOTH).update(
+        status=LinkStatus.DELETED_BOTH)
+    back += claimed.update(status=DELETED_STATUS.get(job.target, LinkStatus.FAILED))
     job.claimed = []
     job.save(update_fields=["claimed", "after_id", "updated_at"])
     return back

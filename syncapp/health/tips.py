@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from connectors.sdk.errors import TRANSIENT, ErrorCategory
 from syncapp.engine.limits import DIRECTION, FILTERS, NO_EMAIL, NO_IDENTIFIER
+from syncapp.syncs.models import LinkStatus
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class RenderedTip:
     transient: bool
 
 
-def _tip(category: ErrorCategory, label, *steps) -> Tip:
+def _tip(category: str, label, *steps) -> Tip:
     return Tip(str(category), label, steps, category in TRANSIENT)
 
 
@@ -82,6 +83,11 @@ ERROR_TIPS: dict[str, Tip] = {tip.code: tip for tip in (
          _("The record was deleted in %(app)s; deletes never spread to Syncapp."),
          _("Use Actions → Resync records deleted in %(app)s to recreate it from "
            "Syncapp's data.")),
+    _tip(LinkStatus.DELETED_BOTH, _("Record deleted on both sides"),
+         _("The record was deleted in Syncapp and in %(app)s: nothing live remains to "
+           "copy it from, so a resync cannot bring it back."),
+         _("Syncapp keeps its archived record: Restore all deleted records in Syncapp "
+           "restores it; then Resync records deleted in %(app)s recreates it there.")),
     _tip(E.REJECTED, _("Rejected by the app's rules"),
          _("A validation rule or workflow in %(app)s refused the change."),
          _("Read the app's message, adjust the record or the rule in %(app)s, then retry.")),
@@ -98,7 +104,8 @@ EXCLUSION_REASONS = {
 }
 
 # Categories a person resyncs rather than retries.
-DELETED_CATEGORIES = frozenset({str(E.DELETED_IN_HUB), str(E.NOT_FOUND)})
+DELETED_CATEGORIES = frozenset({str(E.DELETED_IN_HUB), str(E.NOT_FOUND),
+                                str(LinkStatus.DELETED_BOTH)})
 
 
 def error_tip(category: str, app: str) -> RenderedTip:

@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "syncapp.accounts.middleware.CurrentPortalMiddleware",
+    "syncapp.core.queue.QueueUnreachableMiddleware",
 ]
 
 ROOT_URLCONF = "syncapp.urls"
@@ -162,6 +163,9 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # How often a new sync looks for changes on both sides (the help article promises 10 min).
 SYNC_POLL_INTERVAL_S = envint("SYNC_POLL_INTERVAL_S", 120)
+# A sync's run lock lives this long unless its worker renews it (every third of it):
+# a dead worker's lock lapses within seconds, and a run that met it retries then.
+SYNC_LOCK_TTL_S = envint("SYNC_LOCK_TTL_S", 10)
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {
         "task": "syncapp.core.tasks.heartbeat",

@@ -154,6 +154,10 @@ class LinkStatus(models.TextChoices):
     EXCLUDED = "excluded", _("Excluded")
     DELETED_IN_HUB = "deleted_in_hub", _("Deleted in Syncapp")
     DELETED_IN_APP = "deleted_in_app", _("Deleted in the app")
+    # Deleted on one side, then on the other: nothing live remains to copy from, but
+    # the hub's archived record can still be restored. The second delete never hides
+    # the first.
+    DELETED_BOTH = "deleted_both", _("Deleted on both sides")
 
 
 # What "failed" means wherever links are counted, listed or filtered (DESIGN: a record
@@ -164,6 +168,7 @@ FAILED_FALLBACK_CATEGORY: dict[str, str] = {
     LinkStatus.FAILED: "unknown",
     LinkStatus.DELETED_IN_HUB: "deleted_in_hub",
     LinkStatus.DELETED_IN_APP: "not_found",
+    LinkStatus.DELETED_BOTH: "deleted_both",
 }
 COUNTED_AS_FAILED = frozenset(FAILED_FALLBACK_CATEGORY)
 
@@ -248,6 +253,9 @@ class RunKind(models.TextChoices):
 class RunStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     SUCCEEDED = "succeeded", _("Succeeded")
+    # Finished, but creates announced by a worker that died are not settled yet (the
+    # run's counts say how many): later runs settle them, this run cannot say it did.
+    UNSETTLED = "unsettled", _("Creates pending")
     PAUSED = "paused", _("Paused")
     FAILED = "failed", _("Failed")
     STOPPED = "stopped", _("Stopped")  # the sync was turned off or deleted meanwhile

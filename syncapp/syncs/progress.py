@@ -96,4 +96,4 @@ def link_counts(sync: ObjectSync) -> dict[str, int]:
     the same definition of failed); `deleted` is the part of failed that is a delete."""
     counts = counts_for([sync.pk])[sync.pk]
     return {"in_sync": counts.in_sync, "failed": counts.failed, "excluded": counts.excluded,
-            "deleted": counts.deleted_on_one_side}
+            "deleted": counts.deleted_total}

@@ -3,13 +3,16 @@
 from django.db import transaction
 from django.utils import timezone
 
+from syncapp.core.queue import enqueue
 from syncapp.syncs.models import ObjectSync, SyncState
 
 
 def _enqueue(sync: ObjectSync) -> None:
+    """Run it once the caller commits; QueueUnreachable (rolling the caller back) when
+    the task queue does not answer."""
     from syncapp.syncs.tasks import run_sync  # noqa: PLC0415 - tasks import the engine
 
-    transaction.on_commit(lambda: run_sync.delay(sync.pk))
+    enqueue(run_sync, sync.pk)
 
 
 @transaction.atomic

@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Q
 from django.utils import timezone
 from redis.exceptions import LockError
@@ -18,8 +20,12 @@ from syncapp.syncs.models import ObjectSync, SyncState
 log = logging.getLogger(__name__)
 # A live worker renews its run lock every third of this, however long a slice takes
 # (HTTP retries, a slow app); a dead worker's lock expires by itself this soon.
-LOCK_TTL_S = 30
+LOCK_TTL_S = settings.SYNC_LOCK_TTL_S
 SLICE_S = 20.0
+# Postgres went away mid-slice (a restart, a failover): the step in flight rolled back
+# whole, so the run goes on from its cursors once the database answers again.
+DATABASE_RETRY_S = 5
+DATABASE_LOST = "database lost"
 
 
 @contextmanager
@@ -50,23 +56,78 @@ def held(lock):
 
 @shared_task(name="syncapp.syncs.tasks.run_sync", ignore_result=True, acks_late=True,
              reject_on_worker_lost=True)
-def run_sync(sync_id: int) -> None:
-    """Run object sync `sync_id` for one slice; re-enqueue itself while work remains."""
-    from syncapp.engine.runner import MORE, SyncRunner, runnable  # noqa: PLC0415 - heavy
+def run_sync(sync_id: int, waiter: str = "") -> None:
+    """Run object sync `sync_id` for one slice; re-enqueue itself while work remains.
 
-    lock = redis_client().lock(f"syncapp:sync-run:{sync_id}", timeout=LOCK_TTL_S,
+    `waiter` marks the one message that waits for a lock it met (see wait_for_lock)."""
+    lock = redis_client().lock(run_lock_name(sync_id), timeout=LOCK_TTL_S,
                                blocking=False, thread_local=False)
     if not lock.acquire(token=uuid.uuid4().hex.encode()):
-        return  # another worker is running it; it re-enqueues itself if needed
+        wait_for_lock(sync_id, waiter)
+        return
+    redis_client().delete(_waiter_key(sync_id))  # whoever waited: this run goes on
+    from syncapp.engine.runner import MORE  # noqa: PLC0415 - heavy
+
     with held(lock):
+        outcome = _slice(sync_id)
+    if outcome == DATABASE_LOST:
+        run_sync.apply_async((sync_id,), countdown=DATABASE_RETRY_S)
+    elif outcome == MORE:
+        run_sync.delay(sync_id)
+
+
+def _slice(sync_id: int) -> str | None:
+    """One slice of the run: MORE, DONE, DATABASE_LOST or None (nothing to run)."""
+    from syncapp.engine.runner import SyncRunner, runnable  # noqa: PLC0415 - heavy
+
+    try:
         sync = ObjectSync.objects.select_related("connection", "portal").filter(
             pk=sync_id).first()
         if sync is None or not runnable(sync):
-            return
+            return None
         outcome = SyncRunner(sync).run_for(SLICE_S)
-        log.info("sync run slice", extra={"object_sync_id": sync_id, "outcome": outcome})
-    if outcome == MORE:
-        run_sync.delay(sync_id)
+    except (OperationalError, InterfaceError):
+        log.warning("sync run lost its database; retrying", extra={"object_sync_id": sync_id},
+                    exc_info=True)
+        connection.close()  # a broken connection is not reused by the next message
+        return DATABASE_LOST
+    log.info("sync run slice", extra={"object_sync_id": sync_id, "outcome": outcome})
+    return outcome
+
+
+def run_lock_name(sync_id: int) -> str:
+    return f"syncapp:sync-run:{sync_id}"
+
+
+def _waiter_key(sync_id: int) -> str:
+    return f"syncapp:sync-run-waiter:{sync_id}"
+
+
+def wait_for_lock(sync_id: int, waiter: str = "") -> float | None:
+    """Another process holds the sync's lock: come back when it would have lapsed.
+
+    Its holder may be alive (it re-enqueues itself while work remains) or dead (killed
+    mid-slice: then nothing but this message would go on before beat's next tick). So
+    one message per sync — the waiter, named by a token in Redis — comes back after at
+    most the lock's lifetime, until it gets the lock; any other message meeting the
+    lock is dropped, so waiters never pile up behind a long run. The countdown, or None
+    when this message was dropped."""
+    client = redis_client()
+    key = _waiter_key(sync_id)
+    left_ms = client.pttl(run_lock_name(sync_id))
+    countdown = min(float(LOCK_TTL_S), max(left_ms, 0) / 1000 + 0.1)
+    # The key outlives the countdown, so a second message finds the waiter on its way.
+    expiry_ms = int((countdown + LOCK_TTL_S) * 1000)
+    if waiter and client.get(key) == waiter.encode():
+        client.pexpire(key, expiry_ms)
+    else:
+        waiter = uuid.uuid4().hex
+        if not client.set(key, waiter, nx=True, px=expiry_ms):
+            return None  # another message already waits for this lock
+    log.info("sync run lock held; coming back", extra={"object_sync_id": sync_id,
+                                                       "countdown_s": countdown})
+    run_sync.apply_async((sync_id,), {"waiter": waiter}, countdown=countdown)
+    return countdown
 
 
 @shared_task(name="syncapp.syncs.tasks.tick", ignore_result=True)

@@ -13,8 +13,12 @@ import signal
 import time
 import uuid
 from collections import Counter
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.db import InterfaceError, OperationalError, connection
+from django.utils import timezone
 
 from connectors.hubspot import HubSpotConnector
 from connectors.hubspot.sandbox.store import Portal as SandboxAccount
@@ -24,11 +28,13 @@ from syncapp.crm.identifiers import normalize_email
 from syncapp.crm.models import Record
 from syncapp.crm.services import bulk_create_records
 from syncapp.integrations import sandboxes
+from syncapp.integrations.tokens import redis_client
 from syncapp.syncs.configure import create_object_sync
 from syncapp.syncs.models import Link, LinkStatus, Run, RunKind, RunStatus
 from syncapp.syncs.services import save_and_sync
+from syncapp.syncs.tasks import run_lock_name
 from tests.engine.kit import connect_account
-from tests.stack import celery, wait_until
+from tests.stack import celery, private_postgres, wait_until
 from tests.syncs.worker import own_queue, worker_on
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
@@ -132,7 +138,8 @@ def settled(sync) -> bool:
     """The initial sync has finished, no create is left pending, and a later run found
     nothing more to do."""
     initial = initial_run(sync)
-    if initial is None or initial.status != RunStatus.SUCCEEDED:
+    # Unsettled: it ended before the creates a killed worker announced were settled.
+    if initial is None or initial.status not in (RunStatus.SUCCEEDED, RunStatus.UNSETTLED):
         return False
     if Link.objects.filter(object_sync=sync, status=LinkStatus.PENDING).exists():
         return False
@@ -229,6 +236,101 @@ def test_a_worker_killed_mid_sync_ends_as_an_undisturbed_run(hubspot_sandbox, li
     state = end_state(killed, killed_account)
     assert_complete(state)
     assert_same(state, reference)
+
+
+def pool_child(worker) -> int:
+    """The pid of the prefork worker's one pool process, the one that runs tasks."""
+    children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children")
+    found = []
+    wait_until(lambda: found.extend(children.read_text().split()) or found, timeout=30)
+    return int(found[0])
+
+
+def test_a_run_whose_worker_was_killed_goes_on_without_beat(hubspot_sandbox, live_server,
+                                                            tmp_path):
+    """SIGKILL the process running a sync: the worker hands its message back, the
+    redelivered task meets the dead process's lock, waits for it to lapse (a 2 s lock
+    here) and goes on. No beat runs: nothing else could finish the sync."""
+    n = 1_000
+    sync, account = seeded_sync(hubspot_sandbox, live_server.url, "redelivered", n)
+    log = tmp_path / "worker.log"
+    with own_queue() as queue, worker_on(queue, live_server.url, log,
+                                         SYNC_LOCK_TTL_S="2") as worker:
+        save_and_sync(sync)
+        reading = wait_until(lambda: (initial_run(sync) is not None
+                                      and initial_run(sync).counts.get("read", 0) > 0),
+                             timeout=60, every=0.01)
+        assert reading, log.read_text()[-3000:]
+        os.kill(pool_child(worker), signal.SIGKILL)
+        done = wait_until(lambda: initial_run(sync).status == RunStatus.SUCCEEDED, timeout=60,
+                          every=0.2)
+        assert done, (initial_run(sync).counts, log.read_text()[-3000:])
+
+    assert "WorkerLostError" in log.read_text()  # it was killed mid-run
+    assert Run.objects.filter(object_sync=sync).count() == 1  # the same run went on
+    assert_complete(end_state(sync, account), n)
+
+
+def test_a_run_meeting_a_dead_workers_lock_starts_once_it_lapses(hubspot_sandbox,
+                                                                   live_server, tmp_path):
+    """Save and sync while a worker that died still "holds" the sync's lock (a 3 s lock
+    nobody renews): the task comes back when the lock lapses, without beat."""
+    sync, account = seeded_sync(hubspot_sandbox, live_server.url, "locked", 10)
+    with own_queue() as queue, worker_on(queue, live_server.url, tmp_path / "worker.log",
+                                         SYNC_LOCK_TTL_S="3"):
+        dead = redis_client().lock(run_lock_name(sync.pk), timeout=3, thread_local=False)
+        assert dead.acquire(blocking=False, token=b"a worker that died")
+        lapses = timezone.now() + timedelta(milliseconds=redis_client().pttl(dead.name))
+        save_and_sync(sync)
+        done = wait_until(lambda: initial_run(sync) is not None
+                          and initial_run(sync).status == RunStatus.SUCCEEDED, timeout=30)
+        assert done, (tmp_path / "worker.log").read_text()[-3000:]
+
+    assert initial_run(sync).started_at >= lapses  # it waited for the lock, then ran
+    assert_complete(end_state(sync, account), 10)
+
+
+def initial_done(sync) -> bool:
+    """The initial sync succeeded with no create left pending; False while the test's
+    own connection is down with the database (it is made again on the next call)."""
+    try:
+        run = initial_run(sync)
+        return run is not None and run.status == RunStatus.SUCCEEDED and not Link.objects.filter(
+            object_sync=sync, status=LinkStatus.PENDING).exists()
+    except (OperationalError, InterfaceError):
+        connection.close()
+        return False
+
+
+def test_a_postgres_restart_mid_sync_ends_as_an_undisturbed_run(hubspot_sandbox, live_server,
+                                                                tmp_path):
+    """1,500 contacts, 500 of them on both sides, on a Postgres of the test's own:
+    restart it while the initial sync reads the app, and compare with the same data
+    synced undisturbed. The worker's slice loses its connection, gives the worker
+    back, and its run goes on from the cursors a few seconds later, without beat."""
+    n = 1_000
+    with private_postgres() as postgres, own_queue() as queue:
+        calm, calm_account = seeded_sync(hubspot_sandbox, live_server.url, "calm", n)
+        restarted, account = seeded_sync(hubspot_sandbox, live_server.url, "restarted", n)
+        log = tmp_path / "worker.log"
+        with worker_on(queue, live_server.url, log, DATABASE_URL=postgres.url):
+            save_and_sync(calm)
+            assert wait_until(lambda: initial_done(calm), timeout=60), log.read_text()[-3000:]
+            save_and_sync(restarted)
+            reading = wait_until(lambda: initial_run(restarted) is not None and initial_run(
+                restarted).counts.get("read", 0) > 0, timeout=60, every=0.01)
+            assert reading, log.read_text()[-3000:]
+            postgres.restart()
+            connection.close()  # the test's own connection was cut too
+            done = wait_until(lambda: initial_done(restarted), timeout=90, every=0.5)
+            assert done, log.read_text()[-3000:]
+        assert "sync run lost its database" in log.read_text()  # the restart hit the run
+
+        reference = end_state(calm, calm_account)
+        assert_complete(reference, n)
+        state = end_state(restarted, account)
+        assert_complete(state, n)
+        assert_same(state, reference)
 
 
 def test_an_app_failing_30_percent_of_calls_ends_as_a_healthy_one(hubspot_sandbox, live_server,

@@ -10,6 +10,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from connectors.sdk import ConnectorError, ErrorCategory, WriteOutcome
@@ -61,6 +62,28 @@ def test_creates_cut_short_by_a_dead_worker_are_sent_once(portal, hubspot):
     emails = sorted(v["email"] for v in hubspot.all("contacts").values())
     assert emails == ["ann@acme.example", "bob@acme.example", "cy@acme.example",
                       "dee@acme.example"]
+
+
+def test_a_run_leaving_creates_pending_is_reported_so_not_as_succeeded(
+        portal, hubspot, admin_client):
+    hubspot.clear("contacts")
+    for name in ("ann", "bob", "cy", "dee"):
+        create_record(portal, "contact", {"email": f"{name}@acme.example", "firstname": name})
+    sync = make_sync(hubspot, "contacts")
+    with pytest.raises(Killed):
+        SyncRunner(sync, connector=dies_while_creating(hubspot.connector(), sent=2)).run_for(60)
+
+    run(hubspot, sync)  # the initial sync ends before the dead worker's creates settle
+
+    initial = Run.objects.get(object_sync=sync)
+    assert (initial.status, initial.counts["pending"]) == (RunStatus.UNSETTLED, 4)
+    page = admin_client.get(reverse("syncs:detail", args=["hubspot", sync.pk]))
+    assert "Finished · 4 creates pending" in page.content.decode()
+
+    # Time passes: the next run finds the two that reached the app and sends the others.
+    Link.objects.filter(object_sync=sync).update(updated_at=timezone.now() - timedelta(minutes=5))
+    run(hubspot, sync)
+    assert Run.objects.filter(object_sync=sync).latest("id").status == RunStatus.SUCCEEDED
 
 
 def test_a_slice_outlasting_the_lock_ttl_keeps_its_lock(portal, hubspot, monkeypatch):

@@ -54,7 +54,7 @@ def test_sync_page_and_the_health_page_it_links_to_show_one_failed_count(sync, o
 
     assert number(sync_page, 'data-links="failed"') == 6
     assert number(overview, 'data-count="failed"') == 6
-    assert "Failed includes 3 records deleted on one side" in sync_page
+    assert "Failed includes 3 deleted records" in sync_page
 
 
 def test_failed_panel_lists_deleted_records_under_their_categories(sync, ops_client):

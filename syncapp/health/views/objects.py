@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from syncapp.accounts.decorators import portal_view
@@ -111,8 +112,12 @@ def failed(request, app_key: str, sync_id: int):
         cards=cards, category=category, tip=error_tip(category, app) if category else None,
         links=with_app_urls(links, [sync]), next_after=after, jobs=jobs,
         retryable=category and category not in DELETED_CATEGORIES,
-        deleted_in_hub=counts.deleted(LinkStatus.DELETED_IN_HUB),
+        # A resync into Syncapp also restores the archived records of links deleted on
+        # both sides; a resync into the app has nothing live to copy those from.
+        deleted_in_hub=counts.deleted(LinkStatus.DELETED_IN_HUB)
+        + counts.deleted(LinkStatus.DELETED_BOTH),
         deleted_in_app=counts.deleted(LinkStatus.DELETED_IN_APP),
+        deleted_both=counts.deleted(LinkStatus.DELETED_BOTH),
         category_count=counts.failed_by_category.get(category, 0))
     return render(request, "health/failed.html", context)
 
@@ -142,6 +147,14 @@ def _start_restore(request, sync, target: str) -> RepairJob | None:
                                     "%(when)s). Nothing is restored twice.")
                          % {"when": running.job.created_at.strftime("%H:%M")})
         return None
+    both = repair.gone_on_both_sides(sync) if target == "app" else 0
+    if both:
+        messages.info(request, ngettext(
+            "%(n)d record was deleted on both sides: nothing live remains to copy it from. "
+            "Resync records deleted in Syncapp restores its archived Syncapp record first.",
+            "%(n)d records were deleted on both sides: nothing live remains to copy them "
+            "from. Resync records deleted in Syncapp restores their archived Syncapp "
+            "records first.", both) % {"n": both})
     if not job.total:
         messages.info(request, _("There are no deleted records to restore."))
     else:

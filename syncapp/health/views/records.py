@@ -155,8 +155,9 @@ def _restore_review(request, connection) -> dict:
                "restore_target": target}
     if not errors:
         links = Link.objects.for_portal(request.portal).filter(
-            object_sync=sync, status=repair.DELETED_STATUS[target]).order_by("id")
-        context.update(review=list(links[:REVIEW_LIMIT]), review_total=links.count())
+            object_sync=sync, status__in=repair.RESTORABLE[target]).order_by("id")
+        context.update(review=list(links[:REVIEW_LIMIT]), review_total=links.count(),
+                       gone_on_both_sides=repair.gone_on_both_sides(sync))
     return context
 
 

@@ -9,10 +9,10 @@ import logging
 from dataclasses import asdict, dataclass
 
 import requests
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from connectors.sdk import ConnectorError, FieldType
+from syncapp.core.queue import UNREACHABLE, cache_delete, cache_get, cache_set
 from syncapp.crm.models import PropertyDefinition
 from syncapp.integrations.catalog import build_connector, connector_class
 from syncapp.integrations.models import Connection
@@ -53,26 +53,28 @@ def _cache_key(connection: Connection, app_object: str) -> str:
 def app_fields(connection: Connection, app_object: str, connector=None) -> AppFields:
     """Every field of `app_object` in this account, custom fields included."""
     key = _cache_key(connection, app_object)
-    cached = cache.get(key)
+    cached = cache_get(key)
     if cached is not None:
         return AppFields([_from_cache(f) for f in cached])
     static = connector_class(connection.app_key).spec.object(app_object).fields
     try:
         connector = connector or build_connector(connection)
         fields = [_info(f) for f in connector.fields(app_object)]
-    except (ConnectorError, requests.RequestException, NotImplementedError) as exc:
+    # (Redis down: the token's refresh lock and the rate limit cannot be taken either.)
+    except (ConnectorError, requests.RequestException, NotImplementedError,
+            *UNREACHABLE) as exc:
         log.warning("custom fields unavailable", extra={"connection_id": connection.pk,
                                                         "error": str(exc)})
         return AppFields([_info(f) for f in static], _(
             "The app's custom fields could not be read just now, so only its standard fields "
             "are listed. Reload the page to try again."))
-    cache.set(key, [asdict(f) for f in fields], CACHE_S)
+    cache_set(key, [asdict(f) for f in fields], CACHE_S)
     return AppFields(fields)
 
 
 def cached_app_fields(connection: Connection, app_object: str) -> list[FieldInfo]:
     """The fields last read from the vendor, else the static ones: never calls the vendor."""
-    cached = cache.get(_cache_key(connection, app_object))
+    cached = cache_get(_cache_key(connection, app_object))
     if cached is not None:
         return [_from_cache(f) for f in cached]
     return [_info(f) for f in connector_class(connection.app_key).spec.object(app_object).fields]
@@ -83,7 +85,7 @@ def _from_cache(data: dict) -> FieldInfo:
 
 
 def forget_app_fields(connection: Connection, app_object: str) -> None:
-    cache.delete(_cache_key(connection, app_object))
+    cache_delete(_cache_key(connection, app_object))
 
 
 def hub_properties(portal, hub_object: str) -> list[FieldInfo]:

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy
 
 from connectors.sdk import ConnectorError, ErrorCategory
+from syncapp.core.queue import UNREACHABLE, QueueUnreachable, enqueue
 from syncapp.engine.dryrun import DryRun, dry_run
 from syncapp.engine.limits import DIRECTION, FILTERS, NO_EMAIL, NO_IDENTIFIER
 from syncapp.integrations.catalog import build_connector, connector_class
@@ -89,8 +90,16 @@ def requested(sync: ObjectSync, *, fresh: bool = False) -> DryRun | Failed | Non
     """The cached dry run of the current settings, or None while a worker computes it.
 
     Views only enqueue: the first call asks a worker (once); a worker running tasks
-    eagerly (tests, CELERY_TASK_ALWAYS_EAGER) answers at once.
+    eagerly (tests, CELERY_TASK_ALWAYS_EAGER) answers at once. With Redis down (cache
+    and queue alike) the page says so instead of failing.
     """
+    try:
+        return _requested(sync, fresh)
+    except (QueueUnreachable, *UNREACHABLE):
+        return Failed(str(QueueUnreachable.message))
+
+
+def _requested(sync: ObjectSync, fresh: bool) -> DryRun | Failed | None:
     key = _key(sync)
     if fresh:
         cache.delete_many([key, key + ":asked"])
@@ -100,8 +109,11 @@ def requested(sync: ObjectSync, *, fresh: bool = False) -> DryRun | Failed | Non
     if cache.add(key + ":asked", True, ASK_S):
         from syncapp.syncs.tasks import dry_run as dry_run_task  # noqa: PLC0415 - tasks import us
 
-        token = state.token(sync)
-        transaction.on_commit(lambda: dry_run_task.delay(sync.pk, token))
+        try:
+            enqueue(dry_run_task, sync.pk, state.token(sync))
+        except QueueUnreachable:
+            cache.delete(key + ":asked")
+            raise
     return cache.get(key)
 
 
