@@ -1,7 +1,7 @@
-"""Faults: a worker killed in the middle of a 20,000-record initial sync, and an app
-that answers 30% of calls with 429s, 500s and timeouts, end where an undisturbed run
-of the same data ends: nothing twice, nothing lost, the same pairs in sync, the same
-values on both sides.
+"""Faults: a worker killed in the middle of an initial sync (20,000 records in
+`make soak`, 4,000 in `make test`), and an app that answers 30% of calls with 429s,
+500s and timeouts, end where an undisturbed run of the same data ends: nothing twice,
+nothing lost, the same pairs in sync, the same values on both sides.
 
 Real Celery workers run the syncs on the test database; the HubSpot sandbox lives
 in this process, served by the live server under /sandbox/hubspot, where the
@@ -34,12 +34,14 @@ from syncapp.syncs.models import Link, LinkStatus, Run, RunKind, RunStatus
 from syncapp.syncs.services import save_and_sync
 from syncapp.syncs.tasks import run_lock_name
 from tests.engine.kit import connect_account
+from tests.soak import by_run
 from tests.stack import celery, private_postgres, wait_until
 from tests.syncs.worker import own_queue, worker_on
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
-N = 10_000  # contacts on each side; half of them on both sides, by email in another case
+# Contacts on each side; half of them on both sides, by email in another case.
+N = by_run(smoke=2_000, soak=10_000)
 DAY_MS = 86_400_000
 FIELDS = ("email", "firstname", "lastname", "phone", "jobtitle")
 
@@ -202,7 +204,7 @@ def run_through(sync, queue: str, site: str, log, timeout: float = 150) -> None:
 
 def test_a_worker_killed_mid_sync_ends_as_an_undisturbed_run(hubspot_sandbox, live_server,
                                                              tmp_path):
-    """20,000 contacts, 5,000 of them on both sides: SIGKILL the worker's process group
+    """2N contacts, N/2 of them on both sides: SIGKILL the worker's process group
     while app creates are on their way, start another worker, and compare with the
     same data synced by a worker nobody killed."""
     calm, calm_account = seeded_sync(hubspot_sandbox, live_server.url, "calm")
@@ -335,10 +337,10 @@ def test_a_postgres_restart_mid_sync_ends_as_an_undisturbed_run(hubspot_sandbox,
 
 def test_an_app_failing_30_percent_of_calls_ends_as_a_healthy_one(hubspot_sandbox, live_server,
                                                                   tmp_path):
-    """4,000 contacts synced while 30% of the app's answers are 429s, 500s, 503s or
-    slow 504s, and once a 10 s storm of 429s: the same end as the same data synced
-    calmly."""
-    n = 2_000
+    """4,000 contacts (2,000 in `make test`) synced while 30% of the app's answers are
+    429s, 500s, 503s or slow 504s, and once a 10 s storm of 429s: the same end as the
+    same data synced calmly."""
+    n = by_run(smoke=1_000, soak=2_000)
     calm, calm_account = seeded_sync(hubspot_sandbox, live_server.url, "calm", n)
     faulty, faulty_account = seeded_sync(hubspot_sandbox, live_server.url, "faulty", n)
     site = live_server.url

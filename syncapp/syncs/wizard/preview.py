@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy
 
 from connectors.sdk import ConnectorError, ErrorCategory
-from syncapp.core.queue import UNREACHABLE, QueueUnreachable, enqueue
+from syncapp.core.queue import UNREACHABLE, QueueUnreachable, cache_get, enqueue
 from syncapp.engine.dryrun import DryRun, dry_run
 from syncapp.engine.limits import DIRECTION, FILTERS, NO_EMAIL, NO_IDENTIFIER
 from syncapp.integrations.catalog import build_connector, connector_class
@@ -121,8 +121,9 @@ def predicted_failures(sync: ObjectSync) -> int:
     """How many records the dry run of the current settings says are likely to fail.
 
     0 while it is unknown (not computed yet, or it could not read the app): the dry
-    run informs a save, it never holds one back for a result nobody has seen."""
-    found = cache.get(_key(sync))
+    run informs a save, it never holds one back for a result nobody has seen (nor
+    while Redis is down: Save and sync then says the queue is unreachable)."""
+    found = cache_get(_key(sync))
     return found.failing_total if isinstance(found, DryRun) else 0
 
 
