@@ -3,6 +3,7 @@ newest link first, paged by id in the indexes of migrations/0003."""
 
 from django.db.models import Q
 
+from syncapp.core import params
 from syncapp.health.counts import PROBLEMS
 from syncapp.syncs.models import HistoryEntry, Link, LinkStatus
 
@@ -11,8 +12,9 @@ HISTORY_SIZE = 100
 
 
 def _page(rows, after: str | None, size: int = LIST_SIZE) -> tuple[list[Link], int | None]:
-    if after and after.isdigit():
-        rows = rows.filter(pk__lt=int(after))
+    last_seen = params.optional_id(after, "after")
+    if last_seen is not None:
+        rows = rows.filter(pk__lt=last_seen)
     found = list(rows.order_by("-id")[: size + 1])
     return found[:size], (found[size - 1].pk if len(found) > size else None)
 

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "syncapp.accounts.middleware.CurrentPortalMiddleware",
+    "syncapp.core.params.BadInputMiddleware",  # NUL refused, BadParam -> 400
 ]
 
 ROOT_URLCONF = "syncapp.urls"
