@@ -250,7 +250,7 @@ def test_create_with_bad_input_shows_message_by_the_field_and_saves_nothing(
     object_type, values, field, message = case
     records, changes = Record.objects.count(), ChangeLogEntry.objects.count()
     response = admin_client.post(reverse("crm:create", args=[object_type]), form_data(**values))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert_error_beside(response, field, message)
     assert "Nothing was saved." in response.content.decode()
     if field != "lifecyclestage":  # a select cannot show an option it does not have
