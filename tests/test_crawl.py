@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
@@ -159,8 +160,11 @@ def test_no_request_of_any_role_ends_in_a_server_error_or_a_half_write(
                                  crash_site(response)))
         assert not failures, "\n".join(map(str, failures))
 
-    for theme in THEMES:
-        sweep(theme)
+    try:
+        for theme in THEMES:
+            sweep(theme)
+    finally:
+        translation.deactivate()  # a crawled set_language must not leak into later tests
     ARTIFACT.parent.mkdir(exist_ok=True)
     found = json.loads(ARTIFACT.read_text()) if ARTIFACT.is_file() else {}
     ARTIFACT.write_text(json.dumps({**found, role: COUNTS[role]}, indent=1))

@@ -234,7 +234,7 @@ BAD_INPUTS = [
     ("contact", {"firstname": "Ada", "email": "not-an-email"}, "email",
      "Enter a valid email address, such as name@example.com."),
     ("company", {"name": "Acme", "numberofemployees": "lots"}, "numberofemployees",
-     "Enter a number, such as 1250 or 99.90."),
+     "Enter a number for “Number of employees”, such as 1250 or 99.90."),
     ("contact", {"firstname": "Ada", "lifecyclestage": "bogus"}, "lifecyclestage",
      "“bogus” is not one of the options of Lifecycle stage."),
     ("contact", {"firstname": "Ada", "date_of_birth": "31/12/1815"}, "date_of_birth",
