@@ -8,6 +8,7 @@ for one key, real ids of the portal. Each request is rolled back, so every one m
 the same portal. The request count per role goes to test-artifacts/crawl.json.
 """
 
+import fcntl
 import itertools
 import json
 import traceback
@@ -165,6 +166,13 @@ def test_no_request_of_any_role_ends_in_a_server_error_or_a_half_write(
             sweep(theme)
     finally:
         translation.deactivate()  # a crawled set_language must not leak into later tests
+    record_count(role, COUNTS[role])
+
+
+def record_count(role: str, count: int) -> None:
+    """Add this role's request count to test-artifacts/crawl.json (xdist workers share it)."""
     ARTIFACT.parent.mkdir(exist_ok=True)
-    found = json.loads(ARTIFACT.read_text()) if ARTIFACT.is_file() else {}
-    ARTIFACT.write_text(json.dumps({**found, role: COUNTS[role]}, indent=1))
+    with (ARTIFACT.parent / "crawl.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        found = json.loads(ARTIFACT.read_text()) if ARTIFACT.is_file() else {}
+        ARTIFACT.write_text(json.dumps({**found, role: count}, indent=1, sort_keys=True))
