@@ -159,9 +159,13 @@ def _save_unique(record: Record) -> None:
 
 
 @transaction.atomic
-def create_record(portal, object_type: str, values: dict, actor: Actor = SYSTEM) -> Record:
+def create_record(portal, object_type: str, values: dict, actor: Actor = SYSTEM, *,
+                  require_identity: bool = True) -> Record:
+    """A new record. People must give it an identity (REQUIRED_ONE_OF); the sync engine,
+    which has its own exclusion rules for records without one, passes False."""
     properties = {k: v for k, v in _clean(portal, object_type, values).items() if v is not None}
-    _require_identity(portal, object_type, properties)
+    if require_identity:
+        _require_identity(portal, object_type, properties)
     record = Record(portal=portal, object_type=object_type)
     _apply(record, properties)
     _save_unique(record)
