@@ -156,3 +156,10 @@ def test_a_refused_htmx_request_still_gets_the_message(client, world):
     assert response.status_code == 400
     assert "“q” contains a NUL character" in html.unescape(response.content.decode())
     assert fingerprint() == before
+
+
+def test_a_nul_is_refused_even_before_sign_in(db):
+    response = Client().post(reverse("accounts:login"),
+                             {"username": "admin@acme.test\x00", "password": "x"})
+    assert response.status_code == 400
+    assert "“username” contains a NUL character" in html.unescape(response.content.decode())
