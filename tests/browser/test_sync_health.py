@@ -114,6 +114,13 @@ def test_ops_reads_the_dashboard_opens_failed_records_and_exports(page, shot, li
     assert len(rows) == 1 + 6
     assert rows[0][0] == "Object"
 
+    # A custom period without dates is refused (400) and says so in place of the table.
+    page.locator(".filters").get_by_label("Time period").select_option("custom")
+    expect(page.locator("#record-table .field-error")).to_have_text(
+        "From: enter a start date, an end date, or both.")
+    page.locator(".filters").get_by_label("Time period").select_option("")
+    expect(page.locator(".table-meta")).to_have_text("6 records")
+
     page.locator(".filters").get_by_label("Sync status").select_option("in_sync")
     expect(page.locator("tbody .badge-danger")).to_have_count(0)
     page.locator("tbody tr").first.get_by_role("link", name="Sync history").click()
