@@ -234,7 +234,7 @@ BAD_INPUTS = [
     ("contact", {"firstname": "Ada", "email": "not-an-email"}, "email",
      "Enter a valid email address, such as name@example.com."),
     ("company", {"name": "Acme", "numberofemployees": "lots"}, "numberofemployees",
-     "Enter a number, such as 1250 or 99.90."),
+     "Enter a number for “Number of employees”, such as 1250 or 99.90."),
     ("contact", {"firstname": "Ada", "lifecyclestage": "bogus"}, "lifecyclestage",
      "“bogus” is not one of the options of Lifecycle stage."),
     ("contact", {"firstname": "Ada", "date_of_birth": "31/12/1815"}, "date_of_birth",
@@ -250,7 +250,7 @@ def test_create_with_bad_input_shows_message_by_the_field_and_saves_nothing(
     object_type, values, field, message = case
     records, changes = Record.objects.count(), ChangeLogEntry.objects.count()
     response = admin_client.post(reverse("crm:create", args=[object_type]), form_data(**values))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert_error_beside(response, field, message)
     assert "Nothing was saved." in response.content.decode()
     if field != "lifecyclestage":  # a select cannot show an option it does not have

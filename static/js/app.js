@@ -58,4 +58,14 @@
       event.preventDefault();
     }
   });
+
+  // A refused input (400, 422) comes back as the form with its message: show it in place,
+  // as a full page would, instead of htmx's default of dropping error responses.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status === 400 || status === 422) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
 })();

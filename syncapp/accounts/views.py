@@ -3,12 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from syncapp.accounts.middleware import SESSION_KEY
 from syncapp.accounts.models import Membership
+from syncapp.core import params
 
 
 class LoginView(auth_views.LoginView):
@@ -23,16 +23,10 @@ class LogoutView(auth_views.LogoutView):
 @login_required
 @require_POST
 def switch_portal(request):
-    try:
-        portal_id = int(request.POST.get("portal", ""))
-    except ValueError:
-        raise Http404 from None
+    portal_id = params.parse_id(request.POST.get("portal", ""), "portal")
     membership = Membership.objects.filter(user=request.user, portal_id=portal_id).first()
     if membership is None:
         raise Http404
     request.session[SESSION_KEY] = membership.portal_id
     messages.success(request, _("Switched to %(portal)s.") % {"portal": membership.portal.name})
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "home"
-    return redirect(target)
+    return redirect(params.local_path(request.POST.get("next"), request) or "home")

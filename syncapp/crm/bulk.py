@@ -81,7 +81,8 @@ def _create_one(portal, object_type, result, actor):
         return result
     try:
         with transaction.atomic():
-            return create_record(portal, object_type, result.properties, actor)
+            return create_record(portal, object_type, result.properties, actor,
+                                 require_identity=False)
     except RecordInvalid as exc:
         return exc
 

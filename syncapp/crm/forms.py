@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from syncapp.core import params
 from syncapp.crm.models import PropertyDefinition
 from syncapp.crm.schema import PropertyType
 
@@ -33,7 +34,7 @@ class ListParams:
         sort = data.get("sort", "")
         direction = data.get("dir", "")
         return cls(
-            query=data.get("q", "").strip()[:MAX_QUERY],
+            query=params.text(data.get("q", ""), "q")[:MAX_QUERY],
             sort=sort if sort in SORT_CHOICES else cls.sort,
             direction=direction if direction in DIRECTIONS else cls.direction,
             after=data.get("after", "")[:600],
@@ -42,13 +43,13 @@ class ListParams:
 
     def querystring(self, **changes) -> str:
         """'?q=…&sort=…' for these parameters with `changes`, defaults left out."""
-        params = replace(self, **changes)
+        shown = replace(self, **changes)
         pairs = {
-            "q": params.query,
-            "view": "deleted" if params.deleted else "",
-            "sort": "" if params.sort == ListParams.sort else params.sort,
-            "dir": "" if params.direction == ListParams.direction else params.direction,
-            "after": params.after,
+            "q": shown.query,
+            "view": "deleted" if shown.deleted else "",
+            "sort": "" if shown.sort == ListParams.sort else shown.sort,
+            "dir": "" if shown.direction == ListParams.direction else shown.direction,
+            "after": shown.after,
         }
         encoded = urlencode({k: v for k, v in pairs.items() if v})
         return f"?{encoded}" if encoded else "?"

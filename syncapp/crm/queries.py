@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from syncapp.core import params
 from syncapp.crm.models import Association, ChangeLogEntry, PropertyDefinition, Record
 from syncapp.crm.schema import ASSOCIATION_KINDS, ObjectType
 
@@ -66,20 +67,15 @@ def encode_after(record: Record, column: str) -> str:
 
 
 def decode_after(raw: str | None, column: str) -> tuple[object, int] | None:
-    """(sort value, id) from an `after` token, or None when it is missing or malformed."""
-    if not raw:
+    """(sort value, id) from an `after` token, None when it is missing; a malformed
+    token is refused (BadParam names the field)."""
+    if column in {"updated_at", DELETED_COLUMN}:
+        return params.moment_cursor(raw, "after")
+    found = params.cursor(raw, "after")
+    if found is None:
         return None
-    raw_id, _sep, raw_value = raw.partition(":")
-    try:
-        record_id = int(raw_id)
-        if column == "id":
-            return record_id, record_id
-        if column in {"updated_at", DELETED_COLUMN}:
-            moment = dt.datetime.fromisoformat(raw_value)
-            return (moment, record_id) if moment.tzinfo else None
-    except ValueError:
-        return None
-    return raw_value, record_id
+    record_id, raw_value = found
+    return (record_id if column == "id" else raw_value), record_id
 
 
 def _after_condition(column: str, descending: bool, value, record_id: int) -> Q:

@@ -41,6 +41,14 @@ IDENTIFIER_SOURCES = {
     },
 }
 IDENTIFIER_COLUMNS = ("email_key", "name_key", "domain_key", "sku_key")
+# A new contact or lead needs an email or a name; an object with identifiers needs one of
+# them (DESIGN.md's table); deals, tickets and activities have none, so need nothing.
+NAMES_OF_A_PERSON = ("firstname", "lastname")
+REQUIRED_ONE_OF = {
+    object_type: tuple(prop for prop, _normalize in sources.values())
+    + (NAMES_OF_A_PERSON if object_type in (ObjectType.CONTACT, ObjectType.LEAD) else ())
+    for object_type, sources in IDENTIFIER_SOURCES.items()
+}
 
 
 @dataclass(frozen=True)
@@ -112,6 +120,16 @@ def _clean(portal, object_type: str, values: dict) -> dict:
     return cleaned
 
 
+def _require_identity(portal, object_type: str, properties: dict) -> None:
+    """Refuse a record that nothing could name or match (an empty Create contact form)."""
+    wanted = REQUIRED_ONE_OF.get(object_type, ())
+    if wanted and not any(properties.get(name) for name in wanted):
+        shapes = property_shapes(portal, object_type)
+        labels = [shapes[name].label if name in shapes else name for name in wanted]
+        message = _("Enter at least one of: %(fields)s.") % {"fields": ", ".join(labels)}
+        raise RecordInvalid({wanted[0]: message})
+
+
 def _duplicate_email_error(record: Record) -> RecordInvalid:
     holder = (
         Record.objects.for_portal(record.portal_id).live()
@@ -141,8 +159,13 @@ def _save_unique(record: Record) -> None:
 
 
 @transaction.atomic
-def create_record(portal, object_type: str, values: dict, actor: Actor = SYSTEM) -> Record:
+def create_record(portal, object_type: str, values: dict, actor: Actor = SYSTEM, *,
+                  require_identity: bool = True) -> Record:
+    """A new record. People must give it an identity (REQUIRED_ONE_OF); the sync engine,
+    which has its own exclusion rules for records without one, passes False."""
     properties = {k: v for k, v in _clean(portal, object_type, values).items() if v is not None}
+    if require_identity:
+        _require_identity(portal, object_type, properties)
     record = Record(portal=portal, object_type=object_type)
     _apply(record, properties)
     _save_unique(record)

@@ -5,10 +5,11 @@ Pure functions over plain data: the pages, the API and the sync engine share the
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from syncapp.core import params
 from syncapp.crm.identifiers import normalize_email
 from syncapp.crm.schema import PropertyType
 
@@ -64,11 +65,16 @@ def _clean_text(shape: PropertyShape, text: str) -> str:
 
 def _clean_number(shape: PropertyShape, text: str) -> str:
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise InvalidValue(_("Enter a number, such as 1250 or 99.90.")) from None
-    if not number.is_finite():
-        raise InvalidValue(_("Enter a number, such as 1250 or 99.90."))
+        number = params.decimal(text, shape.label)
+    except params.BadParam as bad:
+        raise InvalidValue(bad.message) from None
+    return canonical_number(number)
+
+
+def canonical_number(number: Decimal) -> str:
+    """Plain digits, no exponent, no trailing zeros: `1E+3` -> `1000`, `2.50` -> `2.5`."""
+    if not number:
+        return "0"
     normal = format(number.normalize(), "f")
     return normal if "." not in normal else normal.rstrip("0").rstrip(".")
 
@@ -89,7 +95,10 @@ def _clean_datetime(shape: PropertyShape, text: str) -> str:
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except OverflowError:  # 9999-12-31T23:00-05:00 is past the last representable moment
+        raise InvalidValue(_("Enter a date and time between the years 1 and 9999.")) from None
 
 
 _TRUE = {"true", "yes", "1", "on"}
@@ -122,7 +131,7 @@ def _clean_email(shape: PropertyShape, text: str) -> str:
 
 
 def _clean_phone(shape: PropertyShape, text: str) -> str:
-    digits = [c for c in text if c.isdigit()]
+    digits = [c for c in text if c in "0123456789"]
     allowed = set("0123456789+-()./ x")
     if len(digits) < 3 or any(c.lower() not in allowed for c in text):
         raise InvalidValue(_("Enter a phone number, such as +1 555 010 2030."))

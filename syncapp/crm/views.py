@@ -8,12 +8,12 @@ another portal is a 404 whether it arrives in the URL or in a form field.
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from syncapp.accounts.decorators import portal_view
+from syncapp.core import params
 from syncapp.crm import queries
 from syncapp.crm.forms import (
     AssociationForm,
@@ -65,10 +65,7 @@ def _actor(request) -> Actor:
 
 
 def _next_or(request, fallback: str) -> str:
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback
+    return params.local_path(request.POST.get("next"), request) or fallback
 
 
 def _record_url(record: Record) -> str:
@@ -86,20 +83,20 @@ def _name(record: Record) -> str:
 @require_GET
 @vary_on_headers("HX-Request")
 def record_list(request, object_type):
-    params = ListParams.from_query(request.GET)
+    shown = ListParams.from_query(request.GET)
     page = queries.list_page(
-        request.portal, object_type, query=params.query, sort=params.sort,
-        direction=params.direction, after=params.after or None, archived=params.deleted,
+        request.portal, object_type, query=shown.query, sort=shown.sort,
+        direction=shown.direction, after=shown.after or None, archived=shown.deleted,
     )
     definitions = {d.name: d for d in queries.definitions_for(request.portal, object_type)}
     context = {
         **_type_context(object_type),
-        "params": params,
+        "params": shown,
         "page": page,
         "columns": [definitions[n] for n in LIST_COLUMNS[object_type] if n in definitions],
-        "sort_links": params.sort_links(),
-        "next_query": params.querystring(after=page.next_after) if page.next_after else "",
-        "first_query": params.querystring(after="") if params.after else "",
+        "sort_links": shown.sort_links(),
+        "next_query": shown.querystring(after=page.next_after) if page.next_after else "",
+        "first_query": shown.querystring(after="") if shown.after else "",
     }
     if _partial(request, LIST_TARGET):
         return render(request, "crm/partials/list_table.html", context)
@@ -121,7 +118,7 @@ def _picker_context(request, record: Record) -> dict:
     types = queries.associable_types(record.object_type)
     chosen = request.GET.get("add", "")
     chosen = chosen if chosen in types else (types[0] if types else "")
-    find = request.GET.get("find", "").strip()[:100]
+    find = params.text(request.GET.get("find", ""), "find")[:100]
     candidates = queries.association_candidates(record, chosen, find) if chosen else []
     return {
         "picker_types": [(t, ObjectType(t).label) for t in types],
@@ -155,7 +152,8 @@ def record_detail(request, object_type, record_id):
 
 def _render_form(request, object_type, form, record=None):
     context = {**_type_context(object_type), "form": form, "record": record}
-    return render(request, "crm/record_form.html", context)
+    refused = form.is_bound and bool(form.errors)  # each field's message is on the form
+    return render(request, "crm/record_form.html", context, status=400 if refused else 200)
 
 
 @portal_view()

@@ -8,6 +8,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from syncapp.core import params
 from syncapp.health.models import ColumnChoice
 from syncapp.health.tips import error_tip, exclusion_label
 from syncapp.syncs.models import FAILED_FALLBACK_CATEGORY, Link, LinkStatus
@@ -45,8 +46,7 @@ def parse_columns(shown: list[str], order: dict[str, str]) -> list[str]:
         raise UnknownColumn(_("Choose at least one column."))
 
     def position(name: str) -> tuple[int, int]:
-        raw = order.get(name, "")
-        rank = int(raw) if raw.strip().isdigit() else 999
+        rank = params.rank(order.get(name, ""), f"position_{name}", default=999)
         return rank, list(COLUMNS).index(name)
 
     return sorted(dict.fromkeys(shown), key=position)

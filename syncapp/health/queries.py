@@ -1,6 +1,7 @@
 """The object view's lists: one status (and category or reason) of one object sync,
 newest link first, paged by id in the indexes of migrations/0003."""
 
+from syncapp.core import params
 from syncapp.syncs.models import HistoryEntry, Link, LinkStatus
 
 LIST_SIZE = 50
@@ -8,8 +9,9 @@ HISTORY_SIZE = 100
 
 
 def _page(rows, after: str | None, size: int = LIST_SIZE) -> tuple[list[Link], int | None]:
-    if after and after.isdigit():
-        rows = rows.filter(pk__lt=int(after))
+    last_seen = params.optional_id(after, "after")
+    if last_seen is not None:
+        rows = rows.filter(pk__lt=last_seen)
     found = list(rows.order_by("-id")[: size + 1])
     return found[:size], (found[size - 1].pk if len(found) > size else None)
 

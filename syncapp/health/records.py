@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from syncapp.core import params
 from syncapp.health.counts import counts_for
 from syncapp.syncs.models import COUNTED_AS_FAILED, Link, LinkStatus
 
@@ -56,49 +57,48 @@ class RecordFilter:
         return {k: v for k, v in params.items() if v}
 
 
-def _day(raw: str) -> dt.date | None:
+def _day(flt: RecordFilter, raw: str, field: str) -> dt.date | None:
+    """The date in `raw`, or None with the field's message in `flt.errors`."""
     try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
+        return params.day(raw, field) if raw else None
+    except params.BadParam as bad:
+        flt.errors[field] = bad.message
         return None
 
 
-def parse_filter(params, sync_ids: list[int], now: dt.datetime | None = None) -> RecordFilter:
+def parse_filter(query, sync_ids: list[int], now: dt.datetime | None = None) -> RecordFilter:
     """The record view's filter from query parameters; bad values land in `errors`."""
     now = now or timezone.now()
     flt = RecordFilter(sync_ids=list(sync_ids))
-    raw_object = params.get("object", "")
+    raw_object = query.get("object", "")
     if raw_object:
-        if raw_object.isdigit() and int(raw_object) in sync_ids:
+        if params.is_id(raw_object) and int(raw_object) in sync_ids:
             flt.object_sync, flt.sync_ids = int(raw_object), [int(raw_object)]
         else:
-            flt.errors["object"] = _("Choose an object type from the list.")
-    status = params.get("status", "")
+            flt.errors["object"] = _("Object: choose an object type from the list.")
+    status = query.get("status", "")
     if status and status not in STATUSES:
-        flt.errors["status"] = _("“%(status)s” is not a sync status.") % {"status": status}
+        flt.errors["status"] = _("Status: “%(status)s” is not a sync status.") % {
+            "status": params.text(status, "status", max_length=200)}
     else:
         flt.status = status
-    period = params.get("period", "")
+    period = query.get("period", "")
     if period in PERIODS:
         flt.period, flt.since = period, now - PERIODS[period]
     elif period == "custom":
-        _custom_period(flt, params.get("from", ""), params.get("to", ""))
+        _custom_period(flt, query.get("from", ""), query.get("to", ""))
     elif period:
-        flt.errors["period"] = _("Choose a time period from the list.")
+        flt.errors["period"] = _("Period: choose a time period from the list.")
     return flt
 
 
 def _custom_period(flt: RecordFilter, raw_from: str, raw_to: str) -> None:
     flt.period, flt.date_from, flt.date_to = "custom", raw_from, raw_to
-    start, end = _day(raw_from) if raw_from else None, _day(raw_to) if raw_to else None
-    if raw_from and start is None:
-        flt.errors["from"] = _("Enter the start date as YYYY-MM-DD.")
-    if raw_to and end is None:
-        flt.errors["to"] = _("Enter the end date as YYYY-MM-DD.")
+    start, end = _day(flt, raw_from, "from"), _day(flt, raw_to, "to")
     if not raw_from and not raw_to:
-        flt.errors["from"] = _("Enter a start date, an end date, or both.")
+        flt.errors["from"] = _("From: enter a start date, an end date, or both.")
     if start and end and start > end:
-        flt.errors["to"] = _("The end date is before the start date.")
+        flt.errors["to"] = _("To: the end date is before the start date.")
     if start:
         flt.since = dt.datetime.combine(start, dt.time.min, tzinfo=dt.UTC)
     if end:
@@ -122,14 +122,8 @@ def encode_after(link: Link) -> str:
 
 
 def decode_after(raw: str | None) -> tuple[dt.datetime, int] | None:
-    if not raw:
-        return None
-    raw_id, _sep, raw_moment = raw.replace(" ", "+").partition(":")  # "+" sent unquoted
-    try:
-        moment = dt.datetime.fromisoformat(raw_moment)
-        return (moment, int(raw_id)) if moment.tzinfo else None
-    except ValueError:
-        return None
+    """(moment, id) from the `after` cursor; a malformed one is refused (BadParam)."""
+    return params.moment_cursor(raw, "after")
 
 
 def _before(moment: dt.datetime, link_id: int) -> Q:

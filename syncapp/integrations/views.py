@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from connectors.sdk import Connector
 from syncapp.accounts.decorators import portal_view
 from syncapp.accounts.permissions import PERMISSION_LABELS, Permission
+from syncapp.core import params
 from syncapp.integrations import connect
 from syncapp.integrations.catalog import connector_class, installed
 from syncapp.integrations.listing import app_card, search_apps
@@ -83,17 +84,9 @@ def install(request, app_key: str):
     _app(app_key)
     reconnect = None
     if request.POST.get("reconnect"):
-        reconnect = get_object_or_404(
-            _connections(request, app_key), pk=_int(request.POST["reconnect"])
-        )
+        wanted = params.parse_id(request.POST["reconnect"], "reconnect")
+        reconnect = get_object_or_404(_connections(request, app_key), pk=wanted)
     return redirect(connect.begin(request, app_key, reconnect))
-
-
-def _int(raw: str) -> int:
-    try:
-        return int(raw)
-    except ValueError:
-        raise Http404 from None
 
 
 @require_GET

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "syncapp.accounts.middleware.CurrentPortalMiddleware",
     "syncapp.core.queue.QueueUnreachableMiddleware",
+    "syncapp.core.params.BadInputMiddleware",  # NUL refused, BadParam -> 400
 ]
 
 ROOT_URLCONF = "syncapp.urls"

@@ -116,12 +116,24 @@ def test_ops_reads_the_dashboard_opens_failed_records_and_exports(page, shot, li
     assert len(rows) == 1 + failed_records
     assert rows[0][0] == "Object"
 
+    a_bad_period_is_reported_in_place_of_the_table(page, failed_records)
+
     page.locator(".filters").get_by_label("Sync status").select_option("in_sync")
     expect(page.locator("tbody .badge-danger")).to_have_count(0)
     page.locator("tbody tr").first.get_by_role("link", name="Sync history").click()
     expect(page.locator(".history-card")).to_be_visible()
     expect(page.locator(".timeline-item").first).to_contain_text("Created")
     shot("record-sync-history")
+
+
+def a_bad_period_is_reported_in_place_of_the_table(page, records: int) -> None:
+    """A custom period without dates is refused (400) and says so where the table was;
+    choosing a valid period brings the table back."""
+    page.locator(".filters").get_by_label("Time period").select_option("custom")
+    expect(page.locator("#record-table .field-error")).to_have_text(
+        "From: enter a start date, an end date, or both.")
+    page.locator(".filters").get_by_label("Time period").select_option("")
+    expect(page.locator(".table-meta")).to_have_text(f"{records} records")
 
 
 def test_a_failed_row_opens_the_record_in_the_app(page, shot, live_sandboxes, acme):

@@ -93,15 +93,16 @@ def test_two_restores_of_the_same_records_at_once_start_one_job(sync, support_cl
 
 
 @pytest.mark.parametrize(("query", "message"), [
-    ("?status=bogus", "“bogus” is not a sync status."),
-    ("?period=custom&from=2024-13-45", "Enter the start date as YYYY-MM-DD."),
-    ("?period=custom&from=2024-05-02&to=2024-05-01", "The end date is before the start date."),
-    ("?period=forever", "Choose a time period from the list."),
-    ("?object=999999", "Choose an object type from the list."),
+    ("?status=bogus", "Status: “bogus” is not a sync status."),
+    ("?period=custom&from=2024-13-45", "Enter “from” as YYYY-MM-DD."),
+    ("?period=custom&from=2024-05-02&to=2024-05-01",
+     "To: the end date is before the start date."),
+    ("?period=forever", "Period: choose a time period from the list."),
+    ("?object=999999", "Object: choose an object type from the list."),
 ])
 def test_bad_filters_get_a_clear_message(sync, ops_client, query, message):
     reply = ops_client.get(url("records", query=query))
-    assert reply.status_code == 200
+    assert reply.status_code == 400
     assert message in reply.content.decode()
     assert 'data-link="' not in reply.content.decode()
 

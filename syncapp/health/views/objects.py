@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from syncapp.accounts.decorators import portal_view
 from syncapp.accounts.permissions import Permission
+from syncapp.core import params
 from syncapp.health import queries, repair
 from syncapp.health.counts import counts_for
 from syncapp.health.models import RepairJob
@@ -122,8 +123,8 @@ def failed(request, app_key: str, sync_id: int):
     return render(request, "health/failed.html", context)
 
 
-def _failed_url(app_key: str, sync, **params) -> str:
-    query = "&".join(f"{k}={v}" for k, v in params.items() if v)
+def _failed_url(app_key: str, sync, **query_params) -> str:
+    query = "&".join(f"{k}={v}" for k, v in query_params.items() if v)
     return reverse("health:failed", args=[app_key, sync.pk]) + (f"?{query}" if query else "")
 
 
@@ -171,7 +172,7 @@ def retry(request, app_key: str, sync_id: int):
     if category not in ERROR_TIPS or category in DELETED_CATEGORIES:
         messages.error(request, _("Choose a category of failed records to retry."))
         return redirect(_failed_url(app_key, sync))
-    chosen = [int(v) for v in request.POST.getlist("link") if v.isdigit()]
+    chosen = params.id_list(request.POST.getlist("link"), "link")
     if request.POST.get("scope") != "all" and not chosen:
         messages.error(request, _("Select the records to retry, or retry them all."))
         return redirect(_failed_url(app_key, sync, category=category))

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from syncapp.accounts.decorators import portal_view
 from syncapp.accounts.permissions import Permission
+from syncapp.core import params
 from syncapp.health import columns as cols
 from syncapp.health import exports, repair
 from syncapp.health.models import ACTIVE, ExportFormat, ExportJob, RepairJob
@@ -67,13 +68,16 @@ def records(request, app_key: str):
         if context["panel"] == "restore":
             context.update(_restore_review(request, connection))
     template = "health/partials/record_table.html" if request.htmx else "health/records.html"
-    return render(request, template, context)
+    # A bad filter re-renders the page with each field's message, and says so (400).
+    return render(request, template, context, status=400 if flt.errors else 200)
 
 
 @require_POST
 @portal_view(VIEW)
 def save_columns(request, app_key: str):
     connection, _rows, flt, _context = _setup(request, app_key, request.POST)
+    if connection is None:
+        raise Http404
     filters = {} if flt.errors else flt.as_params()  # the same records, with the new columns
     try:
         chosen = cols.parse_columns(request.POST.getlist("column"),
@@ -87,6 +91,12 @@ def save_columns(request, app_key: str):
     return redirect(records_url(app_key, connection, **filters))
 
 
+def refuse_bad_filter(flt) -> None:
+    """An action on filtered records is refused whole when a filter is bad."""
+    for field, message in flt.errors.items():
+        raise params.BadParam(field, message)
+
+
 @require_POST
 @portal_view(VIEW)
 def export(request, app_key: str):
@@ -94,8 +104,9 @@ def export(request, app_key: str):
     if connection is None:
         raise Http404
     back = records_url(app_key, connection, **flt.as_params())
+    refuse_bad_filter(flt)
     fmt = request.POST.get("format", "")
-    if flt.errors or fmt not in ExportFormat.values:
+    if fmt not in ExportFormat.values:
         messages.error(request, _("Choose CSV or Excel, and check the filters."))
         return redirect(back)
     if not exports.any_matching(request.portal, flt):

@@ -6,11 +6,13 @@ or none.
 """
 
 import dataclasses
+import re
 from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from syncapp.core import params
 from syncapp.syncs.models import ObjectSync
 from syncapp.syncs.wizard import state
 from syncapp.syncs.wizard.compat import FieldInfo
@@ -110,9 +112,11 @@ def panels(sync: ObjectSync, catalogs, *, open_side: str | None = None,
     return result
 
 
+_ROW_KEY = re.compile(r"field-([0-9]{1,3})")  # ASCII digits: "field-²" is no row
+
+
 def _posted_rows(post) -> list[tuple[str, str, str]]:
-    indexes = sorted(int(k.split("-", 1)[1]) for k in post
-                     if k.startswith("field-") and k.split("-", 1)[1].isdigit())
+    indexes = sorted(int(found[1]) for found in map(_ROW_KEY.fullmatch, post) if found)
     return [(post.get(f"field-{i}", ""), post.get(f"operator-{i}", ""),
              post.get(f"value-{i}", "")) for i in indexes[:MAX_ROWS]]
 
@@ -122,8 +126,8 @@ def from_post(sync: ObjectSync, catalogs, side: str, post) -> Panel:
     rows = _posted_rows(post)
     if action == "add" and len(rows) < MAX_ROWS:
         rows.append(("", "", ""))
-    elif action.startswith("remove-") and action[7:].isdigit():
-        index = int(action[7:])
+    elif action.startswith("remove-"):
+        index = params.rank(action.removeprefix("remove-"), "action", default=-1)
         rows = [r for i, r in enumerate(rows) if i != index]
     panel = _panel(sync, catalogs, side, rows or [("", "", "")])
     panel.is_open = True

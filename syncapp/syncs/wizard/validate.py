@@ -5,11 +5,12 @@ refused whole ("nothing half-saved").
 """
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from syncapp.core import params
+from syncapp.crm.validation import canonical_number
 from syncapp.syncs.wizard.compat import (
     TO_APP,
     TO_HUB,
@@ -242,14 +243,9 @@ def _clean_value(info: FieldInfo, raw: str) -> str:
     names = {"field": info.label, "value": raw}
     if kind == "number":
         try:
-            number = Decimal(raw)
-            if not number.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
-            raise Invalid(_("“%(field)s” is a number: “%(value)s” is not one.") % names,
-                          "value") from None
-        text = format(number.normalize(), "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
+            return canonical_number(params.decimal(raw, info.label))
+        except params.BadParam as bad:
+            raise Invalid(bad.message, "value") from None
     if kind in ("date", "datetime"):
         return _clean_moment(raw, names, with_time=kind == "datetime")
     if kind == "boolean":
@@ -278,7 +274,11 @@ def _clean_moment(raw: str, names: dict, *, with_time: bool) -> str:
                         "(“%(value)s” is not one).") % names, "value") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except OverflowError:  # past the last representable moment once moved to UTC
+        raise Invalid(_("“%(field)s” is a date: enter it as YYYY-MM-DD, such as 2024-03-31 "
+                        "(“%(value)s” is not one).") % names, "value") from None
 
 
 def check_filters(settings: SyncSettings, app: dict[str, FieldInfo],

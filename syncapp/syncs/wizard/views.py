@@ -15,6 +15,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from syncapp.accounts.decorators import portal_view
 from syncapp.accounts.permissions import Permission
+from syncapp.core import params
 from syncapp.crm.schema import ObjectType
 from syncapp.integrations.listing import app_card
 from syncapp.integrations.models import Connection, ConnectionStatus
@@ -42,10 +43,7 @@ def _account(request, app_key: str, accounts):
     raw = request.POST.get("account") or request.GET.get("account")
     if not raw:
         return accounts.filter(status=ConnectionStatus.CONNECTED).first() or accounts.first()
-    try:
-        return get_object_or_404(accounts, pk=int(raw))
-    except ValueError:
-        raise Http404 from None
+    return get_object_or_404(accounts, pk=params.parse_id(raw, "account"))
 
 
 def _object_choices(cls, connection):
