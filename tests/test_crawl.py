@@ -1,5 +1,5 @@
 """Every page and action, as every role, fed hostile values: never a 5xx, and a refused
-request writes nothing.
+request writes nothing; every HTML answer, refusals included, carries the CSP.
 
 The routes come from the URLconf; the keys each view reads are recorded while an admin
 opens it (so a new form field is crawled without editing this file); hypothesis draws
@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from tests.crawl_kit import KeysRead, address, build_world, fingerprint, routes, send
+from tests.test_security_headers import assert_carries_the_policy
 
 pytestmark = pytest.mark.django_db
 ARTIFACT = Path(__file__).resolve().parent.parent / "test-artifacts" / "crawl.json"
@@ -154,6 +155,8 @@ def test_no_request_of_any_role_ends_in_a_server_error_or_a_half_write(
             COUNTS[role] += 1
             event(f"{role}: {response.status_code // 100}xx")
             status = response.status_code
+            if "text/html" in response.get("Content-Type", ""):
+                assert_carries_the_policy(response, url)  # every page, even a refusal
             if (status >= 500 and (route.name, status) != HEALTH_CHECK_DOWN) or (
                     400 <= status < 500 and after != baseline):
                 failures.append((status, method.upper(), url,
