@@ -84,3 +84,18 @@ def member_client(member) -> Client:
 @pytest.fixture
 def outsider_client(outsider) -> Client:
     return _client_for(outsider)
+
+
+@pytest.fixture
+def ops_client(ops) -> Client:
+    return _client_for(ops)
+
+
+@pytest.fixture
+def support_client(support) -> Client:
+    return _client_for(support)
+
+
+@pytest.fixture
+def marketer_client(marketer) -> Client:
+    return _client_for(marketer)

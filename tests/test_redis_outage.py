@@ -42,22 +42,6 @@ def sync(portal):
     return sync
 
 
-def _signed_in(membership) -> Client:
-    client = Client()
-    client.force_login(membership.user)
-    return client
-
-
-@pytest.fixture
-def support_client(support) -> Client:
-    return _signed_in(support)
-
-
-@pytest.fixture
-def ops_client(ops) -> Client:
-    return _signed_in(ops)
-
-
 def health(name, *args, query=""):
     return reverse(f"health:{name}", args=["hubspot", *args]) + query
 
