@@ -337,10 +337,10 @@ def test_a_postgres_restart_mid_sync_ends_as_an_undisturbed_run(hubspot_sandbox,
 
 def test_an_app_failing_30_percent_of_calls_ends_as_a_healthy_one(hubspot_sandbox, live_server,
                                                                   tmp_path):
-    """4,000 contacts (2,000 in `make test`) synced while 30% of the app's answers are
+    """4,000 contacts (10,000 in `make soak`) synced while 30% of the app's answers are
     429s, 500s, 503s or slow 504s, and once a 10 s storm of 429s: the same end as the
     same data synced calmly."""
-    n = by_run(smoke=1_000, soak=2_000)
+    n = by_run(smoke=2_000, soak=5_000)
     calm, calm_account = seeded_sync(hubspot_sandbox, live_server.url, "calm", n)
     faulty, faulty_account = seeded_sync(hubspot_sandbox, live_server.url, "faulty", n)
     site = live_server.url
