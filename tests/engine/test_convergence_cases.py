@@ -3,6 +3,9 @@
 import pytest
 
 from syncapp.crm.services import archive_record, create_record, restore_record, update_record
+from syncapp.engine.restore import restore_in_hub
+from syncapp.integrations.catalog import connector_class
+from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import HistoryEntry, Link, LinkStatus
 from tests.engine.kit import make_sync, run, settle
 from tests.engine.test_convergence import app_writes
@@ -117,3 +120,28 @@ def test_an_app_update_refused_as_a_duplicate_is_not_sent_again_unchanged(portal
     run(hubspot, sync)
 
     assert app_writes(hubspot.sandbox) == sent
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "engine: support's restore in the hub merges the two records as if never linked "
+    "(restore.py passes no last-synced values to plan_pair), so a value cleared in the "
+    "app while the hub record was deleted stays in the hub, and the link says in sync"))
+def test_a_value_cleared_in_the_app_is_cleared_when_support_restores_the_hub_record(
+        portal, hubspot):
+    hubspot.clear("contacts")
+    app_id = hubspot.create("contacts", email="fay@conv.example", firstname="Fay")
+    sync = make_sync(hubspot, "contacts", direction="to_hub")
+    run(hubspot, sync)
+    link = Link.objects.get(object_sync=sync)
+    archive_record(link.hub_record)
+    settle(portal)
+    run(hubspot, sync)
+    hubspot.update("contacts", app_id, firstname="")
+    link.refresh_from_db()
+    assert link.status == LinkStatus.DELETED_IN_HUB
+
+    restore_in_hub(build_config(sync, connector_class("hubspot")), hubspot.connector(), [link])
+
+    link.refresh_from_db()
+    assert link.status == LinkStatus.IN_SYNC
+    assert not link.hub_record.properties.get("firstname")
