@@ -7,8 +7,8 @@ from syncapp.engine.restore import restore_in_hub
 from syncapp.integrations.catalog import connector_class
 from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import HistoryEntry, Link, LinkStatus
+from tests.engine.convergence_checks import app_writes
 from tests.engine.kit import make_sync, run, settle
-from tests.engine.test_convergence import app_writes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
