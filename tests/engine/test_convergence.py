@@ -77,11 +77,10 @@ picks = st.integers(min_value=0, max_value=1_000)
 # The people already there when the sync starts: five or more, each with an email of
 # their own, in the hub, in the app, or in both (spelled in other letter case there),
 # so that every example has pairs to edit, delete and restore from its first step.
-people = st.lists(st.tuples(st.sampled_from(["hub", "app", "both"]), names, phones),
+# ("call me" comes later: the hub refuses to create such a person at all.)
+people = st.lists(st.tuples(st.sampled_from(["hub", "app", "both"]), names,
+                            st.sampled_from(["+1 555 010 0001", "+1 555 010 0002"]) | st.none()),
                   min_size=5, max_size=len(EMAILS))
-# Sides where a person deletes a record right after the initial sync, so that every
-# example has deleted links to resync and restore, whichever rules it draws.
-first_deletes = st.sampled_from([("hub", "app"), ("hub",), ("app",)])
 
 
 class Convergence(FinalChecks, RuleBasedStateMachine):
@@ -89,9 +88,8 @@ class Convergence(FinalChecks, RuleBasedStateMachine):
 
     @initialize(direction=st.sampled_from(["two_way", "to_hub", "to_app"]),
                 winner=st.sampled_from(["hub", "app"]), email_only=st.booleans(),
-                batch=st.sampled_from(BATCHES), start=people, deletes=first_deletes,
-                pick=picks)
-    def open(self, direction, winner, email_only, batch, start, deletes, pick):
+                batch=st.sampled_from(BATCHES), start=people, pick=picks)
+    def open(self, direction, winner, email_only, batch, start, pick):
         self.server = None
         self.batch = batch
         tag = uuid.uuid4().hex[:10]
@@ -122,12 +120,14 @@ class Convergence(FinalChecks, RuleBasedStateMachine):
                 self.app_create(email.capitalize(), first, phone)
         settle(self.portal)
         self.engine_runs()  # the initial sync
-        if "hub" in deletes and self._hub_records():
+        # A person deletes a record on each side at once, so that every example has
+        # deleted records and links to bring back, whichever rules it draws.
+        if self._hub_records():
             self.hub_delete(pick)
-        if "app" in deletes and self._app_ids():
+        if self._app_ids():
             self.app_delete(pick)
         settle(self.portal)
-        self.engine_runs()  # the links turn deleted: support has work from step one
+        self.engine_runs()
 
     def did(self, side: str, kind: str, how: str) -> None:
         event(f"{side}: {how}")
@@ -235,6 +235,14 @@ class Convergence(FinalChecks, RuleBasedStateMachine):
             self.kept["app"].add(app_id)
             self.gone_from_app.discard(app_id)
             self.did("app", "restore", "a person restores")
+
+    @precondition(lambda self: self._hub_records(live=False) and self._app_ids(live=False))
+    @rule(pick=picks)
+    def people_undo_deletes_on_both_sides(self, pick):
+        """A cleanup undone: a record comes back on each side, by hand (one rule, so
+        that hypothesis's swarm of disabled rules rarely leaves out restores on both)."""
+        self.hub_undo_delete(pick)
+        self.app_undo_delete(pick)
 
     # --- support: resync and restore from the failed panel ------------------------------
 
