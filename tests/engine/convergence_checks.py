@@ -35,7 +35,7 @@ class FinalChecks:
 
     def final_checks(self):
         settle(self.portal)
-        run(self.app, self.sync, batch=self.batch)
+        self.engine_runs()
         hub = {r.pk: r.properties for r in self._hub_records()}
         app = dict(self.app.all("contacts"))
         links = list(Link.objects.filter(object_sync=self.sync))

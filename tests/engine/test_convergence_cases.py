@@ -1,6 +1,7 @@
 """Cases the convergence machine found, kept as plain tests so they stay found."""
 
 import pytest
+from django.db import IntegrityError
 
 from syncapp.crm.services import archive_record, create_record, restore_record, update_record
 from syncapp.engine.restore import restore_in_hub
@@ -145,3 +146,25 @@ def test_a_value_cleared_in_the_app_is_cleared_when_support_restores_the_hub_rec
     link.refresh_from_db()
     assert link.status == LinkStatus.IN_SYNC
     assert not link.hub_record.properties.get("firstname")
+
+
+@pytest.mark.xfail(strict=True, raises=IntegrityError, reason=(
+    "crm.bulk.update_many: two linked people trade an email in the app (one leaves it, "
+    "the other takes it); the hub batch writes both in one UPDATE, the unique live-email "
+    "index is checked row by row, and the taker's row first fails the run, and every "
+    "later run, which reads the same changes"))
+def test_an_email_passed_from_one_person_to_another_in_the_app_reaches_the_hub(
+        portal, hubspot):
+    hubspot.clear("contacts")
+    bob = hubspot.create("contacts", email="bob@conv.example", firstname="Bob")
+    ann = hubspot.create("contacts", email="ann@conv.example", firstname="Ann")
+    sync = make_sync(hubspot, "contacts")
+    run(hubspot, sync)
+    hubspot.update("contacts", ann, email="eve@conv.example")
+    hubspot.update("contacts", bob, email="ann@conv.example")
+
+    run(hubspot, sync)
+
+    emails = {lk.app_id: lk.hub_record.properties["email"]
+              for lk in Link.objects.filter(object_sync=sync)}
+    assert emails == {ann: "eve@conv.example", bob: "ann@conv.example"}
