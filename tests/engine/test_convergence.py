@@ -18,7 +18,7 @@ After a final run:
 
 `--hypothesis-show-statistics` reports what the examples built (links, deletes and
 restores on each side) and how often a known gap, kept as an xfail in
-test_convergence_cases, was met. SOAK=1 runs many more and longer examples.
+test_convergence_cases, was met. SOAK=1 runs 200 examples of 40 steps, one-record batches included.
 """
 
 import os
@@ -291,7 +291,7 @@ def test_random_edits_on_both_sides_converge():
         # connector's pacing of searches would only make runs of small batches sleep.
         patch.setattr(SearchPacer, "wait", lambda pacer: None)
         run_state_machine_as_test(Convergence, settings=settings(
-            max_examples=int(os.environ.get("CONVERGENCE_EXAMPLES", "400" if SOAK else "30")),
+            max_examples=int(os.environ.get("CONVERGENCE_EXAMPLES", "200" if SOAK else "30")),
             stateful_step_count=40 if SOAK else 20, deadline=None, database=None,
             suppress_health_check=list(HealthCheck),
         ))
