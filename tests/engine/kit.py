@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from connectors.hubspot.sandbox.validate import HubSpotError
 from connectors.sdk import HttpClient, OAuth2Auth
 from connectors.sdk.registry import load
 from syncapp.crm.changelog import visible_horizon
@@ -61,6 +62,25 @@ class App:
 
     def delete(self, object_name: str, app_id: str) -> None:
         self.connector().delete(object_name, [app_id])
+
+    def undelete(self, object_name: str, app_id: str) -> bool:
+        """HubSpot's recycle bin: a deleted record comes back with its id, unless a live
+        contact has its email by now. No API call does it (people click), so this works
+        on the sandbox's store."""
+        with self.sandbox.lock:
+            for account in self.sandbox.accounts.values():
+                record = account.table(object_name).get(app_id)
+                if record is None or record["archivedAt"] is None:
+                    continue
+                try:
+                    account.prepare(object_name, {"email": record["properties"].get("email")},
+                                    creating=False, exclude=app_id)
+                except HubSpotError:
+                    return False
+                record["archivedAt"] = None
+                account.apply(object_name, record, {})
+                return True
+        return False
 
     def get(self, object_name: str, app_id: str) -> dict | None:
         found = self.connector().read_by_ids(object_name, [app_id])

@@ -1,9 +1,14 @@
 """Cases the convergence machine found, kept as plain tests so they stay found."""
 
 import pytest
+from django.db import IntegrityError
 
-from syncapp.crm.services import create_record
+from syncapp.crm.services import archive_record, create_record, restore_record, update_record
+from syncapp.engine.restore import restore_in_hub
+from syncapp.integrations.catalog import connector_class
+from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import HistoryEntry, Link, LinkStatus
+from tests.engine.convergence_checks import app_writes
 from tests.engine.kit import make_sync, run, settle
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,3 +47,124 @@ def test_a_record_refused_again_unchanged_adds_no_history(portal, hubspot):
 
     assert list(HistoryEntry.objects.filter(link=link).values_list("action", flat=True)) == [
         "failed"]
+
+
+# --- found by the deeper machine, not fixed yet (the machine tolerates exactly these) ---
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "engine: a link 'deleted in hub' stays so after a person restores the hub record "
+    "(Undo delete in the CRM): step.py skips links in a deleted status until support "
+    "restores them, while the same undo in the app heals the link on the next run"))
+def test_a_hub_record_restored_by_hand_syncs_again(portal, hubspot):
+    hubspot.clear("contacts")
+    sync = make_sync(hubspot, "contacts")
+    hub = create_record(portal, "contact", {"email": "dee@conv.example", "firstname": "Dee"})
+    settle(portal)
+    run(hubspot, sync)
+    archive_record(hub)
+    settle(portal)
+    run(hubspot, sync)
+    hub.refresh_from_db()
+    restore_record(hub)
+    update_record(hub, {"firstname": "Deb"})
+    settle(portal)
+
+    run(hubspot, sync)
+
+    link = Link.objects.get(object_sync=sync)
+    assert link.status == LinkStatus.IN_SYNC
+    assert hubspot.get("contacts", link.app_id)["firstname"] == "Deb"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "engine: deleted in the app, then in the hub, then restored in the app's recycle "
+    "bin: the link still says 'deleted in the app' though only the hub record is gone "
+    "(the 'faults' slice of issue 1/8 changes how links deleted on both sides are kept)"))
+def test_deleted_on_both_sides_then_back_in_the_app_says_deleted_in_hub(portal, hubspot):
+    hubspot.clear("contacts")
+    sync = make_sync(hubspot, "contacts")
+    hub = create_record(portal, "contact", {"email": "dee@conv.example", "firstname": "Dee"})
+    settle(portal)
+    run(hubspot, sync)
+    link = Link.objects.get(object_sync=sync)
+    hubspot.delete("contacts", link.app_id)
+    archive_record(hub)
+    settle(portal)
+    run(hubspot, sync)
+    assert hubspot.undelete("contacts", link.app_id)
+
+    run(hubspot, sync)
+
+    link.refresh_from_db()
+    assert link.status == LinkStatus.DELETED_IN_HUB
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "engine: an app update refused as a duplicate ('needs action', not transient) is "
+    "sent again, batch then one by one, on every run while the app's change feed "
+    "re-reads the record (its 30-s lag window), though nothing changed"))
+def test_an_app_update_refused_as_a_duplicate_is_not_sent_again_unchanged(portal, hubspot):
+    hubspot.clear("contacts")
+    hubspot.create("contacts", email="bob@conv.example")  # app-only: a one-way sync skips it
+    hub = create_record(portal, "contact", {"email": "ann@conv.example", "firstname": "Ann"})
+    sync = make_sync(hubspot, "contacts", direction="to_app")
+    settle(portal)
+    run(hubspot, sync)
+    update_record(hub, {"email": "bob@conv.example"})  # the app has that email already
+    settle(portal)
+    run(hubspot, sync)
+    link = Link.objects.get(object_sync=sync, hub_record=hub)
+    assert (link.status, link.error_category) == (LinkStatus.FAILED, "duplicate")
+    sent = app_writes(hubspot.sandbox)
+
+    run(hubspot, sync)
+
+    assert app_writes(hubspot.sandbox) == sent
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "engine: support's restore in the hub merges the two records as if never linked "
+    "(restore.py passes no last-synced values to plan_pair), so a value cleared in the "
+    "app while the hub record was deleted stays in the hub, and the link says in sync"))
+def test_a_value_cleared_in_the_app_is_cleared_when_support_restores_the_hub_record(
+        portal, hubspot):
+    hubspot.clear("contacts")
+    app_id = hubspot.create("contacts", email="fay@conv.example", firstname="Fay")
+    sync = make_sync(hubspot, "contacts", direction="to_hub")
+    run(hubspot, sync)
+    link = Link.objects.get(object_sync=sync)
+    archive_record(link.hub_record)
+    settle(portal)
+    run(hubspot, sync)
+    hubspot.update("contacts", app_id, firstname="")
+    link.refresh_from_db()
+    assert link.status == LinkStatus.DELETED_IN_HUB
+
+    restore_in_hub(build_config(sync, connector_class("hubspot")), hubspot.connector(), [link])
+
+    link.refresh_from_db()
+    assert link.status == LinkStatus.IN_SYNC
+    assert not link.hub_record.properties.get("firstname")
+
+
+@pytest.mark.xfail(strict=True, raises=IntegrityError, reason=(
+    "crm.bulk.update_many: two linked people trade an email in the app (one leaves it, "
+    "the other takes it); the hub batch writes both in one UPDATE, the unique live-email "
+    "index is checked row by row, and the taker's row first fails the run, and every "
+    "later run, which reads the same changes"))
+def test_an_email_passed_from_one_person_to_another_in_the_app_reaches_the_hub(
+        portal, hubspot):
+    hubspot.clear("contacts")
+    bob = hubspot.create("contacts", email="bob@conv.example", firstname="Bob")
+    ann = hubspot.create("contacts", email="ann@conv.example", firstname="Ann")
+    sync = make_sync(hubspot, "contacts")
+    run(hubspot, sync)
+    hubspot.update("contacts", ann, email="eve@conv.example")
+    hubspot.update("contacts", bob, email="ann@conv.example")
+
+    run(hubspot, sync)
+
+    emails = {lk.app_id: lk.hub_record.properties["email"]
+              for lk in Link.objects.filter(object_sync=sync)}
+    assert emails == {ann: "eve@conv.example", bob: "ann@conv.example"}

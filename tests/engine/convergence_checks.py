@@ -1,0 +1,162 @@
+"""What must hold after the last step of the convergence machine (test_convergence).
+
+Kept apart from the machine, which says what people do: here is what the sync must
+have made of it. `FinalChecks` reads the machine's portal, sync, app and the records
+people made, kept and deleted (see Convergence.open).
+"""
+
+from hypothesis import event
+
+from syncapp.crm.identifiers import normalize_email
+from syncapp.crm.models import ChangeLogEntry
+from syncapp.engine.rules import pack
+from syncapp.syncs.models import HistoryEntry, Link, LinkStatus
+from tests.engine.kit import run, settle
+
+# App write calls: everything but reads (GET, search, batch read).
+READS = ("/search", "/batch/read")
+
+
+def app_writes(sandbox) -> int:
+    return sum(1 for _t, method, path in list(sandbox.calls)
+               if method != "GET" and not path.endswith(READS))
+
+
+def blank(value):
+    return value if value not in ("", None) else None
+
+
+def bucket(count: int) -> str:
+    return "0" if count == 0 else "1-4" if count < 5 else "5+"
+
+
+class FinalChecks:
+    """A final run, then every invariant, then one more run that must be quiet."""
+
+    def final_checks(self):
+        settle(self.portal)
+        self.engine_runs()
+        hub = {r.pk: r.properties for r in self._hub_records()}
+        app = dict(self.app.all("contacts"))
+        links = list(Link.objects.filter(object_sync=self.sync))
+        self.note_population(links)
+        self.check_nothing_lost(hub, app)
+        self.check_nothing_twice(hub, app)
+        self.check_nothing_missing(hub, app, links)
+        self.check_link_states(hub, app, links)
+        for link in links:
+            if link.status == LinkStatus.IN_SYNC:
+                self.check_pair_agrees(link, hub[link.hub_record_id], app[link.app_id])
+        self.check_quiet_run()
+
+    def note_population(self, links):
+        """What the example built, for --hypothesis-show-statistics."""
+        event(f"links: {bucket(len(links))}")
+        for kind in ("delete", "restore"):
+            sides = [side for side in ("hub", "app") if (side, kind) in self.done]
+            event(f"{kind}s on: {' and '.join(sides) or 'neither side'}")
+        event(f"links in sync: {bucket(sum(lk.status == LinkStatus.IN_SYNC for lk in links))}")
+        for status in {lk.status for lk in links}:
+            event(f"a link ends {status}")
+
+    def check_nothing_lost(self, hub, app):
+        """The engine never deletes: what people keep stays, and an app record a person
+        deleted is not brought back under its old id (a resync makes a new one)."""
+        assert self.kept["hub"] <= set(hub), f"hub records lost: {self.kept['hub'] - set(hub)}"
+        assert self.kept["app"] <= set(app), f"app records lost: {self.kept['app'] - set(app)}"
+        back = self.gone_from_app & set(app)
+        assert not back, f"deleted app records back under their old ids: {back}"
+
+    def check_nothing_twice(self, hub, app):
+        for side, records in (("hub", hub), ("app", app)):
+            keys = [normalize_email(v.get("email")) for v in records.values()]
+            keys = [k for k in keys if k]
+            assert len(keys) == len(set(keys)), f"an email twice in the {side}: {sorted(keys)}"
+
+    def check_nothing_missing(self, hub, app, links):
+        by_hub = {lk.hub_record_id: lk for lk in links if lk.hub_record_id}
+        by_app = {lk.app_id: lk for lk in links if lk.app_id}
+        states = [(lk.pk, lk.status, lk.hub_record_id, lk.app_id) for lk in links]
+        assert not [lk for lk in links if lk.status == LinkStatus.PENDING], states
+        for hub_id in hub:
+            assert hub_id in by_hub, f"hub contact {hub_id} {hub[hub_id]} has no link: {states}"
+        for app_id in app:
+            assert app_id in by_app, f"app contact {app_id} {app[app_id]} has no link: {states}"
+
+    def check_link_states(self, hub, app, links):
+        """A link's status says where its records stand: in sync means both are there;
+        deleted on a side means that side's record is gone and the other side's was
+        linked to it."""
+        states = [(lk.pk, lk.status, lk.hub_record_id, lk.app_id) for lk in links]
+        for link in links:
+            if link.status == LinkStatus.IN_SYNC:
+                assert link.hub_record_id in hub and link.app_id in app, (
+                    f"in sync, but a side is gone: {link} {states}")
+            if link.status == LinkStatus.DELETED_IN_APP:
+                assert link.hub_record_id, f"deleted in app, never linked: {link} {states}"
+                if link.app_id in app:  # KNOWN GAP: see the xfail in test_convergence_cases
+                    assert link.hub_record_id not in hub, (
+                        f"deleted in app, yet there: {link} {states}")
+                    event("known gap: deleted on both sides, back in the app, "
+                          "still deleted in app")
+            if link.status == LinkStatus.DELETED_IN_HUB:
+                assert link.app_id, f"deleted in hub, never linked: {link} {states}"
+                if link.hub_record_id in hub:  # KNOWN GAP: see the xfail in ..._cases
+                    assert link.hub_record_id in self.undeleted_in_hub, (
+                        f"deleted in hub, yet there: {link} {states}")
+                    event("known gap: restored by hand in the hub, still deleted in hub")
+            if link.status == LinkStatus.FAILED and (
+                    (link.hub_record_id and link.hub_record_id not in hub)
+                    or (link.app_id and link.app_id not in app)):
+                # Issue 1/8 has failed links whose record is deleted leave the failed list
+                # as deleted: the 'faults' slice changes that; then assert it here.
+                event("a failed link's record is deleted")
+
+    def check_pair_agrees(self, link, hub_values, app_values):
+        config = self.config
+        for mapping in config.mappings:
+            on_hub = blank(hub_values.get(mapping.hub_property))
+            on_app = blank(mapping.hub_value(app_values.get(mapping.app_field)))
+            where = f"{mapping.hub_property} of {link} ({config.direction}, {config.winner} wins)"
+            assert link.last_synced.get(mapping.hub_property, "missing") == pack(on_hub, on_app), (
+                f"last synced {link.last_synced} is not what the sides hold: {where}")
+            if self.known_restore_gap(link, on_hub, on_app):
+                continue
+            both = config.can_write_hub(mapping) and config.can_write_app(mapping)
+            if both:
+                assert on_hub == on_app, f"{on_hub!r} != {on_app!r}: {where}"
+            elif config.can_write_hub(mapping):
+                touched = ("hub", link.hub_record_id, mapping.hub_property) in self.touched
+                assert touched or on_hub == on_app, f"hub {on_hub!r} != app {on_app!r}: {where}"
+            elif config.can_write_app(mapping):
+                touched = ("app", link.app_id, mapping.app_field) in self.touched
+                assert touched or on_hub == on_app, f"app {on_app!r} != hub {on_hub!r}: {where}"
+
+    def known_restore_gap(self, link, on_hub, on_app) -> bool:
+        """KNOWN GAP (see the xfail in test_convergence_cases): support's restore keeps a
+        hub value the app cleared while the hub record was deleted."""
+        if link.pk in self.restored_by_support and on_app is None and on_hub is not None:
+            event("known gap: a value cleared in the app stays after support's restore")
+            return True
+        return False
+
+    def check_quiet_run(self):
+        """One more run changes nothing: no hub change, no history, no app record
+        written. It may send again an app write the app refused, within the change
+        feed's re-read window (KNOWN GAP: see the xfail in test_convergence_cases)."""
+        settle(self.portal)
+        before, calls = self.footprint(), app_writes(self.app.sandbox)
+        run(self.app, self.sync, batch=self.batch)
+        after = self.footprint()
+        assert after == before, f"a run on unchanged data wrote (hub log, history, app): " \
+                                f"{before} -> {after}"
+        if app_writes(self.app.sandbox) != calls:
+            refused = Link.objects.filter(object_sync=self.sync, status=LinkStatus.FAILED,
+                                          app_id__isnull=False)
+            assert refused.exists(), "a run on unchanged data sent app writes"
+            event("known gap: a quiet run sends a refused app write again")
+
+    def footprint(self):
+        return (ChangeLogEntry.objects.filter(portal=self.portal).count(),
+                HistoryEntry.objects.filter(link__object_sync=self.sync).count(),
+                self.app.all("contacts"))
