@@ -57,7 +57,7 @@ test-fast: $(VENV)/.test-installed node_modules/.installed
 # The long runs: ten English e2e rounds, the long versions of the convergence and
 # fault suites (SOAK=1 raises their example counts and storm lengths).
 soak: $(VENV)/.test-installed node_modules/.installed /usr/bin/chromium
-	E2E_ROUNDS=10 SOAK=1 $(BIN)/python -m syncapp.devstack test $(XDIST) -m "soak or e2e"
+	E2E_ROUNDS=10 SOAK=1 $(BIN)/python -m syncapp.devstack test $(XDIST) -m "soak or grows_in_soak or e2e"
 
 # Not part of `make test`: BENCH_N records on each side (default 100000); see bench/.
 bench: $(VENV)/.bench-installed

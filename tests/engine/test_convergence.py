@@ -18,7 +18,8 @@ After a final run:
 
 `--hypothesis-show-statistics` reports what the examples built (links, deletes and
 restores on each side) and how often a known gap, kept as an xfail in
-test_convergence_cases, was met. SOAK=1 runs 200 examples of 40 steps, one-record batches included.
+test_convergence_cases, was met. `make soak` (SOAK=1) runs 200 examples of 40 steps,
+one-record batches included; `make test` runs 30 of 20.
 """
 
 import os
@@ -55,14 +56,14 @@ from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import Link, LinkStatus
 from tests.engine.convergence_checks import FinalChecks
 from tests.engine.kit import make_sync, open_app, run, settle
+from tests.soak import by_run
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.grows_in_soak]
 
-SOAK = os.environ.get("SOAK") == "1"
 # Records per step: small ones split pairs across batches. A run re-reads every record
 # changed in the app's last 30 s (its lag window), so one-record batches cost a step per
 # record of the example: those run in the soak.
-BATCHES = [50, 2, 1] if SOAK else [50, 2]
+BATCHES = by_run(smoke=[50, 2], soak=[50, 2, 1])
 
 EMAILS = ["ann@conv.example", "bob@conv.example", "cy@conv.example", "dee@conv.example",
           "eve@conv.example", "fay@conv.example", "gus@conv.example"]
@@ -291,8 +292,8 @@ def test_random_edits_on_both_sides_converge():
         # connector's pacing of searches would only make runs of small batches sleep.
         patch.setattr(SearchPacer, "wait", lambda pacer: None)
         run_state_machine_as_test(Convergence, settings=settings(
-            max_examples=int(os.environ.get("CONVERGENCE_EXAMPLES", "200" if SOAK else "30")),
-            stateful_step_count=40 if SOAK else 20, deadline=None, database=None,
+            max_examples=int(os.environ.get("CONVERGENCE_EXAMPLES") or by_run(30, soak=200)),
+            stateful_step_count=by_run(smoke=20, soak=40), deadline=None, database=None,
             suppress_health_check=list(HealthCheck),
         ))
 

@@ -38,7 +38,8 @@ from tests.soak import by_run
 from tests.stack import celery, private_postgres, wait_until
 from tests.syncs.worker import own_queue, worker_on
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker,
+              pytest.mark.grows_in_soak]
 
 # Contacts on each side; half of them on both sides, by email in another case.
 N = by_run(smoke=2_000, soak=10_000)
