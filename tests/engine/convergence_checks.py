@@ -94,17 +94,11 @@ class FinalChecks:
                     f"in sync, but a side is gone: {link} {states}")
             if link.status == LinkStatus.DELETED_IN_APP:
                 assert link.hub_record_id, f"deleted in app, never linked: {link} {states}"
-                if link.app_id in app:  # KNOWN GAP: see the xfail in test_convergence_cases
-                    assert link.hub_record_id not in hub, (
-                        f"deleted in app, yet there: {link} {states}")
-                    event("known gap: deleted on both sides, back in the app, "
-                          "still deleted in app")
+                assert link.app_id not in app, f"deleted in app, yet there: {link} {states}"
             if link.status == LinkStatus.DELETED_IN_HUB:
                 assert link.app_id, f"deleted in hub, never linked: {link} {states}"
-                if link.hub_record_id in hub:  # KNOWN GAP: see the xfail in ..._cases
-                    assert link.hub_record_id in self.undeleted_in_hub, (
-                        f"deleted in hub, yet there: {link} {states}")
-                    event("known gap: restored by hand in the hub, still deleted in hub")
+                assert link.hub_record_id not in hub, (
+                    f"deleted in hub, yet there: {link} {states}")
             if link.status == LinkStatus.FAILED and (
                     (link.hub_record_id and link.hub_record_id not in hub)
                     or (link.app_id and link.app_id not in app)):

@@ -112,7 +112,6 @@ class Convergence(FinalChecks, RuleBasedStateMachine):
         # Records people made or brought back and did not delete since: never lost.
         self.kept: dict[str, set] = {"hub": set(), "app": set()}
         self.gone_from_app: set[str] = set()  # deleted there by a person: never back
-        self.undeleted_in_hub: set[int] = set()  # restored by a person in Syncapp's CRM
         self.done: set[tuple[str, str]] = set()  # (side, "delete" or "restore")
         self.restored_by_support: set[int] = set()  # links support restored in the hub
         for (side, first, phone), email in zip(start, EMAILS, strict=False):
@@ -191,7 +190,6 @@ class Convergence(FinalChecks, RuleBasedStateMachine):
         except RecordInvalid:
             return  # its email is taken by now
         self.kept["hub"].add(record.pk)
-        self.undeleted_in_hub.add(record.pk)
         self.did("hub", "restore", "a person restores")
 
     # --- the app: what people do in HubSpot ----------------------------------------------
