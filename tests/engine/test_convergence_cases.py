@@ -115,10 +115,6 @@ def test_an_app_update_refused_as_a_duplicate_is_not_sent_again_unchanged(portal
     assert app_writes(hubspot.sandbox) == sent
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine: support's restore in the hub merges the two records as if never linked "
-    "(restore.py passes no last-synced values to plan_pair), so a value cleared in the "
-    "app while the hub record was deleted stays in the hub, and the link says in sync"))
 def test_a_value_cleared_in_the_app_is_cleared_when_support_restores_the_hub_record(
         portal, hubspot):
     hubspot.clear("contacts")
