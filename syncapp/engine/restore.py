@@ -1,11 +1,11 @@
 """Resync and restore: recreate records deleted on one side from the other side's data.
 
 A delete never spreads to the other side; the link waits as "deleted in hub" or
-"deleted in <app>" until support staff bring the record back here.
+"deleted in <app>" until support staff bring the record back here (or a person
+restores it by hand on its side, which the next run sees: engine/step.py).
 """
 
 from collections import Counter
-from dataclasses import replace
 
 from django.db import transaction
 
@@ -13,7 +13,7 @@ from connectors.sdk import ConnectorError
 from syncapp.crm.models import Record
 from syncapp.crm.services import Actor, RecordInvalid, restore_record
 from syncapp.engine import hubside, store
-from syncapp.engine.config import APP, SyncConfig
+from syncapp.engine.config import SyncConfig
 from syncapp.engine.executor import failure_text, observed_last
 from syncapp.engine.field_labels import FieldLabels
 from syncapp.engine.planner import app_values_from_hub, plan_pair
@@ -52,7 +52,8 @@ def recreate_in_app(config: SyncConfig, connector, links: list[Link],
 
 def restore_in_hub(config: SyncConfig, connector, links: list[Link],
                    run_id: int | None = None) -> Counter:
-    """Links deleted in the hub: restore the archived hub record, updated from the app.
+    """Links deleted in the hub: restore the archived hub record and sync the pair from
+    the link's last-synced values, so what changed in the app meanwhile reaches it.
     Links deleted on both sides get their archived hub record back as it was."""
     counts = Counter()
     changes = store.Changes()
@@ -74,10 +75,16 @@ def restore_in_hub(config: SyncConfig, connector, links: list[Link],
                                "from.")
             counts["failed"] += 1
             continue
+        plan = plan_pair(config, record.properties, app.values, link.last_synced or None)
+        error = _update_app(config, connector, app, plan)
+        if error is not None:
+            _failed(changes, link, "app", error, counts,
+                    labels=FieldLabels(connector, config.app_object))
+            continue
         try:
             with transaction.atomic():
                 restore_record(record, actor)
-                _refresh_from_app(config, record, app, link, changes)
+                _refresh_hub(config, record, plan, link, changes)
         except RecordInvalid as exc:
             _failed(changes, link, "hub", exc, counts)
             continue
@@ -107,9 +114,19 @@ def _restore_archived_only(link: Link, actor: Actor, changes, counts: Counter) -
     counts["restored"] += 1
 
 
-def _refresh_from_app(config, record, app, link, changes) -> None:
-    # Restoring means "from the other side's data": the app's values win here.
-    plan = plan_pair(replace(config, winner=APP), record.properties, app.values, None)
+def _update_app(config, connector, app, plan) -> ConnectorError | None:
+    """The hub record may have changed before it was deleted, unseen: the app takes that
+    change now, as a run would have, before the link says in sync."""
+    if not plan.app_writes:
+        return None
+    outcome, = connector.update(config.app_object, [(app.id, plan.app_writes)])
+    return None if outcome.ok else outcome.error
+
+
+def _refresh_hub(config, record, plan, link, changes) -> None:
+    # The link's last-synced values, as in any run: what changed in the app while the
+    # hub record was deleted (a value cleared, say) is carried over, and a field changed
+    # on both sides is a conflict the sync's winner decides.
     if plan.hub_writes:
         result = hubside.update(config, {record.pk: plan.hub_writes})[record.pk]
         if isinstance(result, RecordInvalid):
@@ -117,6 +134,9 @@ def _refresh_from_app(config, record, app, link, changes) -> None:
     link.last_synced = plan.last
     store.mark(link, LinkStatus.IN_SYNC)
     changes.note(link, "hub", "restored", plan.changes_hub, "restored from the app's record")
+    if plan.changes_app:
+        changes.note(link, "app", "updated", plan.changes_app,
+                     "changed in Syncapp before it was deleted")
 
 
 def _failed(changes, link, side, error: ConnectorError | RecordInvalid, counts, *,

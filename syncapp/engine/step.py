@@ -8,7 +8,7 @@ hub writes, the links, the history and the cursors that cover them.
 from collections import Counter
 from dataclasses import dataclass, field
 
-from connectors.sdk import AppRecord, ErrorCategory
+from connectors.sdk import AppRecord
 from syncapp.engine import hubside, store
 from syncapp.engine.config import HUB, SyncConfig
 from syncapp.engine.executor import execute
@@ -16,9 +16,14 @@ from syncapp.engine.field_labels import FieldLabels
 from syncapp.engine.hubside import HubRecord
 from syncapp.engine.limits import DIRECTION, exclusion_reason
 from syncapp.engine.matching import NORMALIZERS, choose, match_keys
-from syncapp.syncs.models import Link, LinkStatus
+from syncapp.syncs.models import FAILED_FALLBACK_CATEGORY, Link, LinkStatus
 
 DELETED = {LinkStatus.DELETED_IN_APP, LinkStatus.DELETED_IN_HUB, LinkStatus.DELETED_BOTH}
+GONE = {  # what a link deleted on a side tells people
+    LinkStatus.DELETED_IN_APP: "The record was deleted in the app.",
+    LinkStatus.DELETED_IN_HUB: "The record was deleted in Syncapp.",
+    LinkStatus.DELETED_BOTH: "The record was deleted in Syncapp and in the app.",
+}
 
 
 @dataclass
@@ -85,27 +90,28 @@ class BatchRun:
                                                LinkStatus.DELETED_BOTH):
                 continue
             if link.status == LinkStatus.DELETED_IN_HUB:
-                self._deleted_on_both_sides(link, "app")
+                # The other side was deleted before: say both, so neither hides the other.
+                self._mark_deleted(link, LinkStatus.DELETED_BOTH, "app", "deleted")
             elif link.hub_record_id or link.status == LinkStatus.FAILED:
-                self._set(link, LinkStatus.DELETED_IN_APP, "app", "deleted",
-                          category=ErrorCategory.NOT_FOUND,
-                          message="The record was deleted in the app.")
+                self._mark_deleted(link, LinkStatus.DELETED_IN_APP, "app", "deleted")
                 self.counts["deleted"] += 1
 
     def _deleted_in_hub(self, link: Link) -> None:
         if link.status == LinkStatus.DELETED_IN_APP:
-            self._deleted_on_both_sides(link, HUB)
+            self._mark_deleted(link, LinkStatus.DELETED_BOTH, HUB, "deleted")
         elif link.status not in DELETED:
-            self._set(link, LinkStatus.DELETED_IN_HUB, HUB, "deleted",
-                      category=ErrorCategory.DELETED_IN_HUB,
-                      message="The record was deleted in Syncapp.")
+            self._mark_deleted(link, LinkStatus.DELETED_IN_HUB, HUB, "deleted")
             self.counts["deleted"] += 1
 
-    def _deleted_on_both_sides(self, link: Link, side: str) -> None:
-        """The other side was deleted before: say both, so neither delete hides the other."""
-        self._set(link, LinkStatus.DELETED_BOTH, side, "deleted",
-                  category=LinkStatus.DELETED_BOTH,
-                  message="The record was deleted in Syncapp and in the app.")
+    def _back_on_one_side(self, link: Link, side: str) -> None:
+        """Deleted on both sides, then restored by hand on `side` (the app's recycle bin,
+        Undo delete in the hub): only the other side's record is gone now."""
+        status = LinkStatus.DELETED_IN_HUB if side == "app" else LinkStatus.DELETED_IN_APP
+        self._mark_deleted(link, status, side, "restored")
+
+    def _mark_deleted(self, link: Link, status: str, side: str, action: str) -> None:
+        self._set(link, status, side, action, category=FAILED_FALLBACK_CATEGORY[status],
+                  message=GONE[status])
 
     def _pair_app_side(self, apps, by_app, hubs) -> list[AppRecord]:
         unlinked = []
@@ -116,8 +122,12 @@ class BatchRun:
                 unlinked.append(record)
                 continue
             hub = hubs.get(link.hub_record_id)
-            if link.status == LinkStatus.DELETED_IN_HUB or hub is None or hub.archived:
-                continue  # stays deleted in hub until a person resyncs it
+            if hub is None or hub.archived:
+                if link.status == LinkStatus.DELETED_BOTH:
+                    self._back_on_one_side(link, "app")
+                continue  # deleted in hub: waits for the hub record to come back
+            # A link deleted on a side whose record is back on both (restored by hand,
+            # here or there) syncs again from its last-synced values, as a run would.
             self.work.pairs.append(Pair(link, hub, record, link.last_synced or None))
         return unlinked
 
@@ -137,8 +147,9 @@ class BatchRun:
             if hub.archived:
                 self._deleted_in_hub(link)
                 continue
-            if link.app_id in apps or link.status in DELETED:
-                continue  # already paired from the app side, or waiting for a resync
+            if link.app_id in apps or link.status == LinkStatus.DELETED_IN_APP:
+                continue  # already paired from the app side, or the app record is gone
+            # Live in the hub: in step, or back (restored by hand) on a deleted link.
             need_app.append((link, hub))
         self._fetch_app_side(need_app)
         return unlinked
@@ -151,10 +162,11 @@ class BatchRun:
         for link, hub in need:
             record = found.get(link.app_id)
             if record is None:
-                self._set(link, LinkStatus.DELETED_IN_APP, "app", "deleted",
-                          category=ErrorCategory.NOT_FOUND,
-                          message="The record was deleted in the app.")
-                self.counts["deleted"] += 1
+                if link.status == LinkStatus.DELETED_BOTH:
+                    self._back_on_one_side(link, HUB)  # the hub record is back, not the app's
+                else:
+                    self._mark_deleted(link, LinkStatus.DELETED_IN_APP, "app", "deleted")
+                    self.counts["deleted"] += 1
                 continue
             self.work.pairs.append(Pair(link, hub, record, link.last_synced or None))
 

@@ -94,17 +94,11 @@ class FinalChecks:
                     f"in sync, but a side is gone: {link} {states}")
             if link.status == LinkStatus.DELETED_IN_APP:
                 assert link.hub_record_id, f"deleted in app, never linked: {link} {states}"
-                if link.app_id in app:  # KNOWN GAP: see the xfail in test_convergence_cases
-                    assert link.hub_record_id not in hub, (
-                        f"deleted in app, yet there: {link} {states}")
-                    event("known gap: deleted on both sides, back in the app, "
-                          "still deleted in app")
+                assert link.app_id not in app, f"deleted in app, yet there: {link} {states}"
             if link.status == LinkStatus.DELETED_IN_HUB:
                 assert link.app_id, f"deleted in hub, never linked: {link} {states}"
-                if link.hub_record_id in hub:  # KNOWN GAP: see the xfail in ..._cases
-                    assert link.hub_record_id in self.undeleted_in_hub, (
-                        f"deleted in hub, yet there: {link} {states}")
-                    event("known gap: restored by hand in the hub, still deleted in hub")
+                assert link.hub_record_id not in hub, (
+                    f"deleted in hub, yet there: {link} {states}")
             if link.status == LinkStatus.FAILED and (
                     (link.hub_record_id and link.hub_record_id not in hub)
                     or (link.app_id and link.app_id not in app)):
@@ -120,8 +114,6 @@ class FinalChecks:
             where = f"{mapping.hub_property} of {link} ({config.direction}, {config.winner} wins)"
             assert link.last_synced.get(mapping.hub_property, "missing") == pack(on_hub, on_app), (
                 f"last synced {link.last_synced} is not what the sides hold: {where}")
-            if self.known_restore_gap(link, on_hub, on_app):
-                continue
             both = config.can_write_hub(mapping) and config.can_write_app(mapping)
             if both:
                 assert on_hub == on_app, f"{on_hub!r} != {on_app!r}: {where}"
@@ -131,14 +123,6 @@ class FinalChecks:
             elif config.can_write_app(mapping):
                 touched = ("app", link.app_id, mapping.app_field) in self.touched
                 assert touched or on_hub == on_app, f"app {on_app!r} != hub {on_hub!r}: {where}"
-
-    def known_restore_gap(self, link, on_hub, on_app) -> bool:
-        """KNOWN GAP (see the xfail in test_convergence_cases): support's restore keeps a
-        hub value the app cleared while the hub record was deleted."""
-        if link.pk in self.restored_by_support and on_app is None and on_hub is not None:
-            event("known gap: a value cleared in the app stays after support's restore")
-            return True
-        return False
 
     def check_quiet_run(self):
         """One more run changes nothing: no hub change, no history, no app record

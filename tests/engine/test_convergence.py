@@ -112,9 +112,7 @@ class Convergence(FinalChecks, RuleBasedStateMachine):
         # Records people made or brought back and did not delete since: never lost.
         self.kept: dict[str, set] = {"hub": set(), "app": set()}
         self.gone_from_app: set[str] = set()  # deleted there by a person: never back
-        self.undeleted_in_hub: set[int] = set()  # restored by a person in Syncapp's CRM
         self.done: set[tuple[str, str]] = set()  # (side, "delete" or "restore")
-        self.restored_by_support: set[int] = set()  # links support restored in the hub
         for (side, first, phone), email in zip(start, EMAILS, strict=False):
             if side in ("hub", "both"):
                 self.hub_create(email, first, phone)
@@ -191,7 +189,6 @@ class Convergence(FinalChecks, RuleBasedStateMachine):
         except RecordInvalid:
             return  # its email is taken by now
         self.kept["hub"].add(record.pk)
-        self.undeleted_in_hub.add(record.pk)
         self.did("hub", "restore", "a person restores")
 
     # --- the app: what people do in HubSpot ----------------------------------------------
@@ -265,7 +262,6 @@ class Convergence(FinalChecks, RuleBasedStateMachine):
     def support_restores_in_hub(self):
         links = self._links(LinkStatus.DELETED_IN_HUB)
         counts = restore_in_hub(self.config, self.connector, links)
-        self.restored_by_support |= {link.pk for link in links}
         if counts["restored"]:
             self.did("hub", "restore", "support restores")
 

@@ -52,10 +52,6 @@ def test_a_record_refused_again_unchanged_adds_no_history(portal, hubspot):
 # --- found by the deeper machine, not fixed yet (the machine tolerates exactly these) ---
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine: a link 'deleted in hub' stays so after a person restores the hub record "
-    "(Undo delete in the CRM): step.py skips links in a deleted status until support "
-    "restores them, while the same undo in the app heals the link on the next run"))
 def test_a_hub_record_restored_by_hand_syncs_again(portal, hubspot):
     hubspot.clear("contacts")
     sync = make_sync(hubspot, "contacts")
@@ -77,10 +73,6 @@ def test_a_hub_record_restored_by_hand_syncs_again(portal, hubspot):
     assert hubspot.get("contacts", link.app_id)["firstname"] == "Deb"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine: deleted in the app, then in the hub, then restored in the app's recycle "
-    "bin: the link still says 'deleted in the app' though only the hub record is gone "
-    "(the 'faults' slice of issue 1/8 changes how links deleted on both sides are kept)"))
 def test_deleted_on_both_sides_then_back_in_the_app_says_deleted_in_hub(portal, hubspot):
     hubspot.clear("contacts")
     sync = make_sync(hubspot, "contacts")
@@ -123,10 +115,6 @@ def test_an_app_update_refused_as_a_duplicate_is_not_sent_again_unchanged(portal
     assert app_writes(hubspot.sandbox) == sent
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine: support's restore in the hub merges the two records as if never linked "
-    "(restore.py passes no last-synced values to plan_pair), so a value cleared in the "
-    "app while the hub record was deleted stays in the hub, and the link says in sync"))
 def test_a_value_cleared_in_the_app_is_cleared_when_support_restores_the_hub_record(
         portal, hubspot):
     hubspot.clear("contacts")

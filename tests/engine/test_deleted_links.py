@@ -7,14 +7,14 @@ import pytest
 
 from connectors.sdk import ErrorCategory
 from syncapp.crm.models import Record
-from syncapp.crm.services import archive_record, create_record
+from syncapp.crm.services import archive_record, create_record, restore_record
 from syncapp.engine.restore import recreate_in_app, restore_in_hub
 from syncapp.health import repair
 from syncapp.health.counts import counts_for
 from syncapp.integrations.catalog import connector_class
 from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import LinkStatus
-from tests.engine.kit import make_sync, run
+from tests.engine.kit import make_sync, run, settle
 from tests.engine.observe import fresh, link_of_app, link_of_hub
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -126,3 +126,21 @@ def test_a_link_deleted_on_both_sides_is_restored_from_syncapps_archive_then_res
     link.refresh_from_db()
     assert counts["restored"] == 1 and link.status == LinkStatus.IN_SYNC
     assert hubspot.get("contacts", link.app_id)["firstname"] == "Ann"
+
+
+def test_a_link_deleted_on_both_sides_says_deleted_in_the_app_once_the_hub_record_is_back(
+        portal, hubspot, ann):
+    sync, app_id, record = ann
+    archive_record(record)
+    hubspot.delete("contacts", app_id)
+    run(hubspot, sync)
+    assert link_of_app(sync, app_id).status == LinkStatus.DELETED_BOTH
+    record.refresh_from_db()
+    restore_record(record)  # Undo delete in Syncapp's CRM, by hand
+    settle(portal)
+
+    run(hubspot, sync)
+
+    link = link_of_app(sync, app_id)
+    assert (link.status, link.error_category) == (LinkStatus.DELETED_IN_APP, "not_found")
+    assert recreate_in_app(_config(sync), hubspot.connector(), [link])["restored"] == 1

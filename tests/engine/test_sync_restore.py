@@ -3,7 +3,7 @@
 import pytest
 
 from syncapp.crm.models import Record
-from syncapp.crm.services import archive_record, create_record
+from syncapp.crm.services import archive_record, create_record, update_record
 from syncapp.engine.restore import recreate_in_app, restore_in_hub
 from syncapp.integrations.catalog import connector_class
 from syncapp.syncs.configure import build_config
@@ -57,6 +57,34 @@ def test_records_deleted_in_the_hub_are_restored_with_the_apps_data(portal, hubs
     assert counts["restored"] == 1
     assert record.archived_at is None
     assert record.properties["firstname"] == "Robert"
+
+
+def test_a_hub_edit_made_just_before_the_delete_reaches_the_app_when_support_restores(
+        portal, hubspot):
+    hubspot.clear("contacts")
+    app_id = hubspot.create("contacts", email="cy@globex.com", firstname="Cy",
+                            lastname="Old")
+    sync = make_sync(hubspot, "contacts")
+    run(hubspot, sync)
+    record = Record.objects.get(email_key="cy@globex.com")
+    update_record(record, {"lastname": "New"})
+    archive_record(record)  # before any run saw the edit
+    run(hubspot, sync)
+    hubspot.update("contacts", app_id, firstname="Cyrus")
+    link = Link.objects.get(object_sync=sync)
+    assert link.status == LinkStatus.DELETED_IN_HUB
+
+    counts = restore_in_hub(_config(sync), hubspot.connector(), [link])
+
+    record.refresh_from_db()
+    link.refresh_from_db()
+    assert counts["restored"] == 1 and link.status == LinkStatus.IN_SYNC
+    assert (record.properties["firstname"], record.properties["lastname"]) == ("Cyrus", "New")
+    assert hubspot.get("contacts", app_id)["lastname"] == "New"
+    run(hubspot, sync)  # and the pair stays as it is
+    assert hubspot.get("contacts", app_id)["firstname"] == "Cyrus"
+    link.refresh_from_db()
+    assert link.status == LinkStatus.IN_SYNC
 
 
 def test_a_sync_to_the_hub_only_never_recreates_in_the_app(portal, hubspot):
