@@ -1,7 +1,6 @@
 """Cases the convergence machine found, kept as plain tests so they stay found."""
 
 import pytest
-from django.db import IntegrityError
 
 from syncapp.crm.services import archive_record, create_record, restore_record, update_record
 from syncapp.engine.restore import restore_in_hub
@@ -148,11 +147,6 @@ def test_a_value_cleared_in_the_app_is_cleared_when_support_restores_the_hub_rec
     assert not link.hub_record.properties.get("firstname")
 
 
-@pytest.mark.xfail(strict=True, raises=IntegrityError, reason=(
-    "crm.bulk.update_many: two linked people trade an email in the app (one leaves it, "
-    "the other takes it); the hub batch writes both in one UPDATE, the unique live-email "
-    "index is checked row by row, and the taker's row first fails the run, and every "
-    "later run, which reads the same changes"))
 def test_an_email_passed_from_one_person_to_another_in_the_app_reaches_the_hub(
         portal, hubspot):
     hubspot.clear("contacts")
