@@ -99,10 +99,6 @@ def test_deleted_on_both_sides_then_back_in_the_app_says_deleted_in_hub(portal, 
     assert link.status == LinkStatus.DELETED_IN_HUB
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine: an app update refused as a duplicate ('needs action', not transient) is "
-    "sent again, batch then one by one, on every run while the app's change feed "
-    "re-reads the record (its 30-s lag window), though nothing changed"))
 def test_an_app_update_refused_as_a_duplicate_is_not_sent_again_unchanged(portal, hubspot):
     hubspot.clear("contacts")
     hubspot.create("contacts", email="bob@conv.example")  # app-only: a one-way sync skips it
