@@ -106,17 +106,18 @@ def update_many(portal, updates: dict[int, dict],
     with transaction.atomic():
         records = list(Record.objects.for_portal(portal).filter(pk__any_of=list(updates))
                        .order_by("pk").select_for_update())
+        held = _EmailsHeld(records)
         changed = []
         for record in records:
             outcome = _prepare_update(record, updates[record.pk], shapes[record.object_type])
             results[record.pk] = outcome
             if isinstance(outcome, dict) and outcome:
                 changed.append((record, outcome))
-        changed = _drop_duplicate_email_updates(portal, changed, results)
+        changed = _drop_duplicate_email_updates(portal, changed, results, held)
         now = timezone.now()
         for record, _changes in changed:
             record.updated_at = now
-        bulkrows.update([r for r, _ in changed], UPDATE_FIELDS)
+        changed = _write(changed, results, held)
         _log(changed, ChangeAction.UPDATE, actor)
     for missing in set(updates) - set(results):
         results[missing] = RecordInvalid({"record": "The record no longer exists."})
@@ -141,20 +142,99 @@ def _prepare_update(record: Record, values: dict, shapes) -> dict | RecordInvali
     return changes
 
 
-def _drop_duplicate_email_updates(portal, changed, results):
-    emails = {r.email_key for r, c in changed if "email" in c and r.email_key}
-    if not emails:
-        return changed
-    object_types = {r.object_type for r, _ in changed}
-    taken = set()
-    for object_type in object_types:
-        taken |= _taken_emails(portal, object_type, emails, [r.pk for r, _ in changed])
-    kept = []
-    for record, changes in changed:
-        if "email" in changes and record.email_key in taken:
-            results[record.pk] = _duplicate_email_error(record)
-            continue
-        taken.add(record.email_key)
-        kept.append((record, changes))
-    return kept
+class _EmailsHeld:
+    """The email each record of a batch held before it: what the unique live-email
+    index knows of them until the batch is written."""
 
+    def __init__(self, records: list[Record]):
+        self.before = {r.pk: r.email_key for r in records}
+        self.type = {r.pk: r.object_type for r in records}
+        self.live = {r.pk for r in records if not r.is_archived}
+
+    def moves(self, record: Record) -> bool:
+        """The record takes an email it did not hold."""
+        return bool(record.email_key) and record.email_key != self.before[record.pk]
+
+    def kept(self, refused: set[int], moving: set[int]) -> set[tuple[str, str]]:
+        """(type, email) live records of the batch still hold once it is written."""
+        return {(self.type[pk], key) for pk, key in self.before.items()
+                if key and pk in self.live and (pk not in moving or pk in refused)}
+
+    def releasing(self, changed) -> list[int]:
+        """Records of `changed` that leave an email they held."""
+        return [r.pk for r, _ in changed if self.before[r.pk] and
+                r.email_key != self.before[r.pk] and r.pk in self.live]
+
+
+def _drop_duplicate_email_updates(portal, changed, results, held: _EmailsHeld):
+    """Refuse the updates that would leave one live email on two records.
+
+    What counts is where every email ends up once the batch is written: an email a
+    record of the batch leaves is free for another of the batch (two people trading
+    an email), unless the leaver's own update is refused and it keeps the email; so
+    the refusals are worked out again until none is added. The first in the batch wins.
+    """
+    moving = [r for r, c in changed if held.moves(r)]
+    if not moving:
+        return changed
+    outside = set()
+    for object_type in {r.object_type for r in moving}:
+        wanted = {r.email_key for r in moving if r.object_type == object_type}
+        outside |= {(object_type, key) for key in
+                    _taken_emails(portal, object_type, wanted, list(held.before))}
+    moving_ids, refused = {r.pk for r in moving}, set()
+    while True:
+        taken = outside | held.kept(refused, moving_ids)
+        before = len(refused)
+        for record in (r for r in moving if r.pk not in refused):
+            key = (record.object_type, record.email_key)
+            if key in taken:
+                refused.add(record.pk)
+            taken.add(key)
+        if len(refused) == before:
+            break
+    for record in moving:
+        if record.pk in refused:
+            results[record.pk] = _duplicate_email_error(record)
+    return [(r, c) for r, c in changed if r.pk not in refused]
+
+
+def _write(changed, results, held: _EmailsHeld):
+    """Write the batch; returns what was written.
+
+    The unique live-email index is checked row by row as one UPDATE goes, so the
+    records that leave an email let go of it first, then all are written. Someone
+    else may have taken an email since it was checked: then record by record, and
+    only the record that cannot be written is refused, never the batch.
+    """
+    try:
+        with transaction.atomic():
+            releasing = held.releasing(changed)
+            if releasing:
+                Record.objects.filter(pk__any_of=releasing).update(email_key=None)
+            bulkrows.update([r for r, _ in changed], UPDATE_FIELDS)
+    except IntegrityError:
+        return _write_one_by_one(changed, results)
+    return changed
+
+
+def _write_one_by_one(changed, results):
+    """Each record in its own savepoint, again while any gets through (one may wait
+    for another of the batch to leave its email)."""
+    waiting, written = list(changed), []
+    while waiting:
+        failed = []
+        for record, changes in waiting:
+            try:
+                with transaction.atomic():
+                    bulkrows.update([record], UPDATE_FIELDS)
+            except IntegrityError:
+                failed.append((record, changes))
+            else:
+                written.append((record, changes))
+        if len(failed) == len(waiting):
+            break
+        waiting = failed
+    for record, _ in waiting:  # none got through: each wants an email still held
+        results[record.pk] = _duplicate_email_error(record)
+    return written

@@ -29,7 +29,7 @@ def _chunks(items: list, size: int):
 def execute(batch, on_commit=None) -> None:
     config = batch.config
     plans = [(pair, plan_pair(config, pair.hub.values, pair.app.values, pair.last))
-             for pair in batch.work.pairs]
+             for pair in batch.work.pairs if not _refused_unchanged(config, pair)]
     created_in_app = _create_in_app(batch)
     app_failures = _update_app(batch, plans)
     with transaction.atomic():
@@ -161,6 +161,31 @@ def _last_as_stored(plan: PairPlan, before: dict, changes: dict) -> None:
             plan.last[prop] = pack(stored, split(plan.last[prop])[1])
 
 
+def _refused_unchanged(config: SyncConfig, pair) -> bool:
+    """A write refused for a person to act on (a duplicate, a rejected value) is not
+    sent again while neither side changed since: change feeds re-read records (the
+    app's lag window), and each re-read would send the same refused write. A change on
+    either side, or Retry (which forgets the refusal), sends it again."""
+    link = pair.link
+    return (link.status == LinkStatus.FAILED and bool(link.refused)
+            and link.refused == observed_last(config, pair.hub.values, pair.app.values))
+
+
+def _needs_action(error) -> bool:
+    """A refusal a later run cannot overcome by itself (DESIGN: not transient)."""
+    if isinstance(error, RecordInvalid):
+        return True
+    return not (error.transient or error.connection_wide
+                or error.category == ErrorCategory.NOT_FOUND)
+
+
+def _refusal(config: SyncConfig, pair, plan: PairPlan, failed: set[str]) -> dict:
+    """What both sides hold after this batch, as _refused_unchanged will see them on a
+    re-read: the writes that went through as stored, the refused fields as they were."""
+    now = observed_last(config, pair.hub.values, pair.app.values)
+    return {**now, **{k: v for k, v in plan.last.items() if k not in failed}}
+
+
 def _in_step(pair, plan: PairPlan, app_error, hub_error) -> bool:
     """A pair already in sync that the batch left as it was: its link is not rewritten
     (echoes of our own writes and unchanged re-reads are most of what a run reads)."""
@@ -177,10 +202,8 @@ def _settle_pair(batch, pair, plan: PairPlan, app_error, hub_error) -> None:
     link = batch.changes.touch(pair.link)
     link.hub_name = pair.hub.name
     last = dict(plan.last)
-    previous = pair.last or {}
-    if app_error is not None or hub_error is not None:
-        _keep_previous(batch.config, last, previous, plan, app_error=app_error,
-                       hub_error=hub_error)
+    failed = _failed_fields(batch.config, plan, app_error, hub_error)
+    _keep_previous(last, pair.last or {}, failed)
     if pair.note:
         batch.changes.note(link, HUB, "linked", {}, pair.note)
     if plan.changes_hub and hub_error is None:
@@ -193,19 +216,27 @@ def _settle_pair(batch, pair, plan: PairPlan, app_error, hub_error) -> None:
                    message="The record was deleted in the app.")
         batch.counts["deleted"] += 1
     elif app_error is not None or hub_error is not None:
-        _fail(batch, link, APP if app_error else HUB, app_error or hub_error, note=False)
+        error = app_error or hub_error
+        _fail(batch, link, APP if app_error else HUB, error, note=False)
+        if _needs_action(error):
+            link.refused = _refusal(batch.config, pair, plan, failed)
     elif link.status != LinkStatus.IN_SYNC or plan.writes_anything or pair.last is None:
         store.mark(link, LinkStatus.IN_SYNC)
 
 
-def _keep_previous(config, last, previous, plan, *, app_error, hub_error) -> None:
-    """A write that failed did not happen: its fields keep their old last-synced value."""
+def _failed_fields(config, plan, app_error, hub_error) -> set[str]:
+    """Hub properties whose write failed this batch."""
     hub_of_app_field = {m.app_field: m.hub_property for m in config.mappings}
     failed = set()
     if app_error is not None:
         failed |= {hub_of_app_field[f] for f in plan.app_writes if f in hub_of_app_field}
     if hub_error is not None:
         failed |= set(plan.hub_writes)
+    return failed
+
+
+def _keep_previous(last, previous, failed: set[str]) -> None:
+    """A write that failed did not happen: its fields keep their old last-synced value."""
     for prop in failed:
         if prop in previous:
             last[prop] = previous[prop]

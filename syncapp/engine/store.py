@@ -9,7 +9,7 @@ from syncapp.syncs.models import HistoryEntry, Link, LinkStatus
 
 LINK_FIELDS = ["hub_record_id", "app_id", "status", "error_category", "error_message",
                "exclusion_reason", "match_key", "last_synced", "hub_name", "app_name",
-               "last_synced_at", "associations_pending", "updated_at"]
+               "last_synced_at", "associations_pending", "refused", "updated_at"]
 HISTORY_FIELDS = ["portal_id", "link_id", "run_id", "side", "action", "changes", "reason",
                   "created_at"]
 
@@ -109,6 +109,7 @@ def mark(link: Link, status: str, *, category: str = "", message: str = "",
     link.error_category = category
     link.error_message = message[:2000]
     link.exclusion_reason = reason
+    link.refused = {}  # a refusal is set again by whoever marks it (engine/executor.py)
     if status == LinkStatus.IN_SYNC:
         link.last_synced_at = timezone.now()
     return link

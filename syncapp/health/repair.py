@@ -172,6 +172,8 @@ def _retry_batch(job: RepairJob, config, connector, run_id: int) -> int:
                  .filter(pk__gt=job.after_id).order_by("id")[:BATCH])
     if not links:
         return 0
+    # A person pressed Retry: refused writes are sent again, changed or not.
+    Link.objects.filter(pk__in=[link.pk for link in links]).update(refused={})
     app_ids = [link.app_id for link in links if link.app_id]
     app_records = connector.read_by_ids(config.app_object, app_ids) if app_ids else []
     BatchRun(config, connector, run_id, Counter()).process(

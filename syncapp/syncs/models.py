@@ -205,6 +205,11 @@ class Link(PortalOwned):
     associations_pending = models.BooleanField(default=False)
     # Per mapped field, the value last synced (keyed by hub property).
     last_synced = models.JSONField(default=dict, blank=True)
+    # A failed link whose write was refused for a person to act on (not a transient
+    # failure): per mapped field, what both sides held then, packed as last_synced. Runs
+    # do not send the write again while both sides still hold exactly this (engine/
+    # executor.py); Retry forgets it (health/repair.py). Empty on any other status.
+    refused = models.JSONField(default=dict, blank=True)
     # Names for the record views, kept so they need no join or vendor call.
     hub_name = models.CharField(max_length=300, blank=True)
     app_name = models.CharField(max_length=300, blank=True)

@@ -1,7 +1,6 @@
 """Cases the convergence machine found, kept as plain tests so they stay found."""
 
 import pytest
-from django.db import IntegrityError
 
 from syncapp.crm.services import archive_record, create_record, restore_record, update_record
 from syncapp.engine.restore import restore_in_hub
@@ -92,10 +91,6 @@ def test_deleted_on_both_sides_then_back_in_the_app_says_deleted_in_hub(portal, 
     assert link.status == LinkStatus.DELETED_IN_HUB
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine: an app update refused as a duplicate ('needs action', not transient) is "
-    "sent again, batch then one by one, on every run while the app's change feed "
-    "re-reads the record (its 30-s lag window), though nothing changed"))
 def test_an_app_update_refused_as_a_duplicate_is_not_sent_again_unchanged(portal, hubspot):
     hubspot.clear("contacts")
     hubspot.create("contacts", email="bob@conv.example")  # app-only: a one-way sync skips it
@@ -136,11 +131,6 @@ def test_a_value_cleared_in_the_app_is_cleared_when_support_restores_the_hub_rec
     assert not link.hub_record.properties.get("firstname")
 
 
-@pytest.mark.xfail(strict=True, raises=IntegrityError, reason=(
-    "crm.bulk.update_many: two linked people trade an email in the app (one leaves it, "
-    "the other takes it); the hub batch writes both in one UPDATE, the unique live-email "
-    "index is checked row by row, and the taker's row first fails the run, and every "
-    "later run, which reads the same changes"))
 def test_an_email_passed_from_one_person_to_another_in_the_app_reaches_the_hub(
         portal, hubspot):
     hubspot.clear("contacts")

@@ -1,0 +1,71 @@
+"""Sync batches writing many hub records at once (crm.bulk): one live email per person,
+however the batch moves emails between its records, and one refusal never fails the rest."""
+
+import pytest
+
+from syncapp.crm import bulk
+from syncapp.crm.models import Record
+from syncapp.crm.services import RecordInvalid, create_record
+
+pytestmark = pytest.mark.django_db
+
+
+def _emails(*records):
+    return [Record.objects.get(pk=r.pk).properties.get("email") for r in records]
+
+
+def test_two_people_trading_emails_in_one_batch_both_get_theirs(portal):
+    ann = create_record(portal, "contact", {"email": "ann@acme.test"})
+    bob = create_record(portal, "contact", {"email": "bob@acme.test"})
+    cy = create_record(portal, "contact", {"email": "cy@acme.test"})
+
+    # Bob takes Ann's email, Ann takes Cy's, Cy takes a new one: a chain, in one batch.
+    results = bulk.update_many(portal, {bob.pk: {"email": "ann@acme.test"},
+                                        ann.pk: {"email": "cy@acme.test"},
+                                        cy.pk: {"email": "cy2@acme.test"}})
+
+    assert not [r for r in results.values() if isinstance(r, RecordInvalid)]
+    assert _emails(ann, bob, cy) == ["cy@acme.test", "ann@acme.test", "cy2@acme.test"]
+
+
+def test_an_exact_swap_of_emails_in_one_batch_applies(portal):
+    ann = create_record(portal, "contact", {"email": "ann@acme.test"})
+    bob = create_record(portal, "contact", {"email": "bob@acme.test"})
+
+    bulk.update_many(portal, {ann.pk: {"email": "bob@acme.test"},
+                              bob.pk: {"email": "ann@acme.test"}})
+
+    assert _emails(ann, bob) == ["bob@acme.test", "ann@acme.test"]
+
+
+def test_an_email_left_by_a_refused_update_stays_taken(portal):
+    create_record(portal, "contact", {"email": "dee@acme.test"})
+    ann = create_record(portal, "contact", {"email": "ann@acme.test"})
+    bob = create_record(portal, "contact", {"email": "bob@acme.test"})
+    cy = create_record(portal, "contact", {"email": "cy@acme.test"})
+
+    # Ann wants Dee's email (refused), so she keeps hers, which Bob cannot take then;
+    # Cy's change has nothing to do with theirs and goes through.
+    results = bulk.update_many(portal, {ann.pk: {"email": "dee@acme.test"},
+                                        bob.pk: {"email": "ann@acme.test"},
+                                        cy.pk: {"email": "cy2@acme.test", "firstname": "Cy"}})
+
+    assert "email" in results[ann.pk].errors and "email" in results[bob.pk].errors
+    assert _emails(ann, bob, cy) == ["ann@acme.test", "bob@acme.test", "cy2@acme.test"]
+
+
+def test_an_email_taken_by_someone_else_meanwhile_refuses_only_that_record(
+        portal, monkeypatch):
+    ann = create_record(portal, "contact", {"email": "ann@acme.test"})
+    bob = create_record(portal, "contact", {"email": "bob@acme.test"})
+    create_record(portal, "contact", {"email": "eve@acme.test"})
+    # Eve's record came in after the batch looked for taken emails (another writer).
+    monkeypatch.setattr(bulk, "_taken_emails", lambda *args: set())
+
+    results = bulk.update_many(portal, {ann.pk: {"email": "eve@acme.test"},
+                                        bob.pk: {"firstname": "Bob"}})
+
+    assert "email" in results[ann.pk].errors
+    assert results[bob.pk] == {"firstname": [None, "Bob"]}
+    assert _emails(ann, bob) == ["ann@acme.test", "bob@acme.test"]
+    assert Record.objects.get(pk=ann.pk).email_key == "ann@acme.test"
