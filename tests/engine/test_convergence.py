@@ -17,9 +17,10 @@ After a final run:
 * one more run writes nothing: no change-log entry, no history, no app record.
 
 `--hypothesis-show-statistics` reports what the examples built (links, deletes and
-restores on each side) and how often a known gap, kept as an xfail in
-test_convergence_cases, was met. `make soak` (SOAK=1) runs 200 examples of 40 steps,
-one-record batches included; `make test` runs 30 of 20.
+restores on each side) and how often a known gap (convergence_checks) was met; the
+cases it found and that are now fixed stay as tests in test_convergence_cases.
+`make soak` (SOAK=1) draws 200 new examples of 40 steps, one-record batches included;
+`make test` runs the same 30 of 20 every time.
 """
 
 import os

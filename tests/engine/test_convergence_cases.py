@@ -48,7 +48,7 @@ def test_a_record_refused_again_unchanged_adds_no_history(portal, hubspot):
         "failed"]
 
 
-# --- found by the deeper machine, not fixed yet (the machine tolerates exactly these) ---
+# --- found by the deeper machine, and fixed -----------------------------------------
 
 
 def test_a_hub_record_restored_by_hand_syncs_again(portal, hubspot):
