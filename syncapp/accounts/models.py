@@ -76,3 +76,35 @@ class PortalOwned(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Invitation(models.Model):
+    """An e-mailed offer to join a portal with some roles.
+
+    Only a hash of the link's token is stored, so a database dump cannot be used to
+    join; a resend replaces the token, so only the newest link works."""
+
+    portal = models.ForeignKey(Portal, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email"))
+    is_super_admin = models.BooleanField(_("super admin"), default=False)
+    can_marketplace = models.BooleanField(_("App Marketplace"), default=False)
+    can_view_health = models.BooleanField(_("ops"), default=False)
+    can_support = models.BooleanField(_("support"), default=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, related_name="+")
+    language = models.CharField(max_length=10, default="en")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.email} @ {self.portal}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None

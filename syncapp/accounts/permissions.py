@@ -9,12 +9,14 @@ class Permission(StrEnum):
     MARKETPLACE = "marketplace"  # install apps, connect accounts, configure syncs
     VIEW_HEALTH = "view_health"  # ops: read sync dashboards, export
     SUPPORT = "support"  # support: ops plus resync and restore
+    MANAGE_MEMBERS = "manage_members"  # super admins only: no flag grants it
 
 
 PERMISSION_LABELS = {
     Permission.MARKETPLACE: _("App Marketplace"),
     Permission.VIEW_HEALTH: _("Sync health (ops)"),
     Permission.SUPPORT: _("Support (resync and restore)"),
+    Permission.MANAGE_MEMBERS: _("Super admin"),
 }
 
 # A permission also grants the ones listed here.

@@ -1,0 +1,219 @@
+"""Inviting people to a portal, changing their roles and removing them.
+
+One function per action (invite, resend, revoke, accept, change_roles, remove_member),
+so each has one place where its rules live and where an audit entry can be recorded.
+Every refusal raises `MemberError` before anything is written.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from syncapp.accounts.models import Invitation, Membership, Portal
+
+INVITATION_LIFETIME = timedelta(days=7)
+ROLE_FIELDS = {  # the form's value -> the flag on Membership and Invitation
+    "super_admin": "is_super_admin",
+    "marketplace": "can_marketplace",
+    "ops": "can_view_health",
+    "support": "can_support",
+}
+
+
+class MemberError(ValueError):
+    """A refused member action; `field` names the form field, `message` is for the user."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Roles:
+    super_admin: bool = False
+    marketplace: bool = False
+    ops: bool = False
+    support: bool = False
+
+    @classmethod
+    def from_names(cls, names) -> "Roles":
+        return cls(**dict.fromkeys(names, True))
+
+    def flags(self) -> dict[str, bool]:
+        return {flag: getattr(self, name) for name, flag in ROLE_FIELDS.items()}
+
+
+def normal_email(raw: str) -> str:
+    email = (raw or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise MemberError("email", _("Enter a valid e-mail address.")) from None
+    return email
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_token() -> tuple[str, str]:
+    token = secrets.token_urlsafe(32)
+    return token, _hash(token)
+
+
+def is_member(portal: Portal, email: str) -> bool:
+    return Membership.objects.filter(portal=portal, user__username__iexact=email).exists()
+
+
+@transaction.atomic
+def invite(portal: Portal, email: str, roles: Roles, invited_by, base_url: str) -> Invitation:
+    """Store an invitation and mail its link in the inviter's current language."""
+    email = normal_email(email)
+    if is_member(portal, email):
+        raise MemberError("email", _("%(email)s is already a member of this portal.")
+                          % {"email": email})
+    token, token_hash = _new_token()
+    invitation = Invitation.objects.create(
+        portal=portal, email=email, invited_by=invited_by, token_hash=token_hash,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        sent_at=timezone.now(), **roles.flags())
+    _mail(invitation, token, base_url)
+    return invitation
+
+
+@transaction.atomic
+def resend(invitation: Invitation, base_url: str) -> Invitation:
+    """A new link (the old one stops working) and seven more days."""
+    _require_pending(invitation)
+    token, invitation.token_hash = _new_token()
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["token_hash", "sent_at"])
+    _mail(invitation, token, base_url)
+    return invitation
+
+
+def revoke(invitation: Invitation) -> Invitation:
+    _require_pending(invitation)
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+def _require_pending(invitation: Invitation) -> None:
+    if not invitation.is_pending:
+        raise MemberError("invitation", _("This invitation was already used or revoked."))
+
+
+def _mail(invitation: Invitation, token: str, base_url: str) -> None:
+    link = base_url + reverse("accounts:accept_invitation") + "?token=" + token
+    with translation.override(invitation.language):
+        context = {"invitation": invitation, "link": link,
+                   "inviter": invitation.invited_by.email if invitation.invited_by else ""}
+        subject = _("You are invited to %(portal)s on Syncapp") % {
+            "portal": invitation.portal.name}
+        body = render_to_string("accounts/invitation_email.txt", context)
+    send_mail(subject, body, None, [invitation.email])
+
+
+def find_invitation(token: str) -> Invitation:
+    """The pending, unexpired invitation a link's token opens; refused otherwise."""
+    invitation = Invitation.objects.select_related("portal").filter(
+        token_hash=_hash(token or "")).first()
+    if invitation is None or invitation.revoked_at is not None:
+        raise MemberError("token", _("This invitation link is not valid."))
+    if invitation.accepted_at is not None:
+        raise MemberError("token", _("This invitation link was already used."))
+    if timezone.now() > invitation.sent_at + INVITATION_LIFETIME:
+        raise MemberError("token", _("This invitation link has expired. Ask for a new one."))
+    return invitation
+
+
+@transaction.atomic
+def accept(token: str, user=None, name: str = "", password: str = "") -> Membership:
+    """Join the invitation's portal: as `user` (signed in as the invited e-mail), or as a
+    new user with `name` and `password`."""
+    invitation = find_invitation(token)
+    Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+    if user is None:
+        user = _new_user(invitation.email, name, password)
+    elif user.username.lower() != invitation.email:
+        raise MemberError("token", _("This invitation is for %(email)s. Sign in as that "
+                                     "address to accept it.") % {"email": invitation.email})
+    if Membership.objects.filter(portal=invitation.portal, user=user).exists():
+        raise MemberError("token", _("You are already a member of this portal."))
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    flags = {flag: getattr(invitation, flag) for flag in ROLE_FIELDS.values()}
+    return Membership.objects.create(portal=invitation.portal, user=user, **flags)
+
+
+def _new_user(email: str, name: str, password: str):
+    user_model = get_user_model()
+    if user_model.objects.filter(username__iexact=email).exists():
+        raise MemberError("token", _("An account with this e-mail exists: sign in to "
+                                     "accept the invitation."))
+    if not name:
+        raise MemberError("name", _("Enter your name."))
+    user = user_model(username=email, email=email, first_name=name[:150])
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise MemberError("password", " ".join(error.messages)) from None
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def _other_super_admins(membership: Membership) -> bool:
+    return Membership.objects.filter(portal_id=membership.portal_id, is_super_admin=True) \
+        .exclude(pk=membership.pk).exists()
+
+
+@transaction.atomic
+def change_roles(membership: Membership, roles: Roles) -> Membership:
+    _lock_portal(membership.portal_id)
+    if membership.is_super_admin and not roles.super_admin \
+            and not _other_super_admins(membership):
+        raise MemberError("roles", _("A portal needs at least one super admin."))
+    for flag, on in roles.flags().items():
+        setattr(membership, flag, on)
+    membership.save(update_fields=list(ROLE_FIELDS.values()))
+    return membership
+
+
+@transaction.atomic
+def remove_member(membership: Membership) -> None:
+    """Delete the membership and end every session of that user at once."""
+    _lock_portal(membership.portal_id)
+    if membership.is_super_admin and not _other_super_admins(membership):
+        raise MemberError("member", _("The last super admin cannot be removed."))
+    user_id = membership.user_id
+    membership.delete()
+    end_sessions(user_id)
+
+
+def end_sessions(user_id: int) -> None:
+    """Sessions are in the database: delete those signed in as this user."""
+    doomed = [s.pk for s in Session.objects.filter(expire_date__gt=timezone.now())
+              if str(s.get_decoded().get("_auth_user_id")) == str(user_id)]
+    Session.objects.filter(pk__in=doomed).delete()
+
+
+def _lock_portal(portal_id: int) -> None:
+    """Two admins demoting each other at once must not leave the portal without one."""
+    Portal.objects.select_for_update().filter(pk=portal_id).first()
