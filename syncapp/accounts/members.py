@@ -130,10 +130,13 @@ def _mail(invitation: Invitation, token: str, base_url: str) -> None:
     send_mail(subject, body, None, [invitation.email])
 
 
-def find_invitation(token: str) -> Invitation:
-    """The pending, unexpired invitation a link's token opens; refused otherwise."""
-    invitation = Invitation.objects.select_related("portal").filter(
-        token_hash=_hash(token or "")).first()
+def find_invitation(token: str, lock: bool = False) -> Invitation:
+    """The pending, unexpired invitation a link's token opens; refused otherwise. With
+    `lock`, a second accept of the same link waits and then finds it used."""
+    found = Invitation.objects.select_related("portal")
+    if lock:
+        found = found.select_for_update(of=("self",))
+    invitation = found.filter(token_hash=_hash(token or "")).first()
     if invitation is None or invitation.revoked_at is not None:
         raise MemberError("token", _("This invitation link is not valid."))
     if invitation.accepted_at is not None:
@@ -147,8 +150,7 @@ def find_invitation(token: str) -> Invitation:
 def accept(token: str, user=None, name: str = "", password: str = "") -> Membership:
     """Join the invitation's portal: as `user` (signed in as the invited e-mail), or as a
     new user with `name` and `password`."""
-    invitation = find_invitation(token)
-    Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+    invitation = find_invitation(token, lock=True)
     if user is None:
         user = _new_user(invitation.email, name, password)
     elif user.username.lower() != invitation.email:
