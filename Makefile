@@ -55,7 +55,7 @@ test: lint node_modules/.installed /usr/bin/chromium /usr/bin/docker-compose
 	$(BIN)/python -m syncapp.devstack test $(XDIST) -m "not soak"
 
 # The inner loop: no browser, no end-to-end stack, no Celery worker processes.
-test-fast: $(VENV)/.test-installed node_modules/.installed
+test-fast: $(VENV)/.test-installed node_modules/.installed /usr/bin/docker-compose
 	$(BIN)/python -m syncapp.devstack test $(XDIST) -m "not soak and not browser and not e2e and not worker"
 
 # The long runs: ten English e2e rounds, the long versions of the convergence and
