@@ -27,9 +27,13 @@ RUN pip install --no-deps . \
 
 # Static files are collected (and compressed for whitenoise) at build time;
 # the settings demand secrets and a database URL but collectstatic uses none.
-RUN SECRET_KEY=collectstatic-only DATABASE_URL=postgres://build@localhost/build \
+RUN SYNCAPP_DEMO=1 SECRET_KEY=collectstatic-only DATABASE_URL=postgres://build@localhost/build \
     ENCRYPTION_KEY=Y29sbGVjdHN0YXRpYy1vbmx5LW5vdC1hLXJlYWwta3k= \
     python manage.py collectstatic --noinput --verbosity 0
+
+# The exports volume (docker-compose.yml) mounts here: a fresh named volume takes
+# this folder's owner, so the non-root user can write exports into it.
+RUN mkdir -p /data/exports && chown syncapp:syncapp /data/exports
 
 USER syncapp
 EXPOSE 8000

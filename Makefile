@@ -39,6 +39,10 @@ node_modules/.installed: package.json package-lock.json
 /usr/bin/chromium:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
+# Debian's docker-compose, for tests/test_compose.py (`config` only: no Docker daemon).
+/usr/bin/docker-compose:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose
+
 run: $(VENV)/.run-installed
 	$(BIN)/python -m syncapp.devstack run
 
@@ -47,11 +51,11 @@ lint: $(VENV)/.test-installed
 
 # Everything but the long runs: one English and one Portuguese e2e round, a smoke of
 # each long suite.
-test: lint node_modules/.installed /usr/bin/chromium
+test: lint node_modules/.installed /usr/bin/chromium /usr/bin/docker-compose
 	$(BIN)/python -m syncapp.devstack test $(XDIST) -m "not soak"
 
 # The inner loop: no browser, no end-to-end stack, no Celery worker processes.
-test-fast: $(VENV)/.test-installed node_modules/.installed
+test-fast: $(VENV)/.test-installed node_modules/.installed /usr/bin/docker-compose
 	$(BIN)/python -m syncapp.devstack test $(XDIST) -m "not soak and not browser and not e2e and not worker"
 
 # The long runs: ten English e2e rounds, the long versions of the convergence and

@@ -6,6 +6,8 @@ from syncapp.integrations.urls import sandbox_urlpatterns
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.health, name="health"),
+    path("healthz/live", core_views.live, name="health-live"),
+    path("healthz/ready", core_views.ready, name="health-ready"),
     path("accounts/", include("syncapp.accounts.urls")),
     path("crm/", include("syncapp.crm.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

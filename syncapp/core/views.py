@@ -35,15 +35,36 @@ def _fresh(key: str) -> bool:
     return age is not None and age < STALE_AFTER_S
 
 
+def _report(checks: dict[str, bool]) -> JsonResponse:
+    """200 when every check passes, else 503 naming the ones that failed."""
+    status = 200 if all(checks.values()) else 503
+    body = {"ok": status == 200, "checks": checks}
+    if status != 200:
+        body["down"] = [name for name, ok in checks.items() if not ok]
+    return JsonResponse(body, status=status)
+
+
+@never_cache
+def live(request):
+    """The process answers. Touches nothing else, so a restart policy built on it
+    never kills web because Postgres or Redis had a bad minute."""
+    return JsonResponse({"ok": True})
+
+
+@never_cache
+def ready(request):
+    """Postgres and Redis answer: what web needs to serve pages. A load balancer
+    checks this, so the UI stays up when only the worker or beat is down."""
+    return _report({"database": _check_database(), "redis": _check_redis()})
+
+
 @never_cache
 def health(request):
     """Postgres, Redis, and a worker and beat seen in the last two minutes."""
     redis_ok = _check_redis()
-    checks = {
+    return _report({
         "database": _check_database(),
         "redis": redis_ok,
         "worker": redis_ok and _fresh(WORKER_KEY),
         "beat": redis_ok and _fresh(BEAT_KEY),
-    }
-    status = 200 if all(checks.values()) else 503
-    return JsonResponse({"ok": status == 200, "checks": checks}, status=status)
+    })

@@ -1,5 +1,6 @@
 """Production-safe settings. Everything site-specific comes from the environment."""
 
+import os
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -7,11 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from syncapp.settings.env import (
     database_from_url,
+    email_from_url,
     envbool,
     envint,
     envlist,
     envstr,
     oauth_credentials_from_env,
+    refuse_published_secrets,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -38,6 +41,10 @@ DATABASE_URL = envstr("DATABASE_URL")
 if not DATABASE_URL:
     raise ImproperlyConfigured("DATABASE_URL must be set (postgres://user:pass@host:port/db).")
 DATABASES = {"default": database_from_url(DATABASE_URL)}
+# Only when these are the settings in use (production, compose): dev and test
+# import this module under their own keys and must keep starting.
+if os.environ.get("DJANGO_SETTINGS_MODULE", __name__) == __name__:
+    refuse_published_secrets(SECRET_KEY, ENCRYPTION_KEY, DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = envstr("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -145,6 +152,11 @@ EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+# EMAIL_URL (smtp://user:pass@host:587?tls=1 or console://), when set, replaces the
+# variables above: one line in .env instead of six.
+if envstr("EMAIL_URL"):
+    globals().update(email_from_url(envstr("EMAIL_URL")))
 EMAIL_FILE_PATH = envstr("EMAIL_FILE_PATH", str(BASE_DIR / ".data" / "mail"))
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Syncapp <syncapp@localhost>")
 # Record-view exports (CSV, Excel) wait here for their requester to download them.

@@ -83,3 +83,98 @@ def oauth_credentials_from_env() -> dict[str, tuple[str, str]]:
             raise ImproperlyConfigured(f"{name} is set but OAUTH_{app}_CLIENT_SECRET is not.")
         found[app.lower()] = (client_id, secret)
     return found
+
+
+_SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+_CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
+_EMAIL_FLAGS = {"tls": "EMAIL_USE_TLS", "ssl": "EMAIL_USE_SSL"}
+
+
+def _email_flag(query: dict, name: str) -> bool:
+    values = query.get(name, ["0"])
+    if len(values) != 1 or values[0].lower() not in _TRUE | _FALSE - {""}:
+        raise ImproperlyConfigured(f"EMAIL_URL: ?{name}= must be 1 or 0, not {values!r}")
+    return values[0].lower() in _TRUE
+
+
+def email_from_url(url: str) -> dict:
+    """Django's EMAIL_* settings from smtp://user:pass@host:587?tls=1 or console://.
+
+    One variable instead of six, parsed strictly: a typo stops start-up with a
+    message naming EMAIL_URL (never echoing the password) rather than mail
+    silently going to localhost:25.
+    """
+    parts = urlsplit(url.strip())
+    if parts.scheme == "console":
+        return {"EMAIL_BACKEND": _CONSOLE_BACKEND}
+    if parts.scheme != "smtp":
+        raise ImproperlyConfigured(
+            f"EMAIL_URL must start with smtp:// or console://, not {parts.scheme or '(none)'}://"
+        )
+    try:
+        port = parts.port or 25
+    except ValueError as exc:
+        raise ImproperlyConfigured("EMAIL_URL has a port that is not a number") from exc
+    if not parts.hostname:
+        raise ImproperlyConfigured("EMAIL_URL needs a host: smtp://user:pass@host:587?tls=1")
+    query = parse_qs(parts.query, keep_blank_values=True)
+    unknown = sorted(set(query) - set(_EMAIL_FLAGS))
+    if unknown:
+        raise ImproperlyConfigured(f"EMAIL_URL: unknown option(s) {unknown}; use tls=1 or ssl=1")
+    flags = {setting: _email_flag(query, name) for name, setting in _EMAIL_FLAGS.items()}
+    if all(flags.values()):
+        raise ImproperlyConfigured("EMAIL_URL: choose tls=1 (STARTTLS, port 587) or ssl=1 "
+                                   "(port 465), not both")
+    return {
+        "EMAIL_BACKEND": _SMTP_BACKEND,
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        **flags,
+    }
+
+
+# Secrets printed in this repository (docker-compose.yml's old defaults, the dev,
+# test and image-build settings): anyone can read them, so a real installation
+# must not run on them.
+PUBLISHED_SECRET_KEYS = {
+    "insecure-compose-default-set-SECRET_KEY-in-.env",
+    "dev-only-not-secret",
+    "test-only-not-secret",
+    "collectstatic-only",
+}
+PUBLISHED_ENCRYPTION_KEYS = {
+    "C5INbLnyxeeyn8ADx4goCOWyMoYKxte5Mt6DtGvXyIg=",
+    "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM=",
+    "dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTMyLWJ5dGU=",
+    "Y29sbGVjdHN0YXRpYy1vbmx5LW5vdC1hLXJlYWwta3k=",
+}
+PUBLISHED_DATABASE_PASSWORDS = {"syncapp"}
+
+_HOW_TO_SET = {
+    "SECRET_KEY": 'SECRET_KEY (python -c "import secrets; print(secrets.token_urlsafe(50))")',
+    "ENCRYPTION_KEY": 'ENCRYPTION_KEY (python -c "from cryptography.fernet import Fernet; '
+                      'print(Fernet.generate_key().decode())")',
+    "POSTGRES_PASSWORD": "POSTGRES_PASSWORD (the password in DATABASE_URL)",
+}
+
+
+def refuse_published_secrets(secret_key: str, encryption_key: str, database: dict) -> None:
+    """Stop start-up on a secret published in this repository, unless SYNCAPP_DEMO=1
+    says this is a trial. The message lists exactly what to set."""
+    if envbool("SYNCAPP_DEMO", False):
+        return
+    published = []
+    if secret_key in PUBLISHED_SECRET_KEYS:
+        published.append("SECRET_KEY")
+    if {key.strip() for key in encryption_key.split(",")} & PUBLISHED_ENCRYPTION_KEYS:
+        published.append("ENCRYPTION_KEY")
+    if database.get("PASSWORD") in PUBLISHED_DATABASE_PASSWORDS:
+        published.append("POSTGRES_PASSWORD")
+    if published:
+        raise ImproperlyConfigured(
+            f"{', '.join(published)} still have the published default value(s), which anyone "
+            f"can read. Set in .env: {'; '.join(_HOW_TO_SET[name] for name in published)}. "
+            f"For a trial only, set SYNCAPP_DEMO=1 instead."
+        )

@@ -1,0 +1,88 @@
+"""docker-compose.yml, as compose itself resolves it (`docker-compose config`): the
+deployment a team runs must start only with its own secrets, share exports between
+web and worker, and check each service by what it is for.
+
+No Docker daemon is needed: `config` only reads and resolves the file. `make test`
+installs Debian's docker-compose (Makefile); its YAML is read with the system
+Python's PyYAML, which that package depends on.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSE = shutil.which("docker-compose") or "/usr/bin/docker-compose"
+OWN_SECRETS = {
+    "SECRET_KEY": "own-secret", "ENCRYPTION_KEY": "own-fernet-key",
+    "POSTGRES_PASSWORD": "own-password", "EMAIL_URL": "smtp://u:p@mail.example:587?tls=1",
+}
+
+
+def compose_config(tmp_path, values: dict, *flags: str) -> subprocess.CompletedProcess:
+    """Resolve the file with exactly `values` in .env and nothing from this shell."""
+    env_file = tmp_path / "compose.env"
+    env_file.write_text("".join(f"{key}={value}\n" for key, value in values.items()))
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path)}
+    return subprocess.run(
+        [COMPOSE, "--env-file", str(env_file), "--project-directory", str(ROOT),
+         "-f", str(ROOT / "docker-compose.yml"), "config", *flags],
+        check=False, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+    )
+
+
+@pytest.fixture(scope="module")
+def resolved(tmp_path_factory) -> dict:
+    config = compose_config(tmp_path_factory.mktemp("compose"), OWN_SECRETS)
+    assert config.returncode == 0, config.stderr
+    as_json = subprocess.run(
+        ["/usr/bin/python3", "-c",
+         "import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin)))"],
+        input=config.stdout, check=True, capture_output=True, text=True, timeout=30)
+    return json.loads(as_json.stdout)
+
+
+def test_compose_config_q_passes_with_the_secrets_set(tmp_path):
+    config = compose_config(tmp_path, OWN_SECRETS, "-q")
+    assert (config.returncode, config.stdout) == (0, ""), config.stderr
+
+
+@pytest.mark.parametrize("missing", sorted(OWN_SECRETS))
+def test_compose_refuses_to_start_without_each_secret_and_names_it(tmp_path, missing):
+    values = {key: value for key, value in OWN_SECRETS.items() if key != missing}
+    config = compose_config(tmp_path, values)
+    assert config.returncode != 0
+    assert f"set {missing}" in config.stderr
+
+
+def test_exports_live_on_one_volume_that_web_and_worker_mount_at_export_root(resolved):
+    assert "exports" in resolved["volumes"]
+    for name in ("web", "worker"):
+        service = resolved["services"][name]
+        mounts = {tuple(volume.split(":")[:2]) for volume in service["volumes"]}
+        assert ("exports", service["environment"]["EXPORT_ROOT"]) in mounts, name
+
+
+def test_the_image_creates_the_export_folder_for_the_non_root_user():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    chown = dockerfile.index("chown syncapp:syncapp /data/exports")
+    assert chown < dockerfile.index("USER syncapp")
+
+
+def test_each_service_is_checked_by_what_it_is_for(resolved):
+    checks = {name: " ".join(service.get("healthcheck", {}).get("test", []))
+              for name, service in resolved["services"].items()}
+    assert "/healthz/ready" in checks["web"]
+    assert "check_heartbeat worker" in checks["worker"]
+    assert "check_heartbeat beat" in checks["beat"]
+
+
+def test_cookies_are_secure_and_no_published_secret_is_a_default(resolved):
+    web = resolved["services"]["web"]["environment"]
+    assert web["SECURE_COOKIES"] == "true"
+    assert web["SYNCAPP_DEMO"] == "0"
+    assert (web["SECRET_KEY"], web["ENCRYPTION_KEY"]) == ("own-secret", "own-fernet-key")
