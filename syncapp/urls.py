@@ -1,3 +1,4 @@
+from django.contrib import admin
 from django.urls import include, path
 
 from syncapp.core import views as core_views
@@ -6,6 +7,7 @@ from syncapp.integrations.urls import sandbox_urlpatterns
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.health, name="health"),
+    path("admin/", admin.site.urls),
     path("accounts/", include("syncapp.accounts.urls")),
     path("crm/", include("syncapp.crm.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
