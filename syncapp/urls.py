@@ -1,3 +1,4 @@
+from django.contrib import admin
 from django.urls import include, path
 
 from syncapp.core import views as core_views
@@ -8,6 +9,7 @@ urlpatterns = [
     path("healthz", core_views.health, name="health"),
     path("healthz/live", core_views.live, name="health-live"),
     path("healthz/ready", core_views.ready, name="health-ready"),
+    path("admin/", admin.site.urls),
     path("accounts/", include("syncapp.accounts.urls")),
     path("crm/", include("syncapp.crm.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

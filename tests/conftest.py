@@ -4,7 +4,10 @@ The database is real Postgres (DATABASE_URL, or the embedded one that
 `python -m syncapp.devstack test` starts); Redis likewise.
 """
 
+from types import SimpleNamespace
+
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.test.testcases import LiveServerThread
 
@@ -52,6 +55,15 @@ def marketer(portal):
 @pytest.fixture
 def ops(portal):
     return add_member(portal, "ops@acme.test", PASSWORD, can_view_health=True)
+
+
+@pytest.fixture
+def operator(db):
+    """A staff superuser of the installation (the Django admin's user), in no portal.
+    Shaped like the personas (`.user`) so role-parametrized tests take it too."""
+    user = get_user_model().objects.create_superuser("root@install.test", "root@install.test",
+                                                     PASSWORD)
+    return SimpleNamespace(user=user)
 
 
 @pytest.fixture

@@ -6,11 +6,14 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import QueryDict
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from connectors.hubspot import HubSpotConnector
 from connectors.sdk.oauth import Token
@@ -69,6 +72,12 @@ def build_world(portal, user) -> World:
         "sync_id": [sync.pk, draft.pk], "link_id": [failed[0].pk],
         "job_id": [repair.pk], "export_id": [export.pk],
         "connection_id": [sync.connection_id], "side": ["hub", "app"],
+        # The set-password link: a real user with a spent or made-up token.
+        "uidb64": [urlsafe_base64_encode(force_bytes(user.pk)), "bad"],
+        "token": ["set-password", "1-bad"],
+        # The Django admin's objects.
+        "app_label": ["accounts", "syncs"], "object_id": [portal.pk, sync.pk],
+        "content_type_id": [ContentType.objects.get_for_model(portal).pk], "id": [user.pk],
     })
 
 

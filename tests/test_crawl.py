@@ -128,7 +128,8 @@ def plan(world, admin):
 
 # /healthz answers 503 while no worker beats: that is its contract, not a crash.
 HEALTH_CHECK_DOWN = ("health", 503)
-ROLES = ["admin", "marketer", "ops", "support", "outsider"]
+# The operator is the installation's staff superuser: the crawl reaches the Django admin.
+ROLES = ["admin", "marketer", "ops", "support", "outsider", "operator"]
 
 
 @pytest.mark.parametrize("role", ROLES)
