@@ -6,11 +6,14 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from django.apps import apps
+from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import QueryDict
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from connectors.hubspot import HubSpotConnector
 from connectors.sdk.oauth import Token
@@ -69,6 +72,9 @@ def build_world(portal, user) -> World:
         "sync_id": [sync.pk, draft.pk], "link_id": [failed[0].pk],
         "job_id": [repair.pk], "export_id": [export.pk],
         "connection_id": [sync.connection_id], "side": ["hub", "app"],
+        # A real password-reset link of the user, and a forged one.
+        "uidb64": [urlsafe_base64_encode(force_bytes(user.pk)), "MQ"],
+        "token": [default_token_generator.make_token(user), "set-password", "abc-def"],
     })
 
 
