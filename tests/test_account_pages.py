@@ -169,3 +169,16 @@ def test_sign_in_still_works_when_redis_is_down(admin):
     client = Client()
     assert _sign_in(client, "admin@acme.test", "wrong").status_code == 200
     assert _sign_in(client, "admin@acme.test", PASSWORD).status_code == 302
+
+
+@override_settings(BEHIND_PROXY=True, LOGIN_FAILURES_PER_IP=3, LOGIN_FAILURES_PER_ACCOUNT=100)
+def test_behind_the_proxy_one_clients_failures_do_not_lock_out_another(admin):
+    attacker = Client(HTTP_X_FORWARDED_FOR="203.0.113.9")
+    for n in range(3):
+        _sign_in(attacker, f"guess{n}@acme.test", "wrong")
+    assert LOCKED in _sign_in(attacker, "admin@acme.test", PASSWORD).content.decode()
+    # A forged first entry does not help: the proxy appends the real address last.
+    forged = Client(HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.9")
+    assert LOCKED in _sign_in(forged, "admin@acme.test", PASSWORD).content.decode()
+    colleague = Client(HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert _sign_in(colleague, "admin@acme.test", PASSWORD).status_code == 302

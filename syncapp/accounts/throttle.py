@@ -59,5 +59,11 @@ def record_failure(username: str, ip: str) -> bool:
 
 
 def client_ip(request) -> str:
-    """The address the request came from (the proxy in front sets REMOTE_ADDR correctly)."""
+    """The address the request came from. Behind the TLS proxy (BEHIND_PROXY) every request
+    comes from the proxy, so the address is the last one in X-Forwarded-For: the one our
+    proxy appended, which a client cannot forge (the earlier ones it can)."""
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded
     return request.META.get("REMOTE_ADDR", "") or "unknown"
