@@ -6,6 +6,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from django.apps import apps
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -72,9 +73,10 @@ def build_world(portal, user) -> World:
         "sync_id": [sync.pk, draft.pk], "link_id": [failed[0].pk],
         "job_id": [repair.pk], "export_id": [export.pk],
         "connection_id": [sync.connection_id], "side": ["hub", "app"],
-        # The set-password link: a real user with a spent or made-up token.
-        "uidb64": [urlsafe_base64_encode(force_bytes(user.pk)), "bad"],
-        "token": ["set-password", "1-bad"],
+        # Set-password and reset links: a real one of the user, spent and made-up ones.
+        "uidb64": [urlsafe_base64_encode(force_bytes(user.pk)), "bad", "MQ"],
+        "token": [default_token_generator.make_token(user), "set-password", "1-bad",
+                  "abc-def"],
         # The Django admin's objects.
         "app_label": ["accounts", "syncs"], "object_id": [portal.pk, sync.pk],
         "content_type_id": [ContentType.objects.get_for_model(portal).pk], "id": [user.pk],

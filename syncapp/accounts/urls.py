@@ -18,4 +18,13 @@ urlpatterns = [
     path("members/roles/", member_views.change_roles, name="change_roles"),
     path("members/remove/", member_views.remove_member, name="remove_member"),
     path("invitation/", member_views.accept_invitation, name="accept_invitation"),
+    path("logout/everywhere/", views.sign_out_everywhere, name="sign_out_everywhere"),
+    path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/sent/", views.PasswordResetDoneView.as_view(),
+         name="password_reset_done"),
+    path("password/reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("password/reset/done/", views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
 ]
