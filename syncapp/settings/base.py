@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "syncapp.integrations",
     "syncapp.syncs",
     "syncapp.health",
+    "syncapp.audit",
 ]
 
 MIDDLEWARE = [
