@@ -4,11 +4,14 @@ Callers record inside the transaction of the action itself, so an action that ro
 back leaves no entry, and an entry never claims something that did not happen.
 """
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.http import HttpRequest
+from django.utils import timezone
 
-from syncapp.audit.models import AuditEntry
+from syncapp.audit.models import RETENTION_DAYS, AuditEntry
 
 LABEL_MAX = 200
 
@@ -59,3 +62,12 @@ def account_named(username: str):
     if not username:
         return None
     return get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: username}).first()
+
+
+def prune(now=None) -> int:
+    """Delete entries past retention (the only DELETE the table's trigger lets through);
+    returns how many. Meant for a daily beat task."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=RETENTION_DAYS)
+    deleted, _by_model = AuditEntry.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
