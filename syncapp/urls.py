@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("syncapp.integrations.urls")),
     path("", include("syncapp.health.urls")),
     path("", include("syncapp.syncs.urls")),
+    path("", include("syncapp.audit.urls")),
 ]
 urlpatterns += sandbox_urlpatterns

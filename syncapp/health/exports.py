@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from syncapp import audit
+from syncapp.audit.models import AuditAction
 from syncapp.core.queue import enqueue
 from syncapp.health.columns import export_headers, reason_text, status_label
 from syncapp.health.models import ExportFormat, ExportJob, JobStatus
@@ -207,5 +209,7 @@ def start_export(portal, connection, user, *, fmt: str, flt, columns: list[str])
                                        filters=flt.as_params(), columns=columns,
                                        requested_by=user,
                                        language=translation.get_language() or "")
+        audit.record(user, AuditAction.EXPORT, connection,
+                     {"format": fmt, "filters": job.filters}, portal=portal)
         enqueue(task, job.pk)  # QueueUnreachable rolls the job row back: no orphan export
     return job

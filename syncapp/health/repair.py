@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from connectors.sdk import ConnectorError
+from syncapp import audit
+from syncapp.audit.models import AuditAction
 from syncapp.core.queue import enqueue
 from syncapp.engine.restore import recreate_in_app, restore_in_hub
 from syncapp.engine.step import BatchRun
@@ -63,18 +65,24 @@ def _start(sync: ObjectSync, user, total: int, **fields) -> RepairJob:
 
 
 @transaction.atomic
-def start_restore(sync: ObjectSync, target: str, user) -> RepairJob:
-    """Recreate every record of `sync` deleted on the `target` side ("hub" or "app")."""
+def start_restore(sync: ObjectSync, target: str, user,
+                  action: str = AuditAction.RESTORE) -> RepairJob:
+    """Recreate every record of `sync` deleted on the `target` side ("hub" or "app");
+    audited as `action` (a restore, or a resync from the failed-records page)."""
     total = Link.objects.filter(object_sync=sync, status__in=RESTORABLE[target]).count()
-    return _start(sync, user, total, kind=RepairKind.RESTORE, target=target)
+    job = _start(sync, user, total, kind=RepairKind.RESTORE, target=target)
+    audit.record(user, action, sync, {"target": target, "records": total})
+    return job
 
 
 @transaction.atomic
 def start_retry(sync: ObjectSync, category: str, link_ids: list[int], user) -> RepairJob:
     """Retry the failed links of one category (the chosen ones, or all of it)."""
     links = failed_links(sync, category, link_ids)
-    return _start(sync, user, links.count(), kind=RepairKind.RETRY, category=category,
-                  link_ids=sorted(set(link_ids)))
+    job = _start(sync, user, links.count(), kind=RepairKind.RETRY, category=category,
+                 link_ids=sorted(set(link_ids)))
+    audit.record(user, AuditAction.RETRY, sync, {"category": category, "records": job.total})
+    return job
 
 
 def gone_on_both_sides(sync: ObjectSync) -> int:

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from connectors.sdk import ConnectorError, ErrorCategory, HttpClient, Token
+from syncapp import audit
+from syncapp.audit.models import AuditAction
 from syncapp.integrations.catalog import api_bases, connector_class, oauth_client
 from syncapp.integrations.models import Connection, ConnectionStatus
 from syncapp.integrations.tokens import DbTokenStore, store_token
@@ -149,6 +151,7 @@ def _create(request, app_key, info, token, extra) -> Connection:
     try:
         with transaction.atomic():
             connection.save()
+            audit.record(request, AuditAction.CONNECTED, connection)
     except IntegrityError:  # connected in another tab a moment ago
         raise ConnectFailed(duplicate % {"app": connector_class(app_key).spec.name,
                                          "account": info.name}) from None
@@ -174,11 +177,13 @@ def _reconnect(request, connection_id, info, token, extra) -> Connection:
     connection.status = ConnectionStatus.CONNECTED
     connection.last_error_category = connection.last_error_message = ""
     connection.save()
+    audit.record(request, AuditAction.RECONNECTED, connection)
     return connection
 
 
-def disconnect(connection: Connection) -> None:
-    """Revoke the token (best effort), forget it, and keep the connection's history."""
+def disconnect(connection: Connection, by=None) -> None:
+    """Revoke the token (best effort), forget it, and keep the connection's history;
+    `by` (request or user) is audited with it."""
     if connection.token_ciphertext:
         cls = connector_class(connection.app_key)
         oauth_client(cls).revoke(DbTokenStore(connection).load())
@@ -186,4 +191,6 @@ def disconnect(connection: Connection) -> None:
     connection.token_ciphertext = ""
     connection.token_expires_at = None
     connection.disconnected_at = timezone.now()
-    connection.save()
+    with transaction.atomic():
+        connection.save()
+        audit.record(by, AuditAction.DISCONNECTED, connection)

@@ -133,7 +133,7 @@ def app_page(request, app_key: str):
 @portal_view(Permission.MARKETPLACE)
 def disconnect(request, app_key: str, connection_id: int):
     connection = get_object_or_404(_connections(request, app_key), pk=connection_id)
-    connect.disconnect(connection)
+    connect.disconnect(connection, request)
     messages.success(request, _("“%(account)s” is disconnected. Its sync history is kept.")
                      % {"account": connection.account_name})
     return redirect("integrations:app", app_key=app_key)

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "syncapp.integrations",
     "syncapp.syncs",
     "syncapp.health",
+    "syncapp.audit",
 ]
 
 MIDDLEWARE = [

@@ -1,8 +1,13 @@
-"""What people do to object syncs: save and sync, sync now, off, on, delete."""
+"""What people do to object syncs: save and sync, sync now, off, on, delete.
+
+`by` is the request (or user) acting; each action is audited in its own transaction.
+"""
 
 from django.db import transaction
 from django.utils import timezone
 
+from syncapp import audit
+from syncapp.audit.models import AuditAction
 from syncapp.core.queue import enqueue
 from syncapp.syncs.models import ObjectSync, SyncState
 
@@ -25,29 +30,33 @@ def save_and_sync(sync: ObjectSync) -> None:
 
 
 @transaction.atomic
-def sync_now(sync: ObjectSync) -> None:
+def sync_now(sync: ObjectSync, by=None) -> None:
     if sync.state == SyncState.ON:
         _enqueue(sync)
+        audit.record(by, AuditAction.SYNC_NOW, sync)
 
 
 @transaction.atomic
-def turn_off(sync: ObjectSync) -> None:
+def turn_off(sync: ObjectSync, by=None) -> None:
     """Stop runs; links and cursors stay, so turning on again catches up."""
     sync.state = SyncState.OFF
     sync.save(update_fields=["state", "updated_at"])
+    audit.record(by, AuditAction.TURNED_OFF, sync)
 
 
 @transaction.atomic
-def turn_on(sync: ObjectSync) -> None:
+def turn_on(sync: ObjectSync, by=None) -> None:
     """Catch up from the saved cursors; the other syncs redo associations made meanwhile."""
     from syncapp.engine.associations import walk_partners_again  # noqa: PLC0415
 
     save_and_sync(sync)
     if sync.initial_done:
         walk_partners_again(sync)
+    audit.record(by, AuditAction.TURNED_ON, sync)
 
 
 @transaction.atomic
-def delete_sync(sync: ObjectSync) -> None:
+def delete_sync(sync: ObjectSync, by=None) -> None:
     """Remove the configuration and links; records on both sides are kept."""
+    audit.record(by, AuditAction.SYNC_DELETED, sync)  # while it still has its id
     sync.delete()

@@ -96,7 +96,7 @@ def sync_now(request, app_key: str, sync_id: int):
     elif sync.connection.status != ConnectionStatus.CONNECTED:
         messages.error(request, _("Reconnect the account first (Actions → Manage accounts)."))
     else:
-        services.sync_now(sync)
+        services.sync_now(sync, request)
         messages.success(request, _("A sync has started: recent changes are on their way."))
     return redirect(back)
 
@@ -106,7 +106,7 @@ def sync_now(request, app_key: str, sync_id: int):
 def turn_off(request, app_key: str, sync_id: int):
     sync, back = _action(request, app_key, sync_id)
     if sync.state == SyncState.ON:
-        services.turn_off(sync)
+        services.turn_off(sync, request)
         messages.success(request, _("The sync is off. Links and the place it reached are kept: "
                                     "turning it on again catches up."))
     return redirect(back)
@@ -117,7 +117,7 @@ def turn_off(request, app_key: str, sync_id: int):
 def turn_on(request, app_key: str, sync_id: int):
     sync, back = _action(request, app_key, sync_id)
     if sync.state == SyncState.OFF:
-        services.turn_on(sync)
+        services.turn_on(sync, request)
         messages.success(request, _("The sync is on and is catching up with what changed while "
                                     "it was off."))
     return redirect(back)
@@ -128,7 +128,7 @@ def turn_on(request, app_key: str, sync_id: int):
 def delete(request, app_key: str, sync_id: int):
     sync, _back = _action(request, app_key, sync_id)
     label = names_for(sync, app_class(app_key)).app_object
-    services.delete_sync(sync)
+    services.delete_sync(sync, request)
     messages.success(request, _("The %(object)s sync is deleted. Every record is kept, in "
                                 "Syncapp and in the app.") % {"object": label})
     return redirect("integrations:app", app_key=app_key)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from syncapp.accounts.decorators import portal_view
 from syncapp.accounts.permissions import Permission
+from syncapp.audit.models import AuditAction
 from syncapp.core import params
 from syncapp.health import queries, repair
 from syncapp.health.counts import counts_for
@@ -136,13 +137,14 @@ def resync(request, app_key: str, sync_id: int):
     if target not in repair.DELETED_STATUS:
         messages.error(request, _("Choose where to recreate the records: Syncapp or the app."))
         return redirect(_failed_url(app_key, sync))
-    _start_restore(request, sync, target)
+    _start_restore(request, sync, target, AuditAction.RESYNC)
     return redirect(_failed_url(app_key, sync, category=request.POST.get("category", "")))
 
 
-def _start_restore(request, sync, target: str) -> RepairJob | None:
+def _start_restore(request, sync, target: str,
+                   action: str = AuditAction.RESTORE) -> RepairJob | None:
     try:
-        job = repair.start_restore(sync, target, request.user)
+        job = repair.start_restore(sync, target, request.user, action)
     except repair.AlreadyRunning as running:
         messages.warning(request, _("These records are already being restored (started "
                                     "%(when)s). Nothing is restored twice.")

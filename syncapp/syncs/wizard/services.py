@@ -11,7 +11,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from syncapp import audit
 from syncapp.accounts.plans import custom_mappings_allowed
+from syncapp.audit.log import diff
+from syncapp.audit.models import AuditAction
 from syncapp.integrations.catalog import connector_class
 from syncapp.integrations.models import Connection, ConnectionStatus
 from syncapp.syncs import services as sync_services
@@ -109,10 +112,11 @@ def check_failures_confirmed(sync: ObjectSync, confirmed: str) -> None:
 
 
 def save(sync: ObjectSync, form_token: str, catalogs: Catalogs, *,
-         confirmed_failures: str = "") -> str:
+         confirmed_failures: str = "", by=None) -> str:
     """Save and sync (a draft), or save the edited settings (from the next run on).
 
-    `confirmed_failures` is the number of failures the person accepted on Review.
+    `confirmed_failures` is the number of failures the person accepted on Review; `by`
+    (request or user) is audited with the diff of what changed, or as the sync's creation.
     Returns "started" or "saved"; raises StaleForm or Invalid (FailuresNotConfirmed).
     """
     with transaction.atomic():
@@ -124,9 +128,13 @@ def save(sync: ObjectSync, form_token: str, catalogs: Catalogs, *,
         validate(locked, settings, catalogs)
         check_failures_confirmed(locked, confirmed_failures)
         if state.is_editing(locked):
+            before = state.from_rows(locked).to_json()
             state.apply_rows(locked, settings)
+            audit.record(by, AuditAction.SETTINGS_CHANGED, locked,
+                         diff(before, settings.to_json()))
             return "saved"
         sync_services.save_and_sync(locked)
+        audit.record(by, AuditAction.SYNC_CREATED, locked)
         return "started"
 
 

@@ -269,7 +269,8 @@ def save(request, app_key: str, sync_id: int):
     catalogs = services.catalogs_for(sync)
     try:
         outcome = services.save(sync, request.POST.get("token", ""), catalogs,
-                                confirmed_failures=request.POST.get("accept_failures", ""))
+                                confirmed_failures=request.POST.get("accept_failures", ""),
+                                by=request)
     except state.StaleForm:
         pages.stale(request)
         return redirect(pages.step_url(sync, "review"))
