@@ -13,7 +13,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -24,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from syncapp.accounts.models import Invitation, Membership, Portal
+from syncapp.accounts.sessions import end_all_sessions
 
 INVITATION_LIFETIME = timedelta(days=7)
 ROLE_FIELDS = {  # the form's value -> the flag on Membership and Invitation
@@ -204,16 +204,9 @@ def remove_member(membership: Membership) -> None:
     _lock_portal(membership.portal_id)
     if membership.is_super_admin and not _other_super_admins(membership):
         raise MemberError("member", _("The last super admin cannot be removed."))
-    user_id = membership.user_id
+    user = membership.user
     membership.delete()
-    end_sessions(user_id)
-
-
-def end_sessions(user_id: int) -> None:
-    """Sessions are in the database: delete those signed in as this user."""
-    doomed = [s.pk for s in Session.objects.filter(expire_date__gt=timezone.now())
-              if str(s.get_decoded().get("_auth_user_id")) == str(user_id)]
-    Session.objects.filter(pk__in=doomed).delete()
+    end_all_sessions(user)
 
 
 def _lock_portal(portal_id: int) -> None:
