@@ -25,10 +25,6 @@ def _roles(request) -> members.Roles:
     return members.Roles.from_names(set(names))
 
 
-def _base_url(request) -> str:
-    return f"{request.scheme}://{request.get_host()}"
-
-
 def _page(request, status=200, error=None, email=""):
     portal = request.portal
     context = {
@@ -51,13 +47,24 @@ def _refused(request, error: members.MemberError, email=""):
     return _page(request, status=400, error=error, email=email)
 
 
+def _act(request, action, done: str, then: str = "accounts:members"):
+    """Run one member action; on success say `done` and go to `then`, on refusal
+    re-render the page with the reason (nothing was written)."""
+    try:
+        action()
+    except members.MemberError as error:
+        return _refused(request, error)
+    messages.success(request, done)
+    return redirect(then)
+
+
 @require_POST
 @portal_view(SUPER_ADMIN)
 def invite(request):
     email = params.text(request.POST.get("email"), "email", 254)
     roles = _roles(request)
     try:
-        members.invite(request.portal, email, roles, request.user, _base_url(request))
+        members.invite(request.portal, email, roles, request.user)
     except members.MemberError as error:
         return _refused(request, error, email)
     messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
@@ -84,54 +91,34 @@ def _membership(request) -> Membership:
 @portal_view(SUPER_ADMIN)
 def resend_invitation(request):
     invitation = _invitation(request)
-    try:
-        members.resend(invitation, _base_url(request))
-    except members.MemberError as error:
-        return _refused(request, error)
-    messages.success(request, _("Invitation sent again to %(email)s.")
-                     % {"email": invitation.email})
-    return redirect("accounts:members")
+    return _act(request, lambda: members.resend(invitation),
+                _("Invitation sent again to %(email)s.") % {"email": invitation.email})
 
 
 @require_POST
 @portal_view(SUPER_ADMIN)
 def revoke_invitation(request):
     invitation = _invitation(request)
-    try:
-        members.revoke(invitation)
-    except members.MemberError as error:
-        return _refused(request, error)
-    messages.success(request, _("Invitation to %(email)s revoked.")
-                     % {"email": invitation.email})
-    return redirect("accounts:members")
+    return _act(request, lambda: members.revoke(invitation),
+                _("Invitation to %(email)s revoked.") % {"email": invitation.email})
 
 
 @require_POST
 @portal_view(SUPER_ADMIN)
 def change_roles(request):
-    membership = _membership(request)
-    roles = _roles(request)
-    try:
-        members.change_roles(membership, roles)
-    except members.MemberError as error:
-        return _refused(request, error)
-    messages.success(request, _("Roles of %(email)s saved.") % {"email": membership.user.email})
-    return redirect("accounts:members")
+    membership, roles = _membership(request), _roles(request)
+    return _act(request, lambda: members.change_roles(membership, roles),
+                _("Roles of %(email)s saved.") % {"email": membership.user.email})
 
 
 @require_POST
 @portal_view(SUPER_ADMIN)
 def remove_member(request):
     membership = _membership(request)
-    try:
-        members.remove_member(membership)
-    except members.MemberError as error:
-        return _refused(request, error)
-    messages.success(request, _("%(email)s was removed from this portal.")
-                     % {"email": membership.user.email})
-    if membership.user_id == request.user.id:
-        return redirect("accounts:login")
-    return redirect("accounts:members")
+    leaving = membership.user_id == request.user.id  # removed themselves: signed out
+    return _act(request, lambda: members.remove_member(membership),
+                _("%(email)s was removed from this portal.") % {"email": membership.user.email},
+                then="accounts:login" if leaving else "accounts:members")
 
 
 def accept_invitation(request):

@@ -81,7 +81,7 @@ def is_member(portal: Portal, email: str) -> bool:
 
 
 @transaction.atomic
-def invite(portal: Portal, email: str, roles: Roles, invited_by, base_url: str) -> Invitation:
+def invite(portal: Portal, email: str, roles: Roles, invited_by) -> Invitation:
     """Store an invitation and mail its link in the inviter's current language."""
     email = normal_email(email)
     if is_member(portal, email):
@@ -92,18 +92,18 @@ def invite(portal: Portal, email: str, roles: Roles, invited_by, base_url: str) 
         portal=portal, email=email, invited_by=invited_by, token_hash=token_hash,
         language=translation.get_language() or settings.LANGUAGE_CODE,
         sent_at=timezone.now(), **roles.flags())
-    _mail(invitation, token, base_url)
+    _mail(invitation, token)
     return invitation
 
 
 @transaction.atomic
-def resend(invitation: Invitation, base_url: str) -> Invitation:
+def resend(invitation: Invitation) -> Invitation:
     """A new link (the old one stops working) and seven more days."""
     _require_pending(invitation)
     token, invitation.token_hash = _new_token()
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["token_hash", "sent_at"])
-    _mail(invitation, token, base_url)
+    _mail(invitation, token)
     return invitation
 
 
@@ -119,8 +119,9 @@ def _require_pending(invitation: Invitation) -> None:
         raise MemberError("invitation", _("This invitation was already used or revoked."))
 
 
-def _mail(invitation: Invitation, token: str, base_url: str) -> None:
-    link = base_url + reverse("accounts:accept_invitation") + "?token=" + token
+def _mail(invitation: Invitation, token: str) -> None:
+    # SITE_URL, never the request's Host header, which a forged request could set.
+    link = settings.SITE_URL + reverse("accounts:accept_invitation") + "?token=" + token
     with translation.override(invitation.language):
         context = {"invitation": invitation, "link": link,
                    "inviter": invitation.invited_by.email if invitation.invited_by else ""}

@@ -92,6 +92,16 @@ def test_invitation_is_mailed_in_the_inviters_language(admin_client):
     assert "convidado" in mail.outbox[-1].subject.lower()
 
 
+def test_the_invitation_link_points_at_site_url_whatever_host_the_request_named(
+        admin_client, settings):
+    settings.SITE_URL = "https://sync.acme.example"
+    admin_client.post(reverse("accounts:invite"), {"email": "new@acme.test", "roles": ["ops"]},
+                      HTTP_HOST="127.0.0.1")
+    body = mail.outbox[-1].body
+    assert "https://sync.acme.example/accounts/invitation/?token=" in body
+    assert "127.0.0.1" not in body
+
+
 def test_existing_user_joins_a_second_portal_in_one_click(admin_client, outsider, portal):
     invite(admin_client, email="admin@globex.test", roles=("marketplace",))
     client = Client()
