@@ -60,6 +60,14 @@ def test_own_secrets_start_and_dev_settings_never_refuse():
     assert start("syncapp.settings.dev", **PUBLISHED).returncode == 0
 
 
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ENCRYPTION_KEY", "DATABASE_URL"])
+def test_a_missing_secret_stops_start_up_naming_it(missing):
+    values = {name: value for name, value in OWN.items() if name != missing}
+    started = start("syncapp.settings.base", **values)
+    assert started.returncode != 0
+    assert missing in started.stderr.strip().splitlines()[-1]
+
+
 def test_email_url_configures_smtp_in_the_production_settings():
     started = start("syncapp.settings.base", EMAIL_URL="smtp://ana:pw@mail.example:587?tls=1",
                     **OWN)
