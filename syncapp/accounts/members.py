@@ -130,6 +130,7 @@ def resend(invitation: Invitation, *, by) -> Invitation:
 
 @transaction.atomic
 def revoke(invitation: Invitation, *, by) -> Invitation:
+    """The link stops working; the invitation leaves the pending list."""
     _require_pending(invitation)
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
@@ -185,10 +186,10 @@ def accept(token: str, user=None, name: str = "", password: str = "", *, by=None
         raise MemberError("token", _("You are already a member of this portal."))
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    flags = {flag: getattr(invitation, flag) for flag in ROLE_FIELDS.values()}
-    membership = Membership.objects.create(portal=invitation.portal, user=user, **flags)
+    roles = Roles.of(invitation)
+    membership = Membership.objects.create(portal=invitation.portal, user=user, **roles.flags())
     _record(by or user, AuditAction.INVITE_ACCEPTED, invitation,
-            {"roles": Roles.of(invitation).names(), "account": account}, actor=user)
+            {"roles": roles.names(), "account": account}, actor=user)
     return membership
 
 
