@@ -6,6 +6,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from syncapp.accounts import throttle
+from syncapp.audit.log import record_sign_in
+from syncapp.audit.models import AuditAction
 
 # One message whether or not the e-mail belongs to an account: a lockout must not
 # tell an attacker which addresses are registered.
@@ -15,7 +17,8 @@ LOCKED_OUT = _("Too many failed sign-in attempts. Try again in %(minutes)s minut
 
 class ThrottledAuthenticationForm(AuthenticationForm):
     """Refuses every attempt, right password included, while the e-mail or the address
-    is locked out, and counts each failure towards a lockout."""
+    is locked out, and counts each failure towards a lockout. The failure that starts a
+    lockout is audited once; the attempts refused during it are not."""
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
@@ -25,8 +28,13 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         try:
             return super().clean()
         except forms.ValidationError:
-            if self.cleaned_data.get("password") is not None and \
-                    throttle.record_failure(username, ip):
+            if self.cleaned_data.get("password") is None:
+                raise
+            counted = throttle.record_failure(username, ip)
+            if counted.started:
+                record_sign_in(self.request, AuditAction.LOGIN_LOCKED_OUT, username,
+                               {"username": username, "ip": ip, "locked": list(counted.started)})
+            if counted.locked:
                 raise self._locked_out() from None
             raise
 

@@ -64,7 +64,7 @@ def invite(request):
     email = params.text(request.POST.get("email"), "email", 254)
     roles = _roles(request)
     try:
-        members.invite(request.portal, email, roles, request.user)
+        members.invite(request.portal, email, roles, request.user, by=request)
     except members.MemberError as error:
         return _refused(request, error, email)
     messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
@@ -91,7 +91,7 @@ def _membership(request) -> Membership:
 @portal_view(SUPER_ADMIN)
 def resend_invitation(request):
     invitation = _invitation(request)
-    return _act(request, lambda: members.resend(invitation),
+    return _act(request, lambda: members.resend(invitation, by=request),
                 _("Invitation sent again to %(email)s.") % {"email": invitation.email})
 
 
@@ -99,7 +99,7 @@ def resend_invitation(request):
 @portal_view(SUPER_ADMIN)
 def revoke_invitation(request):
     invitation = _invitation(request)
-    return _act(request, lambda: members.revoke(invitation),
+    return _act(request, lambda: members.revoke(invitation, by=request),
                 _("Invitation to %(email)s revoked.") % {"email": invitation.email})
 
 
@@ -107,7 +107,7 @@ def revoke_invitation(request):
 @portal_view(SUPER_ADMIN)
 def change_roles(request):
     membership, roles = _membership(request), _roles(request)
-    return _act(request, lambda: members.change_roles(membership, roles),
+    return _act(request, lambda: members.change_roles(membership, roles, by=request),
                 _("Roles of %(email)s saved.") % {"email": membership.user.email})
 
 
@@ -116,7 +116,7 @@ def change_roles(request):
 def remove_member(request):
     membership = _membership(request)
     leaving = membership.user_id == request.user.id  # removed themselves: signed out
-    return _act(request, lambda: members.remove_member(membership),
+    return _act(request, lambda: members.remove_member(membership, by=request),
                 _("%(email)s was removed from this portal.") % {"email": membership.user.email},
                 then="accounts:login" if leaving else "accounts:members")
 
@@ -135,7 +135,8 @@ def accept_invitation(request):
     try:
         membership = members.accept(
             token, user, name=params.text(request.POST.get("name"), "name", 150),
-            password=params.text(request.POST.get("password"), "password", 4096))
+            password=params.text(request.POST.get("password"), "password", 4096),
+            by=request)
     except members.MemberError as error:
         return _accept_page(request, invitation, token, error, status=400)
     if user is None:

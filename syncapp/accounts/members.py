@@ -1,8 +1,9 @@
 """Inviting people to a portal, changing their roles and removing them.
 
 One function per action (invite, resend, revoke, accept, change_roles, remove_member),
-so each has one place where its rules live and where an audit entry can be recorded.
-Every refusal raises `MemberError` before anything is written.
+so each has one place where its rules live and where its audit entry is recorded, in the
+action's own transaction. Every refusal raises `MemberError` before anything is written.
+`by` is the request (or the user) acting: the audit entry's person and address.
 """
 
 import hashlib
@@ -22,8 +23,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from syncapp import audit
 from syncapp.accounts.models import Invitation, Membership, Portal
 from syncapp.accounts.sessions import end_all_sessions
+from syncapp.audit.models import AuditAction
 
 INVITATION_LIFETIME = timedelta(days=7)
 ROLE_FIELDS = {  # the form's value -> the flag on Membership and Invitation
@@ -54,8 +57,23 @@ class Roles:
     def from_names(cls, names) -> "Roles":
         return cls(**dict.fromkeys(names, True))
 
+    @classmethod
+    def of(cls, holder) -> "Roles":
+        """The roles a Membership or an Invitation holds."""
+        return cls(**{name: getattr(holder, flag) for name, flag in ROLE_FIELDS.items()})
+
     def flags(self) -> dict[str, bool]:
         return {flag: getattr(self, name) for name, flag in ROLE_FIELDS.items()}
+
+    def names(self) -> list[str]:
+        return [name for name in ROLE_FIELDS if getattr(self, name)]
+
+
+def _record(by, action: str, obj, changes: dict, actor=None) -> None:
+    """The action's audit entry in the object's portal (an invitee's request may be in
+    another), labelled with the person's e-mail so that it can be found."""
+    email = obj.email if isinstance(obj, Invitation) else obj.user.email
+    audit.record(by, action, obj, changes, portal=obj.portal, actor=actor, label=email)
 
 
 def normal_email(raw: str) -> str:
@@ -81,7 +99,7 @@ def is_member(portal: Portal, email: str) -> bool:
 
 
 @transaction.atomic
-def invite(portal: Portal, email: str, roles: Roles, invited_by) -> Invitation:
+def invite(portal: Portal, email: str, roles: Roles, invited_by, *, by=None) -> Invitation:
     """Store an invitation and mail its link in the inviter's current language."""
     email = normal_email(email)
     if is_member(portal, email):
@@ -92,25 +110,31 @@ def invite(portal: Portal, email: str, roles: Roles, invited_by) -> Invitation:
         portal=portal, email=email, invited_by=invited_by, token_hash=token_hash,
         language=translation.get_language() or settings.LANGUAGE_CODE,
         sent_at=timezone.now(), **roles.flags())
+    _record(by or invited_by, AuditAction.INVITE_SENT, invitation,
+            {"roles": roles.names()})
     _mail(invitation, token)
     return invitation
 
 
 @transaction.atomic
-def resend(invitation: Invitation) -> Invitation:
+def resend(invitation: Invitation, *, by) -> Invitation:
     """A new link (the old one stops working) and seven more days."""
     _require_pending(invitation)
     token, invitation.token_hash = _new_token()
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["token_hash", "sent_at"])
+    _record(by, AuditAction.INVITE_RESENT, invitation, {"roles": Roles.of(invitation).names()})
     _mail(invitation, token)
     return invitation
 
 
-def revoke(invitation: Invitation) -> Invitation:
+@transaction.atomic
+def revoke(invitation: Invitation, *, by) -> Invitation:
+    """The link stops working; the invitation leaves the pending list."""
     _require_pending(invitation)
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
+    _record(by, AuditAction.INVITE_REVOKED, invitation, {"roles": Roles.of(invitation).names()})
     return invitation
 
 
@@ -148,12 +172,13 @@ def find_invitation(token: str, lock: bool = False) -> Invitation:
 
 
 @transaction.atomic
-def accept(token: str, user=None, name: str = "", password: str = "") -> Membership:
+def accept(token: str, user=None, name: str = "", password: str = "", *, by=None) -> Membership:
     """Join the invitation's portal: as `user` (signed in as the invited e-mail), or as a
     new user with `name` and `password`."""
     invitation = find_invitation(token, lock=True)
+    account = "existing"
     if user is None:
-        user = _new_user(invitation.email, name, password)
+        user, account = _new_user(invitation.email, name, password), "new"
     elif user.username.lower() != invitation.email:
         raise MemberError("token", _("This invitation is for %(email)s. Sign in as that "
                                      "address to accept it.") % {"email": invitation.email})
@@ -161,8 +186,11 @@ def accept(token: str, user=None, name: str = "", password: str = "") -> Members
         raise MemberError("token", _("You are already a member of this portal."))
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    flags = {flag: getattr(invitation, flag) for flag in ROLE_FIELDS.values()}
-    return Membership.objects.create(portal=invitation.portal, user=user, **flags)
+    roles = Roles.of(invitation)
+    membership = Membership.objects.create(portal=invitation.portal, user=user, **roles.flags())
+    _record(by or user, AuditAction.INVITE_ACCEPTED, invitation,
+            {"roles": roles.names(), "account": account}, actor=user)
+    return membership
 
 
 def _new_user(email: str, name: str, password: str):
@@ -188,24 +216,32 @@ def _other_super_admins(membership: Membership) -> bool:
 
 
 @transaction.atomic
-def change_roles(membership: Membership, roles: Roles) -> Membership:
+def change_roles(membership: Membership, roles: Roles, *, by) -> Membership:
+    """Give the member exactly `roles`; the audit notes before and after (nothing when
+    the roles were already these)."""
     _lock_portal(membership.portal_id)
     if membership.is_super_admin and not roles.super_admin \
             and not _other_super_admins(membership):
         raise MemberError("roles", _("A portal needs at least one super admin."))
+    before = Roles.of(membership)
     for flag, on in roles.flags().items():
         setattr(membership, flag, on)
     membership.save(update_fields=list(ROLE_FIELDS.values()))
+    if roles != before:
+        _record(by, AuditAction.ROLE_CHANGED, membership,
+                {"roles": [before.names(), roles.names()]})
     return membership
 
 
 @transaction.atomic
-def remove_member(membership: Membership) -> None:
+def remove_member(membership: Membership, *, by) -> None:
     """Delete the membership and end every session of that user at once."""
     _lock_portal(membership.portal_id)
     if membership.is_super_admin and not _other_super_admins(membership):
         raise MemberError("member", _("The last super admin cannot be removed."))
     user = membership.user
+    # Recorded before the delete, while the membership still has its id.
+    _record(by, AuditAction.MEMBER_REMOVED, membership, {"roles": Roles.of(membership).names()})
     membership.delete()
     end_all_sessions(user)
 

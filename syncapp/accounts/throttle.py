@@ -8,6 +8,7 @@ open (sign-in keeps working, unthrottled) rather than locking everyone out or fa
 
 import hashlib
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -40,22 +41,32 @@ def is_locked(username: str, ip: str) -> bool:
         return False
 
 
-def record_failure(username: str, ip: str) -> bool:
-    """Count one failed sign-in; lock the account or address that reached its limit.
-    Returns whether sign-in is now locked."""
+@dataclass(frozen=True)
+class Counted:
+    """What one failed sign-in did: whether sign-in is now locked, and which scopes
+    ("account", "ip") this very failure locked (empty when a lock was already on)."""
+
+    locked: bool = False
+    started: tuple[str, ...] = ()
+
+
+def record_failure(username: str, ip: str) -> Counted:
+    """Count one failed sign-in; lock the account or address that reached its limit."""
     window = settings.LOGIN_FAILURE_WINDOW_MINUTES * 60
     lockout = settings.LOGIN_LOCKOUT_MINUTES * 60
-    locked = False
+    locked, started = False, []
     try:
         for scope, value, limit in _scopes(username, ip):
             counter = _key("failures", scope, value)
             cache.add(counter, 0, window)
             if cache.incr(counter) >= limit:
-                cache.set(_key("lock", scope, value), True, lockout)
                 locked = True
+                # add, not set: of two failures racing past the limit, one starts the lock.
+                if cache.add(_key("lock", scope, value), True, lockout):
+                    started.append(scope)
     except (*UNREACHABLE, ValueError):  # ValueError: the counter expired between add and incr
         log.warning("login throttle could not count a failure")
-    return locked
+    return Counted(locked, tuple(started))
 
 
 def client_ip(request) -> str:

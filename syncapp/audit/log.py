@@ -25,30 +25,46 @@ def _actor_of(request_or_actor):
     return request_or_actor, None, None
 
 
-def _object_fields(obj) -> dict:
+def _object_fields(obj, label: str | None) -> dict:
     if obj is None:
         return {}
+    label = str(obj) if label is None else label
     if isinstance(obj, models.Model):
         return {"object_type": obj._meta.model_name, "object_id": str(obj.pk or ""),
-                "object_label": str(obj)[:LABEL_MAX]}
-    return {"object_label": str(obj)[:LABEL_MAX]}
+                "object_label": label[:LABEL_MAX]}
+    return {"object_label": label[:LABEL_MAX]}
 
 
 def _portal_of(obj):
     return getattr(obj, "portal", None) if hasattr(obj, "portal_id") else None
 
 
-def record(request_or_actor, action, obj=None, changes=None, *, portal=None) -> AuditEntry:
+def record(request_or_actor, action, obj=None, changes=None, *, portal=None, actor=None,
+           label: str | None = None) -> AuditEntry:
     """Add one entry for `action` on `obj`, done by a request's user or a user (None: system).
 
-    The portal is the request's, else `portal`, else the object's own.
+    The portal is the request's, else `portal`, else the object's own. `actor` names the
+    person when the request's user is not signed in yet (an invitee creating an account);
+    `label` replaces `str(obj)` as the object's label (the e-mail a reader searches for).
     """
     user, request_portal, ip = _actor_of(request_or_actor)
+    user = user or actor
     return AuditEntry.objects.create(
         portal=portal or request_portal or _portal_of(obj),
         actor=user, actor_label=(user.get_username() if user else "")[:254],
-        action=action, changes=changes or {}, ip=ip, **_object_fields(obj),
+        action=action, changes=changes or {}, ip=ip, **_object_fields(obj, label),
     )
+
+
+def record_sign_in(request, action, username: str, changes: dict) -> None:
+    """An entry about a sign-in attempt naming `username`: one in each portal of that
+    account (so its admins see it), else one without a portal. Nothing of it reaches the
+    person signing in, so it cannot tell them whether the account exists."""
+    username = str(username)[:254]
+    user = account_named(username)
+    portals = [m.portal for m in user.memberships.select_related("portal")] if user else []
+    for portal in portals or [None]:
+        record(request, action, username, changes, portal=portal)
 
 
 def diff(before: dict, after: dict) -> dict:

@@ -24,9 +24,10 @@ class AuditAction(models.TextChoices):
     RESTORE = "restore", _("Records restored")
     EXPORT = "export", _("Records exported")
     LOGIN_FAILED = "login_failed", _("Sign-in failed")
-    # Kept for the members and throttling work (issue 2/8, items 2 and 3).
     LOGIN_LOCKED_OUT = "login_locked_out", _("Sign-in locked out")
+    # The people actions, recorded by syncapp/accounts/members.py.
     INVITE_SENT = "invite_sent", _("Invitation sent")
+    INVITE_RESENT = "invite_resent", _("Invitation sent again")
     INVITE_ACCEPTED = "invite_accepted", _("Invitation accepted")
     INVITE_REVOKED = "invite_revoked", _("Invitation revoked")
     ROLE_CHANGED = "role_changed", _("Roles changed")
