@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from syncapp import audit
 from syncapp.accounts.models import Invitation, Membership, Portal
@@ -35,6 +36,9 @@ ROLE_FIELDS = {  # the form's value -> the flag on Membership and Invitation
     "ops": "can_view_health",
     "support": "can_support",
 }
+ROLE_LABELS = {"super_admin": gettext_lazy("Super admin"),
+               "marketplace": gettext_lazy("App Marketplace"),
+               "ops": gettext_lazy("Ops"), "support": gettext_lazy("Support")}
 
 
 class MemberError(ValueError):

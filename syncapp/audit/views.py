@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from syncapp.accounts.decorators import portal_view
-from syncapp.audit import listing
+from syncapp.audit import listing, present
 from syncapp.audit.models import AuditAction
 from syncapp.health.exports import neutralise
 
@@ -38,6 +38,8 @@ def super_admin_view(view):
 def log(request):
     flt = listing.parse_filter(request.GET)
     rows, next_cursor = listing.page(request.portal, flt, request.GET.get("after"))
+    for entry in rows:
+        entry.change_lines = present.lines(entry.changes)
     query = flt.as_params()
     return render(request, "audit/log.html", {
         "entries": rows, "filter": flt, "filter_query": urlencode(query),
@@ -61,7 +63,7 @@ def csv_rows(entries):
         yield [neutralise(str(cell)) for cell in (
             entry.created_at.isoformat(), entry.actor_label or _("System"),
             entry.get_action_display(), entry.object_label, entry.object_id,
-            entry.changes or "", entry.ip or "")]
+            "\n".join(present.lines(entry.changes)), entry.ip or "")]
 
 
 @require_GET

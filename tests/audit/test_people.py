@@ -188,3 +188,15 @@ def test_the_csv_names_people_actions_in_the_readers_language(admin_client):
     body = b"".join(admin_client.get(reverse("audit:export")).streaming_content).decode()
     [_header, row] = list(csv.reader(io.StringIO(body)))
     assert row[1:4] == ["admin@acme.test", "Convite enviado", "new@acme.test"]
+    assert row[5] == "Funções: Operações, Suporte"
+
+
+def test_a_role_change_reads_as_roles_before_and_after_in_each_language(admin_client, ops):
+    admin_client.post(reverse("accounts:change_roles"),
+                      {"member": ops.pk, "roles": ["marketplace", "support"]})
+    english = admin_client.get(reverse("audit:log")).content.decode().split("<tbody>")[1]
+    assert "Roles: Ops → App Marketplace, Support" in english
+    admin_client.cookies["django_language"] = "pt-br"
+    portuguese = admin_client.get(reverse("audit:log")).content.decode().split("<tbody>")[1]
+    assert "Funções: Operações → App Marketplace, Suporte" in portuguese
+    assert "[[" not in english + portuguese  # never the stored JSON
