@@ -41,7 +41,6 @@ def start_sentry(dsn: str, environment: str) -> None:
     sentry_sdk.init(
         dsn=dsn,
         environment=environment,
-        send_default_pii=False,
         include_local_variables=False,
         max_request_body_size="never",
         before_send=scrub_event,
