@@ -213,3 +213,16 @@ def test_a_scrape_costs_the_same_queries_for_one_sync_or_many(metrics_on, portal
     assert value(text, "syncapp_runs_total", portal=other_portal.pk, sync=sync.pk,
                  app="hubspot", outcome="failed") == 1
     assert _queries_of_a_scrape() == with_one <= 6
+
+
+def test_with_redis_down_a_scrape_still_answers_from_postgres(metrics_on, portal, settings,
+                                                              tmp_path):
+    from tests.stack import redis_stopped
+
+    sync = quiet_sync(portal)
+    many_links(sync, 2)
+    with redis_stopped(settings, tmp_path / "redis"):
+        text = scrape()
+    assert value(text, "syncapp_redis_up") == 0
+    assert value(text, "syncapp_sync_records", **_labels(sync), status="in_sync") == 2
+    assert samples(text, "syncapp_queue_depth") == {}
