@@ -1,7 +1,7 @@
 """The Prometheus metrics of the whole installation, read from Postgres and Redis.
 
-Nothing is kept in the web process: every scrape reads the recorded facts (runs, the
-link tallies the health pages count from, the API-call counters the workers keep in
+Nothing is kept in the web process: every scrape reads the recorded facts (the run
+and link tallies Postgres keeps by trigger, the API-call counters the workers keep in
 Redis, the queues' lists), so any gunicorn process answers the same. A scrape costs
 a fixed handful of queries however many portals and syncs there are.
 
@@ -12,7 +12,6 @@ record value, a name or an e-mail address.
 import logging
 from collections.abc import Iterator
 
-from django.db.models import Count
 from django.utils import timezone
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
@@ -22,7 +21,8 @@ from syncapp.health.counts import counts_for
 from syncapp.integrations.models import Connection
 from syncapp.integrations.tokens import redis_client
 from syncapp.monitoring.queues import queue_depths
-from syncapp.syncs.models import ObjectSync, Run, SyncState
+from syncapp.monitoring.runs import runs_by_outcome
+from syncapp.syncs.models import ObjectSync, SyncState
 
 log = logging.getLogger(__name__)
 SYNC_LABELS = ["portal", "sync", "app"]
@@ -65,11 +65,10 @@ class SyncappCollector:
 
 
 def _runs_by_outcome(labels: dict[int, list[str]]) -> Metric:
-    family = CounterMetricFamily("syncapp_runs", "Sync runs by outcome (their status).",
+    family = CounterMetricFamily("syncapp_runs",
+                                 "Finished sync runs by outcome (the status they ended with).",
                                  labels=[*SYNC_LABELS, "outcome"])
-    rows = (Run.objects.values_list("object_sync_id", "status")
-            .annotate(n=Count("id")).order_by())
-    for sync_id, status, n in rows:
+    for (sync_id, status), n in sorted(runs_by_outcome().items()):
         if sync_id in labels:
             family.add_metric([*labels[sync_id], status], n)
     return family

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "syncapp.syncs",
     "syncapp.health",
     "syncapp.audit",
+    "syncapp.monitoring",
 ]
 
 MIDDLEWARE = [

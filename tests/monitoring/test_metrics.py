@@ -18,6 +18,7 @@ from connectors.sdk.callmeter import KEY_PREFIX, CallEvent, RedisCallMeter
 from syncapp.core.tasks import heartbeat
 from syncapp.integrations.models import Connection
 from syncapp.integrations.tokens import redis_client
+from syncapp.monitoring.runs import runs_by_outcome
 from syncapp.syncs.models import Link, LinkStatus, Run, RunKind, RunStatus
 from tests.health.kit import many_links, quiet_sync
 from tests.monitoring.kit import TOKEN, samples, scrape, value
@@ -48,17 +49,36 @@ def test_a_scraper_without_the_right_bearer_token_is_refused(metrics_on, db, hea
         assert response["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_runs_are_counted_by_outcome_per_sync(metrics_on, portal):
+def test_finished_runs_are_counted_by_outcome_per_sync(metrics_on, portal):
     sync = quiet_sync(portal)
     outcomes = [RunStatus.SUCCEEDED] * 3 + [RunStatus.FAILED] * 2 + [RunStatus.PAUSED]
     Run.objects.bulk_create(Run(portal=portal, object_sync=sync, kind=RunKind.INCREMENTAL,
                                 status=status) for status in outcomes)
-    text = scrape()
+    finishing = Run.objects.create(portal=portal, object_sync=sync, kind=RunKind.INCREMENTAL)
     labels = _labels(sync)
+    text = scrape()
     assert value(text, "syncapp_runs_total", **labels, outcome="succeeded") == 3
     assert value(text, "syncapp_runs_total", **labels, outcome="failed") == 2
     assert value(text, "syncapp_runs_total", **labels, outcome="paused") == 1
-    assert value(text, "syncapp_runs_total", **labels, outcome="stopped") is None
+    assert value(text, "syncapp_runs_total", **labels, outcome="running") is None
+    finishing.status = RunStatus.SUCCEEDED
+    finishing.save()
+    Run.objects.filter(pk=finishing.pk).update(counts={"read": 1})  # status unchanged
+    text = scrape()
+    assert value(text, "syncapp_runs_total", **labels, outcome="succeeded") == 4
+    assert sum(samples(text, "syncapp_runs_total").values()) == Run.objects.exclude(
+        status=RunStatus.RUNNING).count()
+
+
+def test_a_deleted_syncs_runs_leave_the_metrics(metrics_on, portal):
+    sync = quiet_sync(portal)
+    Run.objects.create(portal=portal, object_sync=sync, kind=RunKind.INITIAL,
+                       status=RunStatus.SUCCEEDED)
+    assert value(scrape(), "syncapp_runs_total", **_labels(sync), outcome="succeeded") == 1
+    labels = _labels(sync)
+    sync.delete()
+    assert value(scrape(), "syncapp_runs_total", **labels, outcome="succeeded") is None
+    assert runs_by_outcome() == {}
 
 
 def test_records_by_status_are_the_health_pages_counts(metrics_on, portal, ops_client):
