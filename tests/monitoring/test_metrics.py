@@ -172,14 +172,18 @@ def test_api_calls_429s_and_retries_are_counted_per_connection(
         assert value(text, name, portal=portal.pk, connection=calm.pk, app="hubspot") == for_calm
 
 
-def test_connectors_built_for_a_connection_count_their_calls(portal, fresh_call_counts):
+def test_a_connected_accounts_calls_through_the_workers_connector_are_counted(
+        metrics_on, admin_client, toy_app, portal, fresh_call_counts):
     from syncapp.integrations.catalog import build_connector
+    from tests.integration_kit import connect_account
 
-    connection = Connection.objects.create(portal=portal, app_key="hubspot", account_id="c",
-                                           account_name="c")
-    meter = build_connector(connection).http.meter
-    meter.count(CallEvent.CALL)
-    assert redis_client().hget(f"{KEY_PREFIX}calls", str(connection.pk)) == b"1"
+    connect_account(admin_client, "toy", "admin@toy.example")
+    connection = Connection.objects.get(portal=portal)
+    connector = build_connector(connection)  # what a sync task builds
+    for _ in range(2):
+        assert len(connector.read_changes("people", None).records) == 5
+    assert value(scrape(), "syncapp_api_calls_total", portal=portal.pk,
+                 connection=connection.pk, app="toy") == 2
 
 
 @pytest.fixture
