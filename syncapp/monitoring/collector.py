@@ -17,12 +17,12 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 
 from connectors.sdk.callmeter import CallEvent, read_call_counts
 from syncapp.core.queue import UNREACHABLE
-from syncapp.health.counts import counts_for
+from syncapp.health.counts import SyncCounts, counts_for
 from syncapp.integrations.models import Connection
 from syncapp.integrations.tokens import redis_client
 from syncapp.monitoring.queues import queue_depths
 from syncapp.monitoring.runs import runs_by_outcome
-from syncapp.syncs.models import ObjectSync, SyncState
+from syncapp.syncs.models import LinkStatus, ObjectSync, SyncState
 
 log = logging.getLogger(__name__)
 SYNC_LABELS = ["portal", "sync", "app"]
@@ -82,10 +82,12 @@ def _records_by_status(labels: dict[int, list[str]]) -> Iterator[Metric]:
         "syncapp_sync_records_failed",
         "Records a sync's health page counts as failed (failed, or deleted on a side).",
         labels=SYNC_LABELS)
-    for sync_id, counts in sorted(counts_for(list(labels)).items()):
-        for status, n in sorted(counts.by_status.items()):
-            if n:
-                by_status.add_metric([*labels[sync_id], status], n)
+    counted = counts_for(list(labels))
+    for sync_id in sorted(labels):
+        # Every status, zeros included: a series that vanishes at 0 breaks graphs.
+        counts = counted.get(sync_id) or SyncCounts()
+        for status in LinkStatus.values:
+            by_status.add_metric([*labels[sync_id], status], counts.by_status.get(status, 0))
         failed.add_metric(labels[sync_id], counts.failed)
     yield by_status
     yield failed

@@ -96,6 +96,7 @@ def test_records_by_status_are_the_health_pages_counts(metrics_on, portal, ops_c
     for status, count in shown.by_status.items():
         assert value(text, "syncapp_sync_records", **labels, status=status) == count
     assert value(text, "syncapp_sync_records", **labels, status="in_sync") == 4
+    assert value(text, "syncapp_sync_records", **labels, status="pending") == 0
     assert value(text, "syncapp_sync_records_failed", **labels) == shown.failed == 3
 
 
