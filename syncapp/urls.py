@@ -3,12 +3,14 @@ from django.urls import include, path
 
 from syncapp.core import views as core_views
 from syncapp.integrations.urls import sandbox_urlpatterns
+from syncapp.monitoring import views as monitoring_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.health, name="health"),
     path("healthz/live", core_views.live, name="health-live"),
     path("healthz/ready", core_views.ready, name="health-ready"),
+    path("metrics", monitoring_views.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("accounts/", include("syncapp.accounts.urls")),
     path("crm/", include("syncapp.crm.urls")),

@@ -16,6 +16,7 @@ from typing import Protocol
 
 import requests
 
+from connectors.sdk.callmeter import CallEvent, CallMeter
 from connectors.sdk.errors import ConnectorError
 from connectors.sdk.errors import ErrorCategory as Cat
 from connectors.sdk.ratelimit import RateLimiter
@@ -127,7 +128,8 @@ def default_error_reader(status: int, body: object) -> tuple[Cat | None, str]:
 
 
 class HttpClient:
-    """Timeouts on every call, bounded retries, a shared rate limit, classified errors."""
+    """Timeouts on every call, bounded retries, a shared rate limit, classified errors;
+    `meter`, when given, counts the calls, 429s and retries (for /metrics)."""
 
     def __init__(
         self,
@@ -141,6 +143,7 @@ class HttpClient:
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
         default_headers: dict[str, str] | None = None,
+        meter: CallMeter | None = None,
     ):
         self.auth = auth or NoAuth()
         self.limiter = limiter
@@ -152,6 +155,11 @@ class HttpClient:
         self.sleep = sleep
         self.default_headers = {"Accept": "application/json", **(default_headers or {})}
         self._last_auth: dict[str, str] = {}
+        self.meter = meter
+
+    def _count(self, event: CallEvent) -> None:
+        if self.meter is not None:
+            self.meter.count(event)
 
     def request(self, method: str, url: str, **kwargs) -> Response:
         """Send, retrying what can be retried; return the parsed 2xx response or raise."""
@@ -161,15 +169,19 @@ class HttpClient:
             if isinstance(outcome, Response):
                 return outcome
             action, error = outcome
+            if action is Action.RATE_LIMITED:
+                self._count(CallEvent.RATE_LIMITED)
             last_try = attempt == self.max_attempts - 1
             if action is Action.REFRESH_AND_RETRY and not refreshed:
                 self.auth.refresh(self._last_auth)
                 refreshed = True
+                self._count(CallEvent.RETRY)
                 continue
             if action in (Action.RETRY, Action.RATE_LIMITED) and not last_try:
                 wait = self.backoff.delay(attempt, error.retry_after)
                 if wait <= self.backoff.max_sleep:
                     self.sleep(wait)
+                    self._count(CallEvent.RETRY)
                     continue
             raise error
         raise ConnectorError(Cat.UNKNOWN, "retries exhausted")  # pragma: no cover
@@ -180,6 +192,7 @@ class HttpClient:
             self.limiter.acquire()
         self._last_auth = self.auth.headers()
         all_headers = {**self.default_headers, **self._last_auth, **(headers or {})}
+        self._count(CallEvent.CALL)
         try:
             raw = self.session.request(
                 method, url, headers=all_headers, timeout=self.timeout, **kwargs

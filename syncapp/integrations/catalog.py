@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 from connectors.sdk import Connector, HttpClient, OAuth2Auth, OAuth2Client, registry
+from connectors.sdk.callmeter import RedisCallMeter
 from connectors.sdk.ratelimit import RedisRateLimiter
 from connectors.sdk.sandbox.oauth import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 from connectors.sdk.weblinks import record_url
@@ -69,7 +70,8 @@ def oauth_client(cls: type[Connector]) -> OAuth2Client:
 
 
 def build_connector(connection: Connection) -> Connector:
-    """A connector for `connection`: its token, its shared rate limit, its API roots."""
+    """A connector for `connection`: its token, its shared rate limit, its API roots,
+    and its calls counted for /metrics."""
     cls = connector_class(connection.app_key)
     limit = cls.spec.rate_limit
     limiter = RedisRateLimiter(
@@ -78,5 +80,6 @@ def build_connector(connection: Connection) -> Connector:
     )
     auth = OAuth2Auth(oauth_client(cls), DbTokenStore(connection),
                       scope=cls.token_scope(connection.account_extra))
-    http = HttpClient(auth=auth, limiter=limiter)
+    http = HttpClient(auth=auth, limiter=limiter,
+                      meter=RedisCallMeter(redis_client(), connection.pk))
     return cls(http, api_bases=api_bases(cls), account=connection.account_extra)

@@ -6,10 +6,12 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from syncapp.core.logging import LOG_FORMATS
 from syncapp.settings.env import (
     database_from_url,
     email_from_url,
     envbool,
+    envchoice,
     envint,
     envlist,
     envstr,
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
     "syncapp.syncs",
     "syncapp.health",
     "syncapp.audit",
+    "syncapp.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -212,6 +215,8 @@ CRM_PAGE_SIZE = envint("CRM_PAGE_SIZE", 50)
 # credentials, DATABASE_URL and REDIS_URL included.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "syncapp.core.debug.CredentialsHiddenFilter"
 
+# LOG_FORMAT=json writes one JSON object per line (same fields) for log stores.
+LOG_FORMAT = envchoice("LOG_FORMAT", LOG_FORMATS, "keyvalue")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -220,10 +225,22 @@ LOGGING = {
             "()": "syncapp.core.logging.KeyValueFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
         },
+        "json": {"()": "syncapp.core.logging.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "keyvalue"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
 }
+
+# Monitoring (syncapp/monitoring/): /metrics answers only a scraper sending
+# "Authorization: Bearer <METRICS_TOKEN>", and is not there at all while it is unset.
+METRICS_TOKEN = envstr("METRICS_TOKEN")
+# Errors of web and workers go to Sentry when set (pip install "syncapp[sentry]"),
+# scrubbed of tokens, cookies and record values first.
+SENTRY_DSN = envstr("SENTRY_DSN").strip()
+if SENTRY_DSN:
+    from syncapp.monitoring.sentry import start_sentry
+
+    start_sentry(SENTRY_DSN, environment=envstr("SENTRY_ENVIRONMENT", "production"))
 
 # Login throttling (syncapp/accounts/throttle.py): this many failed sign-ins within the
 # window, for one e-mail or from one IP address, lock sign-in for the lockout period.

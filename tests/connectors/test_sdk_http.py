@@ -185,3 +185,33 @@ def test_sandbox_routes_require_a_valid_bearer_token():
         reply = requests.get(url + "/things/5", timeout=5)
     assert reply.status_code == 401
     assert "access token" in json.loads(reply.content)["error"]
+
+
+def test_the_meter_sees_every_attempt_each_429_and_each_retry(scripted):
+    from collections import Counter
+
+    from connectors.sdk.callmeter import CallEvent
+
+    sandbox, url = scripted
+    sandbox.script = [Response(429, b"{}", {"Retry-After": "0"}), Response(503, b"down"),
+                      Response(401, b"{}"), Response.json({"n": 1}),
+                      Response(404, b"{}")]
+
+    class Meter(Counter):
+        def count(self, event):
+            self[event] += 1
+
+    class Auth:
+        def headers(self):
+            return {}
+
+        def refresh(self, stale):
+            return None
+
+    meter = Meter()
+    http, _ = client(auth=Auth(), meter=meter)
+    assert http.request("GET", url + "/x").body == {"n": 1}
+    with pytest.raises(ConnectorError):
+        http.request("GET", url + "/y")  # a 404: counted as a call, never retried
+    assert meter == {CallEvent.CALL: 5, CallEvent.RATE_LIMITED: 1, CallEvent.RETRY: 3}
+    assert sandbox.hits == 5

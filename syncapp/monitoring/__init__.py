@@ -1,0 +1,1 @@
+"""Monitoring for the installation's operators: /metrics, JSON logs, errors to Sentry."""

@@ -1,0 +1,9 @@
+import pytest
+
+from tests.monitoring.kit import TOKEN
+
+
+@pytest.fixture
+def metrics_on(settings):
+    """/metrics served, to a scraper holding TOKEN."""
+    settings.METRICS_TOKEN = TOKEN
