@@ -33,8 +33,9 @@ STACK_REDIS_DB = int(os.environ.get("DEPLOYED_REDIS_DB", "15"))
 # Compose runs WEB_CONCURRENCY=3 gunicorn processes. The sandboxes (how a trial
 # connects an app) still live in one web process's memory, so an OAuth consent
 # answered by one process and redeemed at another fails at random: one process
-# until the sandboxes keep their state in a shared store, then set this to 3.
-WEB_WORKERS = 1
+# until the sandboxes keep their state in a shared store, then make 3 the default.
+# (DEPLOYED_WEB_WORKERS=3 today: "Pipedrive did not accept the sign-in … code invalid".)
+WEB_WORKERS = int(os.environ.get("DEPLOYED_WEB_WORKERS", "1"))
 # Threads: serving an OAuth callback, web redeems the code at its own sandbox (at
 # SITE_URL), which a single-threaded process could never answer.
 WEB_THREADS = 4
