@@ -25,15 +25,19 @@ PUBLISHED = {
 }
 
 
-def start(settings_module: str, **values) -> subprocess.CompletedProcess:
-    """Import the settings in a fresh interpreter, as gunicorn would."""
+PRINT_MAIL_SETTINGS = "from django.conf import settings as s; " \
+                      "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS)"
+
+
+def start(settings_module: str, code: str = PRINT_MAIL_SETTINGS,
+          **values) -> subprocess.CompletedProcess:
+    """Import the settings in a fresh interpreter, as gunicorn would, then run `code`."""
     env = {key: value for key, value in os.environ.items()
            if key not in {*OWN, "SYNCAPP_DEMO", "EMAIL_URL"}}
     env.update(DJANGO_SETTINGS_MODULE=settings_module, **values)
-    code = "import django; django.setup(); from django.conf import settings as s; " \
-           "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS)"
-    return subprocess.run([sys.executable, "-c", code], check=False, cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code],
+                          check=False, cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=60)
 
 
 def test_production_refuses_every_published_secret_and_says_what_to_set():
@@ -89,14 +93,27 @@ def test_console_url_prints_mail_instead_of_sending_it():
         "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
 
 
+def test_file_url_writes_each_message_into_that_folder(tmp_path):
+    folder = tmp_path / "mail box"
+    sent = start("syncapp.settings.base", EMAIL_URL=f"file://{folder}".replace(" ", "%20"),
+                 code="from django.core.mail import send_mail; "
+                      "send_mail('Hello', 'Body line', None, ['ops@acme.example'])", **OWN)
+    assert sent.returncode == 0, sent.stderr
+    [written] = folder.iterdir()
+    assert "To: ops@acme.example" in written.read_text()
+    assert "Body line" in written.read_text()
+
+
 def test_smtp_url_without_port_or_options_is_plain_port_25():
     mail = email_from_url("smtp://relay.internal")
     assert (mail["EMAIL_PORT"], mail["EMAIL_USE_TLS"], mail["EMAIL_HOST_USER"]) == (25, False, "")
 
 
 @pytest.mark.parametrize(("bad", "says"), [
-    ("smtps://u:p@host:465", "smtp:// or console://"),
-    ("host:587", "smtp:// or console://"),
+    ("smtps://u:p@host:465", "smtp://, console:// or file://"),
+    ("host:587", "smtp://, console:// or file://"),
+    ("file://relative/mail", "absolute folder"),
+    ("file:///var/mail?keep=1", "absolute folder"),
     ("smtp://u:p@host:port?tls=1", "not a number"),
     ("smtp://u:p@:587", "needs a host"),
     ("smtp://u:p@host:587?tsl=1", "unknown option"),

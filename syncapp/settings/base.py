@@ -133,11 +133,14 @@ TIME_ZONE = "UTC"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / ".data" / "staticfiles"
+# Where collectstatic gathers the files whitenoise serves (the image: at build time).
+STATIC_ROOT = Path(envstr("STATIC_ROOT") or BASE_DIR / ".data" / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Hashed names (app.3f2a….css): whitenoise may then tell browsers to keep a file
+    # for a year, and a new release's file has a new name. DEBUG serves the plain names.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 SESSION_COOKIE_HTTPONLY = True
@@ -158,11 +161,11 @@ EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
-# EMAIL_URL (smtp://user:pass@host:587?tls=1 or console://), when set, replaces the
-# variables above: one line in .env instead of six.
+EMAIL_FILE_PATH = envstr("EMAIL_FILE_PATH", str(BASE_DIR / ".data" / "mail"))
+# EMAIL_URL (smtp://user:pass@host:587?tls=1, console:// or file:///folder), when set,
+# replaces the variables above: one line in .env instead of six.
 if envstr("EMAIL_URL"):
     globals().update(email_from_url(envstr("EMAIL_URL")))
-EMAIL_FILE_PATH = envstr("EMAIL_FILE_PATH", str(BASE_DIR / ".data" / "mail"))
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Syncapp <syncapp@localhost>")
 # Record-view exports (CSV, Excel) wait here for their requester to download them.
 EXPORT_ROOT = envstr("EXPORT_ROOT", str(BASE_DIR / ".data" / "exports"))

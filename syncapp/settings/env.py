@@ -98,6 +98,7 @@ def oauth_credentials_from_env() -> dict[str, tuple[str, str]]:
 
 _SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 _CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
+_FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 _EMAIL_FLAGS = {"tls": "EMAIL_USE_TLS", "ssl": "EMAIL_USE_SSL"}
 
 
@@ -109,7 +110,8 @@ def _email_flag(query: dict, name: str) -> bool:
 
 
 def email_from_url(url: str) -> dict:
-    """Django's EMAIL_* settings from smtp://user:pass@host:587?tls=1 or console://.
+    """Django's EMAIL_* settings from smtp://user:pass@host:587?tls=1, console:// or
+    file:///absolute/folder (one file per sent batch: trials and the deployed-mode test).
 
     One variable instead of six, parsed strictly: a typo stops start-up with a
     message naming EMAIL_URL (never echoing the password) rather than mail
@@ -118,9 +120,12 @@ def email_from_url(url: str) -> dict:
     parts = urlsplit(url.strip())
     if parts.scheme == "console":
         return {"EMAIL_BACKEND": _CONSOLE_BACKEND}
+    if parts.scheme == "file":
+        return _file_mail(parts)
     if parts.scheme != "smtp":
         raise ImproperlyConfigured(
-            f"EMAIL_URL must start with smtp:// or console://, not {parts.scheme or '(none)'}://"
+            f"EMAIL_URL must start with smtp://, console:// or file://, "
+            f"not {parts.scheme or '(none)'}://"
         )
     try:
         port = parts.port or 25
@@ -144,6 +149,15 @@ def email_from_url(url: str) -> dict:
         "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
         **flags,
     }
+
+
+def _file_mail(parts) -> dict:
+    """file:///var/mail/syncapp: every message written to a file in that folder."""
+    folder = unquote(parts.path)
+    if parts.netloc or not folder.startswith("/") or parts.query:
+        raise ImproperlyConfigured(
+            "EMAIL_URL: a file URL names an absolute folder and nothing else: file:///var/mail")
+    return {"EMAIL_BACKEND": _FILE_BACKEND, "EMAIL_FILE_PATH": folder}
 
 
 # Secrets printed in this repository (docker-compose.yml's old defaults, the dev,

@@ -84,21 +84,31 @@ def record_view_filters_and_columns(me: Person, shot) -> int:
     return failed
 
 
-def export_and_open(me: Person, shot, rows: int) -> None:
+def start_export(me: Person) -> None:
+    """More → Export → Export: the records the view shows, in its columns, as CSV."""
     page, t = me.page, me.t
     page.locator("summary", has_text=t("More")).click()
     page.get_by_role("link", name=t("Export")).click()
     page.get_by_role("dialog", name=t("Export records")).get_by_role(
         "button", name=t("Export")).click()
+
+
+def check_exported_file(me: Person, path, rows: int) -> None:
+    with open(path, newline="", encoding="utf-8-sig") as file:
+        table = list(csv.reader(file))
+    assert len(table) == 1 + rows, table  # the header, then the filtered records
+    assert table[0][0] == me.t("First seen")  # in the chosen columns' order and language
+
+
+def export_and_open(me: Person, shot, rows: int) -> None:
+    page, t = me.page, me.t
+    start_export(me)
     download_link = page.get_by_role("link", name=t("Download file"))
     expect(download_link).to_be_visible(timeout=60_000)
     shot("export-ready")
     with page.expect_download() as info:
         download_link.click()
-    with open(info.value.path(), newline="", encoding="utf-8-sig") as file:
-        table = list(csv.reader(file))
-    assert len(table) == 1 + rows, table  # the header, then the filtered records
-    assert table[0][0] == t("First seen")  # in the chosen columns' order and language
+    check_exported_file(me, info.value.path(), rows)
 
 
 def ops_scenario(me: Person, shot) -> None:

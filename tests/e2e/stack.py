@@ -84,12 +84,17 @@ class Template:
         return with_database(self.server_url, name)
 
 
-def build_template(server_url: str, name: str, folder: Path) -> Template:
-    folder.mkdir(parents=True, exist_ok=True)
+def empty_database(server_url: str, name: str) -> str:
+    """A new, empty database `name` on the test run's server (dropped first if there)."""
     with _admin(server_url) as conn:
         _drop(conn, name)
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    env = _stack_env(with_database(server_url, name), "redis://unused", "http://unused", folder)
+    return with_database(server_url, name)
+
+
+def build_template(server_url: str, name: str, folder: Path) -> Template:
+    folder.mkdir(parents=True, exist_ok=True)
+    env = _stack_env(empty_database(server_url, name), "redis://unused", "http://unused", folder)
     log = folder / "template.log"
     _manage(env, log, "migrate", "--noinput")
     _manage(env, log, "seed_demo")
@@ -148,14 +153,14 @@ def running_stack(template: Template, redis_url: str, name: str) -> Iterator[Sta
             children.append(Child(process, detached(argv, cwd=ROOT, env=env, stdout=out,
                                                     stderr=subprocess.STDOUT)))
         stack = Stack(url, database_url, folder, children)
-        _wait_until_healthy(stack)
+        wait_until_healthy(stack)
         yield stack
     finally:
         stop_all(children, grace_s=10)
 
 
-def _wait_until_healthy(stack: Stack) -> None:
-    """/healthz answers 200 once Postgres, Redis, a worker and beat are all seen."""
+def wait_until_healthy(stack: Stack) -> None:
+    """Return when /healthz answers 200: Postgres, Redis, a worker and beat are all seen."""
     deadline = time.monotonic() + READY_TIMEOUT_S
     last = "no answer"
     while time.monotonic() < deadline:

@@ -22,14 +22,14 @@ def failed_panel(me: Person) -> str:
     return me.stack.url + row.locator('a[data-count="failed"]').get_attribute("href")
 
 
-def resync_records_deleted_in_the_app(me: Person, app: SandboxApp, shot) -> None:
+def resync_records_deleted_in_the_app(me: Person, app: SandboxApp, shot, support: str) -> None:
     page, t = me.page, me.t
     app.sign_in()
     for name in DELETED_IN_APP:
         app.delete_person(name)
     shot("deleted-in-pipedrive")
 
-    me.log_in(SUPPORT)
+    me.log_in(support)
     panel = failed_panel(me)
     me.until_shown("app deletes in the failed panel", panel,
                    lambda p: p.locator('.category-card[data-category="not_found"]'
@@ -96,7 +96,7 @@ def restore_records_deleted_in_the_hub(me: Person, app: SandboxApp, shot) -> Non
     shot("contact-restored")
 
 
-def support_scenario(me: Person, shot) -> None:
+def support_scenario(me: Person, shot, support: str = SUPPORT) -> None:
     app = SandboxApp(me, PIPEDRIVE_LOGIN)
-    resync_records_deleted_in_the_app(me, app, shot)
+    resync_records_deleted_in_the_app(me, app, shot, support)
     restore_records_deleted_in_the_hub(me, app, shot)

@@ -1,0 +1,125 @@
+"""The product as docker-compose runs it, without Docker: for the deployed-mode test.
+
+A fresh, empty database (no demo: a real installation starts empty), migrated and
+with its static files collected as the image and compose's `migrate` service do,
+under the production settings (`syncapp.settings.base`: DEBUG off, whitenoise) with
+secrets generated for this run. Then gunicorn, a Celery worker and beat, each a
+process of its own in a working directory of its own, as compose's containers are.
+Mail goes to files (EMAIL_URL=file://…), so the test reads the links people get.
+"""
+
+import contextlib
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import redis
+from cryptography.fernet import Fernet
+
+from syncapp.devstack.embedded_redis import free_port
+from syncapp.devstack.supervisor import Child, detached, stop_all
+from syncapp.settings.env import with_redis_database
+from tests.e2e.stack import TUNING, Stack, empty_database, wait_until_healthy
+
+ROOT = Path(__file__).resolve().parents[2]
+LOGS = ROOT / "test-artifacts" / "deployed-logs"
+# The stack's own Redis database: e2e's stack has 13, test workers 1 to N.
+STACK_REDIS_DB = int(os.environ.get("DEPLOYED_REDIS_DB", "15"))
+# Compose runs WEB_CONCURRENCY=3 gunicorn processes. The sandboxes (how a trial
+# connects an app) still live in one web process's memory, so an OAuth consent
+# answered by one process and redeemed at another fails at random: one process
+# until the sandboxes keep their state in a shared store, then make 3 the default.
+# (DEPLOYED_WEB_WORKERS=3 today: "Pipedrive did not accept the sign-in … code invalid".)
+WEB_WORKERS = int(os.environ.get("DEPLOYED_WEB_WORKERS", "1"))
+# Threads: serving an OAuth callback, web redeems the code at its own sandbox (at
+# SITE_URL), which a single-threaded process could never answer.
+WEB_THREADS = 4
+# What `manage.py` gets from the environment that is not the production settings' own.
+TEST_ONLY_PREFIXES = ("PYTEST", "SYNCAPP_TEST")
+SETTINGS_CHOSEN_HERE = ("SECRET_KEY", "ENCRYPTION_KEY", "DEBUG", "SYNCAPP_DEMO",
+                        "EMAIL_BACKEND", "EMAIL_FILE_PATH", "EMAIL_URL", "STATIC_ROOT",
+                        "EXPORT_ROOT", "ALLOWED_HOSTS", "WEB_CONCURRENCY")
+
+
+def commands(port: int, schedule: Path) -> dict[str, list[str]]:
+    """The long-running processes of docker-compose.yml: web, worker and beat.
+
+    The one place that says how each is started (the queues a worker takes, the
+    number of web processes): keep it the same as compose's `command:` lines.
+    """
+    celery = [sys.executable, "-m", "celery", "-A", "syncapp"]
+    return {
+        "web": [sys.executable, "-m", "gunicorn", "syncapp.wsgi",
+                "--bind", f"127.0.0.1:{port}", "--access-logfile", "-",
+                "--workers", str(WEB_WORKERS), "--threads", str(WEB_THREADS)],
+        "worker": [*celery, "worker", "-l", "info"],
+        "beat": [*celery, "beat", "-l", "info", "-s", str(schedule)],
+    }
+
+
+def production_env(database_url: str, redis_url: str, site_url: str, folder: Path) -> dict:
+    """Compose's environment (x-app in docker-compose.yml) for a plain-http trial on
+    this machine, with secrets of this run's own and the test's speed-ups."""
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(TEST_ONLY_PREFIXES) and key not in SETTINGS_CHOSEN_HERE}
+    env.update(TUNING)
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "syncapp.settings.base", "PYTHONUNBUFFERED": "1",
+        # As the image's PYTHONPATH=/app: the code of this checkout, whatever the cwd.
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ENCRYPTION_KEY": Fernet.generate_key().decode(),
+        "DATABASE_URL": database_url, "REDIS_URL": redis_url,
+        "EMAIL_URL": f"file://{folder / 'mail'}",
+        "ALLOWED_HOSTS": "localhost,127.0.0.1", "SITE_URL": site_url,
+        "SECURE_COOKIES": "false", "BEHIND_PROXY": "false",
+        "EXPORT_ROOT": str(folder / "exports"),  # compose's shared exports volume
+        "STATIC_ROOT": str(folder / "static"),  # the image's collected files
+        "SANDBOXES_ENABLED": "true",
+    })
+    return env
+
+
+def manage(env: dict, log: Path, *args: str) -> str:
+    """Run `manage.py` as compose's one-off containers do; returns what it printed."""
+    done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, check=False)
+    with log.open("a") as out:
+        out.write(f"$ manage.py {' '.join(args)}\n{done.stdout}{done.stderr}")
+    if done.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed: see {log}")
+    return done.stdout
+
+
+@contextlib.contextmanager
+def deployed_stack(server_url: str, redis_url: str, name: str) -> Iterator[tuple[Stack, dict]]:
+    """(the running stack, its environment, for one-off manage.py commands)."""
+    folder = LOGS / name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    database = urlsplit(server_url).path.lstrip("/") + "_deployed"
+    database_url = empty_database(server_url, database)
+    stack_redis = with_redis_database(redis_url, STACK_REDIS_DB)
+    redis.Redis.from_url(stack_redis).flushdb()
+    port = free_port()
+    env = production_env(database_url, stack_redis, f"http://localhost:{port}", folder)
+    manage(env, folder / "setup.log", "migrate", "--noinput")
+    manage(env, folder / "setup.log", "collectstatic", "--noinput")
+    children = []
+    try:
+        for process, argv in commands(port, folder / "beat" / "celerybeat-schedule").items():
+            cwd = folder / process
+            cwd.mkdir()
+            out = (folder / f"{process}.log").open("wb")
+            children.append(Child(process, detached(argv, cwd=cwd, env=env, stdout=out,
+                                                    stderr=subprocess.STDOUT)))
+        stack = Stack(f"http://localhost:{port}", database_url, folder, children)
+        wait_until_healthy(stack)
+        yield stack, env
+    finally:
+        stop_all(children, grace_s=10)
