@@ -56,6 +56,9 @@ NAMELESS_CONTACTS = ("signup-1@customer.example", "signup-2@customer.example")
 # 2/8) is adding INVITE_SENT (by ADMIN, twice) and INVITE_ACCEPTED (by OPS and by
 # SUPPORT): the integrator adds those rows here once they are recorded.
 EXPECTED_AUDIT = [
+    (AuditAction.INVITE_SENT, ADMIN),
+    (AuditAction.INVITE_ACCEPTED, OPS),
+    (AuditAction.INVITE_ACCEPTED, SUPPORT),
     (AuditAction.CONNECTED, ADMIN),
     (AuditAction.SYNC_CREATED, ADMIN),
     (AuditAction.EXPORT, OPS),
