@@ -136,7 +136,8 @@ def form_fields(request: Request) -> dict[str, str]:
 
 
 class AppSessions:
-    """Signed-in browsers: a random cookie value -> the account id, in memory."""
+    """Signed-in browsers: a random cookie value -> the account id, kept (and pickled)
+    with the rest of the sandbox's state."""
 
     def __init__(self):
         self._accounts: dict[str, str] = {}
