@@ -46,7 +46,7 @@ LOCK_WAIT_S = 10
 # The shared copy keeps the last API calls only: the whole log (100,000 calls) would
 # be pickled on every request of a long demo.
 SHARED_CALLS_KEPT = 1_000
-# State nobody used for this long (an old deployment's, say) leaves Redis.
+# State nobody changed for this long (an old deployment's, say) leaves Redis.
 STATE_TTL_S = 30 * 86_400
 _MAC_SIZE = hashlib.sha256().digest_size
 
@@ -191,7 +191,12 @@ class SharedState:
         if not hmac.compare_digest(mac, hmac.new(self._key, blob, hashlib.sha256).digest()):
             log.warning("sandbox state with a wrong signature: starting afresh")
             return None
-        return pickle.loads(blob)  # noqa: S301 - signed by this code, checked above
+        try:
+            return pickle.loads(blob)  # noqa: S301 - signed by this code, checked above
+        except (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError):
+            # A sandbox that no longer loads must not keep the demo down: start afresh.
+            log.exception("sandbox state that does not unpickle: starting afresh")
+            return None
 
 
 @dataclass(frozen=True)
