@@ -3,8 +3,8 @@
 A sandbox may serve a few HTML pages where a person trying the demo, or a browser
 test, changes the app's records the way the app's own users would. They sign in
 with a sandbox account; the session is a random cookie value the sandbox keeps with
-the rest of its state (in memory, or shared by every web process). Every value is escaped: cells
-and pages take `Html` as it is and escape anything else.
+the rest of its state (in memory, or shared by every web process). Every value is
+escaped: cells and pages take `Html` as it is and escape anything else.
 """
 
 import secrets
