@@ -7,7 +7,7 @@ import requests
 from django.urls import reverse
 
 from connectors.sdk import registry
-from syncapp.integrations import sandboxes
+from syncapp.integrations import sandbox_state
 from tests.connectors.toy import ToyConnector
 
 
@@ -18,9 +18,9 @@ def toy_app(monkeypatch, live_server, settings):
     monkeypatch.setattr(registry, "connectors", lambda: {**installed, "toy": ToyConnector})
     settings.SITE_URL = live_server.url
     settings.SANDBOXES_ENABLED = True
-    sandboxes._sandboxes.clear()
-    yield sandboxes.sandbox_for("toy")
-    sandboxes._sandboxes.clear()
+    sandbox_state.reset()
+    yield sandbox_state.in_process("toy")
+    sandbox_state.reset()
 
 
 def start_install(client, app_key: str, **post) -> str:

@@ -36,6 +36,10 @@ LIST_FILTERS = ("owner_id", "org_id", "person_id", "deal_id")
 WEBHOOKS_PER_USER = 40
 
 
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
 def ok(data, extra: dict | None = None, status: int = 200) -> Response:
     body = {"success": True, "data": data}
     if extra is not None:
@@ -65,7 +69,7 @@ class PipedriveSandbox(PipedriveAppPages, Sandbox):
     revoke_path = "/oauth/revoke"
 
     def __init__(self, *, rate=None, seed: bool = True, clock=None):
-        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self.clock = clock or utc_now  # a named function: the sandbox's state pickles
         self._token_root = ""
         super().__init__(rate=rate, seed=seed)
 

@@ -206,6 +206,10 @@ CELERY_BEAT_SCHEDULE = {
 # The sandbox emulators of vendors' APIs; off in production, on in `make run`.
 # When on, every connector talks to its sandbox instead of the vendor.
 SANDBOXES_ENABLED = envbool("SANDBOXES_ENABLED", False)
+# The sandboxes' state (accounts, records, OAuth codes and tokens, sign-ins) in Redis,
+# shared by every web process (gunicorn runs several), rather than in each process's
+# memory; it costs about a millisecond a request (syncapp/integrations/sandbox_state.py).
+SANDBOX_SHARED_STATE = envbool("SANDBOX_SHARED_STATE", SANDBOXES_ENABLED)
 
 # OAuth apps registered at each vendor: OAUTH_<APP>_CLIENT_ID / OAUTH_<APP>_CLIENT_SECRET.
 OAUTH_CREDENTIALS = oauth_credentials_from_env()

@@ -9,6 +9,10 @@ os.environ.setdefault("SANDBOXES_ENABLED", "true")
 
 from syncapp.settings.base import *  # noqa: F403
 
+# The live server is one process, and tests reach into the sandbox object it serves
+# (faults, patched methods): in memory, unless a test's own processes ask for Redis.
+SANDBOX_SHARED_STATE = envbool("SANDBOX_SHARED_STATE", False)  # noqa: F405
+
 # Django's test client asks for http://testserver/: not a browser on the wrong host.
 SITE_HOST_ALIASES = ["testserver"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

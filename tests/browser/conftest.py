@@ -5,7 +5,7 @@ Screenshots of every step go to test-artifacts/screenshots/ (kept out of git).
 
 import pytest
 
-from syncapp.integrations import sandboxes
+from syncapp.integrations import sandbox_state
 from tests.browser_kit import Screens, watch_csp
 
 
@@ -25,9 +25,9 @@ def live_sandboxes(live_server, settings):
     """Sandboxes served by the live server, fresh for each test."""
     settings.SITE_URL = live_server.url
     settings.SANDBOXES_ENABLED = True
-    sandboxes._sandboxes.clear()
+    sandbox_state.reset()
     yield live_server.url
-    sandboxes._sandboxes.clear()
+    sandbox_state.reset()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from connectors.hubspot import HubSpotConnector
 from syncapp.accounts.services import add_member, create_portal
 from syncapp.crm.models import Record
-from syncapp.integrations import sandboxes
+from syncapp.integrations import sandbox_state
 from syncapp.syncs.models import Link, LinkStatus
 from tests.engine.kit import App, connect_account
 from tests.health.kit import build_mixed
@@ -35,7 +35,7 @@ def acme(live_sandboxes, settings, tmp_path, monkeypatch):
     add_member(portal, OPS, PASSWORD, can_view_health=True)
     add_member(portal, SUPPORT, PASSWORD, can_support=True)
     url = f"{live_sandboxes}/sandbox/hubspot"
-    sandbox = sandboxes.sandbox_for("hubspot")
+    sandbox = sandbox_state.in_process("hubspot")
     app = App(HubSpotConnector, sandbox, url,
               connect_account(HubSpotConnector, portal, url, "admin@acmecorp.example"))
     mixed = build_mixed(portal, app)

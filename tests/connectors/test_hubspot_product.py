@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from syncapp.integrations import sandboxes
+from syncapp.integrations import sandbox_state
 from syncapp.integrations.catalog import build_connector
 from syncapp.integrations.models import Connection, ConnectionStatus
 from syncapp.integrations.tokens import DbTokenStore
@@ -17,9 +17,9 @@ def hubspot_app(live_server, settings):
     """HubSpot's sandbox served by the live server, as `make run` serves it."""
     settings.SITE_URL = live_server.url
     settings.SANDBOXES_ENABLED = True
-    sandboxes._sandboxes.clear()
-    yield sandboxes.sandbox_for("hubspot")
-    sandboxes._sandboxes.clear()
+    sandbox_state.reset()
+    yield sandbox_state.in_process("hubspot")
+    sandbox_state.reset()
 
 
 def test_a_hubspot_portal_connects_syncs_and_disconnect_revokes(admin_client, hubspot_app,

@@ -5,7 +5,8 @@ the `make run` settings, on a database of their own next to the test database.
 The database is migrated and seeded with the demo once per session, as a
 template; every round then gets a fresh copy of it (CREATE DATABASE … TEMPLATE
 takes well under a second), an emptied Redis database, and new processes — so
-the sandboxes, which live in the web process, start fresh too.
+the sandboxes, whose state lives in that Redis database (SANDBOX_SHARED_STATE, on in
+the `make run` settings), start fresh too.
 """
 
 import contextlib

@@ -27,7 +27,7 @@ from syncapp.accounts.services import create_portal
 from syncapp.crm.identifiers import normalize_email
 from syncapp.crm.models import Record
 from syncapp.crm.services import bulk_create_records
-from syncapp.integrations import sandboxes
+from syncapp.integrations import sandbox_state
 from syncapp.integrations.tokens import redis_client
 from syncapp.syncs.configure import create_object_sync
 from syncapp.syncs.models import Link, LinkStatus, Run, RunKind, RunStatus
@@ -52,11 +52,11 @@ def hubspot_sandbox(live_server, settings):
     """HubSpot's sandbox served by the live server (the workers reach it there)."""
     settings.SITE_URL = live_server.url
     settings.SANDBOXES_ENABLED = True
-    sandboxes._sandboxes.clear()
-    sandbox = sandboxes.sandbox_for("hubspot")
+    sandbox_state.reset()
+    sandbox = sandbox_state.in_process("hubspot")
     sandbox.search_rate = None  # HubSpot's search limit is not the fault under test
     yield sandbox
-    sandboxes._sandboxes.clear()
+    sandbox_state.reset()
 
 
 # --- the data: the same on every portal and account ------------------------------------

@@ -4,7 +4,7 @@ person connects it (OAuth consent on the sandbox served by the live server)."""
 import pytest
 
 from syncapp.crm.properties import create_custom_property
-from syncapp.integrations import sandboxes
+from syncapp.integrations import sandbox_state
 from syncapp.integrations.models import Connection
 from syncapp.syncs import tasks
 from syncapp.syncs.wizard import preview
@@ -18,9 +18,9 @@ def live_pipedrive(live_server, settings):
     """Pipedrive's sandbox served by the live server, fresh for each test."""
     settings.SITE_URL = live_server.url
     settings.SANDBOXES_ENABLED = True
-    sandboxes._sandboxes.clear()
-    yield sandboxes.sandbox_for("pipedrive")
-    sandboxes._sandboxes.clear()
+    sandbox_state.reset()
+    yield sandbox_state.in_process("pipedrive")
+    sandbox_state.reset()
 
 
 @pytest.fixture

@@ -2,9 +2,9 @@
 
 A sandbox may serve a few HTML pages where a person trying the demo, or a browser
 test, changes the app's records the way the app's own users would. They sign in
-with a sandbox account; the session is a random cookie value the sandbox keeps in
-memory, so a restarted process signs everyone out. Every value is escaped: cells
-and pages take `Html` as it is and escape anything else.
+with a sandbox account; the session is a random cookie value the sandbox keeps with
+the rest of its state (in memory, or shared by every web process). Every value is
+escaped: cells and pages take `Html` as it is and escape anything else.
 """
 
 import secrets
@@ -136,10 +136,18 @@ def form_fields(request: Request) -> dict[str, str]:
 
 
 class AppSessions:
-    """Signed-in browsers: a random cookie value -> the account id, in memory."""
+    """Signed-in browsers: a random cookie value -> the account id, kept (and pickled)
+    with the rest of the sandbox's state."""
 
     def __init__(self):
         self._accounts: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict:
+        return {"_accounts": self._accounts}  # the lock belongs to one process
+
+    def __setstate__(self, state: dict) -> None:
+        self._accounts = state["_accounts"]
         self._lock = threading.Lock()
 
     def start(self, account_id: str, root: str) -> dict[str, str]:

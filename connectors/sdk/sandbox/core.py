@@ -1,5 +1,6 @@
 """Routing, accounts, tokens, rate limits and faults shared by every sandbox."""
 
+import functools
 import random
 import re
 import threading
@@ -25,6 +26,21 @@ def route(method: str, pattern: str, *, auth: bool = True):
 def _compile(pattern: str) -> re.Pattern:
     regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", pattern)
     return re.compile(f"^{regex}$")
+
+
+@functools.cache
+def _route_table(cls: type) -> tuple[tuple[str, re.Pattern, bool, str], ...]:
+    """(method, path regex, needs a token, handler's name) of a Sandbox class's routes.
+
+    Per class, not per object: a sandbox holds no compiled routes or bound methods,
+    so its state pickles (shared by several web processes, see __getstate__)."""
+    routes = []
+    for name in dir(cls):
+        spec = getattr(getattr(cls, name), "_route", None)
+        if spec:
+            method, pattern, auth = spec
+            routes.append((method, _compile(pattern), auth, name))
+    return tuple(routes)
 
 
 @dataclass
@@ -63,9 +79,21 @@ class Sandbox(OAuthProvider):
         self.faults = Faults()
         self.calls: deque = deque(maxlen=100_000)  # (time, method, path) of API calls
         self._hits: dict[str, deque] = defaultdict(deque)
-        self._routes = self._collect_routes()
         if seed:
             self.seed()
+
+    # --- pickling: a sandbox's state may live outside the process ------------------------
+
+    def __getstate__(self) -> dict:
+        """Everything but the lock, which belongs to one process (a web server with
+        several processes keeps the state in Redis: syncapp/integrations/sandbox_state.py)."""
+        state = self.__dict__.copy()
+        del state["lock"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.lock = threading.RLock()
 
     # --- to override ----------------------------------------------------------------
 
@@ -78,24 +106,15 @@ class Sandbox(OAuthProvider):
 
     # --- dispatch -----------------------------------------------------------------------
 
-    def _collect_routes(self):
-        routes = []
-        for name in dir(type(self)):
-            handler = getattr(type(self), name)
-            spec = getattr(handler, "_route", None)
-            if spec:
-                method, pattern, auth = spec
-                routes.append((method, _compile(pattern), auth, getattr(self, name)))
-        return routes
-
     def handle(self, request: Request) -> Response:
         oauth = self.handle_oauth(request)
         if oauth is not None:
             return oauth
-        for method, regex, auth, handler in self._routes:
+        for method, regex, auth, name in _route_table(type(self)):
             found = regex.match(request.path)
             if not found or method != request.method:
                 continue
+            handler = getattr(self, name)
             if not auth:
                 return handler(request, **found.groupdict())
             return self._handle_api(request, handler, found.groupdict())
