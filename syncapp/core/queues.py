@@ -20,13 +20,16 @@ class Kind:
     time_limit_s: int  # the worker kills the task's process
     soft_time_limit_s: int  # the task gets SoftTimeLimitExceeded first, to clean up
     concurrency: int  # processes of `make run`'s worker for this queue
+    # (sync: above SYNC_PORTAL_CONCURRENCY, so one portal never fills them all)
     why: str
 
 
 KINDS = {kind.name: kind for kind in (
     Kind("sync", 300, 240, 3, "sync slices (20 s each), the tick, repair jobs, the sweeper"),
     Kind("preview", 900, 840, 1, "the setup wizard's dry runs"),
-    Kind("export", 4200, 3900, 1, "record exports (up to an hour) and the nightly pruning"),
+    # Two processes: the queue's heartbeat passes beside an hour-long export, so health
+    # does not call the export worker dead while it works.
+    Kind("export", 4200, 3900, 2, "record exports (up to an hour) and the nightly pruning"),
     Kind("notify", 60, 45, 1, "mail to people"),
 )}
 

@@ -54,7 +54,7 @@ def bind_address() -> str:
 def commands(port: int, schedule: Path = embedded.DATA / "celerybeat-schedule"
              ) -> dict[str, list[str]]:
     """The product's processes: web on `port`, a Celery worker for each queue (sized
-    in syncapp/core/queues.py: sync 3, the others 1), and beat."""
+    in syncapp/core/queues.py: sync 3, export 2, preview and notify 1), and beat."""
     celery = [PYTHON, "-m", "celery", "-A", "syncapp"]
     return {
         "web": [PYTHON, "manage.py", "runserver", f"{bind_address()}:{port}", "--noreload"],

@@ -64,28 +64,20 @@ def run_sync(sync_id: int, waiter: str = "") -> None:
     if not lock.acquire(token=uuid.uuid4().hex.encode()):
         wait_for_lock(sync_id, waiter)
         return
-    portal_id = ObjectSync.objects.filter(pk=sync_id).values_list("portal_id", flat=True).first()
-    slot = portal_slot(portal_id) if portal_id is not None else None
-    if portal_id is not None and slot is None:
-        # The portal runs its quota already: give way to other portals' runs, and
-        # come back when one of its slots would have lapsed (one waiter per sync).
-        with contextlib.suppress(LockError):
-            lock.release()
-        wait_for_lock(sync_id, waiter, portal_slot_names(portal_id))
-        return
     redis_client().delete(_waiter_key(sync_id))  # whoever waited: this run goes on
     from syncapp.engine.runner import MORE  # noqa: PLC0415 - heavy
 
-    with held(lock), held(slot) if slot else contextlib.nullcontext():
-        outcome = _slice(sync_id)
+    with held(lock):
+        outcome = _slice(sync_id, waiter)
     if outcome == DATABASE_LOST:
         run_sync.apply_async((sync_id,), countdown=DATABASE_RETRY_S)
     elif outcome == MORE:
         run_sync.delay(sync_id)
 
 
-def _slice(sync_id: int) -> str | None:
-    """One slice of the run: MORE, DONE, DATABASE_LOST or None (nothing to run)."""
+def _slice(sync_id: int, waiter: str = "") -> str | None:
+    """One slice of the run, in one of its portal's run slots: MORE, DONE,
+    DATABASE_LOST or None (nothing to run, or the portal had no free slot)."""
     from syncapp.engine.runner import SyncRunner, runnable  # noqa: PLC0415 - heavy
 
     try:
@@ -93,7 +85,14 @@ def _slice(sync_id: int) -> str | None:
             pk=sync_id).first()
         if sync is None or not runnable(sync):
             return None
-        outcome = SyncRunner(sync).run_for(SLICE_S)
+        slot = portal_slot(sync.portal_id)
+        if slot is None:
+            # The portal runs its quota already: give way to other portals' runs, and
+            # come back when one of its slots would have lapsed (one waiter per sync).
+            wait_for_lock(sync_id, waiter, portal_slot_names(sync.portal_id))
+            return None
+        with held(slot):
+            outcome = SyncRunner(sync).run_for(SLICE_S)
     except (OperationalError, InterfaceError):
         log.warning("sync run lost its database; retrying", extra={"object_sync_id": sync_id},
                     exc_info=True)
