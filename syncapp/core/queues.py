@@ -3,7 +3,7 @@
 A one-hour export must never delay a sync, nor a dry run a mail: each kind of work
 has its own queue, consumed by its own worker (`make run`, docker-compose), and its
 own time limits. This module is the one home of that table; settings build Celery's
-routes, queues, annotations and beat entries from it, and `worker_command` is the
+routes, annotations and beat entries from it, and `worker_args` is the
 one way to start a worker for a kind. Pure data at import: settings import it.
 
 Queue names carry a prefix (setting TASK_QUEUE_PREFIX, empty in production): a test
