@@ -1,6 +1,7 @@
 """docker-compose.yml, as compose itself resolves it (`docker-compose config`): the
 deployment a team runs must start only with its own secrets, share exports between
-web and worker, and check each service by what it is for.
+web and the export worker, run one worker per queue, and check each service by what
+it is for.
 
 No Docker daemon is needed: `config` only reads and resolves the file. `make test`
 installs Debian's docker-compose (Makefile); its YAML is read with the system
@@ -14,6 +15,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
+from syncapp.core.queues import KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = shutil.which("docker-compose") or "/usr/bin/docker-compose"
@@ -59,12 +62,27 @@ def test_compose_refuses_to_start_without_each_secret_and_names_it(tmp_path, mis
     assert f"set {missing}" in config.stderr
 
 
-def test_exports_live_on_one_volume_that_web_and_worker_mount_at_export_root(resolved):
+def test_exports_live_on_one_volume_that_only_web_and_the_export_worker_mount(resolved):
     assert "exports" in resolved["volumes"]
-    for name in ("web", "worker"):
+    mounting = {name for name, service in resolved["services"].items()
+                if any(volume.split(":")[0] == "exports" for volume in service.get("volumes", []))}
+    assert mounting == {"web", "worker-export"}
+    for name in mounting:
         service = resolved["services"][name]
         mounts = {tuple(volume.split(":")[:2]) for volume in service["volumes"]}
         assert ("exports", service["environment"]["EXPORT_ROOT"]) in mounts, name
+
+
+def test_one_worker_service_per_queue_consuming_only_its_queue(resolved):
+    workers = {name: service for name, service in resolved["services"].items()
+               if "worker" in service.get("command", [])}
+    assert set(workers) == {f"worker-{kind}" for kind in KINDS}
+    for kind in KINDS:
+        command = workers[f"worker-{kind}"]["command"]
+        assert command[command.index("-Q") + 1] == kind
+    sync = workers["worker-sync"]["command"]
+    # Above the per-portal cap: one portal's runs always leave a process for others.
+    assert int(sync[sync.index("--concurrency") + 1]) > 2
 
 
 def test_the_image_creates_the_export_folder_for_the_non_root_user():
@@ -77,7 +95,8 @@ def test_each_service_is_checked_by_what_it_is_for(resolved):
     checks = {name: " ".join(service.get("healthcheck", {}).get("test", []))
               for name, service in resolved["services"].items()}
     assert "/healthz/ready" in checks["web"]
-    assert "check_heartbeat worker" in checks["worker"]
+    for kind in KINDS:
+        assert f"check_heartbeat worker {kind}" in checks[f"worker-{kind}"]
     assert "check_heartbeat beat" in checks["beat"]
 
 

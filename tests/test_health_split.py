@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
-from syncapp.core.heartbeat import BEAT_KEY, STALE_AFTER_S, WORKER_KEY, mark
+from syncapp.core.heartbeat import BEAT_KEY, STALE_AFTER_S, WORKER_KEYS, mark, worker_key
 from tests.stack import redis_stopped
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def no_worker_nor_beat():
-    cache.delete_many([WORKER_KEY, BEAT_KEY])
+    cache.delete_many([*WORKER_KEYS.values(), BEAT_KEY])
 
 
 def test_ready_stays_200_while_worker_and_beat_are_down(client, no_worker_nor_beat):
@@ -28,7 +28,8 @@ def test_ready_stays_200_while_worker_and_beat_are_down(client, no_worker_nor_be
 
 def test_live_answers_200_and_full_health_names_what_is_down(client, no_worker_nor_beat):
     assert client.get("/healthz/live").json() == {"ok": True}
-    assert client.get("/healthz").json()["down"] == ["worker", "beat"]
+    assert client.get("/healthz").json()["down"] == [
+        "worker-sync", "worker-preview", "worker-export", "worker-notify", "beat"]
 
 
 def test_ready_says_503_and_names_redis_when_redis_is_down(client, settings, tmp_path):
@@ -40,13 +41,13 @@ def test_ready_says_503_and_names_redis_when_redis_is_down(client, settings, tmp
 
 
 def test_check_heartbeat_passes_for_a_fresh_mark_and_fails_without_one(no_worker_nor_beat):
-    with pytest.raises(CommandError, match="worker: no heartbeat seen yet"):
-        call_command("check_heartbeat", "worker")
+    with pytest.raises(CommandError, match="worker sync: no heartbeat seen yet"):
+        call_command("check_heartbeat", "worker", "sync")
     mark(BEAT_KEY)
     call_command("check_heartbeat", "beat")
 
 
 def test_check_heartbeat_fails_for_a_stale_mark():
-    cache.set(WORKER_KEY, time.time() - STALE_AFTER_S - 5, timeout=None)
+    cache.set(worker_key("export"), time.time() - STALE_AFTER_S - 5, timeout=None)
     with pytest.raises(CommandError, match="stale"):
-        call_command("check_heartbeat", "worker")
+        call_command("check_heartbeat", "worker", "export")

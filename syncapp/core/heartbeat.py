@@ -1,7 +1,9 @@
-"""Knowing that beat and a worker are alive, for the health endpoint.
+"""Knowing that beat and a worker for each queue are alive, for the health endpoint.
 
-Beat marks itself when it publishes the heartbeat task; the worker marks itself
-when it runs it. Both marks are timestamps in Redis.
+Beat marks itself when it publishes a heartbeat task; beat sends one to each queue
+(settings CELERY_BEAT_SCHEDULE), and the worker that runs it marks that queue's key.
+All marks are timestamps in Redis, so `/healthz` and `check_heartbeat` can tell which
+kind of work has no worker.
 """
 
 import time
@@ -9,10 +11,17 @@ import time
 from celery.signals import before_task_publish
 from django.core.cache import cache
 
-HEARTBEAT_TASK = "syncapp.core.tasks.heartbeat"
+from syncapp.core.queues import HEARTBEAT_TASK, KINDS
+
 BEAT_KEY = "heartbeat:beat"
-WORKER_KEY = "heartbeat:worker"
 STALE_AFTER_S = 120
+
+
+def worker_key(kind: str) -> str:
+    return f"heartbeat:worker:{kind}"
+
+
+WORKER_KEYS = {kind: worker_key(kind) for kind in KINDS}
 
 
 def mark(key: str) -> None:

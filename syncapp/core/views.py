@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 
 from syncapp.accounts.decorators import portal_view
-from syncapp.core.heartbeat import BEAT_KEY, STALE_AFTER_S, WORKER_KEY, seconds_since
+from syncapp.core.heartbeat import BEAT_KEY, STALE_AFTER_S, WORKER_KEYS, seconds_since
 
 
 @portal_view()
@@ -60,11 +60,12 @@ def ready(request):
 
 @never_cache
 def health(request):
-    """Postgres, Redis, and a worker and beat seen in the last two minutes."""
+    """Postgres, Redis, a worker for each queue and beat seen in the last two minutes
+    (`worker-export` down says exports wait, while syncs may still run)."""
     redis_ok = _check_redis()
     return _report({
         "database": _check_database(),
         "redis": redis_ok,
-        "worker": redis_ok and _fresh(WORKER_KEY),
+        **{f"worker-{kind}": redis_ok and _fresh(key) for kind, key in WORKER_KEYS.items()},
         "beat": redis_ok and _fresh(BEAT_KEY),
     })

@@ -1,6 +1,6 @@
 """`python -m syncapp.devstack run` and `python -m syncapp.devstack test [pytest args]`.
 
-run:  migrate, seed the demo, then web + Celery worker + beat in the foreground
+run:  migrate, seed the demo, then web + a Celery worker per queue + beat in the foreground
       until Ctrl-C (or until one of them dies, which stops the rest: exit 1).
 test: pytest against the same kind of services; exits with pytest's code,
       treating "no tests collected" (5) as a failure.
@@ -16,6 +16,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from syncapp.core import queues
 from syncapp.devstack import embedded
 from syncapp.devstack.embedded_redis import port_in_use
 from syncapp.devstack.errors import DevstackError
@@ -52,11 +53,12 @@ def bind_address() -> str:
 
 def commands(port: int, schedule: Path = embedded.DATA / "celerybeat-schedule"
              ) -> dict[str, list[str]]:
-    """The product's processes: web on `port`, a Celery worker, and beat."""
+    """The product's processes: web on `port`, a Celery worker for each queue (sized
+    in syncapp/core/queues.py: sync 3, export 2, preview and notify 1), and beat."""
     celery = [PYTHON, "-m", "celery", "-A", "syncapp"]
     return {
         "web": [PYTHON, "manage.py", "runserver", f"{bind_address()}:{port}", "--noreload"],
-        "worker": [*celery, "worker", "-l", "info", "--concurrency", "2"],
+        **{f"worker-{kind}": [*celery, *queues.worker_args(kind)] for kind in queues.KINDS},
         "beat": [*celery, "beat", "-l", "info", "-s", str(schedule)],
     }
 
@@ -106,7 +108,7 @@ def ready_banner(seconds: float) -> list[str]:
         f"Syncapp is up at {url}  (ready in {seconds:.1f} s)",
         f"Demo logins, password “{DEMO_PASSWORD}”:",
         *(f"    {user.email:<28} {user.role}" for user in DEMO_USERS),
-        "Ctrl-C stops the web server, worker, beat and the embedded services.",
+        "Ctrl-C stops the web server, workers, beat and the embedded services.",
     ]
 
 

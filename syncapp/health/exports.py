@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import CharField, F, Func, Value
 from django.db.models.functions import Coalesce
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from syncapp import audit
 from syncapp.audit.models import AuditAction
 from syncapp.core.queue import enqueue
+from syncapp.core.tasks import send_notification
 from syncapp.health.columns import export_headers, reason_text, status_label
 from syncapp.health.models import ExportFormat, ExportJob, JobStatus
 from syncapp.health.overview import sync_rows
@@ -193,8 +193,10 @@ def _mail(job: ExportJob) -> None:
     body = _("Your export of %(count)s %(app)s records from %(portal)s is ready:\n\n"
              "%(link)s\n\nThe link works while you are signed in to Syncapp.") % {
         "count": f"{job.rows:,}", "app": app, "portal": job.portal.name, "link": link}
-    send_mail(_("Your %(app)s record export is ready") % {"app": app}, body,
-              None, [job.requested_by.email or job.requested_by.get_username()])
+    # Through the notify queue, so a slow mail server never holds the export worker;
+    # sent at once (the job row is saved), in the requester's language (build_export).
+    send_notification.delay(_("Your %(app)s record export is ready") % {"app": app}, body,
+                            [job.requested_by.email or job.requested_by.get_username()])
 
 
 def any_matching(portal, flt) -> bool:

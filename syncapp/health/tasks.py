@@ -24,7 +24,7 @@ def run_repair(job_id: int) -> None:
 
 
 @shared_task(name="syncapp.health.tasks.build_export", ignore_result=True, acks_late=True,
-             reject_on_worker_lost=True, time_limit=3600, soft_time_limit=3500)
+             reject_on_worker_lost=True)
 def build_export(job_id: int) -> None:
     """Write a record-view export to a file and e-mail its link to the requester."""
     exports.build_export(job_id)

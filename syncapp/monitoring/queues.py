@@ -1,31 +1,21 @@
 """How many tasks wait in each Celery queue: the length of its Redis list(s).
 
-The queues watched are the ones Celery's settings name (CELERY_TASK_DEFAULT_QUEUE,
-CELERY_TASK_QUEUES and the queues of CELERY_TASK_ROUTES), so a queue added there is
-counted without a change here.
+The queues watched are the kinds of work syncapp/core/queues.py lists (one queue
+each), so a kind added there is counted without a change here.
 """
 
 import redis
 from celery import current_app
 from kombu.transport import redis as kombu_redis
 
+from syncapp.core import queues
+
 TIMEOUT_S = 2  # a scrape must answer even when the broker does not
 
 
 def watched_queues() -> list[str]:
-    """The names of every queue the settings route tasks to."""
-    conf = current_app.conf
-    names = {conf.task_default_queue}
-    names.update(getattr(queue, "name", queue) for queue in conf.task_queues or ())
-    routes = conf.task_routes or ()
-    for table in [routes] if isinstance(routes, dict) else routes:
-        if not isinstance(table, dict):
-            continue  # a router function: its queues cannot be known in advance
-        for route in table.values():
-            queue = route.get("queue") if isinstance(route, dict) else None
-            if queue is not None:
-                names.add(getattr(queue, "name", queue))
-    return sorted(names)
+    """The name of every kind's queue, as this installation prefixes them."""
+    return sorted(queues.queue_name(kind) for kind in queues.KINDS)
 
 
 def _list_keys(name: str, options: dict) -> list[str]:

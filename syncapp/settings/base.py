@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from syncapp.core import queues
 from syncapp.core.logging import LOG_FORMATS
 from syncapp.settings.env import (
     database_from_url,
@@ -176,10 +177,16 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 300)
-CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 240)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_TASK_DEFAULT_QUEUE = "default"
+# Queues by kind of work, each with its own time limits: syncapp/core/queues.py.
+# A test that starts its own worker prefixes its queues (settings/test.py).
+TASK_QUEUE_PREFIX = ""
+CELERY_TASK_ROUTES = ("syncapp.core.queues.route",)
+CELERY_TASK_ANNOTATIONS = queues.time_limits()
+CELERY_TASK_DEFAULT_QUEUE = queues.queue_name(queues.DEFAULT_KIND, TASK_QUEUE_PREFIX)
+# Tasks outside the table (none today) get the sync kind's limits.
+CELERY_TASK_TIME_LIMIT = queues.KINDS[queues.DEFAULT_KIND].time_limit_s
+CELERY_TASK_SOFT_TIME_LIMIT = queues.KINDS[queues.DEFAULT_KIND].soft_time_limit_s
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": queues.VISIBILITY_TIMEOUT_S}
 # Workers log through LOGGING above (structured lines), not Celery's own setup.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # How often a new sync looks for changes on both sides (the help article promises 10 min).
@@ -187,19 +194,36 @@ SYNC_POLL_INTERVAL_S = envint("SYNC_POLL_INTERVAL_S", 120)
 # A sync's run lock lives this long unless its worker renews it (every third of it):
 # a dead worker's lock lapses within seconds, and a run that met it retries then.
 SYNC_LOCK_TTL_S = envint("SYNC_LOCK_TTL_S", 10)
+# At most this many runs of one portal at once, so one portal's hundred syncs never
+# starve another's: keep it below the sync worker's concurrency (syncs/tasks.py).
+SYNC_PORTAL_CONCURRENCY = envint("SYNC_PORTAL_CONCURRENCY", 2)
+# Runs and the values they wrote are kept this long (the audit log: a year, always).
+RUN_HISTORY_RETENTION_DAYS = envint("RUN_HISTORY_RETENTION_DAYS", 90)
+HEARTBEAT_INTERVAL_S = float(envint("HEARTBEAT_INTERVAL_S", 30))
+SYNC_TICK_S = float(envint("SYNC_TICK_S", 30))
+# Every entry expires by its next turn: a queue that was down gets one message per
+# entry when it comes back, not a pile of stale ones.
 CELERY_BEAT_SCHEDULE = {
-    "heartbeat": {
+    **{f"heartbeat-{kind}": {  # one per queue: /healthz tells which kind has no worker
         "task": "syncapp.core.tasks.heartbeat",
-        "schedule": float(envint("HEARTBEAT_INTERVAL_S", 30)),
-        "options": {"headers": {"from_beat": True}},
-    },
+        "schedule": HEARTBEAT_INTERVAL_S,
+        "args": (kind,),
+        "options": {"headers": {"from_beat": True}, "expires": HEARTBEAT_INTERVAL_S},
+    } for kind in queues.KINDS},
     "sync-tick": {
         "task": "syncapp.syncs.tasks.tick",
-        "schedule": float(envint("SYNC_TICK_S", 30)),
+        "schedule": SYNC_TICK_S,
+        "options": {"expires": SYNC_TICK_S},
     },
     "health-sweep": {  # resends resync, restore, retry and export jobs a lost message left
         "task": "syncapp.health.tasks.sweep",
         "schedule": 120.0,
+        "options": {"expires": 120.0},
+    },
+    "prune-history": {  # runs past RUN_HISTORY_RETENTION_DAYS, audit entries past a year
+        "task": "syncapp.syncs.tasks.prune_history",
+        "schedule": 24 * 3600.0,
+        "options": {"expires": 3600.0},
     },
 }
 

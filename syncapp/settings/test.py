@@ -27,9 +27,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
     "global_keyprefix": "syncapp-test:",
 }
-# A test that starts its own worker gives it a queue of its own, so that workers of
-# other test runs sharing this Redis never take its tasks (see tests/syncs/worker.py).
-CELERY_TASK_DEFAULT_QUEUE = os.environ.get("SYNCAPP_TEST_QUEUE", "default")
+# A test that starts its own worker gives it queues of its own (this prefix before
+# each kind's queue name), so that workers of other test runs sharing this Redis
+# never take its tasks (see tests/syncs/worker.py).
+TASK_QUEUE_PREFIX = os.environ.get("SYNCAPP_TEST_QUEUE", "test") + "-"
+CELERY_TASK_DEFAULT_QUEUE = queues.queue_name(queues.DEFAULT_KIND, TASK_QUEUE_PREFIX)  # noqa: F405
 
 # Under pytest-xdist each worker process has its own test database (pytest-django
 # names it test_<name>_gw<N>), so ids repeat across workers: keys built from ids

@@ -60,8 +60,7 @@ def run_sync(sync_id: int, waiter: str = "") -> None:
     """Run object sync `sync_id` for one slice; re-enqueue itself while work remains.
 
     `waiter` marks the one message that waits for a lock it met (see wait_for_lock)."""
-    lock = redis_client().lock(run_lock_name(sync_id), timeout=LOCK_TTL_S,
-                               blocking=False, thread_local=False)
+    lock = _lock(run_lock_name(sync_id))
     if not lock.acquire(token=uuid.uuid4().hex.encode()):
         wait_for_lock(sync_id, waiter)
         return
@@ -69,15 +68,16 @@ def run_sync(sync_id: int, waiter: str = "") -> None:
     from syncapp.engine.runner import MORE  # noqa: PLC0415 - heavy
 
     with held(lock):
-        outcome = _slice(sync_id)
+        outcome = _slice(sync_id, waiter)
     if outcome == DATABASE_LOST:
         run_sync.apply_async((sync_id,), countdown=DATABASE_RETRY_S)
     elif outcome == MORE:
         run_sync.delay(sync_id)
 
 
-def _slice(sync_id: int) -> str | None:
-    """One slice of the run: MORE, DONE, DATABASE_LOST or None (nothing to run)."""
+def _slice(sync_id: int, waiter: str = "") -> str | None:
+    """One slice of the run, in one of its portal's run slots: MORE, DONE,
+    DATABASE_LOST or None (nothing to run, or the portal had no free slot)."""
     from syncapp.engine.runner import SyncRunner, runnable  # noqa: PLC0415 - heavy
 
     try:
@@ -85,7 +85,14 @@ def _slice(sync_id: int) -> str | None:
             pk=sync_id).first()
         if sync is None or not runnable(sync):
             return None
-        outcome = SyncRunner(sync).run_for(SLICE_S)
+        slot = portal_slot(sync.portal_id)
+        if slot is None:
+            # The portal runs its quota already: give way to other portals' runs, and
+            # come back when one of its slots would have lapsed (one waiter per sync).
+            wait_for_lock(sync_id, waiter, portal_slot_names(sync.portal_id))
+            return None
+        with held(slot):
+            outcome = SyncRunner(sync).run_for(SLICE_S)
     except (OperationalError, InterfaceError):
         log.warning("sync run lost its database; retrying", extra={"object_sync_id": sync_id},
                     exc_info=True)
@@ -95,16 +102,39 @@ def _slice(sync_id: int) -> str | None:
     return outcome
 
 
+def _lock(name: str):
+    return redis_client().lock(name, timeout=LOCK_TTL_S, blocking=False, thread_local=False)
+
+
 def run_lock_name(sync_id: int) -> str:
     return f"syncapp:sync-run:{sync_id}"
+
+
+def portal_slot_names(portal_id: int) -> list[str]:
+    """The portal's run slots: SYNC_PORTAL_CONCURRENCY locks, the same kind as a sync's
+    run lock (renewed while held, lapsing soon after a dead worker)."""
+    return [f"syncapp:portal-run:{portal_id}:{slot}"
+            for slot in range(settings.SYNC_PORTAL_CONCURRENCY)]
+
+
+def portal_slot(portal_id: int):
+    """A free run slot of the portal, acquired (the caller holds it), or None when
+    SYNC_PORTAL_CONCURRENCY runs of that portal are going already."""
+    for name in portal_slot_names(portal_id):
+        slot = _lock(name)
+        if slot.acquire(token=uuid.uuid4().hex.encode()):
+            return slot
+    return None
 
 
 def _waiter_key(sync_id: int) -> str:
     return f"syncapp:sync-run-waiter:{sync_id}"
 
 
-def wait_for_lock(sync_id: int, waiter: str = "") -> float | None:
-    """Another process holds the sync's lock: come back when it would have lapsed.
+def wait_for_lock(sync_id: int, waiter: str = "", locks: list[str] | None = None
+                  ) -> float | None:
+    """Another process holds the sync's lock (or all of `locks`, its portal's run
+    slots): come back when the first would have lapsed.
 
     Its holder may be alive (it re-enqueues itself while work remains) or dead (killed
     mid-slice: then nothing but this message would go on before beat's next tick). So
@@ -114,7 +144,7 @@ def wait_for_lock(sync_id: int, waiter: str = "") -> float | None:
     when this message was dropped."""
     client = redis_client()
     key = _waiter_key(sync_id)
-    left_ms = client.pttl(run_lock_name(sync_id))
+    left_ms = min(client.pttl(name) for name in locks or [run_lock_name(sync_id)])
     countdown = min(float(LOCK_TTL_S), max(left_ms, 0) / 1000 + 0.1)
     # The key outlives the countdown, so a second message finds the waiter on its way.
     expiry_ms = int((countdown + LOCK_TTL_S) * 1000)
@@ -124,8 +154,8 @@ def wait_for_lock(sync_id: int, waiter: str = "") -> float | None:
         waiter = uuid.uuid4().hex
         if not client.set(key, waiter, nx=True, px=expiry_ms):
             return None  # another message already waits for this lock
-    log.info("sync run lock held; coming back", extra={"object_sync_id": sync_id,
-                                                       "countdown_s": countdown})
+    log.info("sync run lock or portal slots held; coming back",
+             extra={"object_sync_id": sync_id, "countdown_s": countdown})
     run_sync.apply_async((sync_id,), {"waiter": waiter}, countdown=countdown)
     return countdown
 
@@ -143,10 +173,18 @@ def tick() -> None:
         run_sync.delay(sync.pk)
 
 
-@shared_task(name="syncapp.syncs.tasks.dry_run", ignore_result=True, time_limit=900,
-             soft_time_limit=840)
+@shared_task(name="syncapp.syncs.tasks.dry_run", ignore_result=True)
 def dry_run(sync_id: int, token: str) -> None:
     """The setup wizard's dry run of `sync_id` as its settings stood at `token` (cached)."""
     from syncapp.syncs.wizard.preview import run_and_store  # noqa: PLC0415 - heavy
 
     run_and_store(sync_id, token)
+
+
+@shared_task(name="syncapp.syncs.tasks.prune_history", ignore_result=True)
+def prune_history() -> None:
+    """Beat, daily: run history past RUN_HISTORY_RETENTION_DAYS, audit entries past a
+    year (syncs/retention.py)."""
+    from syncapp.syncs import retention  # noqa: PLC0415 - imports the audit app
+
+    retention.prune()

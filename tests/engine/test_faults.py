@@ -187,7 +187,7 @@ def assert_same(state, reference) -> None:
 def beat_on(queue: str, tmp_path):
     """Celery beat ticking every second: it enqueues each sync that is due, and so also
     picks up a run whose worker died (the message a killed worker held is not
-    redelivered before the broker's visibility timeout, an hour)."""
+    redelivered before the broker's visibility timeout, over an hour)."""
     return celery("beat", "-s", str(tmp_path / "beat-schedule"), log=tmp_path / "beat.log",
                   SYNC_TICK_S="1", SYNCAPP_TEST_QUEUE=queue)
 

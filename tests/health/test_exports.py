@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from syncapp.core.tasks import send_notification
 from syncapp.health import exports
 from syncapp.health.models import ExportJob, JobStatus
 from syncapp.health.records import parse_filter
@@ -31,6 +32,14 @@ def test_cells_a_spreadsheet_would_evaluate_are_neutralised(value):
                                    "a; b", "Ann; =1"])
 def test_ordinary_cells_are_kept_as_they_are(value):
     assert exports.neutralise(value) == value
+
+
+@pytest.fixture(autouse=True)
+def notify_at_once(monkeypatch):
+    """The export-ready mail goes through the notify queue; here it is sent at once, as
+    a notify worker would (tests/test_queues.py checks the queue, the e2e stack a
+    real notify worker), so the shared broker receives nothing."""
+    monkeypatch.setattr(send_notification, "delay", send_notification.run)
 
 
 @pytest.fixture

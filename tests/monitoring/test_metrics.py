@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from connectors.sdk import HttpClient
 from connectors.sdk.callmeter import KEY_PREFIX, CallEvent, RedisCallMeter
+from syncapp.core import queues
 from syncapp.core.tasks import heartbeat
 from syncapp.integrations.models import Connection
 from syncapp.integrations.tokens import redis_client
@@ -188,25 +189,23 @@ def test_a_connected_accounts_calls_through_the_workers_connector_are_counted(
 
 
 @pytest.fixture
-def private_queue(monkeypatch):
-    """A queue of this test's own, routed to in the settings as the integrator routes
-    tasks, with no worker consuming it."""
-    name = f"metrics-test-{uuid.uuid4().hex[:8]}"
-    monkeypatch.setattr(current_app.conf, "task_routes",
-                        {"syncapp.core.tasks.heartbeat": {"queue": name}})
-    yield name
+def private_queues(settings):
+    """Queue names of this test's own (a prefix no worker consumes); emptied after."""
+    settings.TASK_QUEUE_PREFIX = f"metrics-test-{uuid.uuid4().hex[:8]}-"
+    yield settings.TASK_QUEUE_PREFIX
     with current_app.connection_for_write() as conn:
-        conn.default_channel.client.delete(name)
+        for kind in queues.KINDS:
+            conn.default_channel.client.delete(queues.queue_name(kind))
 
 
-def test_queue_depth_counts_tasks_nobody_has_taken_yet(metrics_on, db, private_queue):
-    assert value(scrape(), "syncapp_queue_depth", queue=private_queue) == 0
+def test_queue_depth_counts_tasks_nobody_has_taken_yet(metrics_on, db, private_queues):
+    assert value(scrape(), "syncapp_queue_depth", queue=f"{private_queues}export") == 0
     for _ in range(3):
-        heartbeat.apply_async(queue=private_queue)
+        heartbeat.delay("export")  # the heartbeat goes to the queue its argument names
     text = scrape()
-    assert value(text, "syncapp_queue_depth", queue=private_queue) == 3
-    default = current_app.conf.task_default_queue
-    assert value(text, "syncapp_queue_depth", queue=default) is not None
+    assert value(text, "syncapp_queue_depth", queue=f"{private_queues}export") == 3
+    for kind in ("sync", "preview", "notify"):
+        assert value(text, "syncapp_queue_depth", queue=f"{private_queues}{kind}") == 0
     assert value(text, "syncapp_redis_up") == 1
 
 
