@@ -1,52 +1,18 @@
 """docker-compose.yml, as compose itself resolves it (`docker-compose config`): the
 deployment a team runs must start only with its own secrets, share exports between
 web and the export worker, run one worker per queue, and check each service by what
-it is for.
-
-No Docker daemon is needed: `config` only reads and resolves the file. `make test`
-installs Debian's docker-compose (Makefile); its YAML is read with the system
-Python's PyYAML, which that package depends on.
+it is for. (tests/compose_kit.py resolves it; no Docker daemon is needed.)
 """
-
-import json
-import os
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
 from syncapp.core.queues import KINDS
-
-ROOT = Path(__file__).resolve().parent.parent
-COMPOSE = shutil.which("docker-compose") or "/usr/bin/docker-compose"
-OWN_SECRETS = {
-    "SECRET_KEY": "own-secret", "ENCRYPTION_KEY": "own-fernet-key",
-    "POSTGRES_PASSWORD": "own-password", "EMAIL_URL": "smtp://u:p@mail.example:587?tls=1",
-}
-
-
-def compose_config(tmp_path, values: dict, *flags: str) -> subprocess.CompletedProcess:
-    """Resolve the file with exactly `values` in .env and nothing from this shell."""
-    env_file = tmp_path / "compose.env"
-    env_file.write_text("".join(f"{key}={value}\n" for key, value in values.items()))
-    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path)}
-    return subprocess.run(
-        [COMPOSE, "--env-file", str(env_file), "--project-directory", str(ROOT),
-         "-f", str(ROOT / "docker-compose.yml"), "config", *flags],
-        check=False, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
-    )
+from tests.compose_kit import OWN_SECRETS, ROOT, compose_config, resolve
 
 
 @pytest.fixture(scope="module")
 def resolved(tmp_path_factory) -> dict:
-    config = compose_config(tmp_path_factory.mktemp("compose"), OWN_SECRETS)
-    assert config.returncode == 0, config.stderr
-    as_json = subprocess.run(
-        ["/usr/bin/python3", "-c",
-         "import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin)))"],
-        input=config.stdout, check=True, capture_output=True, text=True, timeout=30)
-    return json.loads(as_json.stdout)
+    return resolve(tmp_path_factory.mktemp("compose"), OWN_SECRETS)
 
 
 def test_compose_config_q_passes_with_the_secrets_set(tmp_path):

@@ -3,8 +3,10 @@
 A fresh, empty database (no demo: a real installation starts empty), migrated and
 with its static files collected as the image and compose's `migrate` service do,
 under the production settings (`syncapp.settings.base`: DEBUG off, whitenoise) with
-secrets generated for this run. Then gunicorn, a Celery worker and beat, each a
-process of its own in a working directory of its own, as compose's containers are.
+secrets generated for this run. Then every long-running service of
+docker-compose.yml, started with the very command compose resolves for it (gunicorn
+with WEB_CONCURRENCY processes, one Celery worker per queue, beat), each a process of
+its own in a working directory of its own, as compose's containers are.
 Mail goes to files (EMAIL_URL=file://…), so the test reads the links people get.
 """
 
@@ -24,21 +26,13 @@ from cryptography.fernet import Fernet
 from syncapp.devstack.embedded_redis import free_port
 from syncapp.devstack.supervisor import Child, detached, stop_all
 from syncapp.settings.env import with_redis_database
+from tests.compose_kit import OWN_SECRETS, resolve
 from tests.e2e.stack import TUNING, Stack, empty_database, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 LOGS = ROOT / "test-artifacts" / "deployed-logs"
 # The stack's own Redis database: e2e's stack has 13, test workers 1 to N.
 STACK_REDIS_DB = int(os.environ.get("DEPLOYED_REDIS_DB", "15"))
-# Compose runs WEB_CONCURRENCY=3 gunicorn processes. The sandboxes (how a trial
-# connects an app) still live in one web process's memory, so an OAuth consent
-# answered by one process and redeemed at another fails at random: one process
-# until the sandboxes keep their state in a shared store, then make 3 the default.
-# (DEPLOYED_WEB_WORKERS=3 today: "Pipedrive did not accept the sign-in … code invalid".)
-WEB_WORKERS = int(os.environ.get("DEPLOYED_WEB_WORKERS", "1"))
-# Threads: serving an OAuth callback, web redeems the code at its own sandbox (at
-# SITE_URL), which a single-threaded process could never answer.
-WEB_THREADS = 4
 # What `manage.py` gets from the environment that is not the production settings' own.
 TEST_ONLY_PREFIXES = ("PYTEST", "SYNCAPP_TEST")
 SETTINGS_CHOSEN_HERE = ("SECRET_KEY", "ENCRYPTION_KEY", "DEBUG", "SYNCAPP_DEMO",
@@ -46,20 +40,33 @@ SETTINGS_CHOSEN_HERE = ("SECRET_KEY", "ENCRYPTION_KEY", "DEBUG", "SYNCAPP_DEMO",
                         "EXPORT_ROOT", "ALLOWED_HOSTS", "WEB_CONCURRENCY")
 
 
-def commands(port: int, schedule: Path) -> dict[str, list[str]]:
-    """The long-running processes of docker-compose.yml: web, worker and beat.
+ONE_OFF = {"migrate"}  # run by the fixture itself, before the services start
+IMAGES = {"postgres", "redis"}  # this machine's own Postgres and Redis stand in for them
+# What a command names, as the image's PATH finds it, and as this test finds it.
+PROGRAMS = {"gunicorn": [sys.executable, "-m", "gunicorn"],
+            "celery": [sys.executable, "-m", "celery"],
+            "python": [sys.executable]}
 
-    The one place that says how each is started (the queues a worker takes, the
-    number of web processes): keep it the same as compose's `command:` lines.
-    """
-    celery = [sys.executable, "-m", "celery", "-A", "syncapp"]
-    return {
-        "web": [sys.executable, "-m", "gunicorn", "syncapp.wsgi",
-                "--bind", f"127.0.0.1:{port}", "--access-logfile", "-",
-                "--workers", str(WEB_WORKERS), "--threads", str(WEB_THREADS)],
-        "worker": [*celery, "worker", "-l", "info"],
-        "beat": [*celery, "beat", "-l", "info", "-s", str(schedule)],
-    }
+
+def commands(compose: dict, port: int, schedule: Path) -> dict[str, list[str]]:
+    """The long-running services of the resolved docker-compose.yml, each with its own
+    command: only the program's path, web's bind address and beat's schedule file
+    differ from what the containers run."""
+    found = {}
+    for name, service in compose["services"].items():
+        if name in ONE_OFF | IMAGES:
+            continue
+        program, *args = service["command"]
+        args = [f"127.0.0.1:{port}" if arg == "0.0.0.0:8000" else arg for arg in args]
+        if "-s" in args:
+            args[args.index("-s") + 1] = str(schedule)
+        found[name] = [*PROGRAMS[program], *args]
+    return found
+
+
+def web_processes(compose: dict) -> int:
+    """gunicorn's WEB_CONCURRENCY, as compose sets it for web."""
+    return int(compose["services"]["web"]["environment"]["WEB_CONCURRENCY"])
 
 
 def production_env(database_url: str, redis_url: str, site_url: str, folder: Path) -> dict:
@@ -96,6 +103,11 @@ def manage(env: dict, log: Path, *args: str) -> str:
     return done.stdout
 
 
+def _made(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @contextlib.contextmanager
 def deployed_stack(server_url: str, redis_url: str, name: str) -> Iterator[tuple[Stack, dict]]:
     """(the running stack, its environment, for one-off manage.py commands)."""
@@ -107,18 +119,22 @@ def deployed_stack(server_url: str, redis_url: str, name: str) -> Iterator[tuple
     stack_redis = with_redis_database(redis_url, STACK_REDIS_DB)
     redis.Redis.from_url(stack_redis).flushdb()
     port = free_port()
+    compose = resolve(_made(folder / "compose"), OWN_SECRETS)
     env = production_env(database_url, stack_redis, f"http://localhost:{port}", folder)
+    env["WEB_CONCURRENCY"] = str(web_processes(compose))
     manage(env, folder / "setup.log", "migrate", "--noinput")
     manage(env, folder / "setup.log", "collectstatic", "--noinput")
     children = []
     try:
-        for process, argv in commands(port, folder / "beat" / "celerybeat-schedule").items():
+        schedule = folder / "beat" / "celerybeat-schedule"
+        for process, argv in commands(compose, port, schedule).items():
             cwd = folder / process
             cwd.mkdir()
             out = (folder / f"{process}.log").open("wb")
             children.append(Child(process, detached(argv, cwd=cwd, env=env, stdout=out,
                                                     stderr=subprocess.STDOUT)))
         stack = Stack(f"http://localhost:{port}", database_url, folder, children)
+        stack.web_processes = web_processes(compose)
         wait_until_healthy(stack)
         yield stack, env
     finally:

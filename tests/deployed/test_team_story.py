@@ -27,7 +27,7 @@ from playwright.sync_api import expect
 
 from syncapp.audit.models import AuditAction
 from tests.deployed.mailbox import wait_for_mail
-from tests.deployed.stack import LOGS, WEB_WORKERS, manage
+from tests.deployed.stack import LOGS, manage
 from tests.e2e.admin import create_lead_source_property, install_pipedrive, set_up_contacts
 from tests.e2e.ops import (
     check_exported_file,
@@ -90,6 +90,8 @@ def test_static_files_health_and_errors_as_in_production(deployed):
     status, _headers, body = get(stack.url + "/no-such-page/")
     assert status == 404 and "Not Found" in body
     assert "Traceback" not in body and "URLconf" not in body  # no DEBUG page
+    web_log = (stack.folder / "web.log").read_text()
+    assert web_log.count("Booting worker with pid") == stack.web_processes >= 3
 
 
 def create_portal(env: dict, log: Path) -> str:
@@ -273,7 +275,7 @@ def test_a_team_sets_up_syncapp_from_an_empty_installation(deployed, person):
         "story_wall_time_s": round(wall_s, 1),
         "wall_time_s": round(deployed.start_up_s + wall_s, 1),
         "create_portal_to_working_ops_member_s": round(ops_ready_s, 1),
-        "web_workers": WEB_WORKERS,
+        "web_processes": stack.web_processes,
     }, indent=2) + "\n")
     print(f"deployed mode: start-up {deployed.start_up_s:.1f} s, story {wall_s:.1f} s, "  # noqa: T201
           f"create_portal → ops at work {ops_ready_s:.1f} s ({ARTIFACT})")
