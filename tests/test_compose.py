@@ -71,3 +71,23 @@ def test_cookies_are_secure_and_no_published_secret_is_a_default(resolved):
     assert web["SECURE_COOKIES"] == "true"
     assert web["SYNCAPP_DEMO"] == "0"
     assert (web["SECRET_KEY"], web["ENCRYPTION_KEY"]) == ("own-secret", "own-fernet-key")
+
+
+def test_settings_from_env_reach_every_container(tmp_path):
+    """Compose passes only what it lists: OAuth apps and the README's tunables set in
+    .env reach web and the workers; unset ones stay empty (the product's default)."""
+    values = {**OWN_SECRETS, "OAUTH_PIPEDRIVE_CLIENT_ID": "pd-id",
+              "OAUTH_PIPEDRIVE_CLIENT_SECRET": "pd-secret", "LOGIN_LOCKOUT_MINUTES": "30"}
+    services = resolve(tmp_path, values)["services"]
+    for name in ("web", *(f"worker-{kind}" for kind in KINDS)):
+        env = services[name]["environment"]
+        assert env["OAUTH_PIPEDRIVE_CLIENT_ID"] == "pd-id", name
+        assert env["LOGIN_LOCKOUT_MINUTES"] == "30", name
+        assert env["OAUTH_HUBSPOT_CLIENT_ID"] == "", name
+
+
+def test_workers_reach_the_sandboxes_through_web_not_their_own_localhost(resolved):
+    for name in (f"worker-{kind}" for kind in KINDS):
+        env = resolved["services"][name]["environment"]
+        assert env["SANDBOX_INTERNAL_URL"] == "http://web:8000"
+    assert "web" in resolved["services"]["web"]["environment"]["ALLOWED_HOSTS"].split(",")

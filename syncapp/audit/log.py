@@ -5,12 +5,14 @@ back leaves no entry, and an entry never claims something that did not happen.
 """
 
 import datetime as dt
+import ipaddress
 
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
 
+from syncapp.accounts.throttle import client_ip
 from syncapp.audit.models import RETENTION_DAYS, AuditEntry
 
 LABEL_MAX = 200
@@ -20,9 +22,16 @@ def _actor_of(request_or_actor):
     """(user or None, portal or None, ip or None) from a request or a user (None: system)."""
     if isinstance(request_or_actor, HttpRequest):
         user = request_or_actor.user if request_or_actor.user.is_authenticated else None
-        ip = request_or_actor.META.get("REMOTE_ADDR") or None
-        return user, getattr(request_or_actor, "portal", None), ip
+        return user, getattr(request_or_actor, "portal", None), _address(request_or_actor)
     return request_or_actor, None, None
+
+
+def _address(request: HttpRequest) -> str | None:
+    """The person's address: behind the TLS proxy, the one it forwarded, not its own."""
+    try:
+        return str(ipaddress.ip_address(client_ip(request)))
+    except ValueError:
+        return None
 
 
 def _object_fields(obj, label: str | None) -> dict:

@@ -203,7 +203,9 @@ def any_matching(portal, flt) -> bool:
     return any(filtered_links(portal, flt, sync_id).exists() for sync_id in flt.sync_ids)
 
 
-def start_export(portal, connection, user, *, fmt: str, flt, columns: list[str]) -> ExportJob:
+def start_export(portal, connection, user, *, fmt: str, flt, columns: list[str],
+                 by=None) -> ExportJob:
+    """Queue an export for `user`, audited as done by `by` (the request) or `user`."""
     from syncapp.health.tasks import build_export as task  # noqa: PLC0415 - tasks import us
 
     with transaction.atomic():
@@ -211,7 +213,7 @@ def start_export(portal, connection, user, *, fmt: str, flt, columns: list[str])
                                        filters=flt.as_params(), columns=columns,
                                        requested_by=user,
                                        language=translation.get_language() or "")
-        audit.record(user, AuditAction.EXPORT, connection,
+        audit.record(by or user, AuditAction.EXPORT, connection,
                      {"format": fmt, "filters": job.filters}, portal=portal)
         enqueue(task, job.pk)  # QueueUnreachable rolls the job row back: no orphan export
     return job

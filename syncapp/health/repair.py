@@ -66,22 +66,24 @@ def _start(sync: ObjectSync, user, total: int, **fields) -> RepairJob:
 
 @transaction.atomic
 def start_restore(sync: ObjectSync, target: str, user,
-                  action: str = AuditAction.RESTORE) -> RepairJob:
+                  action: str = AuditAction.RESTORE, *, by=None) -> RepairJob:
     """Recreate every record of `sync` deleted on the `target` side ("hub" or "app");
-    audited as `action` (a restore, or a resync from the failed-records page)."""
+    audited as `action` (a restore, or a resync from the failed-records page) by `by`
+    (the request, for its address; else `user`)."""
     total = Link.objects.filter(object_sync=sync, status__in=RESTORABLE[target]).count()
     job = _start(sync, user, total, kind=RepairKind.RESTORE, target=target)
-    audit.record(user, action, sync, {"target": target, "records": total})
+    audit.record(by or user, action, sync, {"target": target, "records": total})
     return job
 
 
 @transaction.atomic
-def start_retry(sync: ObjectSync, category: str, link_ids: list[int], user) -> RepairJob:
+def start_retry(sync: ObjectSync, category: str, link_ids: list[int], user, *,
+                by=None) -> RepairJob:
     """Retry the failed links of one category (the chosen ones, or all of it)."""
     links = failed_links(sync, category, link_ids)
     job = _start(sync, user, links.count(), kind=RepairKind.RETRY, category=category,
                  link_ids=sorted(set(link_ids)))
-    audit.record(user, AuditAction.RETRY, sync, {"category": category, "records": job.total})
+    audit.record(by or user, AuditAction.RETRY, sync, {"category": category, "records": job.total})
     return job
 
 

@@ -26,12 +26,18 @@ def connector_class(app_key: str) -> type[Connector]:
 
 
 def sandbox_root(app_key: str) -> str:
+    """The sandbox as a browser reaches it (consent pages, "open in the app" links)."""
     return f"{settings.SITE_URL}/sandbox/{app_key}"
+
+
+def sandbox_api_root(app_key: str) -> str:
+    """The sandbox as the product's own processes call it (API, token endpoint)."""
+    return f"{settings.SANDBOX_INTERNAL_URL or settings.SITE_URL}/sandbox/{app_key}"
 
 
 def api_bases(cls: type[Connector]) -> dict[str, str]:
     if settings.SANDBOXES_ENABLED:
-        return cls.sandbox_bases(sandbox_root(cls.spec.key))
+        return cls.sandbox_bases(sandbox_api_root(cls.spec.key))
     return dict(cls.api_bases)
 
 
@@ -53,11 +59,11 @@ def redirect_uri(app_key: str) -> str:
 def oauth_client(cls: type[Connector]) -> OAuth2Client:
     key = cls.spec.key
     if settings.SANDBOXES_ENABLED:
-        root, paths = sandbox_root(key), cls.sandbox_paths
+        browser, server, paths = sandbox_root(key), sandbox_api_root(key), cls.sandbox_paths
         return OAuth2Client(
             cls.spec.auth, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, redirect_uri(key),
-            authorize_url=root + paths["authorize"], token_url=root + paths["token"],
-            revoke_url=root + paths["revoke"] if "revoke" in paths else None,
+            authorize_url=browser + paths["authorize"], token_url=server + paths["token"],
+            revoke_url=server + paths["revoke"] if "revoke" in paths else None,
         )
     credentials = settings.OAUTH_CREDENTIALS.get(key)
     if not credentials:

@@ -234,6 +234,10 @@ SANDBOXES_ENABLED = envbool("SANDBOXES_ENABLED", False)
 # shared by every web process (gunicorn runs several), rather than in each process's
 # memory; it costs about a millisecond a request (syncapp/integrations/sandbox_state.py).
 SANDBOX_SHARED_STATE = envbool("SANDBOX_SHARED_STATE", SANDBOXES_ENABLED)
+# Where the product's own processes (workers, and web redeeming an OAuth code) call the
+# sandboxes; browsers always use SITE_URL. Under compose a worker's localhost is not web,
+# so compose sets http://web:8000. Empty: SITE_URL.
+SANDBOX_INTERNAL_URL = envstr("SANDBOX_INTERNAL_URL").rstrip("/")
 
 # OAuth apps registered at each vendor: OAUTH_<APP>_CLIENT_ID / OAUTH_<APP>_CLIENT_SECRET.
 OAUTH_CREDENTIALS = oauth_credentials_from_env()

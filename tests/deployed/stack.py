@@ -84,6 +84,9 @@ def production_env(database_url: str, redis_url: str, site_url: str, folder: Pat
         "DATABASE_URL": database_url, "REDIS_URL": redis_url,
         "EMAIL_URL": f"file://{folder / 'mail'}",
         "ALLOWED_HOSTS": "localhost,127.0.0.1", "SITE_URL": site_url,
+        # As compose's http://web:8000: the processes call the sandboxes by another
+        # name than the browser does, so neither may lean on the other's address.
+        "SANDBOX_INTERNAL_URL": site_url.replace("localhost", "127.0.0.1"),
         "SECURE_COOKIES": "false", "BEHIND_PROXY": "false",
         "EXPORT_ROOT": str(folder / "exports"),  # compose's shared exports volume
         "STATIC_ROOT": str(folder / "static"),  # the image's collected files

@@ -17,7 +17,7 @@ from connectors.hubspot import HubSpotConnector
 from connectors.hubspot.sandbox.store import Portal as SandboxAccount
 from syncapp.accounts.services import create_portal
 from syncapp.core.queues import queue_name
-from syncapp.integrations import sandboxes
+from syncapp.integrations import sandbox_state
 from syncapp.integrations.tokens import redis_client
 from syncapp.syncs.configure import create_object_sync
 from syncapp.syncs.models import Run, RunKind, RunStatus
@@ -37,11 +37,11 @@ BACKLOG = 4  # syncs of the busy portal, queued before the quiet portal's one
 def hubspot_sandbox(live_server, settings):
     settings.SITE_URL = live_server.url
     settings.SANDBOXES_ENABLED = True
-    sandboxes._sandboxes.clear()
-    sandbox = sandboxes.sandbox_for("hubspot")
+    sandbox_state.reset()
+    sandbox = sandbox_state.in_process("hubspot")
     sandbox.search_rate = None
     yield sandbox
-    sandboxes._sandboxes.clear()
+    sandbox_state.reset()
 
 
 def contacts_sync(sandbox, live_url: str, portal, name: str):

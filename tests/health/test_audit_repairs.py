@@ -62,3 +62,20 @@ def test_an_export_is_recorded_on_the_account(ops_client, ops, sync, settings, t
     assert (entry.actor, entry.object_type, entry.object_id) == (
         ops.user, "connection", str(sync.connection_id))
     assert entry.changes["format"] == "csv"
+
+
+def test_repairs_and_exports_note_the_persons_address_behind_the_proxy(
+        support_client, ops_client, sync, settings, tmp_path):
+    """Behind the TLS proxy every request comes from the proxy: the entry keeps the
+    address the proxy forwarded, the person's, for page actions and exports alike."""
+    settings.BEHIND_PROXY, settings.EXPORT_ROOT = True, str(tmp_path)
+    forwarded = {"HTTP_X_FORWARDED_FOR": "198.51.100.7, 203.0.113.9"}
+    support_client.post(reverse("health:resync", args=["hubspot", sync.pk]),
+                        {"target": "app"}, **forwarded)
+    support_client.post(reverse("health:retry", args=["hubspot", sync.pk]),
+                        {"category": "invalid_value", "scope": "all"}, **forwarded)
+    url = reverse("health:export", args=["hubspot"]) + f"?account={sync.connection_id}"
+    ops_client.post(url, {"format": "csv", "status": "failed"}, **forwarded)
+    addresses = {entry.action: entry.ip for entry in AuditEntry.objects.all()}
+    assert addresses == {AuditAction.RESYNC: "203.0.113.9", AuditAction.RETRY: "203.0.113.9",
+                         AuditAction.EXPORT: "203.0.113.9"}

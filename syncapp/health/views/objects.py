@@ -144,7 +144,7 @@ def resync(request, app_key: str, sync_id: int):
 def _start_restore(request, sync, target: str,
                    action: str = AuditAction.RESTORE) -> RepairJob | None:
     try:
-        job = repair.start_restore(sync, target, request.user, action)
+        job = repair.start_restore(sync, target, request.user, action, by=request)
     except repair.AlreadyRunning as running:
         messages.warning(request, _("These records are already being restored (started "
                                     "%(when)s). Nothing is restored twice.")
@@ -180,7 +180,7 @@ def retry(request, app_key: str, sync_id: int):
         return redirect(_failed_url(app_key, sync, category=category))
     ids = [] if request.POST.get("scope") == "all" else chosen
     try:
-        job = repair.start_retry(sync, category, ids, request.user)
+        job = repair.start_retry(sync, category, ids, request.user, by=request)
     except repair.AlreadyRunning:
         messages.warning(request, _("A retry of this category is already running."))
     else:

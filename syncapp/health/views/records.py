@@ -113,7 +113,8 @@ def export(request, app_key: str):
         messages.warning(request, _("Nothing to export: no record matches these filters."))
         return redirect(back)
     exports.start_export(request.portal, connection, request.user, fmt=fmt, flt=flt,
-                         columns=cols.chosen_columns(request.user, request.portal))
+                         columns=cols.chosen_columns(request.user, request.portal),
+                         by=request)
     messages.success(request, _("Your export is being built. We will e-mail it to %(email)s; "
                                 "it also appears here when it is ready.")
                      % {"email": request.user.email or request.user.get_username()})
