@@ -155,3 +155,125 @@ def test_an_applied_edit_is_audited_like_a_save_in_the_wizard(admin, saved, port
     assert [e.changes for e in entries] == [{"winner": ["app", "hub"]},
                                             {"poll_interval_s": [120, 900]}]
     assert {e.actor for e in entries} == {admin.user}
+
+
+# --- bad input: refused, the place named, nothing written ------------------------------
+
+
+def _exported(saved) -> str:
+    return config.dump(config.export_document(saved), "yaml")
+
+
+def _mapping_index(doc: dict, hub_property: str) -> int:
+    return next(i for i, m in enumerate(doc["syncs"][0]["mappings"])
+                if m["hub_property"] == hub_property)
+
+
+def _edited(saved, edit) -> dict:
+    doc = config.export_document(saved)
+    edit(doc)
+    return doc
+
+
+BAD_DOCUMENTS = [
+    # (what, edit, path, words of the message)
+    ("an unknown field", lambda d: d["syncs"][0].update(colour="blue"),
+     "syncs[0].colour", "Unknown field “colour”"),
+    ("an unknown object", lambda d: d["syncs"][0].update(object="invoices"),
+     "syncs[0].object", "Pipedrive has no object “invoices”"),
+    ("an unknown mapping field", lambda d: d["syncs"][0]["mappings"][0].update(colour=1),
+     "syncs[0].mappings[0].colour", "Unknown field"),
+    ("a direction that does not exist", lambda d: d["syncs"][0].update(direction="sideways"),
+     "syncs[0].direction", "Choose one of: two_way, to_hub, to_app"),
+    ("another format version", lambda d: d.update(syncapp_config=2),
+     "syncapp_config", "Unsupported format version 2"),
+    ("another app", lambda d: d.update(app="hubspot"), "app", "for the app “hubspot”"),
+    ("the same object twice", lambda d: d["syncs"].append(dict(d["syncs"][0])),
+     "syncs[1].object", "appears twice"),
+    ("a poll interval out of bounds", lambda d: d["syncs"][0].update(poll_interval_s=1),
+     "syncs[0].poll_interval_s", "between 30 and 86400 seconds"),
+    ("a default mapping left out", lambda d: d["syncs"][0]["mappings"].pop(0),
+     "syncs[0].mappings", "Default mappings can't be removed"),
+    ("a required mapping turned off", lambda d: d["syncs"][0]["mappings"][
+        next(i for i, m in enumerate(d["syncs"][0]["mappings"])
+             if m["hub_property"] == "email")].update(enabled=False),
+     "syncs[0].mappings[{email}]", "is required by this sync"),
+    ("alert rules", lambda d: d["syncs"][0].update(alerts={"failures": 10}),
+     "syncs[0].alerts", "Alert rules are not available yet"),
+    ("a filter value of the wrong kind", lambda d: d["syncs"][0]["filters"][0].update(
+        value="someday"), "syncs[0].filters[0].value", "is not an option"),
+]
+
+
+@pytest.mark.parametrize(("what", "edit", "path", "words"), BAD_DOCUMENTS,
+                         ids=[row[0] for row in BAD_DOCUMENTS])
+def test_a_bad_file_is_refused_naming_the_place_and_nothing_changes(
+        saved, portal, connection, what, edit, path, words):
+    doc = _edited(saved, edit)
+    before, entries = snapshot(saved), AuditEntry.objects.count()
+
+    with pytest.raises(config.ConfigError) as refused:
+        config.plan(portal, connection, config.load(config.dump(doc, "json"), "json"))
+
+    if "{email}" in path:
+        path = path.format(email=_mapping_index(doc, "email"))
+    assert refused.value.path == path
+    assert words in refused.value.message
+    assert snapshot(saved) == before
+    assert AuditEntry.objects.count() == entries
+
+
+def test_a_mapping_the_compatibility_table_forbids_is_refused_with_its_reason(
+        saved, portal, connection):
+    """Pipedrive's Lead source (a dropdown) into Syncapp's date of birth is no pair."""
+    doc = config.export_document(saved)
+    doc["syncs"][0]["mappings"].append({"app_field": doc["syncs"][0]["mappings"][
+        _mapping_index(doc, "lead_source")]["app_field"], "hub_property": "date_of_birth"})
+
+    with pytest.raises(config.ConfigError) as refused:
+        config.plan(portal, connection, doc)
+
+    assert refused.value.path == f"syncs[0].mappings[{len(doc['syncs'][0]['mappings']) - 1}]"
+    assert "dropdown" in refused.value.message
+
+
+@pytest.mark.parametrize(("text", "fmt", "path", "words"), [
+    ("syncs: [unclosed", "yaml", "line 1", "not valid YAML"),
+    ('{"syncs": [}', "json", "line 1", "not valid JSON"),
+    ("- a list\n- not a mapping\n", "yaml", "", "Expected a mapping"),
+    ("syncapp_config: 1\napp: pipedrive\nsyncs:\n- object: persons\n  mappings:\n"
+     "  - {app_field: x, hub_property: y, value_map: {yes: Inbound}}\n", "yaml",
+     "syncs[0].mappings[0].value_map", "Expected text"),
+    ("!!python/object/apply:os.system ['true']", "yaml", "line 1", "not valid YAML"),
+    ("x" * (config.MAX_BYTES + 1), "yaml", "", "larger than 256 KB"),
+])
+def test_malformed_or_huge_text_is_refused_before_anything_is_read(
+        saved, portal, connection, text, fmt, path, words):
+    with pytest.raises(config.ConfigError) as refused:
+        config.plan(portal, connection, config.load(text, fmt))
+    assert (refused.value.path, words in refused.value.message) == (path, True)
+
+
+def test_a_file_cannot_reach_another_portals_account(saved, other_portal, connection):
+    doc = config.export_document(saved)
+    doc["syncs"][0]["winner"] = "hub"
+    with pytest.raises(config.ConfigError, match="not one of this portal's"):
+        config.plan(other_portal, connection, doc)
+    assert ObjectSync.objects.get(pk=saved.pk).winner == "app"
+
+
+def test_a_plan_made_before_someone_saved_is_refused_whole(admin_client, saved, portal,
+                                                         connection):
+    doc = config.export_document(saved)
+    doc["syncs"][0]["winner"] = "hub"
+    the_plan = config.plan(portal, connection, doc)
+    post_step(admin_client, "configure", saved, {**CONFIGURE, "winner": "app",
+                                                  "direction": "to_hub"})
+    post_step(admin_client, "save", saved, {})
+    saved.refresh_from_db()
+    assert saved.direction == "to_hub"
+
+    with pytest.raises(config.StalePlan):
+        config.apply(the_plan)
+    saved.refresh_from_db()
+    assert (saved.winner, saved.direction) == ("app", "to_hub")

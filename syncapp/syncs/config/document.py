@@ -235,7 +235,9 @@ def _filter_value(value, path: str):
                 if item is not None]
     if isinstance(value, dt.date | dt.datetime):  # YAML reads 2024-03-31 as a date
         return value.isoformat()
-    if value is None or isinstance(value, str | int | float | bool):
+    if isinstance(value, str):
+        return _expect(value, str, path)
+    if value is None or isinstance(value, int | float | bool):
         return value
     raise ConfigError(path, _("Expected %(kind)s.") % {"kind": KINDS[str]})
 
@@ -255,6 +257,8 @@ def _expect(value, kind: type, path: str):
     wrong_bool = kind is int and isinstance(value, bool)
     if not isinstance(value, kind) or wrong_bool:
         raise ConfigError(path, _("Expected %(kind)s.") % {"kind": KINDS[kind]})
+    if kind is str and "\x00" in value:  # Postgres keeps no NUL in text or JSON
+        raise ConfigError(path, _("Contains a NUL character, which cannot be stored."))
     return value
 
 

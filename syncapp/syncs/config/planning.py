@@ -9,6 +9,7 @@ The settings a file asks for are checked by the wizard's own rules
 exactly what the wizard's pages refuse, with the place in the file named.
 """
 
+import json
 from dataclasses import asdict, dataclass, replace
 
 from django.utils.translation import gettext as _
@@ -43,6 +44,19 @@ class FieldChange:
     path: str
     before: object
     after: object
+
+    @property
+    def before_text(self) -> str:
+        return _shown(self.before)
+
+    @property
+    def after_text(self) -> str:
+        return _shown(self.after)
+
+
+def _shown(value) -> str:
+    """A value as the file writes it (JSON), "—" when absent."""
+    return "—" if value is None else json.dumps(value, ensure_ascii=False, default=str)
 
 
 @dataclass(frozen=True)
