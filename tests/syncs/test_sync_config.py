@@ -10,39 +10,10 @@ from syncapp.audit.models import AuditAction, AuditEntry
 from syncapp.integrations.models import Connection
 from syncapp.syncs import config
 from syncapp.syncs.models import ObjectSync, SyncState
-from syncapp.syncs.wizard import services, state
-from syncapp.syncs.wizard.state import FilterChoice
 from tests.integration_kit import connect_account
-from tests.syncs.kit import CONFIGURE, lead_source_mapping, messages_of, post_step, start
+from tests.syncs.kit import CONFIGURE, post_step, snapshot
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def saved(admin_client, connection, hub_lead_source):
-    """A contacts sync set up by hand in the wizard and saved: the app wins, phone is off,
-    Lead source maps option by option, only Syncapp leads go to Pipedrive."""
-    sync = start(admin_client, connection)
-    post_step(admin_client, "configure", sync, {**CONFIGURE, "winner": "app"})
-    assert "Mapping added" in messages_of(
-        post_step(admin_client, "mapping_add", sync, lead_source_mapping(connection)))
-    sync.refresh_from_db()
-    services.commit(sync, state.token(sync), lambda s: s.with_filters(
-        "hub", [FilterChoice("hub", "lifecyclestage", "is", "lead")]),
-        services.catalogs_for(sync), filters=True)
-    sync.refresh_from_db()
-    enabled = [m.key for m in state.from_rows(sync).mappings if m.hub_property != "phone"]
-    post_step(admin_client, "mappings", sync, {"enabled": enabled, "toggles": "1"})
-    response = post_step(admin_client, "save", sync, {})
-    assert "The initial sync has started" in messages_of(response)
-    sync.refresh_from_db()
-    return sync
-
-
-def snapshot(sync: ObjectSync) -> tuple:
-    """What a person set up: the settings and how often it runs."""
-    sync = ObjectSync.objects.get(pk=sync.pk)
-    return state.from_rows(sync), sync.poll_interval_s
 
 
 def reapply(portal, connection, text: str, fmt: str = "yaml", by=None):
@@ -53,12 +24,12 @@ def reapply(portal, connection, text: str, fmt: str = "yaml", by=None):
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
-def test_export_delete_apply_reproduces_the_sync_exactly(admin_client, saved, portal,
+def test_export_delete_apply_reproduces_the_sync_exactly(admin_client, hand_made, portal,
                                                          connection, fmt):
-    text = config.dump(config.export_document(saved), fmt)
+    text = config.dump(config.export_document(hand_made), fmt)
     assert "syncapp_config" in text
-    before = snapshot(saved)
-    saved.delete()
+    before = snapshot(hand_made)
+    hand_made.delete()
 
     the_plan = config.plan(portal, connection, config.load(text, fmt))
     assert [s.action for s in the_plan.syncs] == [config.CREATE]
@@ -70,13 +41,13 @@ def test_export_delete_apply_reproduces_the_sync_exactly(admin_client, saved, po
     assert config.export_document(copy) == config.load(text, fmt)
 
 
-def test_a_file_applies_to_another_account_of_the_same_app(admin_client, saved, portal):
+def test_a_file_applies_to_another_account_of_the_same_app(admin_client, hand_made, portal):
     """Syncs are named by object, not id; the other account's own custom fields differ
     (Pipedrive names them by a hash per account), so the file's Lead source mapping is
     refused there by name, and without it the rest applies."""
     connect_account(admin_client, "pipedrive", "admin@globex.example")
-    second = Connection.objects.exclude(pk=saved.connection_id).get(portal=portal)
-    doc = config.export_document(saved)
+    second = Connection.objects.exclude(pk=hand_made.connection_id).get(portal=portal)
+    doc = config.export_document(hand_made)
 
     with pytest.raises(config.ConfigError) as refused:
         config.plan(portal, second, doc)
@@ -89,20 +60,20 @@ def test_a_file_applies_to_another_account_of_the_same_app(admin_client, saved, 
     del doc["syncs"][0]["mappings"][index]
     (copy,) = config.apply(config.plan(portal, second, doc)).created
     settings, poll = snapshot(copy)
-    original, original_poll = snapshot(saved)
+    original, original_poll = snapshot(hand_made)
     assert settings.mappings == [m for m in original.mappings if m.hub_property != "lead_source"]
     assert (settings.winner, settings.filters, poll) == (original.winner, original.filters,
                                                         original_poll)
 
 
-def test_applying_a_file_twice_changes_nothing_the_second_time(saved, portal, connection):
-    text = config.dump(config.export_document(saved), "yaml").replace(
+def test_applying_a_file_twice_changes_nothing_the_second_time(hand_made, portal, connection):
+    text = config.dump(config.export_document(hand_made), "yaml").replace(
         "poll_interval_s: 120", "poll_interval_s: 600").replace("winner: app", "winner: hub")
     first = reapply(portal, connection, text)
-    assert [s.pk for s in first.updated] == [saved.pk]
+    assert [s.pk for s in first.updated] == [hand_made.pk]
     entries = AuditEntry.objects.count()
-    before = snapshot(saved)
-    version = ObjectSync.objects.get(pk=saved.pk).version
+    before = snapshot(hand_made)
+    version = ObjectSync.objects.get(pk=hand_made.pk).version
 
     second = config.plan(portal, connection, config.load(text, "yaml"))
 
@@ -110,20 +81,20 @@ def test_applying_a_file_twice_changes_nothing_the_second_time(saved, portal, co
     assert not second.changed
     config.apply(second)
     assert AuditEntry.objects.count() == entries
-    assert snapshot(saved) == before
-    assert ObjectSync.objects.get(pk=saved.pk).version == version
+    assert snapshot(hand_made) == before
+    assert ObjectSync.objects.get(pk=hand_made.pk).version == version
 
 
-def test_applying_the_export_unchanged_plans_nothing(saved, portal, connection):
-    doc = config.load(config.dump(config.export_document(saved), "json"), "json")
+def test_applying_the_export_unchanged_plans_nothing(hand_made, portal, connection):
+    doc = config.load(config.dump(config.export_document(hand_made), "json"), "json")
     assert not config.plan(portal, connection, doc).changed
 
 
 # --- the diff ------------------------------------------------------------------------
 
 
-def test_the_diff_names_exactly_the_fields_edited_in_the_file(saved, portal, connection):
-    doc = config.export_document(saved)
+def test_the_diff_names_exactly_the_fields_edited_in_the_file(hand_made, portal, connection):
+    doc = config.export_document(hand_made)
     entry = doc["syncs"][0]
     entry["direction"] = "to_hub"
     entry["poll_interval_s"] = 300
@@ -140,18 +111,19 @@ def test_the_diff_names_exactly_the_fields_edited_in_the_file(saved, portal, con
         "filters.hub"}
 
 
-def test_an_applied_edit_is_audited_like_a_save_in_the_wizard(admin, saved, portal,
+def test_an_applied_edit_is_audited_like_a_save_in_the_wizard(admin, hand_made, portal,
                                                              connection):
-    doc = config.export_document(saved)
+    doc = config.export_document(hand_made)
     doc["syncs"][0]["winner"] = "hub"
     doc["syncs"][0]["poll_interval_s"] = 900
 
     config.apply(config.plan(portal, connection, doc), by=admin.user)
 
-    saved.refresh_from_db()
-    assert (saved.winner, saved.poll_interval_s, saved.state) == ("hub", 900, SyncState.ON)
+    hand_made.refresh_from_db()
+    assert (hand_made.winner, hand_made.poll_interval_s, hand_made.state) == (
+        "hub", 900, SyncState.ON)
     entries = AuditEntry.objects.filter(action=AuditAction.SETTINGS_CHANGED,
-                                        object_id=str(saved.pk)).order_by("id")
+                                        object_id=str(hand_made.pk)).order_by("id")
     assert [e.changes for e in entries] == [{"winner": ["app", "hub"]},
                                             {"poll_interval_s": [120, 900]}]
     assert {e.actor for e in entries} == {admin.user}
@@ -160,8 +132,8 @@ def test_an_applied_edit_is_audited_like_a_save_in_the_wizard(admin, saved, port
 # --- bad input: refused, the place named, nothing written ------------------------------
 
 
-def _exported(saved) -> str:
-    return config.dump(config.export_document(saved), "yaml")
+def _exported(hand_made) -> str:
+    return config.dump(config.export_document(hand_made), "yaml")
 
 
 def _mapping_index(doc: dict, hub_property: str) -> int:
@@ -169,8 +141,8 @@ def _mapping_index(doc: dict, hub_property: str) -> int:
                 if m["hub_property"] == hub_property)
 
 
-def _edited(saved, edit) -> dict:
-    doc = config.export_document(saved)
+def _edited(hand_made, edit) -> dict:
+    doc = config.export_document(hand_made)
     edit(doc)
     return doc
 
@@ -208,9 +180,9 @@ BAD_DOCUMENTS = [
 @pytest.mark.parametrize(("what", "edit", "path", "words"), BAD_DOCUMENTS,
                          ids=[row[0] for row in BAD_DOCUMENTS])
 def test_a_bad_file_is_refused_naming_the_place_and_nothing_changes(
-        saved, portal, connection, what, edit, path, words):
-    doc = _edited(saved, edit)
-    before, entries = snapshot(saved), AuditEntry.objects.count()
+        hand_made, portal, connection, what, edit, path, words):
+    doc = _edited(hand_made, edit)
+    before, entries = snapshot(hand_made), AuditEntry.objects.count()
 
     with pytest.raises(config.ConfigError) as refused:
         config.plan(portal, connection, config.load(config.dump(doc, "json"), "json"))
@@ -219,14 +191,14 @@ def test_a_bad_file_is_refused_naming_the_place_and_nothing_changes(
         path = path.format(email=_mapping_index(doc, "email"))
     assert refused.value.path == path
     assert words in refused.value.message
-    assert snapshot(saved) == before
+    assert snapshot(hand_made) == before
     assert AuditEntry.objects.count() == entries
 
 
 def test_a_mapping_the_compatibility_table_forbids_is_refused_with_its_reason(
-        saved, portal, connection):
+        hand_made, portal, connection):
     """Pipedrive's Lead source (a dropdown) into Syncapp's date of birth is no pair."""
-    doc = config.export_document(saved)
+    doc = config.export_document(hand_made)
     doc["syncs"][0]["mappings"].append({"app_field": doc["syncs"][0]["mappings"][
         _mapping_index(doc, "lead_source")]["app_field"], "hub_property": "date_of_birth"})
 
@@ -248,32 +220,32 @@ def test_a_mapping_the_compatibility_table_forbids_is_refused_with_its_reason(
     ("x" * (config.MAX_BYTES + 1), "yaml", "", "larger than 256 KB"),
 ])
 def test_malformed_or_huge_text_is_refused_before_anything_is_read(
-        saved, portal, connection, text, fmt, path, words):
+        hand_made, portal, connection, text, fmt, path, words):
     with pytest.raises(config.ConfigError) as refused:
         config.plan(portal, connection, config.load(text, fmt))
     assert (refused.value.path, words in refused.value.message) == (path, True)
 
 
-def test_a_file_cannot_reach_another_portals_account(saved, other_portal, connection):
-    doc = config.export_document(saved)
+def test_a_file_cannot_reach_another_portals_account(hand_made, other_portal, connection):
+    doc = config.export_document(hand_made)
     doc["syncs"][0]["winner"] = "hub"
     with pytest.raises(config.ConfigError, match="not one of this portal's"):
         config.plan(other_portal, connection, doc)
-    assert ObjectSync.objects.get(pk=saved.pk).winner == "app"
+    assert ObjectSync.objects.get(pk=hand_made.pk).winner == "app"
 
 
-def test_a_plan_made_before_someone_saved_is_refused_whole(admin_client, saved, portal,
+def test_a_plan_made_before_someone_saved_is_refused_whole(admin_client, hand_made, portal,
                                                          connection):
-    doc = config.export_document(saved)
+    doc = config.export_document(hand_made)
     doc["syncs"][0]["winner"] = "hub"
     the_plan = config.plan(portal, connection, doc)
-    post_step(admin_client, "configure", saved, {**CONFIGURE, "winner": "app",
+    post_step(admin_client, "configure", hand_made, {**CONFIGURE, "winner": "app",
                                                   "direction": "to_hub"})
-    post_step(admin_client, "save", saved, {})
-    saved.refresh_from_db()
-    assert saved.direction == "to_hub"
+    post_step(admin_client, "save", hand_made, {})
+    hand_made.refresh_from_db()
+    assert hand_made.direction == "to_hub"
 
     with pytest.raises(config.StalePlan):
         config.apply(the_plan)
-    saved.refresh_from_db()
-    assert (saved.winner, saved.direction) == ("app", "to_hub")
+    hand_made.refresh_from_db()
+    assert (hand_made.winner, hand_made.direction) == ("app", "to_hub")
