@@ -7,7 +7,7 @@ settings are checked by the wizard's own rules and saved by its own services.
 import pytest
 
 from syncapp.audit.models import AuditAction, AuditEntry
-from syncapp.integrations.models import Connection
+from syncapp.integrations.models import Connection, ConnectionStatus
 from syncapp.syncs import config
 from syncapp.syncs.models import ObjectSync, SyncState
 from tests.integration_kit import connect_account
@@ -249,3 +249,13 @@ def test_a_plan_made_before_someone_saved_is_refused_whole(admin_client, hand_ma
         config.apply(the_plan)
     hand_made.refresh_from_db()
     assert (hand_made.winner, hand_made.direction) == ("app", "to_hub")
+
+
+def test_an_account_that_needs_reconnecting_takes_no_changes(hand_made, portal, connection):
+    connection.status = ConnectionStatus.NEEDS_RECONNECT
+    connection.save(update_fields=["status"])
+    doc = config.export_document(hand_made)
+    assert not config.plan(portal, connection, doc).changed  # reading it is fine
+    doc["syncs"][0]["winner"] = "hub"
+    with pytest.raises(config.ConfigError, match="needs reconnecting first"):
+        config.plan(portal, connection, doc)

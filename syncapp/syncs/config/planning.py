@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, replace
 from django.utils.translation import gettext as _
 
 from syncapp.integrations.catalog import connector_class
+from syncapp.integrations.models import ConnectionStatus
 from syncapp.syncs.config.document import SyncEntry, parse
 from syncapp.syncs.config.errors import ConfigError
 from syncapp.syncs.configure import default_mapping_rows
@@ -105,9 +106,13 @@ def plan(portal, connection, doc: dict) -> ConfigPlan:
                                                        "app": connection.app_key})
     existing = {s.app_object: s for s in ObjectSync.objects.filter(connection=connection)
                 .select_related("connection", "portal")}
-    return ConfigPlan(portal.pk, connection.pk, tuple(
+    the_plan = ConfigPlan(portal.pk, connection.pk, tuple(
         _plan_sync(portal, connection, entry, existing.get(entry.object))
         for entry in parsed.syncs))
+    if the_plan.changed and connection.status != ConnectionStatus.CONNECTED:
+        raise ConfigError("", _("This account needs reconnecting first (Actions → Manage "
+                                "accounts)."))
+    return the_plan
 
 
 def _plan_sync(portal, connection, entry: SyncEntry, sync: ObjectSync | None) -> SyncPlan:
@@ -210,7 +215,9 @@ def _validate(sync: ObjectSync, settings: SyncSettings, catalogs, path: str) -> 
     try:
         services.validate(sync, settings, catalogs)
     except Invalid as exc:
-        raise ConfigError(invalid_path(exc, settings, path), exc.message) from None
+        # The app's custom fields could not be read just now: say so, not "no longer exists".
+        message = f"{exc.message} {catalogs.app.warning}" if catalogs.app.warning else exc.message
+        raise ConfigError(invalid_path(exc, settings, path), message) from None
 
 
 def invalid_path(exc: Invalid, settings: SyncSettings, path: str) -> str:
