@@ -11,7 +11,7 @@ from syncapp.integrations.models import Connection, ConnectionStatus
 from syncapp.syncs import config
 from syncapp.syncs.models import ObjectSync, SyncState
 from tests.integration_kit import connect_account
-from tests.syncs.kit import CONFIGURE, post_step, snapshot
+from tests.syncs.kit import CONFIGURE, post_step, snapshot, start
 
 pytestmark = pytest.mark.django_db
 
@@ -259,3 +259,21 @@ def test_an_account_that_needs_reconnecting_takes_no_changes(hand_made, portal, 
     doc["syncs"][0]["winner"] = "hub"
     with pytest.raises(config.ConfigError, match="needs reconnecting first"):
         config.plan(portal, connection, doc)
+
+
+def test_apply_is_all_or_nothing(admin_client, hand_made, portal, connection):
+    """The second sync of the file was set up by hand after the plan: the first sync's
+    change is rolled back with it."""
+    doc = config.export_document(hand_made)
+    doc["syncs"][0]["winner"] = "hub"
+    doc["syncs"].append({"object": "organizations", "direction": "to_hub"})
+    the_plan = config.plan(portal, connection, doc)
+    assert [s.action for s in the_plan.syncs] == [config.UPDATE, config.CREATE]
+    start(admin_client, connection, "organizations")
+
+    with pytest.raises(config.StalePlan) as stale:
+        config.apply(the_plan)
+
+    assert stale.value.path == "syncs[1]"
+    assert ObjectSync.objects.get(pk=hand_made.pk).winner == "app"
+    assert ObjectSync.objects.get(app_object="organizations").direction == "two_way"
