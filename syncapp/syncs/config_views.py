@@ -19,6 +19,7 @@ from syncapp.core.params import BadParam
 from syncapp.integrations.listing import app_card
 from syncapp.integrations.models import Connection
 from syncapp.syncs import config
+from syncapp.syncs.config.applying import STALE
 from syncapp.syncs.models import ObjectSync
 from syncapp.syncs.wizard.pages import app_class, get_sync, step_url
 
@@ -62,8 +63,7 @@ def export_connection(request, app_key: str, connection_id: int):
     fmt = _format(request)
     syncs = ObjectSync.objects.filter(connection=connection).select_related(
         "connection").order_by("id")
-    doc = config.export_document(syncs)
-    doc["app"] = app_key  # an account without syncs still names its app
+    doc = config.export_document(syncs, app=app_key)
     return _download(doc, fmt, f"syncapp-{app_key}-{connection.account_id}")
 
 
@@ -111,7 +111,7 @@ def _apply(request, the_plan, context):
     """Apply the plan shown, if it is still the plan; else show the new one (409)."""
     try:
         if request.POST.get("fingerprint") != the_plan.fingerprint:
-            raise config.StalePlan("", config.applying.STALE)
+            raise config.StalePlan("", STALE)
         result = config.apply(the_plan, by=request)
     except config.ConfigError as exc:
         stale = isinstance(exc, config.StalePlan)

@@ -277,3 +277,9 @@ def test_apply_is_all_or_nothing(admin_client, hand_made, portal, connection):
     assert stale.value.path == "syncs[1]"
     assert ObjectSync.objects.get(pk=hand_made.pk).winner == "app"
     assert ObjectSync.objects.get(app_object="organizations").direction == "two_way"
+
+
+def test_an_account_without_syncs_exports_a_file_that_applies_as_nothing(portal, connection):
+    doc = config.load(config.dump(config.export_document([], app="pipedrive"), "yaml"), "yaml")
+    assert doc == {"syncapp_config": 1, "app": "pipedrive", "syncs": []}
+    assert not config.plan(portal, connection, doc).changed

@@ -16,10 +16,11 @@ from syncapp.syncs.models import ObjectSync
 from syncapp.syncs.wizard.state import SYNC_FIELDS, SyncSettings, from_rows
 
 
-def export_document(syncs: ObjectSync | Iterable[ObjectSync]) -> dict:
-    """The document for one sync, or for several syncs of one account."""
+def export_document(syncs: ObjectSync | Iterable[ObjectSync], *, app: str = "") -> dict:
+    """The document for one sync, or for several syncs of one account; `app` names the
+    app when there may be no sync to name it (an account without syncs)."""
     syncs = [syncs] if isinstance(syncs, ObjectSync) else list(syncs)
-    apps = {sync.connection.app_key for sync in syncs}
+    apps = {sync.connection.app_key for sync in syncs} | ({app} if app else set())
     if len(apps) > 1:
         raise ConfigError("", _("One file holds the syncs of one app."))
     return {VERSION_KEY: VERSION, "app": apps.pop() if apps else "",

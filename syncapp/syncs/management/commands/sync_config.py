@@ -104,11 +104,12 @@ def _exported(portal: Portal, options) -> dict:
         syncs = syncs.filter(pk=options["sync"])
         if not syncs:
             raise CommandError(f"Portal {portal.name!r} has no sync {options['sync']}.")
-    elif options["connection"]:
-        syncs = syncs.filter(connection=_connection(portal, options["connection"]))
-    else:
-        raise CommandError("Name the syncs to export: --connection ID or --sync ID.")
-    return config.export_document(syncs)
+        return config.export_document(syncs)
+    if options["connection"]:
+        connection = _connection(portal, options["connection"])
+        return config.export_document(syncs.filter(connection=connection),
+                                      app=connection.app_key)
+    raise CommandError("Name the syncs to export: --connection ID or --sync ID.")
 
 
 def _read(name: str) -> bytes:
