@@ -118,11 +118,16 @@ def create_object_sync(connection, app_object: str, connector_cls, **settings) -
         hub_object=settings.pop("hub_object", spec_object.hub_object), **settings,
     )
     FieldMapping.objects.bulk_create([
-        FieldMapping(
-            object_sync=sync, app_field=m.app_field, hub_property=m.hub_property,
-            direction=mapping_direction(spec_object.field(m.app_field), str(m.direction)),
-            required=m.required, is_default=True,
-        )
-        for m in spec_object.default_mappings
+        FieldMapping(object_sync=sync, **row) for row in default_mapping_rows(spec_object)
     ])
     return sync
+
+
+def default_mapping_rows(spec_object) -> list[dict]:
+    """The mappings a new sync of `spec_object` starts with, as FieldMapping fields."""
+    return [
+        {"app_field": m.app_field, "hub_property": m.hub_property,
+         "direction": mapping_direction(spec_object.field(m.app_field), str(m.direction)),
+         "required": m.required, "is_default": True}
+        for m in spec_object.default_mappings
+    ]

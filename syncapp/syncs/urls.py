@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from syncapp.syncs import views
+from syncapp.syncs import config_views, views
 from syncapp.syncs.wizard import mapping_views
 from syncapp.syncs.wizard import views as wizard
 
 app_name = "syncs"
 SYNC = "integrations/<slug:app_key>/sync/<int:sync_id>/"
 SETUP = SYNC + "setup/"
+ACCOUNT = "integrations/<slug:app_key>/accounts/<int:connection_id>/"
 
 urlpatterns = [
     path("integrations/<slug:app_key>/sync/new/", wizard.choose, name="choose"),
@@ -29,4 +30,8 @@ urlpatterns = [
     path(SYNC + "turn-off/", views.turn_off, name="turn_off"),
     path(SYNC + "turn-on/", views.turn_on, name="turn_on"),
     path(SYNC + "delete/", views.delete, name="delete"),
+    # Syncs as code (docs/sync-config.md).
+    path(SYNC + "config/", config_views.export_sync, name="config_export"),
+    path(ACCOUNT + "config/", config_views.export_connection, name="config_export_all"),
+    path(ACCOUNT + "config/apply/", config_views.apply_config, name="config_apply"),
 ]

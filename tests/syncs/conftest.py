@@ -7,8 +7,10 @@ from syncapp.crm.properties import create_custom_property
 from syncapp.integrations import sandbox_state
 from syncapp.integrations.models import Connection
 from syncapp.syncs import tasks
-from syncapp.syncs.wizard import preview
+from syncapp.syncs.wizard import preview, services, state
+from syncapp.syncs.wizard.state import FilterChoice
 from tests.integration_kit import connect_account
+from tests.syncs.kit import CONFIGURE, lead_source_mapping, messages_of, post_step, start
 
 PIPEDRIVE_LOGIN = "admin@northwind.example"
 
@@ -47,3 +49,24 @@ def enqueued(monkeypatch) -> list[int]:
     monkeypatch.setattr(tasks.run_sync, "delay", sent.append)
     monkeypatch.setattr(tasks.dry_run, "delay", preview.run_and_store)
     return sent
+
+
+@pytest.fixture
+def hand_made(admin_client, connection, hub_lead_source):
+    """A contacts sync set up by hand in the wizard and saved: the app wins, phone is off,
+    Lead source maps option by option, only Syncapp leads go to Pipedrive."""
+    sync = start(admin_client, connection)
+    post_step(admin_client, "configure", sync, {**CONFIGURE, "winner": "app"})
+    assert "Mapping added" in messages_of(
+        post_step(admin_client, "mapping_add", sync, lead_source_mapping(connection)))
+    sync.refresh_from_db()
+    services.commit(sync, state.token(sync), lambda s: s.with_filters(
+        "hub", [FilterChoice("hub", "lifecyclestage", "is", "lead")]),
+        services.catalogs_for(sync), filters=True)
+    sync.refresh_from_db()
+    enabled = [m.key for m in state.from_rows(sync).mappings if m.hub_property != "phone"]
+    post_step(admin_client, "mappings", sync, {"enabled": enabled, "toggles": "1"})
+    response = post_step(admin_client, "save", sync, {})
+    assert "The initial sync has started" in messages_of(response)
+    sync.refresh_from_db()
+    return sync

@@ -7,6 +7,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from syncapp.syncs.models import ObjectSync
+from syncapp.syncs.wizard import state
 from syncapp.syncs.wizard.fields import app_fields
 
 TOKEN = re.compile(r'name="token" value="([^"]+)"')
@@ -72,3 +73,9 @@ def lead_source_mapping(connection, **chosen: str) -> dict:
         data[f"vm-app-{index}"] = value
         data[f"vm-hub-{index}"] = chosen.get(label, label)
     return data
+
+
+def snapshot(sync: ObjectSync) -> tuple:
+    """What a person set up: the settings and how often it runs."""
+    sync = ObjectSync.objects.get(pk=sync.pk)
+    return state.from_rows(sync), sync.poll_interval_s
