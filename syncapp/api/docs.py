@@ -33,7 +33,7 @@ def _operation(method: str, path: str, spec: dict) -> dict:
                         "type": _type_of(p.get("schema", {})),
                         "description": p.get("description", "")}
                        for p in spec.get("parameters", [])],
-        "body": _type_of(body["schema"]) if body else "",
+        "body": _type_of(body["schema"]) if body else "", "body_media": "application/json",
         "responses": [(status, _type_of(next(iter(r.get("content", {}).values()), {})
                                         .get("schema", {})) if r.get("content") else "",
                        next(iter(r.get("content", {})), ""))
