@@ -1,6 +1,7 @@
 """Schemathesis fuzzes every operation of the served OpenAPI schema, each generated call
 sent as a read key, a write key and another portal's key: no answer may be a server
-error, and every answer must match the schema (problem+json errors included).
+error, every answer must match the schema (problem+json errors included), another
+portal's key never reaches an object of ours and a read key never changes anything.
 
 A smoke in `make test` (a few derandomized examples per operation), the long run under
 `make soak`. Calls go through the WSGI app in the test's transaction, so the portal's
@@ -58,10 +59,21 @@ def spare_sync_id(portal) -> int:
 @settings(max_examples=EXAMPLES, derandomize=not SOAK, deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
 def test_every_operation_as_every_key(case, keys, real_ids, portal):
-    for name, value in list((case.path_parameters or {}).items()):
-        if name in real_ids and isinstance(value, int) and value % 2 == 0:
-            case.path_parameters[name] = (spare_sync_id(portal) if case.method == "DELETE"
-                                          else real_ids[name])
+    for name, raw in list((case.path_parameters or {}).items()):
+        value = int(raw) if str(raw).isascii() and str(raw).isdigit() else None
+        if name not in real_ids or value is None:
+            continue
+        if case.method == "DELETE" and (value % 2 == 0 or value == real_ids[name]):
+            case.path_parameters[name] = spare_sync_id(portal)  # never the shared sync
+        elif value % 2 == 0:
+            case.path_parameters[name] = real_ids[name]
     # The other portal's key first, then read, then write: a write may delete the sync.
+    # Schemathesis also generates Authorization headers of its own (none, empty, junk):
+    # each call here carries one of the three keys instead.
     for token in (keys.other, keys.read, keys.write):
-        case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
+        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {token}"}
+        response = case.call_and_validate(checks=CHECKS)
+        if token == keys.other and case.path_parameters:
+            assert response.status_code >= 400, "another portal's key reached an object"
+        if token == keys.read and case.method not in ("GET", "HEAD"):
+            assert response.status_code >= 400, "a read key changed something"
