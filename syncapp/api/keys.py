@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from syncapp import audit
@@ -54,12 +55,15 @@ def revoke_key(key: ApiKey, by) -> None:
 
 
 def key_for(token: str) -> ApiKey | None:
-    """The active key this token names, or None (unknown, malformed, wrong or revoked)."""
+    """The active key this token names, or None (unknown, malformed, wrong, revoked, or
+    its creator no longer a member of its portal)."""
     found = _TOKEN.fullmatch(token or "")
     if not found:
         return None
+    # A key stops with its creator's membership: whoever left the portal acts in it no more.
     key = (ApiKey.objects.select_related("portal", "created_by")
-           .filter(pk=int(found[1]), revoked_at__isnull=True).first())
+           .filter(pk=int(found[1]), revoked_at__isnull=True,
+                   created_by__memberships__portal_id=F("portal_id")).first())
     if key is None or not hmac.compare_digest(key.secret_hash, _hash(found[2])):
         return None
     _touch(key)

@@ -37,6 +37,12 @@ def test_a_revoked_key_is_refused(writer, admin, sync):
     assert _unchanged(sync)
 
 
+def test_a_key_stops_working_when_its_creator_leaves_the_portal(writer, admin, sync):
+    admin.delete()  # the membership, as Remove on the Members page does
+    is_problem(writer.call("POST", f"/syncs/{sync.pk}/turn-off"), 401)
+    assert _unchanged(sync)
+
+
 def test_a_key_with_a_wrong_secret_is_refused(keys, sync):
     forged = keys.write[:-4] + "AAAA"
     is_problem(Api(forged).call("POST", f"/syncs/{sync.pk}/turn-off"), 401)
