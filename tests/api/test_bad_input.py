@@ -10,6 +10,7 @@ from syncapp.audit.models import AuditEntry
 from syncapp.health.models import RepairJob
 from syncapp.syncs.models import ObjectSync
 from tests.api.conftest import Api, is_problem
+from tests.stack import redis_stopped
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +131,13 @@ def _fresh_rate_windows():
     client = redis_client()
     for name in client.scan_iter("api-rate:*"):
         client.delete(name)
+
+
+def test_with_redis_down_a_sync_now_is_refused_whole_and_reads_still_work(
+        writer, sync, settings, tmp_path):
+    with redis_stopped(settings, tmp_path / "redis"):
+        response = writer.call("POST", f"/syncs/{sync.pk}/sync-now")
+        body = is_problem(response, 503)
+        assert "nothing was started" in body["detail"] and response["Retry-After"]
+        assert writer.get(f"/syncs/{sync.pk}").status_code == 200  # the limit fails open
+    assert not AuditEntry.objects.filter(action="sync_now").exists()
