@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from syncapp.audit.models import AuditAction, AuditEntry
+from syncapp.health.exports import build_export
 from syncapp.health.models import ExportJob, RepairJob
 from syncapp.integrations.models import Connection
 from syncapp.syncs.models import Link, LinkStatus, ObjectSync
@@ -106,6 +107,18 @@ def test_export_is_started_listed_and_fetched(writer, reader, sync):
     assert [e["id"] for e in reader.get("/exports").json()["items"]] == [export["id"]]
     assert reader.get(f"/exports/{export['id']}").json()["connection_id"] == sync.connection_id
     is_problem(reader.get(f"/exports/{export['id']}/file"), 404)  # not built yet
+
+
+def test_a_built_export_downloads_as_csv(writer, reader, sync, settings, tmp_path):
+    settings.EXPORT_ROOT = str(tmp_path)
+    export = writer.call("POST", f"/connections/{sync.connection_id}/exports",
+                         {"format": "csv", "status": "failed"}).json()
+    build_export(export["id"])  # what the export worker does
+    assert reader.get(f"/exports/{export['id']}").json()["status"] == "done"
+    response = reader.get(f"/exports/{export['id']}/file")
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv"
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert text.count("\n") == sum(FAILURES.values()) + 1  # a header, then each failed one
 
 
 def test_an_export_of_nothing_is_refused(writer, sync):
