@@ -9,6 +9,8 @@ step by hand). Its own docs page loads Swagger UI with inline script, which our 
 forbids, so it is off: /api/v1/docs is our own server-rendered reference (docs.py).
 """
 
+import contextlib
+
 from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -52,12 +54,10 @@ for module in (connections, syncs, runs, records, exports):
 # live in routes/config.py and call syncapp.syncs.config.load(text, fmt),
 # .plan(portal, connection, doc) and .apply(plan, by). They are wired only once that
 # package is merged; until then the operations are not served.
-try:
-    from syncapp.api.routes import config as config_routes
-except ImportError:
-    config_routes = None
-else:
-    api.add_router("", config_routes.router)
+# Its operations join the syncs router (one router per path: Django would send a second
+# router's methods on the same path to the first, as 405s).
+with contextlib.suppress(ImportError):
+    from syncapp.api.routes import config as _config_routes  # noqa: F401
 
 
 def _answer(status: int, detail: str = "", **extra):

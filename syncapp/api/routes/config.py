@@ -3,23 +3,26 @@
 Imported only once syncapp/syncs/config/ exists (api.py): it calls that package's
 `load(text, fmt)`, `plan(portal, connection, doc)` and `apply(plan, by)`, the same
 functions `manage.py sync_config apply` and the UI's upload call.
-TODO(integrator): check the names of the package's error type and of the plan's result
-against what it exports, and cover both operations in tests/api/test_schema_fuzz.py.
+Its operations join the syncs router as soon as the package imports (api.py).
+TODO(integrator): check the package's error type (BadConfig below) and what `apply`
+returns (the syncs it made or changed) against what it exports; test both operations
+(the schema fuzz covers them automatically once they are served).
 """
 
 import enum
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Schema, Status
+from ninja.errors import HttpError
 
 from syncapp.api import schemas
 from syncapp.api.auth import WRITE
 from syncapp.api.routes.common import id_path, sync_of, writes
+from syncapp.api.routes.syncs import router  # same paths as the syncs' GET and DELETE
 from syncapp.core.params import ID_MAX
 from syncapp.integrations.models import Connection
 from syncapp.syncs import config as sync_config  # ImportError until it is merged
 
-router = Router(tags=["object syncs"])
 Fmt = enum.StrEnum("Fmt", {"yaml": "yaml", "json": "json"})
 
 
@@ -34,9 +37,19 @@ class ConfigUpdate(Schema):
     text: str = Field(..., max_length=200_000)
 
 
+# TODO(integrator): the package's own error type for a bad file, if it has one.
+BadConfig = getattr(sync_config, "ConfigError", ValueError)
+
+
 def _apply(request, connection, fmt: str, text: str):
-    doc = sync_config.load(text, fmt)
-    return sync_config.apply(sync_config.plan(request.portal, connection, doc), request)
+    """Load, plan and apply a file as `manage.py sync_config apply` does; a bad file (bad
+    YAML or JSON, unknown fields or objects, a forbidden mapping) is a 400, nothing applied."""
+    try:
+        doc = sync_config.load(text, fmt)
+        plan = sync_config.plan(request.portal, connection, doc)
+    except BadConfig as exc:
+        raise HttpError(400, str(exc)) from None
+    return sync_config.apply(plan, request)
 
 
 @router.post("/syncs", response=writes(201, list[schemas.ObjectSync]), auth=WRITE,
