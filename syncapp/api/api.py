@@ -60,10 +60,6 @@ with contextlib.suppress(ImportError):
     from syncapp.api.routes import config as _config_routes  # noqa: F401
 
 
-def _answer(status: int, detail: str = "", **extra):
-    return lambda request, exc: problem(status, detail or str(exc), **extra)
-
-
 @api.exception_handler(ValidationError)
 def _invalid(request, exc: ValidationError):
     errors = [{"loc": [str(part) for part in error.get("loc", ())],
