@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from syncapp.api import docs as api_docs
+from syncapp.api.api import api
 from syncapp.core import views as core_views
 from syncapp.integrations.urls import sandbox_urlpatterns
 from syncapp.monitoring import views as monitoring_views
@@ -19,5 +21,8 @@ urlpatterns = [
     path("", include("syncapp.health.urls")),
     path("", include("syncapp.syncs.urls")),
     path("", include("syncapp.audit.urls")),
+    path("", include("syncapp.api.urls")),
+    path("api/v1/docs", api_docs.reference, name="api-docs"),
+    path("api/v1/", api.urls),
 ]
 urlpatterns += sandbox_urlpatterns

@@ -18,6 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from connectors.hubspot import HubSpotConnector
 from connectors.sdk.oauth import Token
+from syncapp.api.keys import create_key
 from syncapp.crm.services import associate, create_record
 from syncapp.health.models import ExportJob, RepairJob
 from syncapp.integrations.tokens import store_token
@@ -63,6 +64,7 @@ def build_world(portal, user) -> World:
                                       requested_by=user)
     export = ExportJob.objects.create(portal=portal, connection=sync.connection, format="csv",
                                       requested_by=user, columns=["status"])
+    api_key = create_key(portal, "Crawl", "write", user).key
     person = create_record(portal, "contact", {"email": "ada@acme.test", "firstname": "Ada"})
     company = create_record(portal, "company", {"name": "Acme", "domain": "acme.test"})
     create_record(portal, "deal", {"dealname": "Big", "amount": "100"})
@@ -73,6 +75,8 @@ def build_world(portal, user) -> World:
         "sync_id": [sync.pk, draft.pk], "link_id": [failed[0].pk],
         "job_id": [repair.pk], "export_id": [export.pk],
         "connection_id": [sync.connection_id], "side": ["hub", "app"],
+        # The API (a session is no key: 401 problem+json) and its keys page.
+        "run_id": [run.pk], "key_id": [api_key.pk],
         # Set-password and reset links: a real one of the user, spent and made-up ones.
         "uidb64": [urlsafe_base64_encode(force_bytes(user.pk)), "bad", "MQ"],
         "token": [default_token_generator.make_token(user), "set-password", "1-bad",

@@ -32,6 +32,9 @@ class AuditAction(models.TextChoices):
     INVITE_REVOKED = "invite_revoked", _("Invitation revoked")
     ROLE_CHANGED = "role_changed", _("Roles changed")
     MEMBER_REMOVED = "member_removed", _("Member removed")
+    # API keys, recorded by syncapp/api/keys.py.
+    API_KEY_CREATED = "api_key_created", _("API key created")
+    API_KEY_REVOKED = "api_key_revoked", _("API key revoked")
 
 
 class AuditEntry(models.Model):

@@ -24,6 +24,8 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from syncapp.core import problems
+
 ID_MAX = 2**63 - 1  # Postgres bigint
 _ID = re.compile(r"[0-9]{1,19}")
 MIN_DAY, MAX_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
@@ -178,6 +180,8 @@ def first_nul_field(request: HttpRequest) -> str | None:
 
 
 def bad_request(request: HttpRequest, field: str, message: str) -> HttpResponse:
+    if problems.is_api(request):
+        return problems.problem(400, message, field=field)
     template = "partials/bad_request.html" if getattr(request, "htmx", False) \
         else "bad_request.html"
     return render(request, template, {"field": field, "message": message}, status=400)

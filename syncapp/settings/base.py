@@ -77,12 +77,14 @@ INSTALLED_APPS = [
     "syncapp.health",
     "syncapp.audit",
     "syncapp.monitoring",
+    "syncapp.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "syncapp.core.csp.ContentSecurityPolicyMiddleware",
     "syncapp.core.site_host.SiteHostMiddleware",
+    "syncapp.api.middleware.ApiProblemMiddleware",  # /api/v1/ errors as problem+json
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -191,6 +193,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": queues.VISIBILITY_TIMEO
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # How often a new sync looks for changes on both sides (the help article promises 10 min).
 SYNC_POLL_INTERVAL_S = envint("SYNC_POLL_INTERVAL_S", 120)
+# The REST API (syncapp/api): calls per key per minute, and the largest request body.
+API_RATE_PER_MINUTE = envint("API_RATE_PER_MINUTE", 120)
+API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", 1_048_576)
 # A sync's run lock lives this long unless its worker renews it (every third of it):
 # a dead worker's lock lapses within seconds, and a run that met it retries then.
 SYNC_LOCK_TTL_S = envint("SYNC_LOCK_TTL_S", 10)

@@ -1,0 +1,1 @@
+"""The API's operations, one module per product area (see syncapp/api/api.py)."""
