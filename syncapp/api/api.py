@@ -9,7 +9,6 @@ step by hand). Its own docs page loads Swagger UI with inline script, which our 
 forbids, so it is off: /api/v1/docs is our own server-rendered reference (docs.py).
 """
 
-import contextlib
 
 from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.http import Http404
@@ -50,14 +49,10 @@ api = SyncappApi(
 for module in (connections, syncs, runs, records, exports):
     api.add_router("", module.router)
 
-# TODO(integrator): "create from a config" (POST /syncs) and "update" (PUT /syncs/{id})
-# live in routes/config.py and call syncapp.syncs.config.load(text, fmt),
-# .plan(portal, connection, doc) and .apply(plan, by). They are wired only once that
-# package is merged; until then the operations are not served.
-# Its operations join the syncs router (one router per path: Django would send a second
-# router's methods on the same path to the first, as 405s).
-with contextlib.suppress(ImportError):
-    from syncapp.api.routes import config as _config_routes  # noqa: F401
+# Syncs as code (routes/config.py) adds its operations to the syncs router: one router
+# per path, or Django would send a second router's methods on the same path to the
+# first, as 405s.
+from syncapp.api.routes import config as _config_routes  # noqa: E402, F401
 
 
 @api.exception_handler(ValidationError)
