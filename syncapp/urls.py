@@ -19,5 +19,7 @@ urlpatterns = [
     path("", include("syncapp.health.urls")),
     path("", include("syncapp.syncs.urls")),
     path("", include("syncapp.audit.urls")),
+    path("", include("syncapp.alerts.urls")),
+    path("", include("syncapp.webhooks.urls")),
 ]
 urlpatterns += sandbox_urlpatterns
