@@ -48,11 +48,13 @@ def recipients(portal_id: int) -> list[str]:
 
 def _mail(alert: Alert, event: str, email: str, language: str) -> None:
     with translation.override(language):
+        sync = alert.object_sync
         context = {"alert": alert, "rule": rulebook.KINDS[alert.kind].label,
-                   "sync": alert.object_sync, "event": event, "link": health_link(alert)}
+                   "sync": f"{sync.connection.account_name} · {sync.app_object}",
+                   "event": event, "link": health_link(alert)}
         subject = (_("Alert: %(rule)s — %(sync)s") if event == OPENED
                    else _("Resolved: %(rule)s — %(sync)s")) % {
-            "rule": context["rule"], "sync": alert.object_sync}
+            "rule": context["rule"], "sync": context["sync"]}
         body = render_to_string("alerts/alert_email.txt", context)
     send_notification.delay(subject, body, [email])
 

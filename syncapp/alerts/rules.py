@@ -34,7 +34,7 @@ KINDS = {kind.key: kind for kind in (
         Threshold("paused_minutes", gettext_lazy("Paused by the system for more than (minutes)"),
                   30, 1, 7 * 24 * 60),)),
     RuleKind("failed_records", gettext_lazy("Failed records"), (
-        Threshold("percent", gettext_lazy("More than this % of the sync's records"),
+        Threshold("percent", gettext_lazy("More than this percentage of the sync's records"),
                   10, 1, 100),
         Threshold("per_hour", gettext_lazy("Or more than this many new failures in an hour"),
                   50, 1, 1_000_000))),
