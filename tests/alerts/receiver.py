@@ -63,7 +63,7 @@ def receiving():
     receiver = Receiver()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - http.server's name
+        def do_POST(self):
             body = self.rfile.read(int(self.headers.get("content-length", 0)))
             status = receiver.handle(self.headers, body)
             self.send_response(status)

