@@ -20,10 +20,12 @@ from connectors.hubspot import HubSpotConnector
 from connectors.sdk.oauth import Token
 from syncapp.crm.services import associate, create_record
 from syncapp.health.models import ExportJob, RepairJob
+from syncapp.integrations.crypto import encrypt_json
 from syncapp.integrations.tokens import store_token
 from syncapp.syncs.configure import create_object_sync
 from syncapp.syncs.models import HistoryEntry, Link, LinkStatus, Run
 from syncapp.syncs.wizard.fields import _cache_key, _info
+from syncapp.webhooks.models import Delivery, DeliveryStatus, Subscription
 from tests.health.kit import add_failed_links, many_links, quiet_sync
 
 SKIPPED_PREFIXES = ("sandbox/", "static/")
@@ -67,12 +69,20 @@ def build_world(portal, user) -> World:
     company = create_record(portal, "company", {"name": "Acme", "domain": "acme.test"})
     create_record(portal, "deal", {"dealname": "Big", "amount": "100"})
     associate(person, company)
+    subscription = Subscription.objects.create(
+        portal=portal, url="https://hooks.example.com/syncapp", events=["run.failed"],
+        secret_ciphertext=encrypt_json({"secret": "whsec_Y3Jhd2wtc2VjcmV0"}))
+    delivery = Delivery.objects.create(portal=portal, subscription=subscription,
+                                       event="run.failed", message_id="msg_crawl",
+                                       payload={"type": "run.failed"},
+                                       status=DeliveryStatus.FAILED)
     return World(portal, {
         "app_key": ["hubspot"], "object_type": ["contact", "company", "deal"],
         "record_id": [person.pk], "other_id": [company.pk],
         "sync_id": [sync.pk, draft.pk], "link_id": [failed[0].pk],
         "job_id": [repair.pk], "export_id": [export.pk],
         "connection_id": [sync.connection_id], "side": ["hub", "app"],
+        "subscription_id": [subscription.pk], "delivery_id": [delivery.pk],
         # Set-password and reset links: a real one of the user, spent and made-up ones.
         "uidb64": [urlsafe_base64_encode(force_bytes(user.pk)), "bad", "MQ"],
         "token": [default_token_generator.make_token(user), "set-password", "1-bad",

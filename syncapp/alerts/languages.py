@@ -36,7 +36,9 @@ class RememberLanguageMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         language = translation.get_language()
-        if (user is not None and user.is_authenticated and language and hasattr(request, "session")
+        # Only after a request that succeeded: a refused one writes nothing.
+        if (response.status_code < 400 and user is not None and user.is_authenticated
+                and language and hasattr(request, "session")
                 and request.session.get(SESSION_KEY) != language):
             PersonLanguage.objects.update_or_create(user=user, defaults={"language": language})
             request.session[SESSION_KEY] = language

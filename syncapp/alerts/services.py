@@ -18,10 +18,11 @@ MAX_SNOOZE = timedelta(days=30)
 
 
 def portal_settings(portal) -> PortalAlertSettings:
-    """The portal's alert settings row (`portal` or its id), created on first use."""
+    """The portal's alert settings (`portal` or its id); unsaved defaults until a
+    super admin saves the rules, so reading them never writes."""
     portal_id = getattr(portal, "pk", portal)
-    found, _created = PortalAlertSettings.objects.get_or_create(portal_id=portal_id)
-    return found
+    return (PortalAlertSettings.objects.filter(portal_id=portal_id).first()
+            or PortalAlertSettings(portal_id=portal_id))
 
 
 def portal_rules(portal) -> dict:
@@ -37,7 +38,8 @@ def set_portal_rules(portal, rules: dict, roles: list[str], *, by) -> None:
     clean = rulebook.validate_overrides(rules)
     roles = rulebook.validate_roles(roles)
     with transaction.atomic():
-        found = PortalAlertSettings.objects.select_for_update().get(pk=portal_settings(portal).pk)
+        PortalAlertSettings.objects.get_or_create(portal=portal)
+        found = PortalAlertSettings.objects.select_for_update().get(portal=portal)
         before = {"rules": rulebook.effective(found.rules, {}), "roles": found.roles
                   or rulebook.DEFAULT_ROLES}
         found.rules = rulebook.effective(clean, {})
