@@ -6,7 +6,6 @@ Queued after the commit that opened or resolved the alert, never sent inline.
 """
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,6 +18,7 @@ from syncapp.alerts import rules as rulebook
 from syncapp.alerts.languages import languages_of
 from syncapp.alerts.models import Alert
 from syncapp.alerts.services import roles_of
+from syncapp.core.queue import send_after_commit
 from syncapp.core.tasks import send_notification
 from syncapp.webhooks.events import emit
 
@@ -56,7 +56,7 @@ def _mail(alert: Alert, event: str, email: str, language: str) -> None:
                    else _("Resolved: %(rule)s — %(sync)s")) % {
             "rule": context["rule"], "sync": context["sync"]}
         body = render_to_string("alerts/alert_email.txt", context)
-    send_notification.delay(subject, body, [email])
+    send_after_commit(send_notification, subject, body, [email])
 
 
 def announce(alert_id: int, event: str) -> None:
@@ -75,8 +75,5 @@ def announce(alert_id: int, event: str) -> None:
         "resolved_at": alert.resolved_at.isoformat() if alert.resolved_at else None,
         "health_url": health_link(alert)})
 
-    def send():
-        for email in people:
-            _mail(alert, event, email, languages[email])
-
-    transaction.on_commit(send)
+    for email in people:
+        _mail(alert, event, email, languages[email])

@@ -1,8 +1,8 @@
 """Evaluate a sync's alerts the moment one of its runs ends (engine/runner.py)."""
 
-from django.db import transaction
 from django.dispatch import receiver
 
+from syncapp.core.queue import send_after_commit
 from syncapp.syncs.signals import run_ended
 
 
@@ -10,4 +10,4 @@ from syncapp.syncs.signals import run_ended
 def on_run_ended(sender, run_id: int, sync_id: int, **kwargs) -> None:
     from syncapp.alerts.tasks import evaluate  # noqa: PLC0415 - tasks import models
 
-    transaction.on_commit(lambda: evaluate.delay(sync_id))
+    send_after_commit(evaluate, sync_id)  # beat's check catches up if the broker is down

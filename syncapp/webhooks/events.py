@@ -7,9 +7,9 @@ commit. Sending never happens here, so a slow receiver never delays a sync.
 
 import uuid
 
-from django.db import transaction
 from django.utils import timezone
 
+from syncapp.core.queue import send_after_commit
 from syncapp.webhooks.models import Delivery, Subscription
 
 
@@ -26,6 +26,6 @@ def emit(portal_id: int, event: str, data: dict) -> list[int]:
                                            event=event, message_id=message_id,
                                            payload=payload, next_attempt_at=now)
         ids.append(delivery.pk)
-    for pk in ids:
-        transaction.on_commit(lambda pk=pk: deliver.delay(pk))
+    for pk in ids:  # a message lost to a broker outage: the sweeper sends it again
+        send_after_commit(deliver, pk)
     return ids

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from syncapp import audit
 from syncapp.audit.models import AuditAction
 from syncapp.core.outbound import OutboundRefused, check_url
+from syncapp.core.queue import enqueue
 from syncapp.integrations.crypto import decrypt_json, encrypt_json
 from syncapp.webhooks import signing
 from syncapp.webhooks.models import Delivery, DeliveryStatus, Event, Subscription
@@ -105,6 +106,6 @@ def redeliver(delivery: Delivery) -> Delivery:
     with transaction.atomic():
         Delivery.objects.filter(pk=delivery.pk).update(
             status=DeliveryStatus.PENDING, next_attempt_at=timezone.now())
-        transaction.on_commit(lambda: deliver.delay(delivery.pk))
+        enqueue(deliver, delivery.pk)  # refused (nothing changed) if the broker is down
     delivery.refresh_from_db()
     return delivery
