@@ -50,7 +50,10 @@ def _mail(alert: Alert, event: str, email: str, language: str) -> None:
     with translation.override(language):
         sync = alert.object_sync
         context = {"alert": alert, "rule": rulebook.KINDS[alert.kind].label,
-                   "sync": f"{sync.connection.account_name} · {sync.app_object}",
+                   # One line: a vendor's account name may hold a newline, which a
+                   # mail subject must not.
+                   "sync": " ".join(f"{sync.connection.account_name} · {sync.app_object}"
+                                    .split()),
                    "event": event, "link": health_link(alert)}
         subject = (_("Alert: %(rule)s — %(sync)s") if event == OPENED
                    else _("Resolved: %(rule)s — %(sync)s")) % {
