@@ -24,5 +24,7 @@ urlpatterns = [
     path("", include("syncapp.api.urls")),
     path("api/v1/docs", api_docs.reference, name="api-docs"),
     path("api/v1/", api.urls),
+    path("", include("syncapp.alerts.urls")),
+    path("", include("syncapp.webhooks.urls")),
 ]
 urlpatterns += sandbox_urlpatterns

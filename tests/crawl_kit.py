@@ -21,10 +21,12 @@ from connectors.sdk.oauth import Token
 from syncapp.api.keys import create_key
 from syncapp.crm.services import associate, create_record
 from syncapp.health.models import ExportJob, RepairJob
+from syncapp.integrations.crypto import encrypt_json
 from syncapp.integrations.tokens import store_token
 from syncapp.syncs.configure import create_object_sync
 from syncapp.syncs.models import HistoryEntry, Link, LinkStatus, Run
 from syncapp.syncs.wizard.fields import _cache_key, _info
+from syncapp.webhooks.models import Delivery, DeliveryStatus, Subscription
 from tests.health.kit import add_failed_links, many_links, quiet_sync
 
 SKIPPED_PREFIXES = ("sandbox/", "static/")
@@ -69,6 +71,13 @@ def build_world(portal, user) -> World:
     company = create_record(portal, "company", {"name": "Acme", "domain": "acme.test"})
     create_record(portal, "deal", {"dealname": "Big", "amount": "100"})
     associate(person, company)
+    subscription = Subscription.objects.create(
+        portal=portal, url="https://hooks.example.com/syncapp", events=["run.failed"],
+        secret_ciphertext=encrypt_json({"secret": "whsec_Y3Jhd2wtc2VjcmV0"}))
+    delivery = Delivery.objects.create(portal=portal, subscription=subscription,
+                                       event="run.failed", message_id="msg_crawl",
+                                       payload={"type": "run.failed"},
+                                       status=DeliveryStatus.FAILED)
     return World(portal, {
         "app_key": ["hubspot"], "object_type": ["contact", "company", "deal"],
         "record_id": [person.pk], "other_id": [company.pk],
@@ -77,6 +86,7 @@ def build_world(portal, user) -> World:
         "connection_id": [sync.connection_id], "side": ["hub", "app"],
         # The API (a session is no key: 401 problem+json) and its keys page.
         "run_id": [run.pk], "key_id": [api_key.pk],
+        "subscription_id": [subscription.pk], "delivery_id": [delivery.pk],
         # Set-password and reset links: a real one of the user, spent and made-up ones.
         "uidb64": [urlsafe_base64_encode(force_bytes(user.pk)), "bad", "MQ"],
         "token": [default_token_generator.make_token(user), "set-password", "1-bad",

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
+from syncapp.alerts import tasks as alert_tasks
 from syncapp.celery import app as celery_app
 from syncapp.core.heartbeat import BEAT_KEY, WORKER_KEYS, mark, worker_key
 from syncapp.core.queues import HEARTBEAT_TASK, KINDS, TASK_KINDS, queue_name
@@ -15,6 +16,7 @@ from syncapp.core.tasks import heartbeat, send_notification
 from syncapp.devstack.__main__ import commands
 from syncapp.health.tasks import build_export, run_repair, sweep
 from syncapp.syncs.tasks import dry_run, prune_history, run_sync, tick
+from syncapp.webhooks import tasks as webhook_tasks
 from tests.stack import celery, wait_until
 from tests.syncs.worker import WORKER_ARGS, own_queue
 
@@ -24,6 +26,8 @@ SENT = [  # (task, args, the queue kind it must land on)
     (run_sync, (1,), "sync"), (tick, (), "sync"), (run_repair, (1,), "sync"),
     (sweep, (), "sync"), (dry_run, (1, "token"), "preview"), (build_export, (1,), "export"),
     (prune_history, (), "export"), (send_notification, ("Hi", "Body", ["a@b.test"]), "notify"),
+    (alert_tasks.evaluate, (1,), "notify"), (alert_tasks.evaluate_all, (), "notify"),
+    (webhook_tasks.deliver, (1,), "webhooks"), (webhook_tasks.sweep, (), "webhooks"),
     *[(heartbeat, (kind,), kind) for kind in KINDS],
 ]
 
@@ -97,10 +101,11 @@ def test_a_worker_takes_only_its_queue_and_health_names_the_queue_left_without_o
             assert wait_until(lambda: cache.get(worker_key("export")), timeout=60), \
                 log.read_text()
         left = {kind: waiting(queue_name(kind, f"{prefix}-")) for kind in KINDS}
-    assert left == {"sync": 1, "preview": 1, "export": 0, "notify": 1}
+    assert left == {"sync": 1, "preview": 1, "export": 0, "notify": 1, "webhooks": 1}
     health = client.get("/healthz")
     assert health.status_code == 503
-    assert health.json()["down"] == ["worker-sync", "worker-preview", "worker-notify"]
+    assert health.json()["down"] == ["worker-sync", "worker-preview", "worker-notify",
+                                     "worker-webhooks"]
     call_command("check_heartbeat", "worker", "export")
     with pytest.raises(CommandError, match="worker sync: no heartbeat seen yet"):
         call_command("check_heartbeat", "worker", "sync")

@@ -24,7 +24,9 @@ PERIODS = {"24h": (dt.timedelta(hours=24), gettext_lazy("Last 24 hours")),
 OBJECT_TYPES = {"connection": gettext_lazy("Account"),
                 "objectsync": gettext_lazy("Sync"),
                 "membership": gettext_lazy("Member"),
-                "invitation": gettext_lazy("Invitation")}
+                "invitation": gettext_lazy("Invitation"),
+                "subscription": gettext_lazy("Webhook"),
+                "rulesilence": gettext_lazy("Alert rule")}
 
 
 @dataclass

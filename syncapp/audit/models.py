@@ -35,6 +35,14 @@ class AuditAction(models.TextChoices):
     # API keys, recorded by syncapp/api/keys.py.
     API_KEY_CREATED = "api_key_created", _("API key created")
     API_KEY_REVOKED = "api_key_revoked", _("API key revoked")
+    # Outbound webhooks (syncapp/webhooks/services.py) and alert rules (syncapp/alerts).
+    WEBHOOK_CREATED = "webhook_created", _("Webhook created")
+    WEBHOOK_ROTATED = "webhook_rotated", _("Webhook secret rotated")
+    WEBHOOK_DELETED = "webhook_deleted", _("Webhook deleted")
+    ALERT_RULE_CHANGED = "alert_rule_changed", _("Alert rules changed")
+    ALERT_MUTED = "alert_muted", _("Alert rule muted")
+    ALERT_SNOOZED = "alert_snoozed", _("Alert rule snoozed")
+    ALERT_UNMUTED = "alert_unmuted", _("Alert rule unmuted")
 
 
 class AuditEntry(models.Model):

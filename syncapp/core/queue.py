@@ -55,6 +55,14 @@ def enqueue(task, *args) -> None:
     transaction.on_commit(lambda: _send(task, args))
 
 
+def send_after_commit(task, *args) -> None:
+    """Send `task(*args)` when the current transaction commits, for work the system
+    starts by itself (an alert check after a run, a webhook delivery): a broker that is
+    down never fails the caller (a sync run), it only costs time, since a beat task
+    finds the work in Postgres again."""
+    transaction.on_commit(lambda: _send(task, args))
+
+
 def _send(task, args) -> None:
     try:
         task.delay(*args)  # Celery's own publish retries are short (about half a second)

@@ -30,7 +30,9 @@ KINDS = {kind.name: kind for kind in (
     # Two processes: the queue's heartbeat passes beside an hour-long export, so health
     # does not call the export worker dead while it works.
     Kind("export", 4200, 3900, 2, "record exports (up to an hour) and the nightly pruning"),
-    Kind("notify", 60, 45, 1, "mail to people"),
+    Kind("notify", 60, 45, 1, "mail to people, and the alert checks that lead to it"),
+    # A receiver gets WEBHOOK_TIMEOUT_S (10 s) to answer: a slow one never holds a mail.
+    Kind("webhooks", 30, 25, 2, "outbound webhook deliveries"),
 )}
 
 # Every task by name: a task missing here would land on the default (sync) queue with
@@ -44,6 +46,10 @@ TASK_KINDS = {
     "syncapp.health.tasks.build_export": "export",
     "syncapp.syncs.tasks.prune_history": "export",
     "syncapp.core.tasks.send_notification": "notify",
+    "syncapp.alerts.tasks.evaluate": "notify",
+    "syncapp.alerts.tasks.evaluate_all": "notify",
+    "syncapp.webhooks.tasks.deliver": "webhooks",
+    "syncapp.webhooks.tasks.sweep": "webhooks",
 }
 # The heartbeat goes to the queue its argument names: one per kind (core/heartbeat.py).
 HEARTBEAT_TASK = "syncapp.core.tasks.heartbeat"

@@ -32,6 +32,7 @@ from syncapp.integrations.catalog import build_connector, connector_class
 from syncapp.integrations.models import ConnectionStatus
 from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import Link, LinkStatus, ObjectSync, Run, RunKind, RunStatus, SyncState
+from syncapp.syncs.signals import run_ended
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -71,18 +72,24 @@ class SyncRunner:
                     Run.objects.filter(pk=self.run.pk).update(status=RunStatus.STOPPED,
                                                               finished_at=timezone.now())
                     log.info("run stopped: the sync is off", extra=context)
-                    return DONE
+                    return self._ended()
                 if self.step() == DONE:
                     self._finish(self._outcome())
                     log.info("run finished", extra={**context, "counts": self.run.counts})
-                    return DONE
+                    return self._ended()
         except ConnectorError as exc:
             self._pause(exc)
             log.warning("run paused", extra={**context, "category": str(exc.category),
                                               "retry_after": exc.retry_after})
-            return DONE
+            return self._ended()
         log.info("run slice done", extra={**context, "counts": self.run.counts})
         return MORE
+
+    def _ended(self) -> str:
+        """Tell alerts and webhooks that this run ended (they queue their work after
+        the commit), so a failure reaches a person in seconds, not at the next check."""
+        run_ended.send(sender=Run, run_id=self.run.pk, sync_id=self.sync.pk)
+        return DONE
 
     def _still_on(self) -> bool:
         """Turning a sync off stops its run at the next batch, not when the run ends."""

@@ -12,6 +12,7 @@ record value, a name or an e-mail address.
 import logging
 from collections.abc import Iterator
 
+from django.db.models import Count
 from django.utils import timezone
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
@@ -23,6 +24,7 @@ from syncapp.integrations.tokens import redis_client
 from syncapp.monitoring.queues import queue_depths
 from syncapp.monitoring.runs import runs_by_outcome
 from syncapp.syncs.models import LinkStatus, ObjectSync, SyncState
+from syncapp.webhooks.models import Attempt
 
 log = logging.getLogger(__name__)
 SYNC_LABELS = ["portal", "sync", "app"]
@@ -57,11 +59,18 @@ class SyncappCollector:
         redis_up.add_metric([], 1 if families else 0)
         yield redis_up
         yield from families
-        # Outbound webhooks do not exist yet: the family is declared, with no samples,
-        # so dashboards and alerts can be written against its name now.
-        yield CounterMetricFamily("syncapp_webhook_deliveries",
-                                  "Outbound webhook deliveries by outcome.",
-                                  labels=["outcome"])
+        yield _webhook_deliveries()
+
+
+def _webhook_deliveries() -> Metric:
+    """Every try of an outbound webhook, by outcome (the delivery log's rows)."""
+    family = CounterMetricFamily("syncapp_webhook_deliveries",
+                                 "Outbound webhook delivery attempts by outcome.",
+                                 labels=["outcome"])
+    rows = Attempt.objects.values_list("outcome").annotate(n=Count("id")).order_by("outcome")
+    for outcome, n in rows:
+        family.add_metric([outcome], n)
+    return family
 
 
 def _runs_by_outcome(labels: dict[int, list[str]]) -> Metric:

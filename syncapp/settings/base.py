@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "syncapp.audit",
     "syncapp.monitoring",
     "syncapp.api",
+    "syncapp.alerts",
+    "syncapp.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +99,7 @@ MIDDLEWARE = [
     "syncapp.accounts.middleware.CurrentPortalMiddleware",
     "syncapp.core.queue.QueueUnreachableMiddleware",
     "syncapp.core.params.BadInputMiddleware",  # NUL refused, BadParam -> 400
+    "syncapp.alerts.languages.RememberLanguageMiddleware",  # alert mails' language
 ]
 
 ROOT_URLCONF = "syncapp.urls"
@@ -206,6 +209,19 @@ SYNC_PORTAL_CONCURRENCY = envint("SYNC_PORTAL_CONCURRENCY", 2)
 RUN_HISTORY_RETENTION_DAYS = envint("RUN_HISTORY_RETENTION_DAYS", 90)
 HEARTBEAT_INTERVAL_S = float(envint("HEARTBEAT_INTERVAL_S", 30))
 SYNC_TICK_S = float(envint("SYNC_TICK_S", 30))
+# Alerts are checked after every run, and this often for what no run reports.
+ALERTS_EVALUATE_S = float(envint("ALERTS_EVALUATE_S", 30))
+# Outbound webhooks (syncapp/webhooks): each try waits this long for an answer; a
+# failed one is tried again after WEBHOOK_RETRY_BASE_S, doubling up to
+# WEBHOOK_RETRY_MAX_DELAY_S, for WEBHOOK_RETRY_WINDOW_S (24 h) after the event.
+WEBHOOK_TIMEOUT_S = float(envint("WEBHOOK_TIMEOUT_S", 10))
+WEBHOOK_RETRY_BASE_S = float(envint("WEBHOOK_RETRY_BASE_S", 30))
+WEBHOOK_RETRY_MAX_DELAY_S = float(envint("WEBHOOK_RETRY_MAX_DELAY_S", 3 * 3600))
+WEBHOOK_RETRY_WINDOW_S = float(envint("WEBHOOK_RETRY_WINDOW_S", 24 * 3600))
+# Requests to user-given URLs (webhooks) may reach private, loopback and link-local
+# addresses, and use plain http, only when this is on: a developer's own receiver,
+# the test suite's. Never in production (syncapp/core/outbound.py).
+OUTBOUND_ALLOW_PRIVATE = envbool("OUTBOUND_ALLOW_PRIVATE", False)
 # Every entry expires by its next turn: a queue that was down gets one message per
 # entry when it comes back, not a pile of stale ones.
 CELERY_BEAT_SCHEDULE = {
@@ -224,6 +240,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "syncapp.health.tasks.sweep",
         "schedule": 120.0,
         "options": {"expires": 120.0},
+    },
+    "alerts-evaluate": {  # what no run reports: time passing, a connection to reconnect
+        "task": "syncapp.alerts.tasks.evaluate_all",
+        "schedule": ALERTS_EVALUATE_S,
+        "options": {"expires": ALERTS_EVALUATE_S},
+    },
+    "webhooks-sweep": {  # deliveries whose retry message a restart lost
+        "task": "syncapp.webhooks.tasks.sweep",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
     },
     "prune-history": {  # runs past RUN_HISTORY_RETENTION_DAYS, audit entries past a year
         "task": "syncapp.syncs.tasks.prune_history",

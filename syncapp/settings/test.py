@@ -16,7 +16,10 @@ SANDBOX_SHARED_STATE = envbool("SANDBOX_SHARED_STATE", False)  # noqa: F405
 # Django's test client asks for http://testserver/: not a browser on the wrong host.
 SITE_HOST_ALIASES = ["testserver"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A Celery worker a test starts mails to files the test reads (TEST_EMAIL_BACKEND,
+# with EMAIL_FILE_PATH): its locmem outbox would die with it.
+EMAIL_BACKEND = os.environ.get("TEST_EMAIL_BACKEND",
+                               "django.core.mail.backends.locmem.EmailBackend")
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }

@@ -209,7 +209,7 @@ def test_queue_depth_counts_tasks_nobody_has_taken_yet(metrics_on, db, private_q
     assert value(text, "syncapp_redis_up") == 1
 
 
-def test_webhook_deliveries_are_declared_before_webhooks_exist(metrics_on, db):
+def test_webhook_deliveries_are_declared_with_no_samples_before_any_delivery(metrics_on, db):
     text = scrape()
     assert "# TYPE syncapp_webhook_deliveries_total counter" in text
     assert samples(text, "syncapp_webhook_deliveries_total") == {}

@@ -20,6 +20,7 @@ from syncapp.integrations.models import Connection, ConnectionStatus
 from syncapp.syncs import services as sync_services
 from syncapp.syncs.configure import create_object_sync
 from syncapp.syncs.models import ObjectSync, SyncState
+from syncapp.syncs.signals import settings_changed
 from syncapp.syncs.wizard import preview, state
 from syncapp.syncs.wizard.compat import FieldInfo
 from syncapp.syncs.wizard.fields import AppFields, app_fields, by_name, hub_properties
@@ -130,8 +131,9 @@ def save(sync: ObjectSync, form_token: str, catalogs: Catalogs, *,
         if state.is_editing(locked):
             before = state.from_rows(locked).to_json()
             state.apply_rows(locked, settings)
-            audit.record(by, AuditAction.SETTINGS_CHANGED, locked,
-                         diff(before, settings.to_json()))
+            changes = diff(before, settings.to_json())
+            audit.record(by, AuditAction.SETTINGS_CHANGED, locked, changes)
+            settings_changed.send(sender=ObjectSync, sync=locked, changes=changes)
             return "saved"
         sync_services.save_and_sync(locked)
         audit.record(by, AuditAction.SYNC_CREATED, locked)
