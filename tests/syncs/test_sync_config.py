@@ -6,6 +6,7 @@ settings are checked by the wizard's own rules and saved by its own services.
 
 import pytest
 
+from syncapp.alerts.services import alert_overrides
 from syncapp.audit.models import AuditAction, AuditEntry
 from syncapp.integrations.models import Connection, ConnectionStatus
 from syncapp.syncs import config
@@ -170,8 +171,8 @@ BAD_DOCUMENTS = [
         next(i for i, m in enumerate(d["syncs"][0]["mappings"])
              if m["hub_property"] == "email")].update(enabled=False),
      "syncs[0].mappings[{email}]", "is required by this sync"),
-    ("alert rules", lambda d: d["syncs"][0].update(alerts={"failures": 10}),
-     "syncs[0].alerts", "Alert rules are not available yet"),
+    ("an unknown alert rule", lambda d: d["syncs"][0].update(alerts={"failures": 10}),
+     "syncs[0].alerts", "Unknown alert rule: failures"),
     ("a filter value of the wrong kind", lambda d: d["syncs"][0]["filters"][0].update(
         value="someday"), "syncs[0].filters[0].value", "is not an option"),
 ]
@@ -283,3 +284,32 @@ def test_an_account_without_syncs_exports_a_file_that_applies_as_nothing(portal,
     doc = config.load(config.dump(config.export_document([], app="pipedrive"), "yaml"), "yaml")
     assert doc == {"syncapp_config": 1, "app": "pipedrive", "syncs": []}
     assert not config.plan(portal, connection, doc).changed
+
+
+# --- alert rule overrides ----------------------------------------------------------------
+
+
+def test_alert_overrides_round_trip_and_a_second_apply_changes_nothing(hand_made, portal,
+                                                                      connection):
+    doc = config.export_document(hand_made)
+    assert doc["syncs"][0]["alerts"] == {}
+    doc["syncs"][0]["alerts"] = {"failed_records": {"percent": 5}, "stale": {"enabled": False}}
+    text = config.dump(doc, "yaml")
+    the_plan = config.plan(portal, connection, config.load(text, "yaml"))
+    assert [c.path for c in the_plan.syncs[0].changes] == ["alerts"]
+    config.apply(the_plan)
+    assert alert_overrides(hand_made) == {"failed_records": {"percent": 5},
+                                          "stale": {"enabled": False}}
+    assert config.export_document(hand_made)["syncs"][0]["alerts"] == alert_overrides(hand_made)
+    again = config.plan(portal, connection, config.load(text, "yaml"))
+    assert [s.action for s in again.syncs] == [config.UNCHANGED]
+
+
+def test_an_unknown_alert_rule_is_refused_naming_it_and_nothing_is_saved(hand_made, portal,
+                                                                        connection):
+    doc = config.export_document(hand_made)
+    doc["syncs"][0]["alerts"] = {"failed_records": {"percent": 5}, "unicorns": {}}
+    with pytest.raises(config.ConfigError) as refused:
+        config.plan(portal, connection, doc)
+    assert refused.value.path == "syncs[0].alerts"
+    assert alert_overrides(hand_made) == {}

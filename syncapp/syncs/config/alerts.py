@@ -1,24 +1,24 @@
-"""The `alerts:` key of a sync's config: per-sync overrides of the portal's alert rules.
-
-Alert rules do not exist yet (a later item). The format reserves the key so files
-written today stay valid; these two functions are the only hooks the alerts work
-fills: `export_alerts` (what a sync's overrides are) and `check_alerts` (a file's
-overrides, checked against the known rule names, or a ConfigError). Until then a
-sync has none, and a file that names any is refused, whole.
+"""The `alerts:` key of a sync's config: the sync's own overrides of the portal's alert
+rules (syncapp/alerts), by rule name. The rules and their checks live there; this
+module only turns their refusal into a place in the file.
 """
 
-from django.utils.translation import gettext as _
-
+from syncapp.alerts import rules
+from syncapp.alerts.services import alert_overrides
 from syncapp.syncs.config.errors import ConfigError
 
 
 def export_alerts(sync) -> dict:
-    """The sync's overrides of the portal's alert rules, by rule name (none yet)."""
-    return {}
+    """The sync's overrides of the portal's alert rules, by rule name."""
+    return alert_overrides(sync)
 
 
-def check_alerts(raw, path: str) -> dict:
-    """A file's `alerts:` value, checked; ConfigError when it names any rule (none exist)."""
-    if raw:
-        raise ConfigError(path, _("Alert rules are not available yet: leave “alerts” empty."))
-    return {}
+def check_alerts(raw, path: str) -> dict | None:
+    """A file's `alerts:` value, cleaned (None when the file leaves it out: the sync's
+    overrides then stay as they are); ConfigError naming the place otherwise."""
+    if raw is None:
+        return None
+    try:
+        return rules.validate_overrides(raw)
+    except ValueError as refused:
+        raise ConfigError(path, str(refused)) from None

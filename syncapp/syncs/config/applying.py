@@ -23,10 +23,18 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy
 
 from syncapp import audit
+from syncapp.alerts.services import set_alert_overrides
 from syncapp.audit.models import AuditAction
 from syncapp.integrations.models import Connection
 from syncapp.syncs.config.errors import ConfigError, StalePlan
-from syncapp.syncs.config.planning import CREATE, UNCHANGED, ConfigPlan, SyncPlan, invalid_path
+from syncapp.syncs.config.planning import (
+    ALERTS,
+    CREATE,
+    UNCHANGED,
+    ConfigPlan,
+    SyncPlan,
+    invalid_path,
+)
 from syncapp.syncs.models import ObjectSync, SyncState
 from syncapp.syncs.wizard import preview, services, state
 from syncapp.syncs.wizard.validate import Invalid
@@ -76,13 +84,15 @@ def _create(connection: Connection, entry: SyncPlan) -> ObjectSync:
     _keep(sync, entry)
     sync.poll_interval_s = entry.poll_interval_s
     sync.save(update_fields=["poll_interval_s", "updated_at"])
+    if entry.alerts:
+        set_alert_overrides(sync, entry.alerts)
     sync.refresh_from_db()
     return sync
 
 
 def _update(sync: ObjectSync, entry: SyncPlan, by) -> None:
     before_poll = sync.poll_interval_s
-    if any(c.path != "poll_interval_s" for c in entry.changes):
+    if any(c.path not in {"poll_interval_s", ALERTS} for c in entry.changes):
         _keep(sync, entry)
         if sync.state != SyncState.DRAFT:
             _save(sync, entry, by)
@@ -91,6 +101,8 @@ def _update(sync: ObjectSync, entry: SyncPlan, by) -> None:
         if sync.state != SyncState.DRAFT:
             audit.record(by, AuditAction.SETTINGS_CHANGED, sync,
                          {"poll_interval_s": [before_poll, entry.poll_interval_s]})
+    if any(c.path == ALERTS for c in entry.changes):
+        set_alert_overrides(sync, entry.alerts, by=by)  # audited there, with the diff
     sync.refresh_from_db()
 
 

@@ -176,7 +176,7 @@ def _sync(raw, path: str) -> SyncEntry:
     hub_object = raw.get("hub_object")
     if hub_object is not None:
         _expect(hub_object, str, f"{path}.hub_object")
-    alerts = check_alerts(raw.get("alerts") or {}, f"{path}.alerts")
+    alerts = check_alerts(raw.get("alerts"), f"{path}.alerts")
     return SyncEntry(path, _required(raw, "object", str, path), hub_object, fields, poll,
                      mappings, filters, alerts)
 

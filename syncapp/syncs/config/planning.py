@@ -10,10 +10,11 @@ exactly what the wizard's pages refuse, with the place in the file named.
 """
 
 import json
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 
 from django.utils.translation import gettext as _
 
+from syncapp.alerts.services import alert_overrides
 from syncapp.integrations.catalog import connector_class
 from syncapp.integrations.models import ConnectionStatus
 from syncapp.syncs.config.document import SyncEntry, parse
@@ -34,6 +35,7 @@ from syncapp.syncs.wizard.state import (
 from syncapp.syncs.wizard.validate import Invalid, clean_filter
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+ALERTS = "alerts"  # the change path of the sync's alert rule overrides
 MAPPING_ATTRS = ("direction", "enabled", "required", "is_default", "value_map")
 
 
@@ -72,6 +74,7 @@ class SyncPlan:
     poll_interval_s: int
     changes: tuple[FieldChange, ...]
     replaces_pending_edit: bool = False  # someone's unsaved wizard edit will be lost
+    alerts: dict = field(default_factory=dict)  # the sync's alert rule overrides
 
 
 @dataclass(frozen=True)
@@ -141,10 +144,14 @@ def _plan_sync(portal, connection, entry: SyncEntry, sync: ObjectSync | None) ->
     changes = settings_changes(base, settings)
     if poll != base_poll:
         changes.append(FieldChange("poll_interval_s", base_poll, poll))
+    base_alerts = alert_overrides(sync) if sync else {}
+    alerts = base_alerts if entry.alerts is None else entry.alerts
+    if alerts != base_alerts:
+        changes.append(FieldChange(ALERTS, base_alerts, alerts))
     action = CREATE if sync is None else (UPDATE if changes else UNCHANGED)
     return SyncPlan(entry.path, entry.object, spec_object.hub_object, action,
                     sync.pk if sync else None, sync.version if sync else None, settings, poll,
-                    tuple(changes), bool(sync and changes and has_pending_edit(sync)))
+                    tuple(changes), bool(sync and changes and has_pending_edit(sync)), alerts)
 
 
 def _new_sync_settings(blank: ObjectSync, spec_object) -> SyncSettings:
