@@ -1,9 +1,11 @@
-"""A super admin in the browser sets up a webhook and the alert rules, then sees an
-alert open when the app stops accepting the account and resolve once it is
-reconnected; a real worker and beat evaluate and deliver, a local receiver checks the
-webhook signatures, and the ops member's mail arrives."""
+"""A super admin in the browser creates an API key, sets up a webhook and the alert
+rules, then sees an alert open when the app stops accepting the account and resolve
+once it is reconnected (a script holding the key reads the account's status each time);
+a real worker and beat evaluate and deliver, a local receiver checks the webhook
+signatures, and the ops member's mail arrives."""
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from connectors.hubspot import HubSpotConnector
@@ -15,6 +17,7 @@ from syncapp.syncs.configure import create_object_sync
 from syncapp.syncs.models import SyncState
 from tests.alerts.kit import WORKER_ENV, Outbox
 from tests.alerts.receiver import receiving
+from tests.browser.test_api_keys import create_key_in_browser
 from tests.browser.test_connect_apps import consent_in_sandbox
 from tests.stack import celery, wait_until
 from tests.syncs.worker import own_queue, worker_on
@@ -118,6 +121,14 @@ def reconnect(page, base: str) -> None:
     expect(page.locator(".flash-success")).to_be_visible()
 
 
+def connection_status(base: str, token: str) -> str:
+    """The account's status as a script holding the API key reads it."""
+    reply = requests.get(f"{base}/api/v1/connections", timeout=10,
+                         headers={"Authorization": f"Bearer {token}"})
+    [connection] = reply.json()["items"]
+    return connection["status"]
+
+
 def test_webhook_and_rule_set_up_then_an_alert_opens_and_resolves(page, shot, live_sandboxes,
                                                                    stack):
     portal, receiver, outbox = stack
@@ -131,7 +142,8 @@ def test_webhook_and_rule_set_up_then_an_alert_opens_and_resolves(page, shot, li
     sync.state = SyncState.ON
     sync.save()
 
-    # --- API key: issue 3/8 item 3 (another helper) creates one here, in the browser. ---
+    token = create_key_in_browser(page, "Monitoring", "read")
+    shot("api-key-created")
 
     set_up_webhook(page, receiver)
     shot("webhook-created")
@@ -142,11 +154,13 @@ def test_webhook_and_rule_set_up_then_an_alert_opens_and_resolves(page, shot, li
     assert wait_for_row(page, "needs_reconnect", "open")
     expect(alert_row(page, "needs_reconnect", "open")).to_contain_text(OPS)
     shot("alert-open")
+    assert connection_status(live_sandboxes, token) == "needs_reconnect"  # a script sees it
 
     reconnect(page, live_sandboxes)
     page.goto(f"{live_sandboxes}/settings/alerts/")
     assert wait_for_row(page, "needs_reconnect", "resolved")
     shot("alert-resolved")
+    assert connection_status(live_sandboxes, token) == "connected"
 
     assert wait_until(lambda: receiver.accepted("alert.resolved"), timeout=60)
     assert [r.event for r in receiver.received] == ["alert.opened", "alert.resolved"]

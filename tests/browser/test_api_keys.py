@@ -13,6 +13,17 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 ADMIN = "admin@acme.test"
 
 
+def create_key_in_browser(page, name: str, scope: str) -> str:
+    """From the user menu to the API keys page, create a key; the token shown once."""
+    page.locator("summary.usermenu-toggle").click()
+    page.locator(".usermenu .menu-panel").get_by_text("API keys", exact=True).click()
+    expect(page.get_by_role("heading", name="API keys", level=1)).to_be_visible()
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Scope").select_option(scope)
+    page.get_by_role("button", name="Create key").click()
+    return page.locator("[data-token]").inner_text().strip()
+
+
 def test_a_key_made_in_the_browser_works_until_it_is_revoked(page, shot, live_server):
     portal = create_portal("Acme Corp")
     add_member(portal, ADMIN, PASSWORD, is_super_admin=True)
@@ -21,14 +32,7 @@ def test_a_key_made_in_the_browser_works_until_it_is_revoked(page, shot, live_se
     page.get_by_label("Email").fill(ADMIN)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.locator("summary.usermenu-toggle").click()
-    page.locator(".usermenu .menu-panel").get_by_text("API keys", exact=True).click()
-    expect(page.get_by_role("heading", name="API keys", level=1)).to_be_visible()
-
-    page.get_by_label("Name").fill("Nightly CI")
-    page.get_by_label("Scope").select_option("write")
-    page.get_by_role("button", name="Create key").click()
-    token = page.locator("[data-token]").inner_text().strip()
+    token = create_key_in_browser(page, "Nightly CI", "write")
     shot("key shown once")
     calls = f"{live_server.url}/api/v1/syncs"
     auth = {"Authorization": f"Bearer {token}"}
