@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
 from syncapp.core.heartbeat import BEAT_KEY, STALE_AFTER_S, WORKER_KEYS, mark, worker_key
+from syncapp.core.queues import KINDS
 from tests.stack import redis_stopped
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def test_ready_stays_200_while_worker_and_beat_are_down(client, no_worker_nor_be
 def test_live_answers_200_and_full_health_names_what_is_down(client, no_worker_nor_beat):
     assert client.get("/healthz/live").json() == {"ok": True}
     assert client.get("/healthz").json()["down"] == [
-        "worker-sync", "worker-preview", "worker-export", "worker-notify", "beat"]
+        *(f"worker-{kind}" for kind in KINDS), "beat"]
 
 
 def test_ready_says_503_and_names_redis_when_redis_is_down(client, settings, tmp_path):

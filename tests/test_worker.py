@@ -23,8 +23,8 @@ def test_health_reports_a_missing_worker_and_beat(client):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"] == {
-        "database": True, "redis": True, "worker-sync": False, "worker-preview": False,
-        "worker-export": False, "worker-notify": False, "beat": False,
+        "database": True, "redis": True, **{f"worker-{kind}": False for kind in KINDS},
+        "beat": False,
     }
 
 
