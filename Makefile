@@ -49,8 +49,8 @@ run: $(VENV)/.run-installed
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 
-# Everything but the long runs: one English and one Portuguese e2e round, a smoke of
-# each long suite.
+# Everything but the long runs: the Portuguese e2e round, the deployed-mode story (in
+# English), a smoke of each long suite.
 test: lint node_modules/.installed /usr/bin/chromium /usr/bin/docker-compose
 	$(BIN)/python -m syncapp.devstack test $(XDIST) -m "not soak"
 

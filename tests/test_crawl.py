@@ -6,6 +6,8 @@ opens it (so a new form field is crawled without editing this file); hypothesis 
 the values: unicode digits, NUL, huge numbers, far dates, long strings, several values
 for one key, real ids of the portal. Each request is rolled back, so every one meets
 the same portal. The request count per role goes to test-artifacts/crawl.json.
+`make test` runs four sweeps per role, covering every theme across the roles; `make soak`
+runs all ten for every role.
 """
 
 import fcntl
@@ -22,9 +24,10 @@ from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from tests.crawl_kit import KeysRead, address, build_world, fingerprint, routes, send
+from tests.soak import by_run
 from tests.test_security_headers import assert_carries_the_policy
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.grows_in_soak]
 ARTIFACT = Path(__file__).resolve().parent.parent / "test-artifacts" / "crawl.json"
 COUNTS: Counter = Counter()
 
@@ -130,6 +133,14 @@ def plan(world, admin):
 HEALTH_CHECK_DOWN = ("health", 503)
 # The operator is the installation's staff superuser: the crawl reaches the Django admin.
 ROLES = ["admin", "marketer", "ops", "support", "outsider", "operator"]
+# `make test` gives each role four of the sweeps, in turn, so the six roles still cover
+# every theme (each twice or more); `make soak` gives every role all of them.
+SWEEPS_PER_ROLE = by_run(smoke=4, soak=len(THEMES))
+
+
+def themes_for(role: str) -> list:
+    start = ROLES.index(role) * SWEEPS_PER_ROLE
+    return [THEMES[(start + step) % len(THEMES)] for step in range(SWEEPS_PER_ROLE)]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -166,7 +177,7 @@ def test_no_request_of_any_role_ends_in_a_server_error_or_a_half_write(
         assert not failures, "\n".join(map(str, failures))
 
     try:
-        for theme in THEMES:
+        for theme in themes_for(role):
             sweep(theme)
     finally:
         translation.deactivate()  # a crawled set_language must not leak into later tests

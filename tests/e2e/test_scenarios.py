@@ -2,9 +2,10 @@
 
 Every round starts a fresh stack (tests/e2e/stack.py) and runs the three scenarios
 in order on it: the admin connects Pipedrive and sets up the syncs that ops then
-reads and support then repairs. The English rounds run E2E_ROUNDS times in a row
-(once in `make test`, 10 times in `make soak`); the Brazilian Portuguese UI runs the
-same scenarios once.
+reads and support then repairs. `make test` runs the Brazilian Portuguese round once;
+the English story runs there too, on the deployed-mode stack (tests/deployed/: the same
+admin, ops and support steps from an empty installation). `make soak` adds the English
+rounds here, E2E_ROUNDS times in a row (10).
 Screenshots of every step land in test-artifacts/screenshots/e2e-*.
 """
 
@@ -49,6 +50,7 @@ class Scenarios:
         support_scenario(me, shot)
 
 
+@pytest.mark.soak
 @pytest.mark.parametrize("lang", ["en-US"], scope="class")
 @pytest.mark.parametrize("round_no", range(1, ROUNDS + 1), scope="class")
 class TestInEnglish(Scenarios):
