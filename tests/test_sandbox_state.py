@@ -222,9 +222,11 @@ def gunicorn(db, tmp_path):
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     access_log = tmp_path / "access.log"
+    # Each worker process is replaced after a few requests: later requests meet fresh
+    # processes that never saw the earlier ones, whichever process the OS hands them to.
     command = [sys.executable, "-m", "gunicorn", "syncapp.wsgi", "--workers", "3",
-               "--bind", f"127.0.0.1:{port}", "--access-logfile", str(access_log),
-               "--access-logformat", "%(p)s %(m)s %(U)s %(s)s"]
+               "--max-requests", "5", "--bind", f"127.0.0.1:{port}",
+               "--access-logfile", str(access_log), "--access-logformat", "%(p)s %(m)s %(U)s %(s)s"]
     env = process_env(SANDBOXES_ENABLED="true", SANDBOX_SHARED_STATE="true", SITE_URL=url,
                       REDIS_URL=settings.REDIS_URL)
     with (tmp_path / "gunicorn.log").open("wb") as out:
