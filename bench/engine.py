@@ -12,10 +12,10 @@ from bench.data import DataSet
 from bench.memory_app import FIELDS, MemoryConnector, MemoryStore
 from syncapp.crm.models import Record
 from syncapp.crm.services import update_record
-from syncapp.engine.runner import DONE, SyncRunner
 from syncapp.integrations.models import Connection
 from syncapp.syncs.configure import create_object_sync
 from syncapp.syncs.models import Link, LinkStatus, ObjectSync, SyncState
+from syncapp.syncs.run.runner import DONE, SyncRunner
 
 SLICE_S = 20.0  # as the Celery task: one runner per slice, re-created for the next
 

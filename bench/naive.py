@@ -20,10 +20,10 @@ from bench.memory_app import MemoryConnector, MemoryStore
 from syncapp.crm.identifiers import normalize_email
 from syncapp.crm.models import ChangeAction, ChangeLogEntry, Record
 from syncapp.crm.services import _apply, _diff
-from syncapp.engine.executor import observed_last
 from syncapp.engine.planner import app_values_from_hub, plan_pair
 from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import Link, LinkStatus
+from syncapp.syncs.run.executor import observed_last
 
 
 class NaiveSync:

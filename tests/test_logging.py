@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_extra_context_is_appended_as_key_value_pairs():
     formatter = KeyValueFormatter("%(levelname)s %(message)s")
-    record = logging.LogRecord("syncapp.engine.runner", logging.INFO, __file__, 1,
+    record = logging.LogRecord("syncapp.syncs.run.runner", logging.INFO, __file__, 1,
                                "run finished", (), None)
     record.object_sync_id = 7
     record.run_id = 42
@@ -37,7 +37,7 @@ def test_plain_lines_stay_plain():
 def _start(**env) -> subprocess.CompletedProcess:
     """Start Django in a fresh interpreter with these variables, log one line of a run."""
     code = ("import django, logging; django.setup(); "
-            "logging.getLogger('syncapp.engine.runner').info("
+            "logging.getLogger('syncapp.syncs.run.runner').info("
             "'run finished', extra={'object_sync_id': 7, 'run_id': 42, 'connection_id': 3})")
     values = {**os.environ, "DJANGO_SETTINGS_MODULE": "syncapp.settings.test", **env}
     return subprocess.run([sys.executable, "-c", code], check=False, cwd=ROOT, env=values,
@@ -49,7 +49,7 @@ def test_log_format_json_writes_one_json_object_per_line_with_the_ids():
     assert started.returncode == 0, started.stderr
     (line,) = [json.loads(text) for text in started.stderr.splitlines() if "run finished" in text]
     assert line["message"] == "run finished"
-    assert (line["level"], line["logger"]) == ("INFO", "syncapp.engine.runner")
+    assert (line["level"], line["logger"]) == ("INFO", "syncapp.syncs.run.runner")
     assert (line["object_sync_id"], line["run_id"], line["connection_id"]) == (7, 42, 3)
     assert line["time"]
 
@@ -58,7 +58,7 @@ def test_key_value_lines_stay_the_default():
     started = _start()
     assert started.returncode == 0, started.stderr
     (line,) = [text for text in started.stderr.splitlines() if "run finished" in text]
-    assert "INFO syncapp.engine.runner run finished" in line
+    assert "INFO syncapp.syncs.run.runner run finished" in line
     assert "object_sync_id=7" in line
 
 

@@ -1,4 +1,4 @@
-"""Evaluate a sync's alerts the moment one of its runs ends (engine/runner.py)."""
+"""Evaluate a sync's alerts the moment one of its runs ends (syncs/run/runner.py)."""
 
 from django.dispatch import receiver
 

@@ -20,13 +20,13 @@ from connectors.sdk import ConnectorError
 from syncapp import audit
 from syncapp.audit.models import AuditAction
 from syncapp.core.queue import enqueue
-from syncapp.engine.restore import recreate_in_app, restore_in_hub
-from syncapp.engine.step import BatchRun
 from syncapp.health.models import ACTIVE, JobStatus, RepairJob, RepairKind
 from syncapp.integrations.catalog import build_connector, connector_class
 from syncapp.integrations.tokens import redis_client
 from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import Link, LinkStatus, ObjectSync, Run, RunKind, RunStatus
+from syncapp.syncs.run.restore import recreate_in_app, restore_in_hub
+from syncapp.syncs.run.step import BatchRun
 from syncapp.syncs.tasks import LOCK_TTL_S, held, run_lock_name
 
 BATCH = 100

@@ -236,7 +236,7 @@ class Link(PortalOwned):
                          condition=Q(hub_record__isnull=True) & ~Q(match_key="")),
             models.Index(fields=["portal", "status", "updated_at", "id"],
                          name="link_record_view"),
-            # What each run retries (engine/runner.py): creates a dead worker cut short,
+            # What each run retries (syncs/run/runner.py): creates a dead worker cut short,
             # and failures that pass by themselves; a quiet run finds none without a scan.
             models.Index(fields=["object_sync", "updated_at"], name="link_to_retry",
                          condition=Q(status="pending") | Q(

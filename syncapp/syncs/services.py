@@ -47,7 +47,7 @@ def turn_off(sync: ObjectSync, by=None) -> None:
 @transaction.atomic
 def turn_on(sync: ObjectSync, by=None) -> None:
     """Catch up from the saved cursors; the other syncs redo associations made meanwhile."""
-    from syncapp.engine.associations import walk_partners_again  # noqa: PLC0415
+    from syncapp.syncs.run.associations import walk_partners_again  # noqa: PLC0415
 
     save_and_sync(sync)
     if sync.initial_done:

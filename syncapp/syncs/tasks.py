@@ -65,7 +65,7 @@ def run_sync(sync_id: int, waiter: str = "") -> None:
         wait_for_lock(sync_id, waiter)
         return
     redis_client().delete(_waiter_key(sync_id))  # whoever waited: this run goes on
-    from syncapp.engine.runner import MORE  # noqa: PLC0415 - heavy
+    from syncapp.syncs.run.runner import MORE  # noqa: PLC0415 - heavy
 
     with held(lock):
         outcome = _slice(sync_id, waiter)
@@ -78,7 +78,7 @@ def run_sync(sync_id: int, waiter: str = "") -> None:
 def _slice(sync_id: int, waiter: str = "") -> str | None:
     """One slice of the run, in one of its portal's run slots: MORE, DONE,
     DATABASE_LOST or None (nothing to run, or the portal had no free slot)."""
-    from syncapp.engine.runner import SyncRunner, runnable  # noqa: PLC0415 - heavy
+    from syncapp.syncs.run.runner import SyncRunner, runnable  # noqa: PLC0415 - heavy
 
     try:
         sync = ObjectSync.objects.select_related("connection", "portal").filter(

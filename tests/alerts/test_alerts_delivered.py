@@ -157,7 +157,7 @@ def test_time_from_a_sync_failing_to_the_mail_and_the_webhook(stack, portal, ops
         hubspot.sandbox.access_tokens.clear()
         hubspot.sandbox.revoke_refresh_tokens()
     sync.refresh_from_db()
-    from syncapp.engine.runner import SyncRunner
+    from syncapp.syncs.run.runner import SyncRunner
 
     SyncRunner(sync, connector=hubspot.connector()).run_for(60)
     failed = Run.objects.filter(object_sync=sync).order_by("-id").first()

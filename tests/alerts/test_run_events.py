@@ -3,7 +3,7 @@ the webhooks that want it; one that fails queues `run.failed` with its error."""
 
 import pytest
 
-from syncapp.engine.runner import SyncRunner
+from syncapp.syncs.run.runner import SyncRunner
 from syncapp.webhooks.models import Delivery
 from syncapp.webhooks.services import create
 from tests.engine.kit import make_sync, run

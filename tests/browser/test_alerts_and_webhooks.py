@@ -10,11 +10,11 @@ from playwright.sync_api import expect
 
 from connectors.hubspot import HubSpotConnector
 from syncapp.accounts.services import add_member, create_portal
-from syncapp.engine.runner import SyncRunner
 from syncapp.integrations import sandbox_state
 from syncapp.integrations.models import Connection, ConnectionStatus
 from syncapp.syncs.configure import create_object_sync
 from syncapp.syncs.models import SyncState
+from syncapp.syncs.run.runner import SyncRunner
 from tests.alerts.kit import WORKER_ENV, Outbox
 from tests.alerts.receiver import receiving
 from tests.browser.test_api_keys import create_key_in_browser

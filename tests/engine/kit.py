@@ -14,11 +14,11 @@ from connectors.sdk import HttpClient, OAuth2Auth
 from connectors.sdk.registry import load
 from syncapp.crm.changelog import visible_horizon
 from syncapp.crm.models import ChangeLogEntry
-from syncapp.engine.runner import DONE, SyncRunner
 from syncapp.integrations.models import Connection
 from syncapp.integrations.tokens import DbTokenStore, store_token
 from syncapp.syncs.configure import create_object_sync
 from syncapp.syncs.models import ObjectSync, SyncState
+from syncapp.syncs.run.runner import DONE, SyncRunner
 from tests.connectors.harness import connect, oauth_client, sandbox_server
 
 

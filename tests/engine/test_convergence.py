@@ -50,10 +50,10 @@ from syncapp.crm.services import (
     restore_record,
     update_record,
 )
-from syncapp.engine.restore import recreate_in_app, restore_in_hub
 from syncapp.integrations.catalog import connector_class
 from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import Link, LinkStatus
+from syncapp.syncs.run.restore import recreate_in_app, restore_in_hub
 from tests.engine.convergence_checks import FinalChecks
 from tests.engine.kit import make_sync, open_app, run, settle
 from tests.soak import by_run

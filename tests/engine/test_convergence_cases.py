@@ -3,10 +3,10 @@
 import pytest
 
 from syncapp.crm.services import archive_record, create_record, restore_record, update_record
-from syncapp.engine.restore import restore_in_hub
 from syncapp.integrations.catalog import connector_class
 from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import HistoryEntry, Link, LinkStatus
+from syncapp.syncs.run.restore import restore_in_hub
 from tests.engine.convergence_checks import app_writes
 from tests.engine.kit import make_sync, run, settle
 

@@ -8,12 +8,12 @@ import pytest
 from connectors.sdk import ErrorCategory
 from syncapp.crm.models import Record
 from syncapp.crm.services import archive_record, create_record, restore_record
-from syncapp.engine.restore import recreate_in_app, restore_in_hub
 from syncapp.health import repair
 from syncapp.health.counts import counts_for
 from syncapp.integrations.catalog import connector_class
 from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import LinkStatus
+from syncapp.syncs.run.restore import recreate_in_app, restore_in_hub
 from tests.engine.kit import make_sync, run, settle
 from tests.engine.observe import fresh, link_of_app, link_of_hub
 

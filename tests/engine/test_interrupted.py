@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from connectors.sdk import ConnectorError, ErrorCategory, WriteOutcome
 from syncapp.crm.services import create_record
-from syncapp.engine import runner
-from syncapp.engine.runner import DONE, SyncRunner
 from syncapp.integrations.tokens import redis_client
 from syncapp.syncs import tasks
 from syncapp.syncs.models import Link, LinkStatus, Run, RunStatus
+from syncapp.syncs.run import runner
+from syncapp.syncs.run.runner import DONE, SyncRunner
 from tests.engine.kit import make_sync, run
 
 pytestmark = pytest.mark.django_db(transaction=True)

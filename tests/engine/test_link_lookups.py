@@ -14,10 +14,10 @@ from django.test.utils import CaptureQueriesContext
 
 from connectors.hubspot import HubSpotConnector
 from syncapp.core import bulkrows
-from syncapp.engine import store
 from syncapp.integrations.models import Connection
 from syncapp.syncs.configure import create_object_sync
 from syncapp.syncs.models import Link, LinkStatus
+from syncapp.syncs.run import store
 
 pytestmark = pytest.mark.django_db
 

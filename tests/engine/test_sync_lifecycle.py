@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 
 from syncapp.crm.models import Record
 from syncapp.crm.services import bulk_create_records, create_record, update_record
-from syncapp.engine.runner import SyncRunner
 from syncapp.syncs import services, tasks
 from syncapp.syncs.models import Link, LinkStatus, ObjectSync, RunStatus, SyncState
+from syncapp.syncs.run.runner import SyncRunner
 from tests.engine.kit import make_sync, run
 from tests.engine.observe import (
     age_hubspot_records,

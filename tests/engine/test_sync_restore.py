@@ -4,10 +4,10 @@ import pytest
 
 from syncapp.crm.models import Record
 from syncapp.crm.services import archive_record, create_record, update_record
-from syncapp.engine.restore import recreate_in_app, restore_in_hub
 from syncapp.integrations.catalog import connector_class
 from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import Link, LinkStatus
+from syncapp.syncs.run.restore import recreate_in_app, restore_in_hub
 from tests.engine.kit import make_sync, run
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from syncapp.crm.services import create_record
-from syncapp.engine.field_labels import FieldLabels
 from syncapp.syncs.models import FieldMapping, HistoryEntry, Link, LinkStatus
+from syncapp.syncs.run.field_labels import FieldLabels
 from tests.engine.kit import make_sync, pipedrive, run  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db(transaction=True)

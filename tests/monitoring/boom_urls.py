@@ -4,7 +4,7 @@ import logging
 
 from django.urls import path
 
-log = logging.getLogger("syncapp.engine.runner")
+log = logging.getLogger("syncapp.syncs.run.runner")
 ACCESS_TOKEN = "tok-live-5f9c2b7e"
 RECORD_VALUES = {"email": "ana.private@example.org", "firstname": "Anaisprivate"}
 

@@ -9,10 +9,10 @@ import pytest
 from syncapp.crm.models import ChangeLogEntry, Record
 from syncapp.crm.properties import create_custom_property
 from syncapp.crm.services import create_record
-from syncapp.engine.dryrun import dry_run
 from syncapp.engine.limits import FILTERS, NO_EMAIL
 from syncapp.syncs.configure import build_config, create_object_sync
 from syncapp.syncs.models import Link, LinkStatus, Run, SyncState
+from syncapp.syncs.run.dryrun import dry_run
 from syncapp.syncs.wizard import state
 from syncapp.syncs.wizard.state import FilterChoice, MappingChoice
 from tests.engine.kit import run

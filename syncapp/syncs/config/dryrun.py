@@ -1,5 +1,5 @@
 """The dry run of a plan: per sync it would create or change, what its initial sync
-would do with the file's settings (the engine's own dry run, engine/dryrun.py).
+would do with the file's settings (the engine's own dry run, syncs/run/dryrun.py).
 
 The engine's config is built the way the wizard's preview builds it for an edit:
 the settings are written into the rows (a new sync's draft is created) inside a
@@ -11,12 +11,12 @@ import requests
 from django.db import transaction
 
 from connectors.sdk import ConnectorError
-from syncapp.engine.dryrun import DryRun, dry_run
 from syncapp.integrations.catalog import build_connector, connector_class
 from syncapp.integrations.models import Connection
 from syncapp.syncs.config.planning import UNCHANGED, ConfigPlan, SyncPlan
 from syncapp.syncs.configure import build_config, create_object_sync
 from syncapp.syncs.models import ObjectSync
+from syncapp.syncs.run.dryrun import DryRun, dry_run
 from syncapp.syncs.wizard import state
 from syncapp.syncs.wizard.preview import Failed
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from syncapp.crm.schema import ObjectType
-from syncapp.engine.associations import _allowed as engine_keeps  # the engine's own rule
-from syncapp.engine.associations import partners
 from syncapp.syncs.models import ObjectSync, SyncState
+from syncapp.syncs.run.associations import _allowed as engine_keeps  # the engine's own rule
+from syncapp.syncs.run.associations import partners
 
 WILL_SYNC, NEEDS_SYNC, SYNC_OFF, NOT_KEPT = "will_sync", "needs_sync", "sync_off", "not_kept"
 

@@ -17,11 +17,11 @@ from django.utils.translation import gettext_lazy
 
 from connectors.sdk import ConnectorError, ErrorCategory
 from syncapp.core.queue import UNREACHABLE, QueueUnreachable, cache_get, enqueue
-from syncapp.engine.dryrun import DryRun, dry_run
 from syncapp.engine.limits import DIRECTION, FILTERS, NO_EMAIL, NO_IDENTIFIER
 from syncapp.integrations.catalog import build_connector, connector_class
 from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import ObjectSync
+from syncapp.syncs.run.dryrun import DryRun, dry_run
 from syncapp.syncs.wizard import state
 from syncapp.syncs.wizard.summary import Labels
 

@@ -9,14 +9,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from connectors.sdk import AppRecord
-from syncapp.engine import hubside, store
 from syncapp.engine.config import HUB, SyncConfig
-from syncapp.engine.executor import execute
-from syncapp.engine.field_labels import FieldLabels
-from syncapp.engine.hubside import HubRecord
 from syncapp.engine.limits import DIRECTION, exclusion_reason
 from syncapp.engine.matching import NORMALIZERS, choose, match_keys
 from syncapp.syncs.models import FAILED_FALLBACK_CATEGORY, Link, LinkStatus
+from syncapp.syncs.run import hubside, store
+from syncapp.syncs.run.executor import execute
+from syncapp.syncs.run.field_labels import FieldLabels
+from syncapp.syncs.run.hubside import HubRecord
 
 DELETED = {LinkStatus.DELETED_IN_APP, LinkStatus.DELETED_IN_HUB, LinkStatus.DELETED_BOTH}
 GONE = {  # what a link deleted on a side tells people

@@ -2,7 +2,7 @@
 
 A delete never spreads to the other side; the link waits as "deleted in hub" or
 "deleted in <app>" until support staff bring the record back here (or a person
-restores it by hand on its side, which the next run sees: engine/step.py).
+restores it by hand on its side, which the next run sees: syncs/run/step.py).
 """
 
 from collections import Counter
@@ -12,12 +12,12 @@ from django.db import transaction
 from connectors.sdk import ConnectorError
 from syncapp.crm.models import Record
 from syncapp.crm.services import Actor, RecordInvalid, restore_record
-from syncapp.engine import hubside, store
 from syncapp.engine.config import SyncConfig
-from syncapp.engine.executor import failure_text, observed_last
-from syncapp.engine.field_labels import FieldLabels
 from syncapp.engine.planner import app_values_from_hub, plan_pair
 from syncapp.syncs.models import Link, LinkStatus
+from syncapp.syncs.run import hubside, store
+from syncapp.syncs.run.executor import failure_text, observed_last
+from syncapp.syncs.run.field_labels import FieldLabels
 
 
 def recreate_in_app(config: SyncConfig, connector, links: list[Link],

@@ -6,11 +6,11 @@ from django.utils import timezone
 from connectors.sdk import ConnectorError, ErrorCategory
 from syncapp.core import bulkrows
 from syncapp.crm.services import RecordInvalid
-from syncapp.engine import hubside, store
 from syncapp.engine.config import HUB, SyncConfig
 from syncapp.engine.planner import PairPlan, app_values_from_hub, plan_pair
 from syncapp.engine.rules import pack, split
 from syncapp.syncs.models import LinkStatus
+from syncapp.syncs.run import hubside, store
 
 APP = "app"
 

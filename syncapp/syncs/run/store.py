@@ -109,7 +109,7 @@ def mark(link: Link, status: str, *, category: str = "", message: str = "",
     link.error_category = category
     link.error_message = message[:2000]
     link.exclusion_reason = reason
-    link.refused = {}  # a refusal is set again by whoever marks it (engine/executor.py)
+    link.refused = {}  # a refusal is set again by whoever marks it (syncs/run/executor.py)
     if status == LinkStatus.IN_SYNC:
         link.last_synced_at = timezone.now()
     return link

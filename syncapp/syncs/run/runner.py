@@ -19,19 +19,19 @@ from connectors.sdk import ConnectorError, ErrorCategory
 from connectors.sdk.errors import CONNECTION_WIDE, TRANSIENT
 from syncapp.crm.changelog import ChangeCursor, head, read_changes
 from syncapp.crm.models import Record
-from syncapp.engine import hubside
-from syncapp.engine.associations import (
+from syncapp.integrations.catalog import build_connector, connector_class
+from syncapp.integrations.models import ConnectionStatus
+from syncapp.syncs.configure import build_config
+from syncapp.syncs.models import Link, LinkStatus, ObjectSync, Run, RunKind, RunStatus, SyncState
+from syncapp.syncs.run import hubside
+from syncapp.syncs.run.associations import (
     links_after,
     partners,
     pending_links,
     sync_associations,
     walk_partners_again,
 )
-from syncapp.engine.step import BatchRun
-from syncapp.integrations.catalog import build_connector, connector_class
-from syncapp.integrations.models import ConnectionStatus
-from syncapp.syncs.configure import build_config
-from syncapp.syncs.models import Link, LinkStatus, ObjectSync, Run, RunKind, RunStatus, SyncState
+from syncapp.syncs.run.step import BatchRun
 from syncapp.syncs.signals import run_ended
 
 log = logging.getLogger(__name__)

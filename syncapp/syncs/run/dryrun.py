@@ -26,13 +26,13 @@ from syncapp.accounts.models import Portal
 from syncapp.crm.models import Record
 from syncapp.crm.services import _diff, derived_columns, property_shapes
 from syncapp.crm.validation import clean_values
-from syncapp.engine import hubside, store
 from syncapp.engine.config import SyncConfig
-from syncapp.engine.hubside import HubRecord
 from syncapp.engine.limits import DIRECTION, exclusion_reason
 from syncapp.engine.matching import NORMALIZERS, choose, match_keys
 from syncapp.engine.planner import app_values_from_hub, plan_pair
 from syncapp.syncs.models import Link, LinkStatus
+from syncapp.syncs.run import hubside, store
+from syncapp.syncs.run.hubside import HubRecord
 
 PAGE = 200  # as the runner's batches: duplicates within and across them behave alike
 HUB_PAGE = 1000
