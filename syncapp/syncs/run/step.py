@@ -216,7 +216,7 @@ class BatchRun:
             link, held = own, existing.get(hub_id)
             if held is not None and held.app_id is None:
                 if own.pk:
-                    own.delete()  # the app record's own excluded link gives way
+                    store.delete_link(own)  # the app record's own excluded link gives way
                 link = held
             link.app_id, link.hub_record_id = record.id, hub_id
             link.app_name = self._app_name(record)
@@ -283,11 +283,11 @@ class BatchRun:
             if record is None:
                 # Deleted since it was listed: its link names nothing any more, and the
                 # hub record goes on as if nothing had matched (else it would be lost).
-                candidate.delete()
+                store.delete_link(candidate)
                 self._unmatched_hub(link, hub)
                 continue
             if link.pk:  # the hub record's own excluded link gives way to the app's
-                link.delete()
+                store.delete_link(link)
             candidate.hub_record_id = hub.id
             candidate.hub_name = hub.name
             self.counts["matched"] += 1

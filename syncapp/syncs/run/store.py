@@ -99,6 +99,11 @@ def save(changes: Changes, portal_id: int, run_id: int | None) -> None:
          entry["reason"], now) for link, entry in changes.history])
 
 
+def delete_link(link: Link) -> None:
+    """A link that gives way to another (a match found for an excluded record)."""
+    Link.objects.filter(pk=link.pk).delete()
+
+
 def new_link(sync_id: int, portal_id: int, **values) -> Link:
     return Link(object_sync_id=sync_id, portal_id=portal_id, **values)
 
