@@ -270,7 +270,7 @@ def test_a_412_to_a_conditional_update_is_changed_since_read_whatever_its_code()
             "Content-Type: application/json; odata.metadata=minimal\r\n\r\n"
             f"{body}\r\n--{boundary}--\r\n")
     reply = (200, part.encode(), {"Content-Type": f"multipart/mixed; boundary={boundary}"})
-    connector, session = scripted("metadata", reply)
+    connector, _session = scripted("metadata", reply)
     (outcome,) = connector.update("contacts", [(GUID, {"lastname": "A"})],
                                   versions={GUID: 'W/"41"'})
     assert outcome.error.category is ErrorCategory.CHANGED_SINCE_READ
