@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from connectors.sdk import ConnectorError, ErrorCategory
 from syncapp.core import bulkrows
+from syncapp.crm.bulk import ChangedSinceRead
 from syncapp.crm.services import RecordInvalid
 from syncapp.engine.config import HUB, SyncConfig
 from syncapp.engine.planner import PairPlan, app_values_from_hub, plan_pair
@@ -81,8 +82,9 @@ def _update_app(batch, plans) -> dict[str, ConnectorError]:
     items = [(pair.app.id, plan.app_writes) for pair, plan in plans if plan.app_writes]
     failures: dict[str, ConnectorError] = {}
     stored: dict[str, dict] = {}
+    conditional = _app_versions(batch, plans)
     for chunk in _chunks(items, _batch_size(batch)):
-        for outcome in batch.connector.update(batch.config.app_object, chunk):
+        for outcome in batch.connector.update(batch.config.app_object, chunk, **conditional):
             if not outcome.ok:
                 failures[outcome.ref] = outcome.error
             else:
@@ -93,6 +95,15 @@ def _update_app(batch, plans) -> dict[str, ConnectorError]:
         if pair.app.id in stored:
             _app_last_as_stored(batch.config, plan, stored[pair.app.id])
     return failures
+
+
+def _app_versions(batch, plans) -> dict:
+    """update()'s `versions` where the app can refuse a record changed since the plan
+    read it (Capabilities.conditional_writes); nothing for the others."""
+    if not batch.connector.object(batch.config.app_object).capabilities.conditional_writes:
+        return {}
+    return {"versions": {pair.app.id: pair.app.version for pair, plan in plans
+                         if plan.app_writes and pair.app.version}}
 
 
 def _app_last_as_stored(config: SyncConfig, plan: PairPlan, values: dict) -> None:
@@ -136,19 +147,30 @@ def _create_in_hub(batch) -> None:
         batch.counts["created_hub"] += 1
 
 
-def _update_hub(batch, plans) -> dict[int, RecordInvalid]:
+def _update_hub(batch, plans) -> dict[int, RecordInvalid | ChangedSinceRead]:
+    """Write the planned values, each record only if it still holds what the plan read
+    (a person's edit landing while the app was called is never overwritten)."""
     updates = {pair.hub.id: plan.hub_writes for pair, plan in plans if plan.hub_writes}
-    results = hubside.update(batch.config, updates)
+    results = hubside.update(batch.config, updates, _hub_read(batch.config, plans))
     failures = {}
     for pair, plan in plans:
         result = results.get(pair.hub.id)
-        if isinstance(result, RecordInvalid):
+        if isinstance(result, RecordInvalid | ChangedSinceRead):
             failures[pair.hub.id] = result
         elif result is not None:
             _last_as_stored(plan, pair.hub.values, result)
             if result:
                 batch.counts["updated_hub"] += 1
     return failures
+
+
+def _hub_read(config: SyncConfig, plans) -> dict[int, dict]:
+    """Per hub record written, the values its plan was made from: every mapped property
+    and every property written (the default lifecycle stage)."""
+    mapped = [m.hub_property for m in config.mappings]
+    return {pair.hub.id: {name: pair.hub.values.get(name)
+                          for name in (*mapped, *plan.hub_writes)}
+            for pair, plan in plans if plan.hub_writes}
 
 
 def _last_as_stored(plan: PairPlan, before: dict, changes: dict) -> None:
@@ -196,19 +218,43 @@ def _in_step(pair, plan: PairPlan, app_error, hub_error) -> bool:
             and link.hub_name == pair.hub.name)
 
 
+def _changed_since_read(error) -> bool:
+    """A side that changed after the plan read it was not written; its change reaches
+    the next run (the hub's change log, the app's change feed), which plans the pair
+    again from what both sides hold then. Not a failure."""
+    return isinstance(error, ChangedSinceRead) or (
+        isinstance(error, ConnectorError) and error.category == ErrorCategory.CHANGED_SINCE_READ)
+
+
+def _left_alone(pair, plan: PairPlan, app_error, hub_error) -> bool:
+    """Nothing of an already linked pair was written, each planned side having changed
+    since it was read: the link stays exactly as it was, last-synced values included."""
+    skipped = (_changed_since_read(app_error), _changed_since_read(hub_error))
+    return (any(skipped) and (skipped[0] or not plan.app_writes)
+            and (skipped[1] or not plan.hub_writes) and pair.last is not None
+            and not pair.note)
+
+
 def _settle_pair(batch, pair, plan: PairPlan, app_error, hub_error) -> None:
-    if _in_step(pair, plan, app_error, hub_error):
+    if _in_step(pair, plan, app_error, hub_error) or _left_alone(pair, plan, app_error,
+                                                                 hub_error):
         return
     link = batch.changes.touch(pair.link)
     link.hub_name = pair.hub.name
     last = dict(plan.last)
+    # A side changed since read keeps its fields' last-synced values, as a failed write
+    # does; the other side's writes happened, and last-synced says so: else the next run
+    # would take our own (stale) write there for a change and let it win a conflict.
     failed = _failed_fields(batch.config, plan, app_error, hub_error)
     _keep_previous(last, pair.last or {}, failed)
+    skipped = {side for side, e in ((APP, app_error), (HUB, hub_error)) if _changed_since_read(e)}
+    app_error, hub_error = (None if side in skipped else e
+                            for side, e in ((APP, app_error), (HUB, hub_error)))
     if pair.note:
         batch.changes.note(link, HUB, "linked", {}, pair.note)
-    if plan.changes_hub and hub_error is None:
+    if plan.changes_hub and hub_error is None and HUB not in skipped:
         batch.changes.note(link, HUB, "updated", plan.changes_hub, _why(plan, plan.changes_hub))
-    if plan.changes_app and app_error is None:
+    if plan.changes_app and app_error is None and APP not in skipped:
         batch.changes.note(link, APP, "updated", plan.changes_app, _why(plan, plan.changes_app))
     link.last_synced = last
     if app_error is not None and app_error.category == ErrorCategory.NOT_FOUND:
