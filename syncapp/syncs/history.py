@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from syncapp.integrations.catalog import connector_class
 from syncapp.syncs.models import HistoryEntry
 
@@ -14,7 +16,7 @@ class SyncEvent:
     app_name: str
     account: str
     side_label: str
-    changes: list[tuple[str, object, object]]
+    changes: list[tuple[str, str, object, object, str]]  # (side, field, old, new, rule)
 
 
 def _app_name(app_key: str) -> str:
@@ -22,6 +24,12 @@ def _app_name(app_key: str) -> str:
         return connector_class(app_key).spec.name
     except LookupError:
         return app_key
+
+
+def _side_label(side: str, app: str) -> str:
+    if side == "both":
+        return _("Syncapp and %(app)s") % {"app": app}
+    return "Syncapp" if side == "hub" else app
 
 
 def record_sync_history(record, limit: int = LIMIT) -> list[SyncEvent]:
@@ -36,8 +44,7 @@ def record_sync_history(record, limit: int = LIMIT) -> list[SyncEvent]:
         app = _app_name(connection.app_key)
         events.append(SyncEvent(
             entry=entry, app_name=app, account=connection.account_name,
-            side_label="Syncapp" if entry.side == "hub" else app,
-            changes=[(name, *[*values, None, None][:2])
-                     for name, values in sorted(entry.changes.items())],
+            side_label=_side_label(entry.side, app),
+            changes=[(_side_label(side, app), *diff) for side, *diff in entry.diffs()],
         ))
     return events

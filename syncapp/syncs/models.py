@@ -5,6 +5,7 @@ messages only say "go look at object sync N".
 """
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -296,24 +297,63 @@ class Run(PortalOwned):
 
 
 class HistoryEntry(PortalOwned):
-    """A change the sync made to one record: which side, which fields, and why.
+    """What the sync did to one record in one batch: which sides, which fields, and why.
 
-    Read by link only (history_by_link); the run's index serves the run retention's
-    SET NULL. A sync writes one per changed record: no index more than that."""
+    One row per changed record per batch (syncs/run/store.save merges the batch's
+    notes), shaped so that undo can reverse it from the row alone:
+
+    - `actions`: what happened, in order (["linked", "updated"]); `action` is the most
+      telling of them (store.PRECEDENCE), the one lists filter and label by;
+    - `side`: "hub" or "app" when only one side was touched, else "both";
+    - `changes`: {side: {field: {"old": …, "new": …, "rule": why}}}, the hub's fields by
+      property, the app's by field name; `rule` is the conflict rule that decided the
+      field (engine/rules.py), or the row's cause for a record created or restored;
+    - `reason`: why the record itself was touched (the match, the vendor's refusal).
+
+    Rows from before 0011 hold {field: [old, new]} for `side` and one joined reason:
+    the migration converts them, and `diffs()` still reads that shape (a row written by
+    a worker of the previous release during a deploy). Read by link only
+    (history_by_link); the run's index serves the run retention's SET NULL."""
 
     portal = models.ForeignKey(Portal, on_delete=models.CASCADE, related_name="+",
                                db_index=False)
     link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="history",
                              db_index=False)
     run = models.ForeignKey(Run, null=True, on_delete=models.SET_NULL, related_name="+")
-    side = models.CharField(max_length=5)  # "hub" or "app": the side that was written
-    action = models.CharField(max_length=20)  # linked, created, updated, excluded, failed, …
-    changes = models.JSONField(default=dict, blank=True)  # {field: [old, new]}
+    side = models.CharField(max_length=5)  # "hub", "app", or "both"
+    action = models.CharField(max_length=20)  # the most telling of `actions`
+    actions = ArrayField(models.CharField(max_length=20), default=list, blank=True)
+    changes = models.JSONField(default=dict, blank=True)  # {side: {field: {old, new, rule}}}
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         indexes = [models.Index(fields=["link", "-id"], name="history_by_link")]
 
+    @property
+    def all_actions(self) -> list[str]:
+        return list(self.actions) or [self.action]
+
+    def diffs(self) -> list[tuple[str, str, object, object, str]]:
+        """(side, field, old, new, rule) for every field the batch wrote, hub first."""
+        found = []
+        for side, fields in history_sides(self.changes, self.side, self.reason).items():
+            found.extend((side, name, diff.get("old"), diff.get("new"), diff.get("rule", ""))
+                         for name, diff in sorted(fields.items()))
+        return found
+
     def __str__(self) -> str:
         return f"{self.action} {self.side} on link {self.link_id}"
+
+
+def history_sides(changes: dict, side: str, reason: str = "") -> dict[str, dict]:
+    """A history row's `changes` as {side: {field: {"old", "new", "rule"}}}, whichever
+    shape it was written in (before 0011: {field: [old, new]} for the row's one side,
+    its reason covering every field)."""
+    if not changes or all(k in ("hub", "app") and isinstance(v, dict)
+                          for k, v in changes.items()):
+        return {s: changes[s] for s in ("hub", "app") if changes.get(s)}
+    return {side: {name: {"old": (values or [None])[0],
+                          "new": values[1] if isinstance(values, list) and len(values) > 1
+                          else None, "rule": reason}
+                   for name, values in changes.items()}}

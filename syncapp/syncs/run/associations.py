@@ -192,7 +192,7 @@ class _Job:
                 self.pending.add(link.pk)
             entries.append(HistoryEntry(
                 portal_id=self.sync.portal_id, link=link, run_id=self.run_id, side="app",
-                action="association_failed",
+                action="association_failed", actions=["association_failed"],
                 reason=outcome.error.vendor_message or outcome.error.message))
         HistoryEntry.objects.bulk_create(entries)
 

@@ -253,9 +253,10 @@ def _settle_pair(batch, pair, plan: PairPlan, app_error, hub_error) -> None:
     if pair.note:
         batch.changes.note(link, HUB, "linked", {}, pair.note)
     if plan.changes_hub and hub_error is None and HUB not in skipped:
-        batch.changes.note(link, HUB, "updated", plan.changes_hub, _why(plan, plan.changes_hub))
+        batch.changes.note(link, HUB, "updated", plan.changes_hub, rules=plan.reasons)
     if plan.changes_app and app_error is None and APP not in skipped:
-        batch.changes.note(link, APP, "updated", plan.changes_app, _why(plan, plan.changes_app))
+        batch.changes.note(link, APP, "updated", plan.changes_app,
+                           rules=store.app_rules(batch.config, plan))
     link.last_synced = last
     if app_error is not None and app_error.category == ErrorCategory.NOT_FOUND:
         store.mark(link, LinkStatus.DELETED_IN_APP, category=str(app_error.category),
@@ -288,10 +289,6 @@ def _keep_previous(last, previous, failed: set[str]) -> None:
             last[prop] = previous[prop]
         else:
             last.pop(prop, None)
-
-
-def _why(plan: PairPlan, changes: dict) -> str:
-    return "; ".join(sorted({plan.reasons.get(k, "") for k in changes} - {""}))
 
 
 def _settle_app_creates(batch, created) -> None:

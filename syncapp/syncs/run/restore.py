@@ -133,10 +133,12 @@ def _refresh_hub(config, record, plan, link, changes) -> None:
             raise result
     link.last_synced = plan.last
     store.mark(link, LinkStatus.IN_SYNC)
-    changes.note(link, "hub", "restored", plan.changes_hub, "restored from the app's record")
-    if plan.changes_app:
+    changes.note(link, "hub", "restored", plan.changes_hub, "restored from the app's record",
+                 rules=plan.reasons)
+    if plan.changes_app:  # each field by its rule, as a run would have written it
         changes.note(link, "app", "updated", plan.changes_app,
-                     "changed in Syncapp before it was deleted")
+                     "changed in Syncapp before it was deleted",
+                     rules=store.app_rules(config, plan))
 
 
 def _failed(changes, link, side, error: ConnectorError | RecordInvalid, counts, *,

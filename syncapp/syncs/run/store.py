@@ -18,8 +18,13 @@ from syncapp.syncs.models import HistoryEntry, Link, LinkStatus
 LINK_FIELDS = ["hub_record_id", "app_id", "status", "error_category", "error_message",
                "exclusion_reason", "match_key", "last_synced", "hub_name", "app_name",
                "last_synced_at", "associations_pending", "refused", "updated_at"]
-HISTORY_FIELDS = ["portal_id", "link_id", "run_id", "side", "action", "changes", "reason",
-                  "created_at"]
+HISTORY_FIELDS = ["portal_id", "link_id", "run_id", "side", "action", "actions", "changes",
+                  "reason", "created_at"]
+# The action a record's history row files under when a batch did several things to it:
+# the most telling first (a refusal over the writes beside it, a create over its link).
+PRECEDENCE = ("failed", "deleted", "created", "recreated", "restored", "excluded", "updated",
+              "linked", "association_failed")
+_RANK = {action: rank for rank, action in enumerate(PRECEDENCE)}
 
 
 _COLUMNS = [f.attname for f in Link._meta.concrete_fields]
@@ -146,7 +151,7 @@ class Changes:
 
     new_links: list[LinkRow] = field(default_factory=list)
     changed_links: dict[int, LinkRow] = field(default_factory=dict)
-    history: list[tuple[LinkRow, dict]] = field(default_factory=list)
+    history: dict[int, "_Row"] = field(default_factory=dict)  # id(link): its one row
     _new_ids: set[int] = field(default_factory=set)  # id() of new_links: touch is O(1)
 
     now: datetime = field(default_factory=timezone.now)  # one time for the batch's writes
@@ -161,9 +166,52 @@ class Changes:
         return link
 
     def note(self, link: LinkRow, side: str, action: str, changes: dict | None = None,
-             reason: str = "") -> None:
-        self.history.append((link, {"side": side, "action": action,
-                                    "changes": changes or {}, "reason": reason}))
+             reason: str = "", *, rules: dict | None = None) -> None:
+        """One thing the batch did to `link`'s record: `changes` ({field: [old, new]}) on
+        `side`, each field decided by its rule in `rules` ({field: why}; a field without
+        one, by `reason`). A record's notes of one batch become one history row."""
+        row = self.history.get(id(link))
+        if row is None:
+            row = self.history[id(link)] = _Row(link)
+        row.add(side, action, changes, reason, rules or {})
+
+
+class _Row:
+    """One record's history row of a batch, as its notes build it (see HistoryEntry)."""
+
+    __slots__ = ("actions", "changes", "link", "reasons", "sides")
+
+    def __init__(self, link: LinkRow) -> None:
+        self.link = link
+        self.sides: set[str] = set()
+        self.actions: list[str] = []
+        self.changes: dict[str, dict] = {}
+        self.reasons: list[str] = []
+
+    def add(self, side: str, action: str, changes: dict | None, reason: str,
+            rules: dict) -> None:
+        self.sides.add(side)
+        if action not in self.actions:
+            self.actions.append(action)
+        if reason and reason not in self.reasons:
+            self.reasons.append(reason)
+        if changes:
+            diffs = self.changes.setdefault(side, {})
+            for name, (old, new) in changes.items():
+                diffs[name] = {"old": old, "new": new, "rule": rules.get(name) or reason}
+
+    def values(self, portal_id: int, run_id: int | None, now: datetime) -> tuple:
+        side = next(iter(self.sides)) if len(self.sides) == 1 else "both"
+        action = min(self.actions, key=lambda a: _RANK.get(a, len(_RANK)))
+        return (portal_id, self.link.pk, run_id, side, action, self.actions, self.changes,
+                "; ".join(self.reasons), now)
+
+
+def app_rules(config, plan) -> dict:
+    """The rule of each app field a plan writes (the planner keeps them by hub property),
+    for Changes.note: the history names, per field, the rule that decided it."""
+    return {m.app_field: plan.reasons[m.hub_property] for m in config.mappings
+            if m.app_field in plan.changes_app and m.hub_property in plan.reasons}
 
 
 def save(changes: Changes, portal_id: int, run_id: int | None) -> None:
@@ -171,8 +219,7 @@ def save(changes: Changes, portal_id: int, run_id: int | None) -> None:
     bulkrows.update(list(changes.changed_links.values()), LINK_FIELDS)
     now = timezone.now()
     bulkrows.insert_rows(HistoryEntry, HISTORY_FIELDS, [
-        (portal_id, link.pk, run_id, entry["side"], entry["action"], entry["changes"],
-         entry["reason"], now) for link, entry in changes.history])
+        row.values(portal_id, run_id, now) for row in changes.history.values()])
 
 
 def delete_link(link: Link) -> None:
