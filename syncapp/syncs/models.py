@@ -307,8 +307,10 @@ class HistoryEntry(PortalOwned):
     - `side`: "hub" or "app" when only one side was touched, else "both";
     - `changes`: {side: {field: {"old": …, "new": …, "rule": why}}}, the hub's fields by
       property, the app's by field name; `rule` is the conflict rule that decided the
-      field (engine/rules.py), or the row's cause for a record created or restored;
-    - `reason`: why the record itself was touched (the match, the vendor's refusal).
+      field (engine/rules.py); a field without one was decided by the row's `reason`
+      (a record created: no need to repeat it in each of its fields);
+    - `reason`: why the record itself was touched (the match, the create, the vendor's
+      refusal).
 
     Rows from before 0011 hold {field: [old, new]} for `side` and one joined reason:
     the migration converts them, and `diffs()` still reads that shape (a row written by
@@ -337,8 +339,9 @@ class HistoryEntry(PortalOwned):
     def diffs(self) -> list[tuple[str, str, object, object, str]]:
         """(side, field, old, new, rule) for every field the batch wrote, hub first."""
         found = []
-        for side, fields in history_sides(self.changes, self.side, self.reason).items():
-            found.extend((side, name, diff.get("old"), diff.get("new"), diff.get("rule", ""))
+        for side, fields in history_sides(self.changes, self.side).items():
+            found.extend((side, name, diff.get("old"), diff.get("new"),
+                          diff.get("rule") or self.reason)
                          for name, diff in sorted(fields.items()))
         return found
 
@@ -346,14 +349,14 @@ class HistoryEntry(PortalOwned):
         return f"{self.action} {self.side} on link {self.link_id}"
 
 
-def history_sides(changes: dict, side: str, reason: str = "") -> dict[str, dict]:
-    """A history row's `changes` as {side: {field: {"old", "new", "rule"}}}, whichever
+def history_sides(changes: dict, side: str) -> dict[str, dict]:
+    """A history row's `changes` as {side: {field: {"old", "new"[, "rule"]}}}, whichever
     shape it was written in (before 0011: {field: [old, new]} for the row's one side,
     its reason covering every field)."""
     if not changes or all(k in ("hub", "app") and isinstance(v, dict)
                           for k, v in changes.items()):
         return {s: changes[s] for s in ("hub", "app") if changes.get(s)}
-    return {side: {name: {"old": (values or [None])[0],
-                          "new": values[1] if isinstance(values, list) and len(values) > 1
-                          else None, "rule": reason}
+    return {side: {name: dict(zip(("old", "new"), [*values, None, None][:2]
+                                  if isinstance(values, list) else (None, None),
+                                  strict=True))
                    for name, values in changes.items()}}

@@ -66,3 +66,16 @@ def test_a_row_of_the_old_shape_still_reads(portal, hubspot, ops_client):
     assert old.diffs() == [("app", "city", "Porto", "Lisbon", "changed in Syncapp")]
     html = ops_client.get(reverse("health:history", args=["hubspot", link.pk])).content.decode()
     assert "<del>Porto</del>" in html and "Lisbon" in html
+
+
+def test_a_created_record_row_keeps_its_cause_once_not_in_every_field(portal, hubspot):
+    fresh(hubspot, "contacts")
+    record = create_record(portal, "contact", {"email": "bob@example.com", "firstname": "Bob"})
+    sync = make_sync(hubspot, "contacts")
+    run(hubspot, sync)
+
+    (row,) = history(link_of_hub(sync, record))
+    assert (row.action, row.actions, row.side) == ("created", ["created"], "app")
+    assert row.reason == "no matching record in the app"
+    assert row.changes["app"]["firstname"] == {"old": None, "new": "Bob"}
+    assert ("app", "firstname", None, "Bob", "no matching record in the app") in row.diffs()

@@ -2,8 +2,9 @@
 
 `actions` lists what a batch did to the record; `changes` becomes {side: {field: {"old",
 "new", "rule"}}} (HistoryEntry's docstring). Rows written before hold {field: [old, new]}
-for their one side and one reason for all their fields: one UPDATE converts them (that
-reason becomes each field's rule), so undo reads a single shape. One statement, not
+for their one side and one reason for all their fields: one UPDATE converts them (no
+field gets a rule: the row's reason covers them all, as it does a create's), so undo
+reads a single shape. One statement, not
 batches: it rewrites each row once, a million rows in seconds, with the sync stopped as
 for any migration.
 """
@@ -19,8 +20,7 @@ UPDATE {TABLE} SET actions = ARRAY[action],
     ELSE jsonb_build_object(side, (
       SELECT jsonb_object_agg(key, jsonb_build_object(
         'old', CASE WHEN jsonb_typeof(value) = 'array' THEN value->0 END,
-        'new', CASE WHEN jsonb_typeof(value) = 'array' THEN value->1 END,
-        'rule', reason))
+        'new', CASE WHEN jsonb_typeof(value) = 'array' THEN value->1 END))
       FROM jsonb_each(changes))) END
 """
 

@@ -169,7 +169,8 @@ class Changes:
              reason: str = "", *, rules: dict | None = None) -> None:
         """One thing the batch did to `link`'s record: `changes` ({field: [old, new]}) on
         `side`, each field decided by its rule in `rules` ({field: why}; a field without
-        one, by `reason`). A record's notes of one batch become one history row."""
+        one, by `reason`, which the row keeps once). A record's notes of one batch become
+        one history row."""
         row = self.history.get(id(link))
         if row is None:
             row = self.history[id(link)] = _Row(link)
@@ -198,7 +199,9 @@ class _Row:
         if changes:
             diffs = self.changes.setdefault(side, {})
             for name, (old, new) in changes.items():
-                diffs[name] = {"old": old, "new": new, "rule": rules.get(name) or reason}
+                rule = rules.get(name)  # none: the row's reason decided it (a create)
+                diffs[name] = {"old": old, "new": new, "rule": rule} if rule else {
+                    "old": old, "new": new}
 
     def values(self, portal_id: int, run_id: int | None, now: datetime) -> tuple:
         side = next(iter(self.sides)) if len(self.sides) == 1 else "both"
