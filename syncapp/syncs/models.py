@@ -305,16 +305,17 @@ class HistoryEntry(PortalOwned):
     - `actions`: what happened, in order (["linked", "updated"]); `action` is the most
       telling of them (store.PRECEDENCE), the one lists filter and label by;
     - `side`: "hub" or "app" when only one side was touched, else "both";
-    - `changes`: {side: {field: {"old": …, "new": …, "rule": why}}}, the hub's fields by
-      property, the app's by field name; `rule` is the conflict rule that decided the
-      field (engine/rules.py); a field without one was decided by the row's `reason`
-      (a record created: no need to repeat it in each of its fields);
+    - `changes`: {side: {field: [old, new, rule]}}, the hub's fields by property, the
+      app's by field name; `rule` is the conflict rule that decided the field
+      (engine/rules.py); a field of two items, [old, new], was decided by the row's
+      `reason` (a record created: its cause is not repeated in each of its fields);
+      lists, not {"old": …, "new": …} objects, keep a million rows small;
     - `reason`: why the record itself was touched (the match, the create, the vendor's
       refusal).
 
     Rows from before 0011 hold {field: [old, new]} for `side` and one joined reason:
-    the migration converts them, and `diffs()` still reads that shape (a row written by
-    a worker of the previous release during a deploy). Read by link only
+    the migration nests them under their side, and `diffs()` still reads that shape (a
+    row written by a worker of the previous release during a deploy). Read by link only
     (history_by_link); the run's index serves the run retention's SET NULL."""
 
     portal = models.ForeignKey(Portal, on_delete=models.CASCADE, related_name="+",
@@ -325,7 +326,7 @@ class HistoryEntry(PortalOwned):
     side = models.CharField(max_length=5)  # "hub", "app", or "both"
     action = models.CharField(max_length=20)  # the most telling of `actions`
     actions = ArrayField(models.CharField(max_length=20), default=list, blank=True)
-    changes = models.JSONField(default=dict, blank=True)  # {side: {field: {old, new, rule}}}
+    changes = models.JSONField(default=dict, blank=True)  # {side: {field: [old, new, rule]}}
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -340,9 +341,10 @@ class HistoryEntry(PortalOwned):
         """(side, field, old, new, rule) for every field the batch wrote, hub first."""
         found = []
         for side, fields in history_sides(self.changes, self.side).items():
-            found.extend((side, name, diff.get("old"), diff.get("new"),
-                          diff.get("rule") or self.reason)
-                         for name, diff in sorted(fields.items()))
+            for name, diff in sorted(fields.items()):
+                old, new, rule = [*diff, None, None, None][:3] if isinstance(diff, list) \
+                    else (None, None, None)
+                found.append((side, name, old, new, rule or self.reason))
         return found
 
     def __str__(self) -> str:
@@ -350,13 +352,9 @@ class HistoryEntry(PortalOwned):
 
 
 def history_sides(changes: dict, side: str) -> dict[str, dict]:
-    """A history row's `changes` as {side: {field: {"old", "new"[, "rule"]}}}, whichever
-    shape it was written in (before 0011: {field: [old, new]} for the row's one side,
-    its reason covering every field)."""
+    """A history row's `changes` as {side: {field: [old, new(, rule)]}}, whichever shape
+    it was written in (before 0011: {field: [old, new]} for the row's one side)."""
     if not changes or all(k in ("hub", "app") and isinstance(v, dict)
                           for k, v in changes.items()):
         return {s: changes[s] for s in ("hub", "app") if changes.get(s)}
-    return {side: {name: dict(zip(("old", "new"), [*values, None, None][:2]
-                                  if isinstance(values, list) else (None, None),
-                                  strict=True))
-                   for name, values in changes.items()}}
+    return {side: changes}

@@ -29,12 +29,11 @@ def test_a_batch_that_links_and_updates_both_sides_writes_one_row(portal, hubspo
     (row,) = history(link_of_hub(sync, record))
     assert (row.action, row.actions, row.side) == ("updated", ["linked", "updated"], "both")
     assert row.reason == "matched by email “ann@example.com”"
-    assert row.changes["hub"]["firstname"] == {
-        "old": None, "new": "Ann", "rule": "filled from the app (empty in Syncapp)"}
-    assert row.changes["app"]["phone"] == {
-        "old": "111", "new": "999", "rule": "both had values; Syncapp wins conflicts"}
-    assert row.changes["app"]["jobtitle"] == {
-        "old": None, "new": "CFO", "rule": "filled from Syncapp (empty in the app)"}
+    assert row.changes["hub"]["firstname"] == [
+        None, "Ann", "filled from the app (empty in Syncapp)"]
+    assert row.changes["app"]["phone"] == ["111", "999", "both had values; Syncapp wins conflicts"]
+    assert row.changes["app"]["jobtitle"] == [
+        None, "CFO", "filled from Syncapp (empty in the app)"]
 
 
 def test_the_record_pages_show_each_sides_fields_with_their_rules(
@@ -77,5 +76,5 @@ def test_a_created_record_row_keeps_its_cause_once_not_in_every_field(portal, hu
     (row,) = history(link_of_hub(sync, record))
     assert (row.action, row.actions, row.side) == ("created", ["created"], "app")
     assert row.reason == "no matching record in the app"
-    assert row.changes["app"]["firstname"] == {"old": None, "new": "Bob"}
+    assert row.changes["app"]["firstname"] == [None, "Bob"]
     assert ("app", "firstname", None, "Bob", "no matching record in the app") in row.diffs()

@@ -190,8 +190,8 @@ def test_a_record_opens_its_sync_history(sync, ops_client):
     link = Link.objects.filter(object_sync=sync).first()
     HistoryEntry.objects.create(
         portal_id=sync.portal_id, link=link, side="app", action="updated",
-        actions=["updated"], changes={"app": {"firstname": {
-            "old": "Ann", "new": "Anne", "rule": "changed in Syncapp only"}}})
+        actions=["updated"],
+        changes={"app": {"firstname": ["Ann", "Anne", "changed in Syncapp only"]}})
     html = ops_client.get(url("history", link.pk)).content.decode()
     assert "changed in Syncapp only" in html
     assert "<del>Ann</del>" in html and "Anne" in html

@@ -1,12 +1,11 @@
 """History: one row per changed record per batch, each field with its rule (issue 4/8).
 
-`actions` lists what a batch did to the record; `changes` becomes {side: {field: {"old",
-"new", "rule"}}} (HistoryEntry's docstring). Rows written before hold {field: [old, new]}
-for their one side and one reason for all their fields: one UPDATE converts them (no
-field gets a rule: the row's reason covers them all, as it does a create's), so undo
-reads a single shape. One statement, not
-batches: it rewrites each row once, a million rows in seconds, with the sync stopped as
-for any migration.
+`actions` lists what a batch did to the record; `changes` becomes {side: {field: [old,
+new, rule]}} (HistoryEntry's docstring). Rows written before hold {field: [old, new]}
+for their one side and one reason for all their fields: one UPDATE nests them under
+their side (no field gets a rule: the row's reason covers them all, as it does a
+create's), so undo reads a single shape. One statement, not batches: it rewrites each
+row once, with the sync stopped as for any migration.
 """
 
 import django.contrib.postgres.fields
@@ -16,21 +15,16 @@ TABLE = "syncs_historyentry"
 
 TO_ROWS_PER_RECORD = f"""
 UPDATE {TABLE} SET actions = ARRAY[action],
-  changes = CASE WHEN changes = '{{}}'::jsonb OR jsonb_typeof(changes) <> 'object' THEN '{{}}'::jsonb
-    ELSE jsonb_build_object(side, (
-      SELECT jsonb_object_agg(key, jsonb_build_object(
-        'old', CASE WHEN jsonb_typeof(value) = 'array' THEN value->0 END,
-        'new', CASE WHEN jsonb_typeof(value) = 'array' THEN value->1 END))
-      FROM jsonb_each(changes))) END
+  changes = CASE WHEN changes = '{{}}'::jsonb THEN changes
+                 ELSE jsonb_build_object(side, changes) END
 """
 
 # Back to {field: [old, new]}: a row that wrote both sides keeps both sides' fields
-# (the hub's win a name both use) under side "hub".
+# (the hub's win a name both use) under side "hub", each without its rule.
 TO_ROWS_PER_SIDE = f"""
 UPDATE {TABLE} SET side = CASE WHEN side = 'both' THEN 'hub' ELSE side END,
   changes = COALESCE((
-    SELECT jsonb_object_agg(f.key, jsonb_build_array(f.value->'old', f.value->'new')
-                            ORDER BY s.key)
+    SELECT jsonb_object_agg(f.key, jsonb_build_array(f.value->0, f.value->1) ORDER BY s.key)
     FROM jsonb_each(changes) AS s, jsonb_each(s.value) AS f
     WHERE jsonb_typeof(s.value) = 'object'), '{{}}'::jsonb)
 """

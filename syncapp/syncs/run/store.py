@@ -198,10 +198,12 @@ class _Row:
             self.reasons.append(reason)
         if changes:
             diffs = self.changes.setdefault(side, {})
+            if not rules:  # the row's reason decided every field (a create): as they are
+                diffs.update(changes)
+                return
             for name, (old, new) in changes.items():
-                rule = rules.get(name)  # none: the row's reason decided it (a create)
-                diffs[name] = {"old": old, "new": new, "rule": rule} if rule else {
-                    "old": old, "new": new}
+                rule = rules.get(name)
+                diffs[name] = [old, new, rule] if rule else [old, new]
 
     def values(self, portal_id: int, run_id: int | None, now: datetime) -> tuple:
         side = next(iter(self.sides)) if len(self.sides) == 1 else "both"
