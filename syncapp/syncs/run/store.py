@@ -178,20 +178,21 @@ class Changes:
 
 
 class _Row:
-    """One record's history row of a batch, as its notes build it (see HistoryEntry)."""
+    """One record's history row of a batch, as its notes build it (see HistoryEntry).
+    Built for every record a batch writes: kept to a few attribute sets per note."""
 
-    __slots__ = ("actions", "changes", "link", "reasons", "sides")
+    __slots__ = ("actions", "changes", "link", "reasons", "side")
 
     def __init__(self, link: LinkRow) -> None:
         self.link = link
-        self.sides: set[str] = set()
+        self.side = ""
         self.actions: list[str] = []
         self.changes: dict[str, dict] = {}
         self.reasons: list[str] = []
 
     def add(self, side: str, action: str, changes: dict | None, reason: str,
             rules: dict) -> None:
-        self.sides.add(side)
+        self.side = side if self.side in ("", side) else "both"
         if action not in self.actions:
             self.actions.append(action)
         if reason and reason not in self.reasons:
@@ -206,10 +207,13 @@ class _Row:
                 diffs[name] = [old, new, rule] if rule else [old, new]
 
     def values(self, portal_id: int, run_id: int | None, now: datetime) -> tuple:
-        side = next(iter(self.sides)) if len(self.sides) == 1 else "both"
-        action = min(self.actions, key=lambda a: _RANK.get(a, len(_RANK)))
-        return (portal_id, self.link.pk, run_id, side, action, self.actions, self.changes,
-                "; ".join(self.reasons), now)
+        actions = self.actions
+        action = actions[0] if len(actions) == 1 else min(
+            actions, key=lambda a: _RANK.get(a, len(_RANK)))
+        # `actions` as text[]'s literal, which COPY takes as it is: psycopg's dumper for
+        # a list cost more than all the row's other columns. Action codes are bare words.
+        return (portal_id, self.link.pk, run_id, self.side, action,
+                "{" + ",".join(actions) + "}", self.changes, "; ".join(self.reasons), now)
 
 
 def app_rules(config, plan) -> dict:
