@@ -195,8 +195,11 @@ class Link(PortalOwned):
     EXPLAIN proves the query uses it. The portal, object sync and hub record have no
     index of their own: the indexes below start with them."""
 
+    # The object sync's portal, so the database checks the object sync alone: a
+    # foreign key check per row is a good part of what a million-link sync costs.
+    # Deleting a portal still cascades here (Django's on_delete, not the database's).
     portal = models.ForeignKey(Portal, on_delete=models.CASCADE, related_name="+",
-                               db_index=False)
+                               db_index=False, db_constraint=False)
     object_sync = models.ForeignKey(ObjectSync, on_delete=models.CASCADE, related_name="links",
                                     db_index=False)
     # No index of its own: link_unique_hub_record serves lookups by hub record, and
@@ -301,11 +304,14 @@ class HistoryEntry(PortalOwned):
     Read by link only (history_by_link); the run's index serves the run retention's
     SET NULL. A sync writes one per changed record: no index more than that."""
 
+    # The portal is the link's, and the run only a label kept for the record's history:
+    # the database checks the link alone (see Link.portal). on_delete still applies.
     portal = models.ForeignKey(Portal, on_delete=models.CASCADE, related_name="+",
-                               db_index=False)
+                               db_index=False, db_constraint=False)
     link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="history",
                              db_index=False)
-    run = models.ForeignKey(Run, null=True, on_delete=models.SET_NULL, related_name="+")
+    run = models.ForeignKey(Run, null=True, on_delete=models.SET_NULL, related_name="+",
+                            db_constraint=False)
     side = models.CharField(max_length=5)  # "hub" or "app": the side that was written
     action = models.CharField(max_length=20)  # linked, created, updated, excluded, failed, …
     changes = models.JSONField(default=dict, blank=True)  # {field: [old, new]}
