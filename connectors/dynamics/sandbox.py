@@ -86,6 +86,11 @@ class DynamicsSandbox(RecordPages, Sandbox):
         response.headers["Retry-After"] = str(retry_after)
         return response
 
+    def rate_key(self, request: Request, account) -> str:
+        """Service protection counts per user, whatever token the user holds.
+        https://learn.microsoft.com/power-apps/developer/data-platform/api-limits"""
+        return account.login
+
     def handle(self, request: Request) -> Response:
         response = super().handle(request)
         if "/api/" in request.path:

@@ -26,8 +26,11 @@ aria-label="Pipedrive"><rect width="64" height="64" rx="14" fill="#017737"/>
 
 # Every object can be read incrementally by update time, and its deletions are
 # listed by /v1/recents. Pipedrive has no batch endpoints: one call per record.
+# One request per record (no batch endpoints): 40 a second, the budget's steady
+# pace, at Pipedrive's usual 150-250 ms a request needs about 8 in flight.
 CAPABILITIES = Capabilities(
-    incremental="modified_time", deleted_records=True, batch_write=False, webhooks=True
+    incremental="modified_time", deleted_records=True, batch_write=False, webhooks=True,
+    concurrent_requests=8,
 )
 
 

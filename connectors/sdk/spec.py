@@ -70,6 +70,11 @@ class Capabilities:
     batch_write: bool = False
     batch_size: int = 100
     webhooks: bool = False
+    # Write requests one write call may have in flight at once, so the vendor's
+    # budget stays full however long each request takes (the client's shared limiter
+    # still decides when each may go). With batch_write, the engine hands a write call
+    # batch_size x this many items: one full batch per request in flight.
+    concurrent_requests: int = 1
 
 
 @dataclass(frozen=True)
