@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 
 from bench.dashboard import measure_unless_skipped as measure_dashboard
+from bench.http import measure_unless_skipped as measure_http
 
 TARGETS = {  # the targets (at 1,000,000 records), for the summary line
     "initial_sync_records_per_s": (">=", 20_000),
@@ -65,7 +66,7 @@ def main() -> int:
     return 0
 
 
-def measure(url: str, options: Options, metrics: dict) -> None:
+def measure(url: str, options: Options, metrics: dict) -> None:  # noqa: PLR0915
     import django  # noqa: PLC0415
 
     django.setup()
@@ -123,6 +124,7 @@ def measure(url: str, options: Options, metrics: dict) -> None:
         metrics["dlt_merge_records_per_s"] = round(n / dlt_merge_seconds(url, data))
         metrics["ratio_vs_dlt"] = round(rate / metrics["dlt_merge_records_per_s"], 2)
     measure_dashboard(metrics, skip)
+    measure_http(metrics, skip)  # vendor budgets over real HTTP (BENCH_SKIP=http)
     metrics["process_peak_rss_mb"] = round(peak_rss_mb())
 
 

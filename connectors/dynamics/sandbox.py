@@ -13,6 +13,7 @@ import copy
 import datetime as dt
 import json
 import re
+from dataclasses import replace
 
 from connectors.dynamics import sandbox_metadata
 from connectors.dynamics.sandbox_batch import BatchFormatError, ChangeSet, join, split
@@ -280,7 +281,7 @@ class DynamicsSandbox(RecordPages, Sandbox):
         results: list[tuple[str | None, Response]] = []
         for item in items:
             answered = self._changeset(env, item) if isinstance(item, ChangeSet) else [
-                (item.content_id, self.handle(item.request))]
+                (item.content_id, self.handle(replace(item.request, inner=True)))]
             results.extend(answered)
             if not keep_going and any(r.status >= 400 for _cid, r in answered):
                 break
@@ -295,7 +296,7 @@ class DynamicsSandbox(RecordPages, Sandbox):
         saved = copy.deepcopy(env.store)
         results = []
         for part in changeset.parts:
-            answer = self.handle(part.request)
+            answer = self.handle(replace(part.request, inner=True))
             if answer.status >= 400:
                 env.store = saved
                 return [(part.content_id, answer)]

@@ -138,10 +138,10 @@ class Sandbox(OAuthProvider):
         account = self.account_for_token(request.bearer)
         if account is None:
             return self.error(401, "Unauthorized: the access token is missing, invalid or expired")
-        verdict = self._rate_verdict(self.rate_key(request, account))
+        verdict = None if request.inner else self._rate_verdict(self.rate_key(request, account))
         if verdict is not None and not verdict.allowed:
             return self._with_rate_headers(self.rate_limit_response(verdict.retry_after), verdict)
-        if self.latency_s:
+        if self.latency_s and not request.inner:
             time.sleep(self.latency_s)  # outside the lock: calls in flight overlap
         fault = self._fault()
         if fault and not self._done_anyway(fault):
