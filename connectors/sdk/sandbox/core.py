@@ -155,10 +155,12 @@ class Sandbox(OAuthProvider):
         return self._with_rate_headers(fault or reply, verdict)
 
     def _rate_verdict(self, key: str) -> Verdict | None:
-        if not self.rate:
-            return None
-        limit, per = self.rate
         with self.lock:
+            if self._limits.rate != self.rate:  # a new limit (or none) starts a fresh count
+                self._limits = Limits(self.rate_policy, rate=self.rate)
+            if not self.rate:
+                return None
+            limit, per = self.rate
             verdict = self._limits.check(key, limit, per, time.time())
             if not verdict.allowed:
                 self.rate_limited_calls += 1

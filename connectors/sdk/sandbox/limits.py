@@ -69,6 +69,7 @@ class Limits:
     """One counter per key (an access token, a user) under one policy."""
 
     policy: str = "rolling_window"
+    rate: tuple[int, float] | None = None  # the limit these counters were kept under
     counters: dict = field(default_factory=dict)
 
     def check(self, key: str, limit: int, per: float, now: float) -> Verdict:
