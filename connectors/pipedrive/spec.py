@@ -27,10 +27,10 @@ aria-label="Pipedrive"><rect width="64" height="64" rx="14" fill="#017737"/>
 # Every object can be read incrementally by update time, and its deletions are
 # listed by /v1/recents. Pipedrive has no batch endpoints: one call per record.
 # One request per record (no batch endpoints): 40 a second, the budget's steady
-# pace, at Pipedrive's usual 150-250 ms a request needs about 8 in flight.
+# pace, at up to 300 ms a request needs 12 in flight (the limiter keeps the pace).
 CAPABILITIES = Capabilities(
     incremental="modified_time", deleted_records=True, batch_write=False, webhooks=True,
-    concurrent_requests=8,
+    concurrent_requests=12,
 )
 
 

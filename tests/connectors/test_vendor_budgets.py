@@ -147,7 +147,7 @@ def test_paced_writes_under_a_limit_write_every_record(served, limit, count):
 
 @pytest.mark.parametrize("served", ["pipedrive"], indirect=True)
 def test_concurrent_writes_keep_each_outcome_with_its_record(served):
-    """Eight requests in flight, and each outcome still belongs to its own item."""
+    """Twelve requests in flight, and each outcome still belongs to its own item."""
     app, _sandbox, root, token = served
     connector = _connector(app, root, token, limiter=None)
     items = _items(app, 24)
