@@ -154,3 +154,17 @@ def test_concurrent_writes_keep_each_outcome_with_its_record(served):
     outcomes = connector.create("persons", items)
     assert [o.record.values["first_name"] for o in outcomes] == [
         values["first_name"] for _ref, values in items]
+
+
+@pytest.mark.parametrize("served", ["pipedrive"], indirect=True)
+def test_concurrent_writes_meeting_an_expired_token_refresh_it_and_write_every_record(served):
+    """The threads share the headers read when the write began; a 401 on any of them
+    refreshes the token and every thread goes on with the new one."""
+    app, sandbox, root, token = served
+    connector = _connector(app, root, token, limiter=None)
+    connector.account_currency()  # read before the token goes stale
+    sandbox.expire_access_tokens()
+    items = _items(app, 24)
+    outcomes = connector.create("persons", items)
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes if not o.ok][:3]
+    assert connector.http.auth.store.saves >= 1  # refreshed, not retried on the stale token
