@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 
 from bench.dashboard import measure_unless_skipped as measure_dashboard
+from bench.http import measure_unless_skipped as measure_http
 
 TARGETS = {  # the targets (at 1,000,000 records), for the summary line
     "initial_sync_records_per_s": (">=", 20_000),
@@ -92,6 +93,7 @@ def measure(url: str, options: Options, metrics: dict) -> list[str]:
     if "dlt" not in options.skip:
         measure_dlt(url, data, rate, metrics)
     measure_dashboard(metrics, options.skip)
+    measure_http(metrics, options.skip)  # vendor budgets over real HTTP (BENCH_SKIP=http)
     metrics["process_peak_rss_mb"] = round(peak_rss_mb())
     if "migration" not in options.skip:  # last: it empties the database
         from bench.migration import measure as measure_migration  # noqa: PLC0415

@@ -196,8 +196,11 @@ class Link(PortalOwned):
     EXPLAIN proves the query uses it. The portal, object sync and hub record have no
     index of their own: the indexes below start with them."""
 
+    # The object sync's portal, so the database checks the object sync alone: a
+    # foreign key check per row is a good part of what a million-link sync costs.
+    # Deleting a portal still cascades here (Django's on_delete, not the database's).
     portal = models.ForeignKey(Portal, on_delete=models.CASCADE, related_name="+",
-                               db_index=False)
+                               db_index=False, db_constraint=False)
     object_sync = models.ForeignKey(ObjectSync, on_delete=models.CASCADE, related_name="links",
                                     db_index=False)
     # No index of its own: link_unique_hub_record serves lookups by hub record, and
@@ -313,16 +316,19 @@ class HistoryEntry(PortalOwned):
     - `reason`: why the record itself was touched (the match, the create, the vendor's
       refusal).
 
-    Rows from before 0011 hold {field: [old, new]} for `side` and one joined reason:
+    Rows from before 0012 hold {field: [old, new]} for `side` and one joined reason:
     the migration nests them under their side, and `diffs()` still reads that shape (a
     row written by a worker of the previous release during a deploy). Read by link only
     (history_by_link); the run's index serves the run retention's SET NULL."""
 
+    # The portal is the link's, and the run only a label kept for the record's history:
+    # the database checks the link alone (see Link.portal). on_delete still applies.
     portal = models.ForeignKey(Portal, on_delete=models.CASCADE, related_name="+",
-                               db_index=False)
+                               db_index=False, db_constraint=False)
     link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="history",
                              db_index=False)
-    run = models.ForeignKey(Run, null=True, on_delete=models.SET_NULL, related_name="+")
+    run = models.ForeignKey(Run, null=True, on_delete=models.SET_NULL, related_name="+",
+                            db_constraint=False)
     side = models.CharField(max_length=5)  # "hub", "app", or "both"
     action = models.CharField(max_length=20)  # the most telling of `actions`
     actions = ArrayField(models.CharField(max_length=20), default=list, blank=True)
@@ -353,7 +359,7 @@ class HistoryEntry(PortalOwned):
 
 def history_sides(changes: dict, side: str) -> dict[str, dict]:
     """A history row's `changes` as {side: {field: [old, new(, rule)]}}, whichever shape
-    it was written in (before 0011: {field: [old, new]} for the row's one side)."""
+    it was written in (before 0012: {field: [old, new]} for the row's one side)."""
     if not changes or all(k in ("hub", "app") and isinstance(v, dict)
                           for k, v in changes.items()):
         return {s: changes[s] for s in ("hub", "app") if changes.get(s)}

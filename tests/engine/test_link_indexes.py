@@ -43,8 +43,8 @@ LINK_QUERIES = {
         "SELECT * FROM syncs_link WHERE object_sync_id = %(sync)s AND match_key = 'key7' "
         "AND hub_record_id IS NULL AND match_key <> ''"),
     "link_by_status": (
-        "health: the in-sync list, a page after an id",
-        "SELECT * FROM syncs_link WHERE object_sync_id = %(sync)s AND status = 'in_sync' "
+        "health lists and repairs: a sync's links of one status, a page after an id",
+        "SELECT * FROM syncs_link WHERE object_sync_id = %(sync)s AND status = 'failed' "
         "AND id > 10 ORDER BY id LIMIT 50"),
     "link_associations_pending": (
         "associations.pending_links: links waiting for their partner",

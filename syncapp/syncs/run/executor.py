@@ -53,7 +53,8 @@ def execute(batch, on_commit=None) -> None:
 
 def _batch_size(batch) -> int:
     capabilities = batch.connector.object(batch.config.app_object).capabilities
-    return max(1, capabilities.batch_size if capabilities.batch_write else 50)
+    return max(1, capabilities.batch_size * capabilities.concurrent_requests
+               if capabilities.batch_write else 50)
 
 
 def _create_in_app(batch) -> list:

@@ -33,7 +33,7 @@ UPDATE {TABLE} SET side = CASE WHEN side = 'both' THEN 'hub' ELSE side END,
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('syncs', '0010_fewer_link_indexes'),
+        ('syncs', '0011_fewer_foreign_key_checks'),
     ]
 
     operations = [
