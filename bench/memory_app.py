@@ -117,6 +117,9 @@ class MemoryConnector(Connector):
     def __init__(self, store: MemoryStore):
         super().__init__(http=None)
         self.store = store
+        # App records read_changes returned so far: the bench reports how many of
+        # them a run read back.
+        self.records_read = 0
 
     def _record(self, number: int) -> AppRecord | None:
         values = self.store.values(number)
@@ -125,6 +128,7 @@ class MemoryConnector(Connector):
     def read_changes(self, object_name: str, cursor: str | None, limit: int = 100) -> Page:
         numbers, at = self.store.changes(int(cursor or 0), limit)
         records = [self._record(n) for n in numbers]
+        self.records_read += len(records)
         return Page(records, str(at), done=at >= len(self.store.log))
 
     def read_by_ids(self, object_name: str, ids: Sequence[str]) -> list[AppRecord]:
