@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('syncs', '0010_fewer_link_indexes'),
+        ('syncs', '0011_fewer_foreign_key_checks'),
     ]
 
     # A column with a constant default: no table rewrite, whatever the links' number.
