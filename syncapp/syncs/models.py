@@ -228,6 +228,10 @@ class Link(PortalOwned):
     hub_name = models.CharField(max_length=300, blank=True)
     app_name = models.CharField(max_length=300, blank=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
+    # The app record's stamp (AppRecord.stamp) as our last write to it returned it:
+    # read back with the same stamp, the record is that write's echo and is dropped
+    # before any planning (syncs/run/echoes.py). "" when the app gave none.
+    app_seen = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -316,7 +320,7 @@ class HistoryEntry(PortalOwned):
     - `reason`: why the record itself was touched (the match, the create, the vendor's
       refusal).
 
-    Rows from before 0012 hold {field: [old, new]} for `side` and one joined reason:
+    Rows from before 0013 hold {field: [old, new]} for `side` and one joined reason:
     the migration nests them under their side, and `diffs()` still reads that shape (a
     row written by a worker of the previous release during a deploy). Read by link only
     (history_by_link); the run's index serves the run retention's SET NULL."""
@@ -359,7 +363,7 @@ class HistoryEntry(PortalOwned):
 
 def history_sides(changes: dict, side: str) -> dict[str, dict]:
     """A history row's `changes` as {side: {field: [old, new(, rule)]}}, whichever shape
-    it was written in (before 0012: {field: [old, new]} for the row's one side)."""
+    it was written in (before 0013: {field: [old, new]} for the row's one side)."""
     if not changes or all(k in ("hub", "app") and isinstance(v, dict)
                           for k, v in changes.items()):
         return {s: changes[s] for s in ("hub", "app") if changes.get(s)}

@@ -83,7 +83,7 @@ def test_a_populated_database_upgrades_with_nothing_lost(portal):
     assert len(before["links"]) == LINKS and len(before["history"]) == LINKS
     assert {k: v for k, v in after.items() if k != "history"} == {
         k: v for k, v in before.items() if k != "history"}
-    # History rows take the per-record shape (0012): each field under its side, the
+    # History rows take the per-record shape (0013): each field under its side, the
     # row's reason covering them (no rule of their own).
     assert after["history"] == [
         (link, run, side, action, {side: changes}, reason)

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from connectors.sdk import ConnectorError, ErrorCategory
+from connectors.sdk import AppRecord, ConnectorError, ErrorCategory
 from syncapp.core import bulkrows
 from syncapp.crm.bulk import ChangedSinceRead
 from syncapp.crm.services import RecordInvalid
@@ -82,7 +82,7 @@ def _create_in_app(batch) -> list:
 def _update_app(batch, plans) -> dict[str, ConnectorError]:
     items = [(pair.app.id, plan.app_writes) for pair, plan in plans if plan.app_writes]
     failures: dict[str, ConnectorError] = {}
-    stored: dict[str, dict] = {}
+    stored: dict[str, AppRecord] = {}
     conditional = _app_versions(batch, plans)
     for chunk in _chunks(items, _batch_size(batch)):
         for outcome in batch.connector.update(batch.config.app_object, chunk, **conditional):
@@ -91,10 +91,11 @@ def _update_app(batch, plans) -> dict[str, ConnectorError]:
             else:
                 batch.counts["updated_app"] += 1
                 if outcome.record is not None:
-                    stored[outcome.ref] = outcome.record.values
+                    stored[outcome.ref] = outcome.record
     for pair, plan in plans:
         if pair.app.id in stored:
-            _app_last_as_stored(batch.config, plan, stored[pair.app.id])
+            _app_last_as_stored(batch.config, plan, stored[pair.app.id].values)
+            pair.link.app_seen = stored[pair.app.id].stamp  # its echo is ours (echoes.py)
     return failures
 
 
@@ -299,6 +300,7 @@ def _settle_app_creates(batch, created) -> None:
             _fail(batch, link, APP, outcome.error)
             continue
         link.app_id = outcome.record.id
+        link.app_seen = outcome.record.stamp  # its echo is ours (echoes.py)
         link.app_name = batch._app_name(outcome.record)
         link.last_synced = observed_last(batch.config, hub.values, outcome.record.values)
         store.mark(link, LinkStatus.IN_SYNC)

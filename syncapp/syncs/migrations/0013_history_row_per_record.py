@@ -33,7 +33,7 @@ UPDATE {TABLE} SET side = CASE WHEN side = 'both' THEN 'hub' ELSE side END,
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('syncs', '0011_fewer_foreign_key_checks'),
+        ('syncs', '0012_link_app_seen'),
     ]
 
     operations = [
