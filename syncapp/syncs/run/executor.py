@@ -1,4 +1,9 @@
-"""Applying a batch's decisions: app writes first, then one hub transaction."""
+"""Applying a batch's plan (engine/plan.py): app writes first, then one hub transaction.
+
+Nothing here decides what to write: the plan says it. What is learnt only by writing
+is settled here — what each side stored, refusals, failures — and recorded on the
+links and in their history with the plan's own changes.
+"""
 
 from django.db import transaction
 from django.utils import timezone
@@ -7,9 +12,10 @@ from connectors.sdk import ConnectorError, ErrorCategory
 from syncapp.core import bulkrows
 from syncapp.crm.services import RecordInvalid
 from syncapp.engine.config import HUB, SyncConfig
-from syncapp.engine.planner import PairPlan, app_values_from_hub, plan_pair
+from syncapp.engine.plan import BatchPlan, PairUpdate
+from syncapp.engine.planner import PairPlan
 from syncapp.engine.rules import pack, split
-from syncapp.syncs.models import LinkStatus
+from syncapp.syncs.models import Link, LinkStatus
 from syncapp.syncs.run import hubside, store
 
 APP = "app"
@@ -26,18 +32,23 @@ def _chunks(items: list, size: int):
         yield items[start:start + size]
 
 
-def execute(batch, on_commit=None) -> None:
+def execute(batch, plan: BatchPlan, on_commit=None) -> None:
+    """Apply `plan`; `on_commit` runs inside the final transaction."""
     config = batch.config
-    plans = [(pair, plan_pair(config, pair.hub.values, pair.app.values, pair.last))
-             for pair in batch.work.pairs if not _refused_unchanged(config, pair)]
-    created_in_app = _create_in_app(batch)
-    app_failures = _update_app(batch, plans)
+    links = batch.applied = _links(batch, plan)
+    batch.counts.update(plan.counts)
+    created_in_app = _create_in_app(batch, plan, links)
+    app_failures = _update_app(batch, plan.pairs)
     with transaction.atomic():
-        _create_in_hub(batch)
-        hub_failures = _update_hub(batch, plans)
-        for pair, plan in plans:
-            _settle_pair(batch, pair, plan, app_failures.get(pair.app.id),
-                         hub_failures.get(pair.hub.id))
+        for ref in plan.dropped:  # before the links that take their place are saved
+            store.delete_link(batch.known[ref])
+            batch.changes.changed_links.pop(ref, None)
+        _create_in_hub(batch, plan, links)
+        hub_failures = _update_hub(batch, plan.pairs)
+        for pair in plan.pairs:
+            if not pair.quiet:
+                _settle_pair(batch, links[pair.ref], pair, app_failures.get(pair.app_id),
+                             hub_failures.get(pair.hub_id))
         _settle_app_creates(batch, created_in_app)
         store.save(batch.changes, config.portal_id, batch.run_id)
         if on_commit:
@@ -55,30 +66,54 @@ def _batch_size(batch) -> int:
     return max(1, capabilities.batch_size if capabilities.batch_write else 50)
 
 
-def _create_in_app(batch) -> list:
+def _links(batch, plan: BatchPlan) -> dict[int, Link]:
+    """The plan's links as objects, its link changes made on them (statuses and notes
+    recorded in the batch's changes); the pairs' links too."""
+    config, changes = batch.config, batch.changes
+    links: dict[int, Link] = {}
+    for ref, change in plan.links.items():
+        if change.new:
+            link = store.new_link(config.object_sync_id, config.portal_id, **change.fields)
+        else:
+            link = batch.known[ref]
+            for name, value in change.fields.items():
+                setattr(link, name, value)
+        if change.status:
+            store.mark(link, change.status, category=change.category,
+                       message=change.message, reason=change.reason)
+            changes.touch(link)
+        for note in change.notes:
+            changes.note(link, note.side, note.action, reason=note.reason)
+        links[ref] = link
+    for pair in plan.pairs:
+        if pair.ref not in links:
+            links[pair.ref] = batch.known[pair.ref]
+    return links
+
+
+def _create_in_app(batch, plan: BatchPlan, links: dict[int, Link]) -> list:
     """Announce creates with committed pending links, then send them; returns outcomes."""
-    creates = batch.work.app_creates
+    creates = plan.app_creates
     if not creates:
         return []
     announced = timezone.now()  # a create still pending long after was cut short (runner)
-    for link, hub in creates:
+    created = [(links[create.ref], create) for create in creates]
+    for link, _ in created:
         link.status = LinkStatus.PENDING
         link.updated_at = announced
-        link.hub_name = hub.name
-        link.match_key = next(iter(batch._hub_keys(hub)), "")
     with transaction.atomic():
-        existing = [link for link, _ in creates if link.pk]
-        bulkrows.insert([link for link, _ in creates if not link.pk])
-        bulkrows.update(existing, store.LINK_FIELDS)
+        bulkrows.insert([link for link, _ in created if not link.pk])
+        bulkrows.update([link for link, create in created if create.ref > 0],
+                        store.LINK_FIELDS)
     outcomes = []
-    items = [(str(hub.id), app_values_from_hub(batch.config, hub.values)) for _, hub in creates]
+    items = [(str(create.hub_id), create.values) for create in creates]
     for chunk in _chunks(items, _batch_size(batch)):
         outcomes.extend(batch.connector.create(batch.config.app_object, chunk))
-    return list(zip(creates, outcomes, strict=True))
+    return list(zip(created, outcomes, strict=True))
 
 
-def _update_app(batch, plans) -> dict[str, ConnectorError]:
-    items = [(pair.app.id, plan.app_writes) for pair, plan in plans if plan.app_writes]
+def _update_app(batch, pairs: list[PairUpdate]) -> dict[str, ConnectorError]:
+    items = [(pair.app_id, pair.plan.app_writes) for pair in pairs if pair.plan.app_writes]
     failures: dict[str, ConnectorError] = {}
     stored: dict[str, dict] = {}
     for chunk in _chunks(items, _batch_size(batch)):
@@ -89,9 +124,9 @@ def _update_app(batch, plans) -> dict[str, ConnectorError]:
                 batch.counts["updated_app"] += 1
                 if outcome.record is not None:
                     stored[outcome.ref] = outcome.record.values
-    for pair, plan in plans:
-        if pair.app.id in stored:
-            _app_last_as_stored(batch.config, plan, stored[pair.app.id])
+    for pair in pairs:
+        if pair.app_id in stored:
+            _app_last_as_stored(batch.config, pair.plan, stored[pair.app_id])
     return failures
 
 
@@ -114,21 +149,20 @@ def _app_last_as_stored(config: SyncConfig, plan: PairPlan, values: dict) -> Non
             plan.last[mapping.hub_property] = pack(hub_side, mapping.hub_value(value))
 
 
-def _create_in_hub(batch) -> None:
-    creates = batch.work.hub_creates
+def _create_in_hub(batch, plan: BatchPlan, links: dict[int, Link]) -> None:
+    creates = plan.hub_creates
     if not creates:
         return
     config = batch.config
-    rows = [plan_pair(config, {}, record.values, None).hub_writes for _, record in creates]
-    results = hubside.create(config, rows)
-    for (link, record), result in zip(creates, results, strict=True):
-        batch.changes.touch(link)
+    results = hubside.create(config, [create.values for create in creates])
+    for create, result in zip(creates, results, strict=True):
+        link = batch.changes.touch(links[create.ref])
         if isinstance(result, RecordInvalid):
             _fail(batch, link, HUB, result)
             continue
         link.hub_record_id = result.pk
         link.hub_name = result.display_name
-        link.last_synced = observed_last(config, result.properties, record.values)
+        link.last_synced = observed_last(config, result.properties, create.app_values)
         store.mark(link, LinkStatus.IN_SYNC)
         batch.changes.note(link, HUB, "created", {k: [None, v] for k, v in
                                                    result.properties.items()},
@@ -136,16 +170,16 @@ def _create_in_hub(batch) -> None:
         batch.counts["created_hub"] += 1
 
 
-def _update_hub(batch, plans) -> dict[int, RecordInvalid]:
-    updates = {pair.hub.id: plan.hub_writes for pair, plan in plans if plan.hub_writes}
+def _update_hub(batch, pairs: list[PairUpdate]) -> dict[int, RecordInvalid]:
+    updates = {pair.hub_id: pair.plan.hub_writes for pair in pairs if pair.plan.hub_writes}
     results = hubside.update(batch.config, updates)
     failures = {}
-    for pair, plan in plans:
-        result = results.get(pair.hub.id)
+    for pair in pairs:
+        result = results.get(pair.hub_id)
         if isinstance(result, RecordInvalid):
-            failures[pair.hub.id] = result
+            failures[pair.hub_id] = result
         elif result is not None:
-            _last_as_stored(plan, pair.hub.values, result)
+            _last_as_stored(pair.plan, pair.hub_values, result)
             if result:
                 batch.counts["updated_hub"] += 1
     return failures
@@ -161,14 +195,13 @@ def _last_as_stored(plan: PairPlan, before: dict, changes: dict) -> None:
             plan.last[prop] = pack(stored, split(plan.last[prop])[1])
 
 
-def _refused_unchanged(config: SyncConfig, pair) -> bool:
+def refused_unchanged(config: SyncConfig, link, hub: dict, app: dict) -> bool:
     """A write refused for a person to act on (a duplicate, a rejected value) is not
     sent again while neither side changed since: change feeds re-read records (the
     app's lag window), and each re-read would send the same refused write. A change on
     either side, or Retry (which forgets the refusal), sends it again."""
-    link = pair.link
     return (link.status == LinkStatus.FAILED and bool(link.refused)
-            and link.refused == observed_last(config, pair.hub.values, pair.app.values))
+            and link.refused == observed_last(config, hub, app))
 
 
 def _needs_action(error) -> bool:
@@ -179,28 +212,17 @@ def _needs_action(error) -> bool:
                 or error.category == ErrorCategory.NOT_FOUND)
 
 
-def _refusal(config: SyncConfig, pair, plan: PairPlan, failed: set[str]) -> dict:
-    """What both sides hold after this batch, as _refused_unchanged will see them on a
+def _refusal(config: SyncConfig, pair: PairUpdate, failed: set[str]) -> dict:
+    """What both sides hold after this batch, as refused_unchanged will see them on a
     re-read: the writes that went through as stored, the refused fields as they were."""
-    now = observed_last(config, pair.hub.values, pair.app.values)
-    return {**now, **{k: v for k, v in plan.last.items() if k not in failed}}
+    now = observed_last(config, pair.hub_values, pair.app_values)
+    return {**now, **{k: v for k, v in pair.plan.last.items() if k not in failed}}
 
 
-def _in_step(pair, plan: PairPlan, app_error, hub_error) -> bool:
-    """A pair already in sync that the batch left as it was: its link is not rewritten
-    (echoes of our own writes and unchanged re-reads are most of what a run reads)."""
-    link = pair.link
-    return (app_error is None and hub_error is None and pair.last is not None
-            and not pair.note and not plan.writes_anything
-            and link.status == LinkStatus.IN_SYNC and link.last_synced == plan.last
-            and link.hub_name == pair.hub.name)
-
-
-def _settle_pair(batch, pair, plan: PairPlan, app_error, hub_error) -> None:
-    if _in_step(pair, plan, app_error, hub_error):
-        return
-    link = batch.changes.touch(pair.link)
-    link.hub_name = pair.hub.name
+def _settle_pair(batch, link: Link, pair: PairUpdate, app_error, hub_error) -> None:
+    plan = pair.plan
+    batch.changes.touch(link)
+    link.hub_name = pair.hub_name
     last = dict(plan.last)
     failed = _failed_fields(batch.config, plan, app_error, hub_error)
     _keep_previous(last, pair.last or {}, failed)
@@ -219,7 +241,7 @@ def _settle_pair(batch, pair, plan: PairPlan, app_error, hub_error) -> None:
         error = app_error or hub_error
         _fail(batch, link, APP if app_error else HUB, error, note=False)
         if _needs_action(error):
-            link.refused = _refusal(batch.config, pair, plan, failed)
+            link.refused = _refusal(batch.config, pair, failed)
     elif link.status != LinkStatus.IN_SYNC or plan.writes_anything or pair.last is None:
         store.mark(link, LinkStatus.IN_SYNC)
 
@@ -249,14 +271,15 @@ def _why(plan: PairPlan, changes: dict) -> str:
 
 
 def _settle_app_creates(batch, created) -> None:
-    for (link, hub), outcome in created:
+    for (link, create), outcome in created:
         batch.changes.touch(link)
         if not outcome.ok:
             _fail(batch, link, APP, outcome.error)
             continue
         link.app_id = outcome.record.id
-        link.app_name = batch._app_name(outcome.record)
-        link.last_synced = observed_last(batch.config, hub.values, outcome.record.values)
+        link.app_name = batch.app_name(outcome.record)
+        link.last_synced = observed_last(batch.config, create.hub_values,
+                                         outcome.record.values)
         store.mark(link, LinkStatus.IN_SYNC)
         batch.changes.note(link, APP, "created", {k: [None, v] for k, v in
                                                    outcome.record.values.items()
