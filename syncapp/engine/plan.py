@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 
 from syncapp.engine.planner import PairPlan
 
-LINK_FIELDS = ("app_id", "hub_record_id", "app_name", "hub_name", "match_key")
-
 
 @dataclass(slots=True)
 class Note:
@@ -32,8 +30,9 @@ class Note:
 class LinkChange:
     """What a batch does to one link before its writes: names, ids, a new status.
 
-    `fields` holds only LINK_FIELDS. An empty status leaves the status as it is (and
-    a link whose status is left is written only if a pair or create touches it)."""
+    `fields`: app_id, hub_record_id, app_name, hub_name, match_key. An empty status
+    leaves the status as it is (and such a link is written only if a pair or a create
+    touches it)."""
 
     ref: int
     new: bool = False

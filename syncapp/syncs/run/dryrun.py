@@ -21,7 +21,6 @@ other refuses shows as a failure, never as a change (as the runner records it).
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import chain
 
 from connectors.sdk import ErrorCategory
 from syncapp.accounts.models import Portal
@@ -33,6 +32,7 @@ from syncapp.engine.plan import AppCreate, BatchPlan, HubCreate, PairUpdate
 from syncapp.syncs.models import Link, LinkStatus
 from syncapp.syncs.run import store
 from syncapp.syncs.run.hubside import HubRecord
+from syncapp.syncs.run.overlay import LinkOverlay
 from syncapp.syncs.run.step import BatchRun
 
 PAGE = 200  # as the runner's batches: duplicates within and across them behave alike
@@ -109,71 +109,6 @@ class DryRun:
         }
 
 
-class _Overlay:
-    """The links earlier pages of the dry run would have made or changed, over the
-    stored ones: the planner's LinkLookup (step.LinkLookup) for the dry run. Its own
-    links have negative ids (and those of hub records it would create, too)."""
-
-    def __init__(self):
-        self.by_pk: dict[int, Link] = {}
-        self.by_app: dict[str, Link] = {}
-        self.by_hub: dict[int, Link] = {}
-        self.by_key: dict[str, list[Link]] = {}  # app-only candidates, oldest first
-        self.gone: set[int] = set()  # stored links that gave way
-        self._last_id = 0
-
-    def next_id(self) -> int:
-        self._last_id -= 1
-        return self._last_id
-
-    def keep(self, link: Link) -> None:
-        self.by_pk[link.pk] = link
-        if link.app_id:
-            self.by_app[link.app_id] = link
-        if link.hub_record_id:
-            self.by_hub[link.hub_record_id] = link
-        elif link.match_key and link.app_id:
-            self.by_key.setdefault(link.match_key, []).append(link)
-
-    def drop(self, link: Link) -> None:
-        self.gone.add(link.pk)
-        self.by_pk.pop(link.pk, None)
-        if self.by_app.get(link.app_id) is link:
-            del self.by_app[link.app_id]
-        if self.by_hub.get(link.hub_record_id) is link:
-            del self.by_hub[link.hub_record_id]
-
-    def _live(self, links) -> list[Link]:
-        return [self.by_pk.get(link.pk, link) for link in links if link.pk not in self.gone]
-
-    def links_for(self, sync_id: int, app_ids, hub_ids):
-        stored_app, stored_hub = store.links_for(sync_id, app_ids, hub_ids)
-        mine = [self.by_app[a] for a in app_ids if a in self.by_app] + [
-            self.by_hub[h] for h in hub_ids if h in self.by_hub]
-        by_app, by_hub = {}, {}
-        for link in chain(self._live(chain(stored_app.values(), stored_hub.values())), mine):
-            if link.app_id:
-                by_app[link.app_id] = link
-            if link.hub_record_id:
-                by_hub[link.hub_record_id] = link
-        return by_app, by_hub
-
-    def claimed(self, sync_id: int, hub_ids) -> set[int]:
-        mine = {h for h in hub_ids if h in self.by_hub and self.by_hub[h].app_id}
-        return store.claimed(sync_id, hub_ids) | mine
-
-    def app_only_by_key(self, sync_id: int, keys) -> dict[str, list[Link]]:
-        found = {}
-        stored = store.app_only_by_key(sync_id, keys)
-        for key in keys:
-            links = [link for link in chain(self._live(stored.get(key, ())),
-                                            self.by_key.get(key, ()))
-                     if link.hub_record_id is None and link.pk not in self.gone]
-            if links:
-                found[key] = list({link.pk: link for link in links}.values())
-        return found
-
-
 def dry_run(config: SyncConfig, connector, app_fields: Iterable | None = None,
             max_app_records: int = MAX_APP_RECORDS) -> DryRun:
     """What the initial sync of `config` would do now, from both sides' data."""
@@ -191,7 +126,7 @@ class _Simulation:
         self.app_fields = {f.name: f for f in fields}
         self.shapes = property_shapes(Portal(pk=config.portal_id), config.hub_object)
         self.result = DryRun()
-        self.overlay = _Overlay()
+        self.overlay = LinkOverlay()
         self.new_emails: set[str] = set()  # email keys of hub records it would create
         self.left_aside: dict[int, tuple[Bucket, Sample]] = {}  # link -> where it counts
         self.seen: set[str] = set()

@@ -38,17 +38,18 @@ def execute(batch, plan: BatchPlan, on_commit=None) -> None:
     links = batch.applied = _links(batch, plan)
     batch.counts.update(plan.counts)
     created_in_app = _create_in_app(batch, plan, links)
-    app_failures = _update_app(batch, plan.pairs)
+    stored: dict[int, dict] = {}  # a pair's last-synced values as the sides stored them
+    app_failures = _update_app(batch, plan.pairs, stored)
     with transaction.atomic():
         for ref in plan.dropped:  # before the links that take their place are saved
             store.delete_link(batch.known[ref])
             batch.changes.changed_links.pop(ref, None)
         _create_in_hub(batch, plan, links)
-        hub_failures = _update_hub(batch, plan.pairs)
+        hub_failures = _update_hub(batch, plan.pairs, stored)
         for pair in plan.pairs:
             if not pair.quiet:
-                _settle_pair(batch, links[pair.ref], pair, app_failures.get(pair.app_id),
-                             hub_failures.get(pair.hub_id))
+                _settle_pair(batch, links[pair.ref], pair, stored.get(pair.ref, pair.plan.last),
+                             (app_failures.get(pair.app_id), hub_failures.get(pair.hub_id)))
         _settle_app_creates(batch, created_in_app)
         store.save(batch.changes, config.portal_id, batch.run_id)
         if on_commit:
@@ -112,7 +113,8 @@ def _create_in_app(batch, plan: BatchPlan, links: dict[int, Link]) -> list:
     return list(zip(created, outcomes, strict=True))
 
 
-def _update_app(batch, pairs: list[PairUpdate]) -> dict[str, ConnectorError]:
+def _update_app(batch, pairs: list[PairUpdate], stored_last: dict[int, dict],
+                ) -> dict[str, ConnectorError]:
     items = [(pair.app_id, pair.plan.app_writes) for pair in pairs if pair.plan.app_writes]
     failures: dict[str, ConnectorError] = {}
     stored: dict[str, dict] = {}
@@ -126,11 +128,12 @@ def _update_app(batch, pairs: list[PairUpdate]) -> dict[str, ConnectorError]:
                     stored[outcome.ref] = outcome.record.values
     for pair in pairs:
         if pair.app_id in stored:
-            _app_last_as_stored(batch.config, pair.plan, stored[pair.app_id])
+            last = stored_last.setdefault(pair.ref, dict(pair.plan.last))
+            _app_last_as_stored(batch.config, pair.plan.app_writes, last, stored[pair.app_id])
     return failures
 
 
-def _app_last_as_stored(config: SyncConfig, plan: PairPlan, values: dict) -> None:
+def _app_last_as_stored(config: SyncConfig, written: dict, last: dict, values: dict) -> None:
     """What the app stored may differ from what was sent (a name composed from its
     parts and split again differently): last-synced keeps what it stored, or the next
     run would take that for an app change. A field the reply leaves out stays as planned.
@@ -138,15 +141,14 @@ def _app_last_as_stored(config: SyncConfig, plan: PairPlan, values: dict) -> Non
     Fields not written are taken from the reply only when the app reshaped a written
     one (their change is then its side effect); otherwise a change someone made there
     since our read must still be seen as theirs by the next run."""
-    written = plan.app_writes
     reshaped = any(values.get(f) is not None and values.get(f) != v for f, v in written.items())
     for mapping in config.mappings:
         value = values.get(mapping.app_field)
-        if value is None or mapping.hub_property not in plan.last:
+        if value is None or mapping.hub_property not in last:
             continue
         if mapping.app_field in written or reshaped:
-            hub_side = split(plan.last[mapping.hub_property])[0]
-            plan.last[mapping.hub_property] = pack(hub_side, mapping.hub_value(value))
+            hub_side = split(last[mapping.hub_property])[0]
+            last[mapping.hub_property] = pack(hub_side, mapping.hub_value(value))
 
 
 def _create_in_hub(batch, plan: BatchPlan, links: dict[int, Link]) -> None:
@@ -170,7 +172,8 @@ def _create_in_hub(batch, plan: BatchPlan, links: dict[int, Link]) -> None:
         batch.counts["created_hub"] += 1
 
 
-def _update_hub(batch, pairs: list[PairUpdate]) -> dict[int, RecordInvalid]:
+def _update_hub(batch, pairs: list[PairUpdate], stored_last: dict[int, dict],
+                ) -> dict[int, RecordInvalid]:
     updates = {pair.hub_id: pair.plan.hub_writes for pair in pairs if pair.plan.hub_writes}
     results = hubside.update(batch.config, updates)
     failures = {}
@@ -179,20 +182,21 @@ def _update_hub(batch, pairs: list[PairUpdate]) -> dict[int, RecordInvalid]:
         if isinstance(result, RecordInvalid):
             failures[pair.hub_id] = result
         elif result is not None:
-            _last_as_stored(pair.plan, pair.hub_values, result)
+            last = stored_last.setdefault(pair.ref, dict(pair.plan.last))
+            _last_as_stored(pair.plan.hub_writes, last, pair.hub_values, result)
             if result:
                 batch.counts["updated_hub"] += 1
     return failures
 
 
-def _last_as_stored(plan: PairPlan, before: dict, changes: dict) -> None:
+def _last_as_stored(written: dict, last: dict, before: dict, changes: dict) -> None:
     """The hub stores values cleaned (text trimmed, numbers in one form): last-synced
     keeps what it stored, or the next run would take the cleaning for a hub change
     and write it back to the app."""
-    for prop in plan.hub_writes:
-        if prop in plan.last:
+    for prop in written:
+        if prop in last:
             stored = changes[prop][1] if prop in changes else before.get(prop)
-            plan.last[prop] = pack(stored, split(plan.last[prop])[1])
+            last[prop] = pack(stored, split(last[prop])[1])
 
 
 def refused_unchanged(config: SyncConfig, link, hub: dict, app: dict) -> bool:
@@ -212,18 +216,20 @@ def _needs_action(error) -> bool:
                 or error.category == ErrorCategory.NOT_FOUND)
 
 
-def _refusal(config: SyncConfig, pair: PairUpdate, failed: set[str]) -> dict:
+def _refusal(config: SyncConfig, pair: PairUpdate, last: dict, failed: set[str]) -> dict:
     """What both sides hold after this batch, as refused_unchanged will see them on a
     re-read: the writes that went through as stored, the refused fields as they were."""
     now = observed_last(config, pair.hub_values, pair.app_values)
-    return {**now, **{k: v for k, v in pair.plan.last.items() if k not in failed}}
+    return {**now, **{k: v for k, v in last.items() if k not in failed}}
 
 
-def _settle_pair(batch, link: Link, pair: PairUpdate, app_error, hub_error) -> None:
-    plan = pair.plan
+def _settle_pair(batch, link: Link, pair: PairUpdate, stored_last: dict, errors) -> None:
+    """Record a pair's outcome; `stored_last`: its last-synced values as stored (the
+    plan's own when nothing was written), `errors`: (app's, hub's) or None."""
+    plan, (app_error, hub_error) = pair.plan, errors
     batch.changes.touch(link)
     link.hub_name = pair.hub_name
-    last = dict(plan.last)
+    last = dict(stored_last)
     failed = _failed_fields(batch.config, plan, app_error, hub_error)
     _keep_previous(last, pair.last or {}, failed)
     if pair.note:
@@ -241,7 +247,7 @@ def _settle_pair(batch, link: Link, pair: PairUpdate, app_error, hub_error) -> N
         error = app_error or hub_error
         _fail(batch, link, APP if app_error else HUB, error, note=False)
         if _needs_action(error):
-            link.refused = _refusal(batch.config, pair, failed)
+            link.refused = _refusal(batch.config, pair, stored_last, failed)
     elif link.status != LinkStatus.IN_SYNC or plan.writes_anything or pair.last is None:
         store.mark(link, LinkStatus.IN_SYNC)
 
