@@ -14,7 +14,6 @@ runs — then, as an ops user through Django's whole request stack:
 
 import os
 import re
-import resource
 import statistics
 import subprocess
 import sys
@@ -37,7 +36,7 @@ def _links_sql() -> str:
     return """
 INSERT INTO syncs_link (portal_id, object_sync_id, hub_record_id, app_id, status,
   error_category, error_message, exclusion_reason, match_key, associations_pending,
-  last_synced, hub_name, app_name, last_synced_at, created_at, updated_at)
+  last_synced, refused, hub_name, app_name, last_synced_at, created_at, updated_at)
 SELECT %(portal)s, %(sync)s, NULL, %(prefix)s || i,
   CASE WHEN i %% 100 < 2 THEN 'failed' WHEN i %% 100 < 7 THEN 'excluded' ELSE 'in_sync' END,
   CASE WHEN i %% 100 < 2 THEN (ARRAY['invalid_value','duplicate','rate_limited',
@@ -45,7 +44,7 @@ SELECT %(portal)s, %(sync)s, NULL, %(prefix)s || i,
   CASE WHEN i %% 100 < 2 THEN '=HYPERLINK("x") was not a valid value' ELSE '' END,
   CASE WHEN i %% 100 BETWEEN 2 AND 6 THEN (ARRAY['no_email','filters','no_identifier'])
     [1 + i %% 3] ELSE '' END,
-  '', false, '{}'::jsonb, 'Person ' || i, 'Person ' || i,
+  '', false, '{}'::jsonb, '{}'::jsonb, 'Person ' || i, 'Person ' || i,
   now() - (i %% 43200) * interval '1 minute', now() - interval '60 days',
   now() - (i %% 43200) * interval '1 minute'
 FROM generate_series(1, %(n)s) AS i
@@ -105,12 +104,24 @@ def _deep_after(client, url: str, pages: int) -> str:
 
 
 def _export_in_child(job_id: int) -> tuple[float, float]:
-    """(seconds, peak RSS MiB) of building export `job_id` in a fresh process."""
+    """(seconds, peak RSS MiB) of building export `job_id` in a fresh process.
+
+    The child reports its own high-water mark (VmHWM): getrusage's maxrss for a child
+    keeps the parent's size at the fork/exec (Linux carries it across exec), so it
+    would report this bench's memory, not the export's."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "bench.dashboard", "export", str(job_id)],  # noqa: S603
-                   check=True, env=os.environ.copy())
+    done = subprocess.run([sys.executable, "-m", "bench.dashboard", "export", str(job_id)],  # noqa: S603
+                          check=True, env=os.environ.copy(), stdout=subprocess.PIPE, text=True)
     seconds = time.perf_counter() - started
-    return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    peak_kib = re.search(r"^peak_rss_kib=(\d+)$", done.stdout, re.MULTILINE).group(1)
+    return seconds, int(peak_kib) / 1024
+
+
+def _own_peak_rss_kib() -> int:
+    """This process's high-water RSS since its exec (its own memory, whatever forked it)."""
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmHWM:"))
+    return int(line.split()[1])
 
 
 def measure(metrics: dict, n: int | None = None) -> None:
@@ -168,6 +179,7 @@ def _export_main(job_id: int) -> None:
     from syncapp.health.exports import build_export  # noqa: PLC0415
 
     build_export(job_id)
+    print(f"peak_rss_kib={_own_peak_rss_kib()}")
 
 
 def main() -> int:

@@ -8,10 +8,12 @@ Hub contact i and app contact i (0 <= i < n):
 - i >= n/2: a person only that side has (the app's emails are in another domain).
 """
 
+import re
 from dataclasses import dataclass
 
 CITIES = ("Lisbon", "Porto", "Recife", "Austin", "Leeds", "Lyon", "Graz")
 TITLES = ("Engineer", "Buyer", "Director", "Analyst", "Founder")
+HUB_EMAIL = re.compile(r"person(\d+)@example\.com")
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,22 @@ class DataSet:
     @property
     def conflicting(self) -> int:
         return self.n // 4
+
+    @property
+    def one_side_only(self) -> int:
+        """Records each side has that the other lacks: each becomes a create on the other."""
+        return self.n - self.matching
+
+    @property
+    def expected_links(self) -> int:
+        """Links in sync after a two-way sync: one per matching person, one per record
+        only one side had."""
+        return self.matching + 2 * self.one_side_only
+
+    def hub_index(self, email: str | None) -> int | None:
+        """The i of hub contact `email` ("person<i>@example.com"); None for any other."""
+        match = HUB_EMAIL.fullmatch(email or "")
+        return int(match.group(1)) if match else None
 
     def hub(self, i: int) -> dict:
         return {

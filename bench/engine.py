@@ -9,12 +9,12 @@ from pathlib import Path
 from django.db import connection
 
 from bench.data import DataSet
-from bench.memory_app import FIELDS, MemoryConnector, MemoryStore
+from bench.memory_app import MemoryConnector, MemoryStore
 from syncapp.crm.models import Record
 from syncapp.crm.services import update_record
 from syncapp.integrations.models import Connection
 from syncapp.syncs.configure import create_object_sync
-from syncapp.syncs.models import Link, LinkStatus, ObjectSync, SyncState
+from syncapp.syncs.models import ObjectSync, SyncState
 from syncapp.syncs.run.runner import DONE, SyncRunner
 
 SLICE_S = 20.0  # as the Celery task: one runner per slice, re-created for the next
@@ -97,26 +97,3 @@ class EngineBench:
             record = Record.objects.get(portal=self.portal, email_key=f"person{i}@example.com")
             update_record(record, {"city": f"Changed in hub {k}"})
         return run_until_done(self.sync, self.connector, self.batch) * 1000
-
-    def checks(self) -> dict[str, int]:
-        """Facts that say the run did the whole job (printed beside the timings)."""
-        links = Link.objects.filter(object_sync=self.sync)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM crm_record WHERE portal_id = %s "
-                           "AND archived_at IS NULL", [self.portal.pk])
-            hub_records = cursor.fetchone()[0]
-        return {
-            "links_in_sync": links.filter(status=LinkStatus.IN_SYNC).count(),
-            "links_other": links.exclude(status=LinkStatus.IN_SYNC).count(),
-            "hub_records_after": hub_records,
-            "app_records_after": self.store.next_number - 1,
-            "conflicts_resolved_ok": self._conflicts_ok(),
-        }
-
-    def _conflicts_ok(self) -> int:
-        """The first conflicting pair: the hub won, and both sides hold its values."""
-        hub = Record.objects.get(portal=self.portal, email_key="person0@example.com")
-        app = self.store.values(1)
-        return int(all((app[f] or None) == hub.properties.get(f) for f in FIELDS
-                       if f != "email") and app["firstname"] == "Ann0")
-

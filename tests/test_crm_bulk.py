@@ -69,3 +69,31 @@ def test_an_email_taken_by_someone_else_meanwhile_refuses_only_that_record(
     assert results[bob.pk] == {"firstname": [None, "Bob"]}
     assert _emails(ann, bob) == ["ann@acme.test", "bob@acme.test"]
     assert Record.objects.get(pk=ann.pk).email_key == "ann@acme.test"
+
+
+def test_a_record_changed_since_it_was_read_is_left_as_it_is_at_no_extra_query(portal):
+    """Optimistic writes (a sync batch's): the comparison is made on the rows locked for
+    the write, so a batch costs the same statements with or without it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from syncapp.crm.models import ChangeLogEntry
+    from syncapp.crm.services import update_record
+
+    ann = create_record(portal, "contact", {"email": "ann@acme.test", "firstname": "Ann"})
+    bob = create_record(portal, "contact", {"email": "bob@acme.test", "firstname": "Bob"})
+    read = {r.pk: {"firstname": r.properties["firstname"], "jobtitle": None} for r in (ann, bob)}
+    update_record(ann, {"firstname": "Annie"})  # someone's edit after the read
+
+    with CaptureQueriesContext(connection) as optimistic:
+        results = bulk.update_many(portal, {ann.pk: {"jobtitle": "CFO"},
+                                            bob.pk: {"jobtitle": "CEO"}}, read=read)
+    assert results[ann.pk] == bulk.ChangedSinceRead(("firstname",))
+    assert results[bob.pk] == {"jobtitle": [None, "CEO"]}
+    assert Record.objects.get(pk=ann.pk).properties == {"email": "ann@acme.test",
+                                                        "firstname": "Annie"}
+    assert not ChangeLogEntry.objects.filter(record_id=ann.pk, changes__has_key="jobtitle").exists()
+
+    with CaptureQueriesContext(connection) as plain:
+        bulk.update_many(portal, {ann.pk: {"jobtitle": "CTO"}, bob.pk: {"jobtitle": "COO"}})
+    assert len(optimistic) == len(plain)

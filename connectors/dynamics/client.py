@@ -37,7 +37,7 @@ ERROR_CODES: dict[str, Cat] = {
     "0x80044331": Cat.INVALID_VALUE,  # text longer than the column allows
     "0x8004432f": Cat.INVALID_VALUE,  # a whole number outside the column's range
     "0x80044330": Cat.INVALID_VALUE,  # money outside the column's range
-    "0x80060882": Cat.REJECTED,  # If-Match: the row changed since it was read
+    "0x80060882": Cat.CHANGED_SINCE_READ,  # ConcurrencyVersionMismatch: If-Match's ETag is old
     "0x80040265": Cat.REJECTED,  # a plug-in or business rule refused the change
     "0x80044352": Cat.REJECTED,  # ExpiredVersionStamp: the delta link is too old
 }
@@ -68,6 +68,12 @@ def error_parts(body: object) -> tuple[str, str]:
     if isinstance(body, str):
         return "", _strip_html(body)[:300]
     return "", ""
+
+
+def etag_of(row: dict) -> str | None:
+    """A row's version as Dataverse hands it out (`W/"1234"`), for If-Match."""
+    etag = row.get("@odata.etag")
+    return etag if isinstance(etag, str) and etag else None
 
 
 def _strip_html(text: str) -> str:

@@ -7,13 +7,14 @@ https://learn.microsoft.com/power-apps/developer/data-platform/use-change-tracki
 """
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from connectors.dynamics import associations, identity, writes
 from connectors.dynamics.client import (
     API_PATH,
     ensure_collection,
     error_reader,
+    etag_of,
     headers,
     is_expired_delta,
     is_guid,
@@ -149,8 +150,9 @@ class DynamicsConnector(Connector):
     def create(self, object_name: str, items: Sequence[tuple[str, dict]]) -> list[WriteOutcome]:
         return writes.create(self, self.entity(object_name), items)
 
-    def update(self, object_name: str, items: Sequence[tuple[str, dict]]) -> list[WriteOutcome]:
-        return writes.update(self, self.entity(object_name), items)
+    def update(self, object_name: str, items: Sequence[tuple[str, dict]],
+               versions: Mapping[str, str] | None = None) -> list[WriteOutcome]:
+        return writes.update(self, self.entity(object_name), items, versions or {})
 
     def delete(self, object_name: str, ids: Sequence[str]) -> list[WriteOutcome]:
         return writes.delete(self, self.entity(object_name), ids)
@@ -214,6 +216,7 @@ class DynamicsConnector(Connector):
             id=str(row[entity.primary_id]).lower(),
             values=from_vendor(fields, row),
             modified_at=parse_time(row.get("modifiedon")),
+            version=etag_of(row),
         )
 
 

@@ -80,9 +80,12 @@ def regarding(activity: str) -> Lookup:
 
 
 # Change tracking gives changes and deletions through one delta link; $batch
-# takes up to 1,000 requests, we send 100 at a time.
+# takes up to 1,000 requests, we send 100 at a time. Updates are conditional on
+# the row's @odata.etag as read (If-Match): Dataverse answers a row changed since
+# with 412, so a person's edit in Dynamics is never overwritten by a stale plan.
 CAPABILITIES = Capabilities(
-    incremental="change_token", deleted_records=True, batch_write=True, batch_size=100
+    incremental="change_token", deleted_records=True, batch_write=True, batch_size=100,
+    conditional_writes=True,
 )
 
 SYSTEM_TIMES = (

@@ -28,6 +28,7 @@ API = "/{org}/api/data/v9\\.2"
 _TARGET = re.compile(r"^(?P<name>[$A-Za-z_]+)(?:\((?P<key>[^)]*)\))?$")
 _STATUS_CODES = {400: "0x80040203", 403: "0x80040220", 404: "0x80060888", 405: "0x80060888",
                  412: "0x80060882", 500: "0x80040216", 503: "0x80040216", 504: "0x80040216"}
+ODATA_JSON = "application/json; odata.metadata=minimal"  # as Dataverse labels its errors
 PRIVILEGE = {"GET": "Read", "POST": "Create", "PATCH": "Write", "DELETE": "Delete"}
 
 
@@ -78,7 +79,9 @@ class DynamicsSandbox(RecordPages, Sandbox):
                 "authorize, resource_id=https://globaldisco.crm.dynamics.com/")})
         body = {"error": {"code": code or _STATUS_CODES.get(status, "0x80040216"),
                           "message": message}}
-        return Response.json(body, status)
+        response = Response.json(body, status)
+        response.headers["Content-Type"] = ODATA_JSON
+        return response
 
     def rate_limit_response(self, retry_after: int) -> Response:
         response = self.error(429, "Number of requests exceeded the limit of 6000 over time "
@@ -184,8 +187,10 @@ class DynamicsSandbox(RecordPages, Sandbox):
         name, key = self._parse(target)
         table = self._table(name, env, "DELETE")
         row_id = self._key(table, key or "")
-        if row_id not in env.store.rows(table):
+        row = env.store.rows(table).get(row_id)
+        if row is None:
             raise not_found(table.logical, row_id)
+        _check_version(request, row)
         env.store.delete(table, row_id, now_text(self.now))
         return Response(204)
 
@@ -249,10 +254,8 @@ class DynamicsSandbox(RecordPages, Sandbox):
                                                     "already exists.")
         if if_match and row is None:
             raise not_found(table.logical, row_id)
-        if if_match and if_match != "*" and if_match != f'W/"{row["versionnumber"]}"':
-            raise DataverseError(412, "0x80060882", "The version of the existing record "
-                                                    "doesn't match the RowVersion property "
-                                                    "provided.")
+        if row is not None:
+            _check_version(request, row)
 
     def _written(self, request, org, table, row, *, created: bool) -> Response:
         base = self._base(request, org)
@@ -308,6 +311,16 @@ class DynamicsSandbox(RecordPages, Sandbox):
             for env in self.accounts.values():
                 env.store.version += 1
                 env.store.oldest_valid_delta = env.store.version
+
+
+def _check_version(request: Request, row: dict) -> None:
+    """Optimistic concurrency on an update or a delete: `If-Match` with an ETag other
+    than the row's current one is refused, and the row left as it is.
+    https://learn.microsoft.com/power-apps/developer/data-platform/webapi/perform-conditional-operations-using-web-api#apply-optimistic-concurrency"""
+    tags = {tag.strip() for tag in request.headers.get("if-match", "").split(",") if tag.strip()}
+    if tags and "*" not in tags and f'W/"{row["versionnumber"]}"' not in tags:
+        raise DataverseError(412, "0x80060882", "The version of the existing record doesn't "
+                                                "match the RowVersion property provided.")
 
 
 def _json(request: Request, table: Table):

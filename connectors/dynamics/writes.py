@@ -2,7 +2,9 @@
 
 Quirks handled here:
 - PATCH on a missing id would *create* the row (an upsert); `If-Match: *` makes
-  it an update only, answered 404 when the row is gone.
+  it an update only, answered 404 when the row is gone. With the row's ETag as
+  read instead (`If-Match: W/"1234"`), a row changed since is answered 412 and
+  left as it is (optimistic concurrency): CHANGED_SINCE_READ, planned again.
   https://learn.microsoft.com/power-apps/developer/data-platform/webapi/perform-conditional-operations-using-web-api
 - `Prefer: return=representation` returns the written row, with the
   server-set id and modifiedon, so no second read is needed.
@@ -11,10 +13,17 @@ Quirks handled here:
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from connectors.dynamics.batch import Operation, PartResponse, decode, encode
-from connectors.dynamics.client import error_parts, error_reader, headers, is_guid, query
+from connectors.dynamics.client import (
+    error_parts,
+    error_reader,
+    etag_of,
+    headers,
+    is_guid,
+    query,
+)
 from connectors.dynamics.entities import CAPABILITIES, Entity
 from connectors.dynamics.values import from_vendor, parse_time, to_vendor
 from connectors.sdk import AppRecord, ConnectorError, Field, WriteOutcome
@@ -38,16 +47,35 @@ def create(conn, entity: Entity, items: Sequence[tuple[str, dict]]) -> list[Writ
     ])
 
 
-def update(conn, entity: Entity, items: Sequence[tuple[str, dict]]) -> list[WriteOutcome]:
+def update(conn, entity: Entity, items: Sequence[tuple[str, dict]],
+           versions: Mapping[str, str]) -> list[WriteOutcome]:
+    """PATCH each row; one with a version (its ETag as read) only if it still has it."""
     fields = _fields(conn, entity)
     select = query(select=conn.select_columns(entity, list(fields.values())))
-    return _write(conn, entity, fields, [
+    outcomes = _write(conn, entity, fields, [
         (app_id, values, Operation(
             "PATCH", f"{conn.web_api()}/{entity.set_name}({app_id}){select}",
-            to_vendor(fields, values), {**RETURN_ROW, **EXISTING_ONLY},
+            to_vendor(fields, values),
+            {**RETURN_ROW, **EXISTING_ONLY, **_precondition(versions.get(app_id))},
         ) if is_guid(app_id) else None)
         for app_id, values in items
     ])
+    return [_changed_since_read(o) if o.ref in versions else o for o in outcomes]
+
+
+def _precondition(version: str | None) -> dict[str, str]:
+    return {"If-Match": version} if version else {}
+
+
+def _changed_since_read(outcome: WriteOutcome) -> WriteOutcome:
+    """A 412 to a PATCH sent with the row's ETag can only mean the row changed since it
+    was read, whatever the code (Microsoft's own example shows an empty one)."""
+    error = outcome.error
+    if error is None or error.status != 412 or error.category == Cat.CHANGED_SINCE_READ:
+        return outcome
+    return WriteOutcome(outcome.ref, error=ConnectorError(
+        Cat.CHANGED_SINCE_READ, error.message, vendor_message=error.vendor_message,
+        status=error.status))
 
 
 def delete(conn, entity: Entity, ids: Sequence[str]) -> list[WriteOutcome]:
@@ -106,7 +134,7 @@ def _written(entity: Entity, fields: dict[str, Field], result: PartResponse,
     row = result.body if isinstance(result.body, dict) else {}
     app_id = row.get(entity.primary_id) or _id_from_header(result.headers) or ref
     return AppRecord(id=str(app_id).lower(), values=from_vendor(fields.values(), row),
-                     modified_at=parse_time(row.get("modifiedon")))
+                     modified_at=parse_time(row.get("modifiedon")), version=etag_of(row))
 
 
 _ENTITY_ID = re.compile(r"\(([0-9a-fA-F-]{36})\)\s*$")

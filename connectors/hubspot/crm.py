@@ -16,6 +16,9 @@ from connectors.sdk import (
 from connectors.sdk import FieldType as T
 from connectors.sdk.spec import Direction
 
+# No conditional_writes: HubSpot's CRM API offers no precondition on an update (no
+# ETag, no If-Match, nothing in batch/update), so a record edited in HubSpot after our
+# read is overwritten there; its change still comes back through the change feed.
 CAPABILITIES = Capabilities(
     incremental="modified_time", deleted_records=True, batch_write=True, batch_size=100,
 )

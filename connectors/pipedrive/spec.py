@@ -25,7 +25,9 @@ aria-label="Pipedrive"><rect width="64" height="64" rx="14" fill="#017737"/>
 <path d="M23 27v22" stroke="#fff" stroke-width="6" stroke-linecap="round"/></svg>"""
 
 # Every object can be read incrementally by update time, and its deletions are
-# listed by /v1/recents. Pipedrive has no batch endpoints: one call per record.
+# listed by /v1/recents. Pipedrive has no batch endpoints: one call per record. No
+# conditional_writes: Pipedrive's API has no precondition on an update (no ETag or
+# If-Match), so an edit made there after our read is overwritten by the last write.
 CAPABILITIES = Capabilities(
     incremental="modified_time", deleted_records=True, batch_write=False, webhooks=True
 )

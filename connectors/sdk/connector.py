@@ -6,7 +6,7 @@ through `self.http` (retries, rate limit, classification) and `self.api(name)`
 proxy, as the product decides).
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from connectors.sdk.http import HttpClient
 from connectors.sdk.records import (
@@ -92,8 +92,13 @@ class Connector:
         """Create records from (ref, values) pairs; one outcome per item, in order."""
         raise NotImplementedError
 
-    def update(self, object_name: str, items: Sequence[tuple[str, dict]]) -> list[WriteOutcome]:
-        """Update records from (app id, changed values) pairs; one outcome per item."""
+    def update(self, object_name: str, items: Sequence[tuple[str, dict]],
+               versions: Mapping[str, str] | None = None) -> list[WriteOutcome]:
+        """Update records from (app id, changed values) pairs; one outcome per item.
+
+        `versions` (app id -> AppRecord.version as read) is given only to objects whose
+        capabilities say `conditional_writes`: a record changed since that version is
+        left as it is, its outcome an error of category CHANGED_SINCE_READ."""
         raise NotImplementedError
 
     def delete(self, object_name: str, ids: Sequence[str]) -> list[WriteOutcome]:

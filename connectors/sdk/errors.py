@@ -21,6 +21,10 @@ class ErrorCategory(StrEnum):
     DELETED_IN_HUB = "deleted_in_hub"
     NOT_FOUND = "not_found"  # the app record is gone: "deleted in <app>"
     REJECTED = "rejected"  # the app's own validation rules said no
+    # A conditional update found the record changed since it was read: nothing was
+    # written, and the change reaches the next run, which plans the record again. Not a
+    # failure for anyone to act on (Capabilities.conditional_writes).
+    CHANGED_SINCE_READ = "changed_since_read"
     UNKNOWN = "unknown"
 
 

@@ -13,6 +13,9 @@ class AppRecord:
     id: str
     values: dict
     modified_at: dt.datetime | None = None
+    # The row's version as read (an ETag), where the vendor can make an update
+    # conditional on it (Capabilities.conditional_writes); None elsewhere.
+    version: str | None = None
 
 
 @dataclass(frozen=True)

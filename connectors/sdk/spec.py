@@ -70,6 +70,11 @@ class Capabilities:
     batch_write: bool = False
     batch_size: int = 100
     webhooks: bool = False
+    # update() takes `versions` (AppRecord.version per app id) and the vendor refuses a
+    # record changed since that read (ErrorCategory.CHANGED_SINCE_READ): a person's edit
+    # made while a batch runs is never overwritten. Only where the vendor offers such a
+    # precondition (Dataverse's If-Match); without it the last write wins at the vendor.
+    conditional_writes: bool = False
 
 
 @dataclass(frozen=True)

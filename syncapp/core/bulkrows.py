@@ -8,16 +8,21 @@ temporary table and apply them with one UPDATE … FROM. Errors come out as
 Django's (IntegrityError, …), as from the ORM.
 
 Values are prepared per field once, not per value through the ORM's generic path:
-JSON is dumped to text (COPY's text format hands it to jsonb's input), and the
-plain types psycopg adapts itself pass as they are.
+JSON is dumped to text by orjson (COPY's text format hands it to jsonb's input), and
+the plain types psycopg adapts itself pass as they are.
+
+The objects written are model instances, or plain rows (a class with the model's
+attribute names and a `row_model` naming the model): a batch of thousands of links
+costs a Django model instance each otherwise, more than writing them.
 """
 
 import json
 from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter
 
+import orjson
 from django.db import connection, models, transaction
 from django.db.models import NOT_PROVIDED, Model
-from django.db.models.expressions import DatabaseDefault
 
 # Fields whose Python value psycopg writes as the column expects (datetimes are aware).
 _PLAIN = (models.CharField, models.TextField, models.IntegerField, models.BooleanField,
@@ -27,6 +32,8 @@ _PLAIN = (models.CharField, models.TextField, models.IntegerField, models.Boolea
 def _preparer(field) -> Callable:
     if isinstance(field, models.JSONField):
         encoder = field.encoder
+        if encoder is None:
+            return dump_json
 
         def dump(value):
             return None if value is None else json.dumps(value, cls=encoder)
@@ -39,6 +46,18 @@ def _preparer(field) -> Callable:
 
 def _same(value):
     return value
+
+
+def dump_json(value) -> str | None:
+    """JSON text for a jsonb column, as json.dumps would write it for jsonb's input."""
+    if value is None:
+        return None
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def model_of(obj) -> type[Model]:
+    """The model a model instance or a plain row (see the module's docstring) belongs to."""
+    return getattr(type(obj), "row_model", None) or type(obj)
 
 
 def _writable_fields(model: type[Model]) -> list:
@@ -61,7 +80,7 @@ def insert(objs: Sequence[Model]) -> None:
     """INSERT `objs` (all of one model, not saved yet) with COPY; sets their pk."""
     if not objs:
         return
-    model = type(objs[0])
+    model = model_of(objs[0])
     meta = model._meta
     fields = _writable_fields(model)
     stamped = [f for f in fields if getattr(f, "auto_now", False) or
@@ -72,12 +91,11 @@ def insert(objs: Sequence[Model]) -> None:
             obj.pk = pk
             for field in stamped:
                 field.pre_save(obj, add=True)
-        prepare = [(f.attname, _preparer(f)) for f in fields]
-        rows = ([p(_value(getattr(obj, name))) for name, p in prepare] for obj in objs)
-        _copy(cursor, meta.db_table, [f.column for f in fields], rows)
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = connection.alias
+        _copy(cursor, meta.db_table, [f.column for f in fields], _rows(objs, fields))
+    if isinstance(objs[0], Model):
+        for obj in objs:
+            obj._state.adding = False
+            obj._state.db = connection.alias
 
 
 def insert_rows(model: type[Model], field_names: Sequence[str],
@@ -95,24 +113,30 @@ def insert_rows(model: type[Model], field_names: Sequence[str],
               ([p(v) for p, v in zip(prepare, row, strict=True)] for row in rows))
 
 
-def _value(value):
-    return None if isinstance(value, DatabaseDefault) else value
+def _rows(objs: Sequence, fields: list) -> Iterable[list]:
+    """Each object's values of `fields`, ready for COPY: read in one C call per object
+    (attrgetter), and only the values that need preparing (JSON, …) prepared."""
+    read = attrgetter(*(f.attname for f in fields))
+    prepared = [(i, p) for i, p in enumerate(_preparer(f) for f in fields) if p is not _same]
+    for obj in objs:
+        row = list(read(obj))
+        for i, prepare in prepared:
+            row[i] = prepare(row[i])
+        yield row
 
 
 def update(objs: Sequence[Model], field_names: Sequence[str]) -> None:
     """UPDATE `field_names` of saved `objs` (one model): COPY, then one UPDATE … FROM."""
     if not objs:
         return
-    model = type(objs[0])
-    meta = model._meta
+    meta = model_of(objs[0])._meta
     fields = [meta.pk, *(meta.get_field(name) for name in field_names)]
     columns = [f.column for f in fields]
     staging = f"_bulkrows_{meta.db_table}"
     quote = connection.ops.quote_name
     listed = ", ".join(quote(c) for c in columns)
     assignments = ", ".join(f"{quote(c)} = s.{quote(c)}" for c in columns[1:])
-    prepare = [(f.attname, _preparer(f)) for f in fields]
-    rows = ([p(getattr(obj, name)) for name, p in prepare] for obj in objs)
+    rows = _rows(objs, fields)
     with transaction.atomic(), connection.wrap_database_errors, \
             connection.cursor() as cursor:
         # Dropped at commit; dropped first when one transaction uses it twice.

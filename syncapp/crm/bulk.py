@@ -5,6 +5,8 @@ write change-logged in the same transaction — but in a few queries per batch,
 and one bad record never fails the others.
 """
 
+from dataclasses import dataclass
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -96,16 +98,33 @@ def _refuse_duplicate_emails(portal, object_type, results, exclude_ids=()) -> No
         taken.add(record.email_key)  # the first in the batch wins
 
 
-def update_many(portal, updates: dict[int, dict],
-                actor: Actor = SYSTEM) -> dict[int, dict | RecordInvalid]:
-    """Apply {record id: {property: value}}; each result is the logged diff or the refusal."""
+@dataclass(frozen=True)
+class ChangedSinceRead:
+    """A record that no longer holds what the caller read: it was left as it is."""
+
+    properties: tuple[str, ...]  # the properties read that hold something else now
+
+
+def update_many(portal, updates: dict[int, dict], actor: Actor = SYSTEM,
+                read: dict[int, dict] | None = None,
+                ) -> dict[int, dict | RecordInvalid | ChangedSinceRead]:
+    """Apply {record id: {property: value}}; each result is the logged diff or the refusal.
+
+    `read` makes the writes optimistic: {record id: {property: value as the caller read
+    it}}. A record that holds another value for any of them now (someone edited it since)
+    is not written, and its result says so; the comparison is made on the rows as locked
+    for the write, so nothing can slip in between, and it costs no query of its own.
+    """
     if not updates:
         return {}
     shapes = property_shapes_by_type(portal, updates)
-    results: dict[int, dict | RecordInvalid] = {}
+    results: dict[int, dict | RecordInvalid | ChangedSinceRead] = {}
     with transaction.atomic():
         records = list(Record.objects.for_portal(portal).filter(pk__any_of=list(updates))
                        .order_by("pk").select_for_update())
+        moved = _changed_since_read(records, read or {})
+        results.update(moved)
+        records = [r for r in records if r.pk not in moved]
         held = _EmailsHeld(records)
         changed = []
         for record in records:
@@ -122,6 +141,23 @@ def update_many(portal, updates: dict[int, dict],
     for missing in set(updates) - set(results):
         results[missing] = RecordInvalid({"record": "The record no longer exists."})
     return results
+
+
+def _changed_since_read(records: list[Record], read: dict[int, dict]
+                        ) -> dict[int, ChangedSinceRead]:
+    """The locked records whose properties differ from what the caller read of them.
+
+    A property absent from a record reads as None (the hub never stores None)."""
+    moved = {}
+    for record in records:
+        expected = read.get(record.pk)
+        if expected is None:
+            continue
+        differ = tuple(sorted(name for name, value in expected.items()
+                              if record.properties.get(name) != value))
+        if differ:
+            moved[record.pk] = ChangedSinceRead(differ)
+    return moved
 
 
 def property_shapes_by_type(portal, updates) -> dict[str, dict]:

@@ -67,6 +67,7 @@ class PairUpdate:
     plan: PairPlan
     note: str = ""
     quiet: bool = False
+    app_version: str | None = None  # the app record's version as read (conditional writes)
 
 
 @dataclass(slots=True)

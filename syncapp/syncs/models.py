@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from syncapp.accounts.models import PortalOwned, PortalQuerySet
+from syncapp.accounts.models import Portal, PortalOwned, PortalQuerySet
 from syncapp.crm.models import Record
 from syncapp.integrations.models import Connection
 
@@ -188,11 +188,24 @@ class LinkQuerySet(PortalQuerySet):
 
 class Link(PortalOwned):
     """One pair (hub record, app record) of an object sync — or, when excluded or
-    failed before linking, the one record considered."""
+    failed before linking, the one record considered.
 
-    object_sync = models.ForeignKey(ObjectSync, on_delete=models.CASCADE, related_name="links")
+    Every index costs each of a sync's inserts and updates: only those a query needs
+    are kept, each one's query named in tests/engine/test_link_indexes.py, whose
+    EXPLAIN proves the query uses it. The portal, object sync and hub record have no
+    index of their own: the indexes below start with them."""
+
+    # The object sync's portal, so the database checks the object sync alone: a
+    # foreign key check per row is a good part of what a million-link sync costs.
+    # Deleting a portal still cascades here (Django's on_delete, not the database's).
+    portal = models.ForeignKey(Portal, on_delete=models.CASCADE, related_name="+",
+                               db_index=False, db_constraint=False)
+    object_sync = models.ForeignKey(ObjectSync, on_delete=models.CASCADE, related_name="links",
+                                    db_index=False)
+    # No index of its own: link_unique_hub_record serves lookups by hub record, and
+    # the SET NULL of a record deleted for good (only a portal's deletion does that).
     hub_record = models.ForeignKey(Record, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+                                   related_name="+", db_index=False)
     app_id = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
     status = models.CharField(max_length=20, choices=LinkStatus.choices)
     error_category = models.CharField(max_length=40, blank=True)
@@ -286,10 +299,19 @@ class Run(PortalOwned):
 
 
 class HistoryEntry(PortalOwned):
-    """A change the sync made to one record: which side, which fields, and why."""
+    """A change the sync made to one record: which side, which fields, and why.
 
-    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="history")
-    run = models.ForeignKey(Run, null=True, on_delete=models.SET_NULL, related_name="+")
+    Read by link only (history_by_link); the run's index serves the run retention's
+    SET NULL. A sync writes one per changed record: no index more than that."""
+
+    # The portal is the link's, and the run only a label kept for the record's history:
+    # the database checks the link alone (see Link.portal). on_delete still applies.
+    portal = models.ForeignKey(Portal, on_delete=models.CASCADE, related_name="+",
+                               db_index=False, db_constraint=False)
+    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="history",
+                             db_index=False)
+    run = models.ForeignKey(Run, null=True, on_delete=models.SET_NULL, related_name="+",
+                            db_constraint=False)
     side = models.CharField(max_length=5)  # "hub" or "app": the side that was written
     action = models.CharField(max_length=20)  # linked, created, updated, excluded, failed, …
     changes = models.JSONField(default=dict, blank=True)  # {field: [old, new]}

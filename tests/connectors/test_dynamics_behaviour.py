@@ -283,3 +283,29 @@ def test_an_association_the_app_does_not_keep_is_refused(root, contract):
         AssociationRecord("00000000-0000-0000-0000-000000000001",
                           "00000000-0000-0000-0000-000000000002")])[0]
     assert outcome.error.category is ErrorCategory.REJECTED
+
+
+# --- optimistic concurrency: If-Match with the row's ETag ---------------------------------
+
+
+def test_an_update_made_on_an_old_etag_is_refused_and_the_row_left_as_it_is(root, contract):
+    """The engine passes the versions it read (conditional_writes): a row someone
+    changed since is answered 412 and reported CHANGED_SINCE_READ, not a failure."""
+    connector, _ = make_connector(root, CONTOSO, contract)
+    assert connector.object("contacts").capabilities.conditional_writes
+    row_id = connector.create("contacts", [("p", {"lastname": "Etag"})])[0].record.id
+    (read,) = connector.read_by_ids("contacts", [row_id])
+    assert read.version and read.version.startswith('W/"')
+    assert connector.update("contacts", [(row_id, {"jobtitle": "Someone"})])[0].ok
+
+    stale = connector.update("contacts", [(row_id, {"jobtitle": "Us"})],
+                             versions={row_id: read.version})[0]
+    assert stale.error.category is ErrorCategory.CHANGED_SINCE_READ
+    assert stale.error.status == 412
+    assert connector.read_by_ids("contacts", [row_id])[0].values["jobtitle"] == "Someone"
+
+    (now,) = connector.read_by_ids("contacts", [row_id])
+    fresh = connector.update("contacts", [(row_id, {"jobtitle": "Us"})],
+                             versions={row_id: now.version})[0]
+    assert fresh.ok and fresh.record.values["jobtitle"] == "Us"
+    assert fresh.record.version != now.version  # every write takes a new version

@@ -32,7 +32,7 @@ GUID = "5b9a3b1e-8f2c-4d6e-9a1b-0c2d3e4f5a6b"
     (429, {"error": {"code": "0x80072322", "message": "Number of requests exceeded"}},
      ErrorCategory.RATE_LIMITED, "Number of requests exceeded"),
     (412, {"error": {"code": "0x80060882", "message": "version doesn't match"}},
-     ErrorCategory.REJECTED, "version doesn't match"),
+     ErrorCategory.CHANGED_SINCE_READ, "version doesn't match"),
     (400, {"error": {"code": "0x80044352", "message": "Please perform a full sync."}},
      ErrorCategory.REJECTED, "Please perform a full sync."),
     (400, {"error": {"code": "0x8004ffff", "message": "Something else"}}, None, "Something else"),
@@ -257,3 +257,21 @@ def test_a_timeout_is_app_unavailable(sandbox, root):
         sandbox.faults.ratio, sandbox.faults.delay_s = 0.0, 0.0
     assert raised.value.category is ErrorCategory.APP_UNAVAILABLE
     assert raised.value.transient
+
+
+def test_a_412_to_a_conditional_update_is_changed_since_read_whatever_its_code():
+    """Microsoft's own example of the 412 carries an empty code: the ETag we sent is
+    what says the row changed since it was read."""
+    boundary = "batchresponse_412"
+    body = json.dumps({"error": {"code": "", "message": "The version of the existing record "
+                                 "doesn't match the RowVersion property provided."}})
+    part = (f"--{boundary}\r\nContent-Type: application/http\r\n"
+            "Content-Transfer-Encoding: binary\r\n\r\nHTTP/1.1 412 Precondition Failed\r\n"
+            "Content-Type: application/json; odata.metadata=minimal\r\n\r\n"
+            f"{body}\r\n--{boundary}--\r\n")
+    reply = (200, part.encode(), {"Content-Type": f"multipart/mixed; boundary={boundary}"})
+    connector, _session = scripted("metadata", reply)
+    (outcome,) = connector.update("contacts", [(GUID, {"lastname": "A"})],
+                                  versions={GUID: 'W/"41"'})
+    assert outcome.error.category is ErrorCategory.CHANGED_SINCE_READ
+    assert "RowVersion" in outcome.error.vendor_message

@@ -85,7 +85,30 @@ def test_a_stale_etag_is_refused(api):
                    headers={**headers, "If-Match": etag}, timeout=10).raise_for_status()
     stale = requests.patch(f"{base}/accounts({row_id})", json={"name": "Etag Co 3"},
                            headers={**headers, "If-Match": etag}, timeout=10)
+    # As documented: 412, Dataverse's message, OData JSON; the row is left as it is.
+    assert error_of(stale) == (412, "0x80060882", "The version of the existing record "
+                               "doesn't match the RowVersion property provided.")
+    assert stale.headers["Content-Type"] == "application/json; odata.metadata=minimal"
+    assert stale.headers["OData-Version"] == "4.0"
+    kept = requests.get(f"{base}/accounts({row_id})?$select=name", headers=headers, timeout=10)
+    assert kept.json()["name"] == "Etag Co 2"
+
+
+def test_a_delete_on_a_stale_etag_is_refused(api):
+    base, headers = api
+    made = requests.post(f"{base}/accounts?$select=name", json={"name": "Etag Gone Co"},
+                         headers={**headers, "Prefer": "return=representation"}, timeout=10)
+    etag, row_id = made.json()["@odata.etag"], made.json()["accountid"]
+    requests.patch(f"{base}/accounts({row_id})", json={"name": "Etag Kept Co"},
+                   headers={**headers, "If-Match": "*"}, timeout=10).raise_for_status()
+    stale = requests.delete(f"{base}/accounts({row_id})",
+                            headers={**headers, "If-Match": etag}, timeout=10)
     assert error_of(stale)[:2] == (412, "0x80060882")
+    current = requests.get(f"{base}/accounts({row_id})?$select=name", headers=headers,
+                           timeout=10).json()["@odata.etag"]
+    gone = requests.delete(f"{base}/accounts({row_id})",
+                           headers={**headers, "If-Match": current}, timeout=10)
+    assert gone.status_code == 204
 
 
 def test_a_garbled_delta_token_is_refused(api):

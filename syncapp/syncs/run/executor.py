@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from connectors.sdk import ConnectorError, ErrorCategory
 from syncapp.core import bulkrows
+from syncapp.crm.bulk import ChangedSinceRead
 from syncapp.crm.services import RecordInvalid
 from syncapp.engine.config import HUB, SyncConfig
 from syncapp.engine.plan import BatchPlan, PairUpdate
@@ -118,8 +119,9 @@ def _update_app(batch, pairs: list[PairUpdate], stored_last: dict[int, dict],
     items = [(pair.app_id, pair.plan.app_writes) for pair in pairs if pair.plan.app_writes]
     failures: dict[str, ConnectorError] = {}
     stored: dict[str, dict] = {}
+    conditional = _app_versions(batch, pairs)
     for chunk in _chunks(items, _batch_size(batch)):
-        for outcome in batch.connector.update(batch.config.app_object, chunk):
+        for outcome in batch.connector.update(batch.config.app_object, chunk, **conditional):
             if not outcome.ok:
                 failures[outcome.ref] = outcome.error
             else:
@@ -131,6 +133,15 @@ def _update_app(batch, pairs: list[PairUpdate], stored_last: dict[int, dict],
             last = stored_last.setdefault(pair.ref, dict(pair.plan.last))
             _app_last_as_stored(batch.config, pair.plan.app_writes, last, stored[pair.app_id])
     return failures
+
+
+def _app_versions(batch, pairs: list[PairUpdate]) -> dict:
+    """update()'s `versions` where the app can refuse a record changed since the plan
+    read it (Capabilities.conditional_writes); nothing for the others."""
+    if not batch.connector.object(batch.config.app_object).capabilities.conditional_writes:
+        return {}
+    return {"versions": {pair.app_id: pair.app_version for pair in pairs
+                         if pair.plan.app_writes and pair.app_version}}
 
 
 def _app_last_as_stored(config: SyncConfig, written: dict, last: dict, values: dict) -> None:
@@ -173,13 +184,15 @@ def _create_in_hub(batch, plan: BatchPlan, links: dict[int, Link]) -> None:
 
 
 def _update_hub(batch, pairs: list[PairUpdate], stored_last: dict[int, dict],
-                ) -> dict[int, RecordInvalid]:
+                ) -> dict[int, RecordInvalid | ChangedSinceRead]:
+    """Write the planned values, each record only if it still holds what the plan read
+    (a person's edit landing while the app was called is never overwritten)."""
     updates = {pair.hub_id: pair.plan.hub_writes for pair in pairs if pair.plan.hub_writes}
-    results = hubside.update(batch.config, updates)
+    results = hubside.update(batch.config, updates, _hub_read(batch.config, pairs))
     failures = {}
     for pair in pairs:
         result = results.get(pair.hub_id)
-        if isinstance(result, RecordInvalid):
+        if isinstance(result, RecordInvalid | ChangedSinceRead):
             failures[pair.hub_id] = result
         elif result is not None:
             last = stored_last.setdefault(pair.ref, dict(pair.plan.last))
@@ -187,6 +200,15 @@ def _update_hub(batch, pairs: list[PairUpdate], stored_last: dict[int, dict],
             if result:
                 batch.counts["updated_hub"] += 1
     return failures
+
+
+def _hub_read(config: SyncConfig, pairs: list[PairUpdate]) -> dict[int, dict]:
+    """Per hub record written, the values its plan was made from: every mapped property
+    and every property written (the default lifecycle stage)."""
+    mapped = [m.hub_property for m in config.mappings]
+    return {pair.hub_id: {name: pair.hub_values.get(name)
+                          for name in (*mapped, *pair.plan.hub_writes)}
+            for pair in pairs if pair.plan.hub_writes}
 
 
 def _last_as_stored(written: dict, last: dict, before: dict, changes: dict) -> None:
@@ -223,20 +245,45 @@ def _refusal(config: SyncConfig, pair: PairUpdate, last: dict, failed: set[str])
     return {**now, **{k: v for k, v in last.items() if k not in failed}}
 
 
+def _changed_since_read(error) -> bool:
+    """A side that changed after the plan read it was not written; its change reaches
+    the next run (the hub's change log, the app's change feed), which plans the pair
+    again from what both sides hold then. Not a failure."""
+    return isinstance(error, ChangedSinceRead) or (
+        isinstance(error, ConnectorError) and error.category == ErrorCategory.CHANGED_SINCE_READ)
+
+
+def _left_alone(pair: PairUpdate, app_error, hub_error) -> bool:
+    """Nothing of an already linked pair was written, each planned side having changed
+    since it was read: the link stays exactly as it was, last-synced values included."""
+    skipped = (_changed_since_read(app_error), _changed_since_read(hub_error))
+    return (any(skipped) and (skipped[0] or not pair.plan.app_writes)
+            and (skipped[1] or not pair.plan.hub_writes) and pair.last is not None
+            and not pair.note)
+
+
 def _settle_pair(batch, link: Link, pair: PairUpdate, stored_last: dict, errors) -> None:
     """Record a pair's outcome; `stored_last`: its last-synced values as stored (the
     plan's own when nothing was written), `errors`: (app's, hub's) or None."""
     plan, (app_error, hub_error) = pair.plan, errors
+    if _left_alone(pair, app_error, hub_error):
+        return
     batch.changes.touch(link)
     link.hub_name = pair.hub_name
     last = dict(stored_last)
+    # A side changed since read keeps its fields' last-synced values, as a failed write
+    # does; the other side's writes happened, and last-synced says so: else the next run
+    # would take our own (stale) write there for a change and let it win a conflict.
     failed = _failed_fields(batch.config, plan, app_error, hub_error)
     _keep_previous(last, pair.last or {}, failed)
+    skipped = {side for side, e in ((APP, app_error), (HUB, hub_error)) if _changed_since_read(e)}
+    app_error, hub_error = (None if side in skipped else e
+                            for side, e in ((APP, app_error), (HUB, hub_error)))
     if pair.note:
         batch.changes.note(link, HUB, "linked", {}, pair.note)
-    if plan.changes_hub and hub_error is None:
+    if plan.changes_hub and hub_error is None and HUB not in skipped:
         batch.changes.note(link, HUB, "updated", plan.changes_hub, _why(plan, plan.changes_hub))
-    if plan.changes_app and app_error is None:
+    if plan.changes_app and app_error is None and APP not in skipped:
         batch.changes.note(link, APP, "updated", plan.changes_app, _why(plan, plan.changes_app))
     link.last_synced = last
     if app_error is not None and app_error.category == ErrorCategory.NOT_FOUND:

@@ -84,9 +84,13 @@ def create(config: SyncConfig, rows: list[dict]) -> list[Record | RecordInvalid]
                             Actor(object_sync_id=config.object_sync_id))
 
 
-def update(config: SyncConfig, updates: dict[int, dict]) -> dict[int, dict | RecordInvalid]:
+def update(config: SyncConfig, updates: dict[int, dict], read: dict[int, dict] | None = None
+           ) -> dict[int, dict | RecordInvalid | bulk.ChangedSinceRead]:
+    """Write the planned values; with `read` (per record, what the plan read of it), a
+    record is written only if it still holds that, so a person's edit made meanwhile is
+    never overwritten (its result is then bulk.ChangedSinceRead)."""
     return bulk.update_many(_portal(config), updates,
-                            Actor(object_sync_id=config.object_sync_id))
+                            Actor(object_sync_id=config.object_sync_id), read=read)
 
 
 def _portal(config: SyncConfig) -> Portal:

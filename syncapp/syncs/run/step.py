@@ -219,7 +219,7 @@ class BatchRun:
                  and link.last_synced == plan.last and link.hub_name == hub.name)
         self.plan.pairs.append(PairUpdate(
             link.pk if ref is None else ref, hub.id, hub.values, hub.name, record.id,
-            record.values, last, plan, note, quiet))
+            record.values, last, plan, note, quiet, record.version))
 
     # --- unlinked records ---------------------------------------------------------------
 

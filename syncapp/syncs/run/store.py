@@ -1,7 +1,15 @@
-"""Links, history and run counts as the engine reads and writes them (the ORM edge)."""
+"""Links, history and run counts as the engine reads and writes them (the ORM edge).
+
+A batch handles thousands of links: they are `LinkRow`s, the Link model's columns
+as plain attributes, read with one statement and written with COPY (core/bulkrows),
+never Django model instances (building those cost more than the writes).
+"""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
+import orjson
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from syncapp.core import bulkrows
@@ -14,7 +22,47 @@ HISTORY_FIELDS = ["portal_id", "link_id", "run_id", "side", "action", "changes",
                   "created_at"]
 
 
-def _by_key(sync_id: int, column: str, sql_type: str, keys, where: str = "") -> list[Link]:
+_COLUMNS = [f.attname for f in Link._meta.concrete_fields]
+_JSON = [f.attname for f in Link._meta.concrete_fields if f.get_internal_type() == "JSONField"]
+_DEFAULTS = {f.attname: f.get_default() for f in Link._meta.concrete_fields
+             if f.attname not in _JSON}
+
+
+class LinkRow:
+    """A link as a batch reads and writes it: the Link model's columns, nothing else.
+    Code that holds a LinkRow or a Link treats them alike (same attribute names)."""
+
+    __slots__ = tuple(_COLUMNS)
+    row_model = Link
+
+    def __init__(self, **values):
+        for name, default in _DEFAULTS.items():
+            setattr(self, name, values.pop(name, default))
+        for name in _JSON:
+            setattr(self, name, values.pop(name, None) or {})
+        if values:
+            raise TypeError(f"Link has no column {', '.join(values)}")
+
+    @property
+    def pk(self) -> int | None:
+        return self.id
+
+    @pk.setter
+    def pk(self, value: int) -> None:
+        self.id = value
+
+    @classmethod
+    def from_db(cls, row) -> "LinkRow":
+        link = cls.__new__(cls)
+        for name, value in zip(_COLUMNS, row, strict=True):
+            setattr(link, name, orjson.loads(value) if name in _JSON and value else value)
+        return link
+
+    def __repr__(self) -> str:
+        return f"LinkRow({self.id}: {self.hub_record_id} <-> {self.app_id} ({self.status}))"
+
+
+def _by_key(sync_id: int, column: str, sql_type: str, keys, where: str = "") -> list[LinkRow]:
     """Links of one object sync whose `column` is one of `keys`: one index probe per key.
 
     Not `object_sync_id = … AND column = ANY(…)`: while a sync's first initial sync
@@ -24,16 +72,42 @@ def _by_key(sync_id: int, column: str, sql_type: str, keys, where: str = "") -> 
     column) index whatever the statistics say.
     """
     table = Link._meta.db_table
-    return list(Link.objects.raw(
-        f"SELECT link.* FROM unnest(%s::{sql_type}[]) AS k(key) CROSS JOIN LATERAL "  # noqa: S608
-        # OFFSET 0 keeps the subquery a per-key probe (the planner may not flatten it).
-        f"(SELECT * FROM {table} WHERE object_sync_id = %s AND {column} = k.key {where} "
-        "OFFSET 0) AS link ORDER BY link.id", [list(keys), sync_id]))
+    listed = ", ".join(f"link.{name}" for name in _COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {listed} FROM unnest(%s::{sql_type}[]) AS k(key) CROSS JOIN LATERAL "  # noqa: S608
+            # OFFSET 0 keeps the subquery a per-key probe (the planner may not flatten it).
+            f"(SELECT * FROM {table} WHERE object_sync_id = %s AND {column} = k.key {where} "
+            "OFFSET 0) AS link ORDER BY link.id", [list(keys), sync_id])
+        return [LinkRow.from_db(row) for row in cursor.fetchall()]
 
 
-def links_for(sync_id: int, app_ids, hub_ids) -> tuple[dict[str, Link], dict[int, Link]]:
-    by_app: dict[str, Link] = {}
-    by_hub: dict[int, Link] = {}
+def _known_to_planner() -> None:
+    """ANALYZE the links when the planner's picture of them is out of date: the table
+    has more than doubled since its last look. Without statistics, every
+    index that starts with the object sync ties with the one a probe needs, and the
+    planner may pick one that filters every link of the sync for each key (a first
+    initial sync's second batch took 800 ms for 2,000 probes). Growth from nothing to
+    a million links costs about ten ANALYZEs; autovacuum comes a minute too late."""
+    with connection.cursor() as cursor:
+        # The table's size on disk, unlike the statistics views, is never behind.
+        cursor.execute("SELECT pg_relation_size(oid) > 2 * relpages * 8192 + 65536 "
+                       "FROM pg_class WHERE oid = %s::regclass", [Link._meta.db_table])
+        row = cursor.fetchone()
+        if not (row and row[0]):
+            return
+        try:
+            with transaction.atomic():  # another worker analyzing it: theirs will do
+                cursor.execute("SET LOCAL lock_timeout = '200ms'")
+                cursor.execute(f"ANALYZE {Link._meta.db_table}")
+        except OperationalError:
+            pass
+
+
+def links_for(sync_id: int, app_ids, hub_ids) -> tuple[dict[str, LinkRow], dict[int, LinkRow]]:
+    by_app: dict[str, LinkRow] = {}
+    by_hub: dict[int, LinkRow] = {}
+    _known_to_planner()
     if app_ids:
         for link in _by_key(sync_id, "app_id", "text", app_ids):
             by_app[link.app_id] = link
@@ -55,9 +129,9 @@ def claimed(sync_id: int, hub_ids) -> set[int]:
                                                     hub_ids, "AND app_id IS NOT NULL")}
 
 
-def app_only_by_key(sync_id: int, keys) -> dict[str, list[Link]]:
+def app_only_by_key(sync_id: int, keys) -> dict[str, list[LinkRow]]:
     """App records with no hub record yet (excluded, …), by normalised identifier."""
-    found: dict[str, list[Link]] = {}
+    found: dict[str, list[LinkRow]] = {}
     if not keys:
         return found
     for link in _by_key(sync_id, "match_key", "text", keys,
@@ -70,13 +144,15 @@ def app_only_by_key(sync_id: int, keys) -> dict[str, list[Link]]:
 class Changes:
     """What one batch writes to links and history, saved in one go."""
 
-    new_links: list[Link] = field(default_factory=list)
-    changed_links: dict[int, Link] = field(default_factory=dict)
-    history: list[tuple[Link, dict]] = field(default_factory=list)
+    new_links: list[LinkRow] = field(default_factory=list)
+    changed_links: dict[int, LinkRow] = field(default_factory=dict)
+    history: list[tuple[LinkRow, dict]] = field(default_factory=list)
     _new_ids: set[int] = field(default_factory=set)  # id() of new_links: touch is O(1)
 
-    def touch(self, link: Link) -> Link:
-        link.updated_at = timezone.now()
+    now: datetime = field(default_factory=timezone.now)  # one time for the batch's writes
+
+    def touch(self, link: LinkRow) -> LinkRow:
+        link.updated_at = self.now
         if link.pk:
             self.changed_links[link.pk] = link
         elif id(link) not in self._new_ids:
@@ -84,7 +160,7 @@ class Changes:
             self.new_links.append(link)
         return link
 
-    def note(self, link: Link, side: str, action: str, changes: dict | None = None,
+    def note(self, link: LinkRow, side: str, action: str, changes: dict | None = None,
              reason: str = "") -> None:
         self.history.append((link, {"side": side, "action": action,
                                     "changes": changes or {}, "reason": reason}))
@@ -104,8 +180,8 @@ def delete_link(link: Link) -> None:
     Link.objects.filter(pk=link.pk).delete()
 
 
-def new_link(sync_id: int, portal_id: int, **values) -> Link:
-    return Link(object_sync_id=sync_id, portal_id=portal_id, **values)
+def new_link(sync_id: int, portal_id: int, **values) -> LinkRow:
+    return LinkRow(object_sync_id=sync_id, portal_id=portal_id, **values)
 
 
 def mark(link: Link, status: str, *, category: str = "", message: str = "",
