@@ -105,7 +105,7 @@ class BatchPlan:
     counts: Counter = field(default_factory=Counter)
     _next_ref: int = -1
 
-    def new_link(self, **fields) -> LinkChange:
+    def new_link(self, fields: dict) -> LinkChange:
         change = LinkChange(self._next_ref, True, fields)
         self.links[change.ref] = change
         self._next_ref -= 1

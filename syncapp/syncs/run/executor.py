@@ -49,7 +49,7 @@ def execute(batch, plan: BatchPlan, on_commit=None) -> None:
         hub_failures = _update_hub(batch, plan.pairs, stored)
         for pair in plan.pairs:
             if not pair.quiet:
-                _settle_pair(batch, links[pair.ref], pair, stored.get(pair.ref, pair.plan.last),
+                _settle_pair(batch, links[pair.ref], pair, stored.get(pair.ref),
                              (app_failures.get(pair.app_id), hub_failures.get(pair.hub_id)))
         _settle_app_creates(batch, created_in_app)
         store.save(batch.changes, config.portal_id, batch.run_id)
@@ -130,9 +130,18 @@ def _update_app(batch, pairs: list[PairUpdate], stored_last: dict[int, dict],
                     stored[outcome.ref] = outcome.record.values
     for pair in pairs:
         if pair.app_id in stored:
-            last = stored_last.setdefault(pair.ref, dict(pair.plan.last))
+            last = _stored_last(stored_last, pair)
             _app_last_as_stored(batch.config, pair.plan.app_writes, last, stored[pair.app_id])
     return failures
+
+
+def _stored_last(stored_last: dict[int, dict], pair: PairUpdate) -> dict:
+    """A pair's last-synced values to adjust to what a side stored: a copy of the
+    plan's, made once (the plan stays as it was planned)."""
+    last = stored_last.get(pair.ref)
+    if last is None:
+        last = stored_last[pair.ref] = dict(pair.plan.last)
+    return last
 
 
 def _app_versions(batch, pairs: list[PairUpdate]) -> dict:
@@ -195,7 +204,7 @@ def _update_hub(batch, pairs: list[PairUpdate], stored_last: dict[int, dict],
         if isinstance(result, RecordInvalid | ChangedSinceRead):
             failures[pair.hub_id] = result
         elif result is not None:
-            last = stored_last.setdefault(pair.ref, dict(pair.plan.last))
+            last = _stored_last(stored_last, pair)
             _last_as_stored(pair.plan.hub_writes, last, pair.hub_values, result)
             if result:
                 batch.counts["updated_hub"] += 1
@@ -262,15 +271,16 @@ def _left_alone(pair: PairUpdate, app_error, hub_error) -> bool:
             and not pair.note)
 
 
-def _settle_pair(batch, link: Link, pair: PairUpdate, stored_last: dict, errors) -> None:
-    """Record a pair's outcome; `stored_last`: its last-synced values as stored (the
-    plan's own when nothing was written), `errors`: (app's, hub's) or None."""
+def _settle_pair(batch, link: Link, pair: PairUpdate, stored_last: dict | None,
+                 errors) -> None:
+    """Record a pair's outcome; `stored_last`: its last-synced values as the sides
+    stored them (a copy, None when nothing was written), `errors`: (app's, hub's)."""
     plan, (app_error, hub_error) = pair.plan, errors
     if _left_alone(pair, app_error, hub_error):
         return
     batch.changes.touch(link)
     link.hub_name = pair.hub_name
-    last = dict(stored_last)
+    last = dict(plan.last) if stored_last is None else stored_last
     # A side changed since read keeps its fields' last-synced values, as a failed write
     # does; the other side's writes happened, and last-synced says so: else the next run
     # would take our own (stale) write there for a change and let it win a conflict.
@@ -294,7 +304,7 @@ def _settle_pair(batch, link: Link, pair: PairUpdate, stored_last: dict, errors)
         error = app_error or hub_error
         _fail(batch, link, APP if app_error else HUB, error, note=False)
         if _needs_action(error):
-            link.refused = _refusal(batch.config, pair, stored_last, failed)
+            link.refused = _refusal(batch.config, pair, last, failed)
     elif link.status != LinkStatus.IN_SYNC or plan.writes_anything or pair.last is None:
         store.mark(link, LinkStatus.IN_SYNC)
 

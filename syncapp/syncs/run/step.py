@@ -235,7 +235,8 @@ class BatchRun:
             names = {"app_name": self.app_name(record),
                      "match_key": keys[0][1] if keys else ""}
             if link is None:
-                ref = self.plan.new_link(app_id=record.id, **names).ref
+                names["app_id"] = record.id
+                ref = self.plan.new_link(names).ref
             else:
                 ref = link.pk
                 self.plan.link(ref).fields.update(names)
@@ -299,7 +300,7 @@ class BatchRun:
                                       identifier_field=config.hub_identifier_field)
             link = by_hub.get(hub.id)
             if link is None:
-                ref = self.plan.new_link(hub_record_id=hub.id, hub_name=hub.name).ref
+                ref = self.plan.new_link({"hub_record_id": hub.id, "hub_name": hub.name}).ref
             else:
                 ref = link.pk
                 self.plan.link(ref).fields["hub_name"] = hub.name
