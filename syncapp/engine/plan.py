@@ -41,12 +41,14 @@ class LinkChange:
     category: str = ""
     message: str = ""
     reason: str = ""  # an exclusion's reason
-    notes: list[Note] = field(default_factory=list)
+    notes: list[Note] | None = None  # made by the first mark: most links get none
 
     def mark(self, status: str, note: Note, *, category: str = "", message: str = "",
              reason: str = "") -> None:
         self.status, self.category, self.message, self.reason = (
             status, category, message, reason)
+        if self.notes is None:
+            self.notes = []
         self.notes.append(note)
 
 

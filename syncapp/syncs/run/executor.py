@@ -84,7 +84,7 @@ def _links(batch, plan: BatchPlan) -> dict[int, Link]:
             store.mark(link, change.status, category=change.category,
                        message=change.message, reason=change.reason)
             changes.touch(link)
-        for note in change.notes:
+        for note in change.notes or ():
             changes.note(link, note.side, note.action, reason=note.reason)
         links[ref] = link
     for pair in plan.pairs:
