@@ -76,9 +76,12 @@ class EngineBench:
         wall = run_until_done(self.sync, self.connector, self.batch)
         return (wall, *clock.spent())
 
-    def catch_up(self) -> float:
-        """The first incremental run reads back what the initial sync wrote (echoes)."""
-        return run_until_done(self.sync, self.connector, self.batch)
+    def catch_up(self) -> tuple[float, int]:
+        """Seconds of the first incremental run after the initial sync, and how many app
+        records it read (what the initial sync wrote comes back as changes: echoes)."""
+        before = self.connector.records_read
+        seconds = run_until_done(self.sync, self.connector, self.batch)
+        return seconds, self.connector.records_read - before
 
     def noop_ms(self, repeat: int = 5) -> float:
         times = [run_until_done(self.sync, self.connector, self.batch) for _ in range(repeat)]

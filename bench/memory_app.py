@@ -6,6 +6,11 @@ pure function, see bench.data), and a written record is kept as one packed
 string. Every create, update or delete appends the record's number to a change
 log; `read_changes` walks that log from the cursor, skipping entries a later
 change superseded, so incremental reads cost O(changes), as at a real vendor.
+
+Like an app whose API user is dedicated to Syncapp (Dataverse's application user),
+each record remembers whether its last write came from the connector; the
+connector's incremental reads leave those out, as a "modified by someone else"
+filter would: our own writes are not read back, a person's later edit is.
 """
 
 from array import array
@@ -70,6 +75,8 @@ class MemoryStore:
         # in it; position GONE: deleted.
         self.log = array("q", range(1, n_base + 1))
         self.position = array("q", range(-1, n_base))  # index 0 unused
+        # 1 where the record's last write came from the connector (index 0 unused).
+        self.by_connector = bytearray(n_base + 1)
         self.next_number = n_base + 1
 
     def values(self, number: int) -> dict | None:
@@ -78,9 +85,12 @@ class MemoryStore:
         packed = self.written.get(number)
         return _unpack(packed) if packed is not None else self.generate(number)
 
-    def write(self, number: int, values: dict) -> None:
+    def write(self, number: int, values: dict, by_connector: bool = False) -> None:
+        """A write by a person, or by the connector (`by_connector`)."""
         if number == len(self.position):
             self.position.append(GONE)
+            self.by_connector.append(0)
+        self.by_connector[number] = by_connector
         self.written[number] = _pack(values)
         self.position[number] = len(self.log)
         self.log.append(number)
@@ -92,12 +102,14 @@ class MemoryStore:
         self.position[number] = GONE
         return True
 
-    def changes(self, start: int, limit: int) -> tuple[list[int], int]:
-        """Up to `limit` live record numbers changed at or after log position `start`."""
+    def changes(self, start: int, limit: int, others_only: bool = False) -> tuple[list[int], int]:
+        """Up to `limit` live record numbers changed at or after log position `start`;
+        with `others_only`, those whose last write was not the connector's."""
         found, at, log, position = [], start, self.log, self.position
+        ours = self.by_connector if others_only else bytearray(len(position))
         while at < len(log) and len(found) < limit:
             number = log[at]
-            if position[number] == at:
+            if position[number] == at and not ours[number]:
                 found.append(number)
             at += 1
         return found, at
@@ -117,14 +129,22 @@ class MemoryConnector(Connector):
     def __init__(self, store: MemoryStore):
         super().__init__(http=None)
         self.store = store
+        # App records read_changes returned so far: the bench reports how many of
+        # them a run read back.
+        self.records_read = 0
 
     def _record(self, number: int) -> AppRecord | None:
         values = self.store.values(number)
-        return None if values is None else AppRecord(str(number), values)
+        # Its place in the change log is its version: every write moves it.
+        return None if values is None else AppRecord(str(number), values,
+                                                     version=str(self.store.position[number]))
 
     def read_changes(self, object_name: str, cursor: str | None, limit: int = 100) -> Page:
-        numbers, at = self.store.changes(int(cursor or 0), limit)
+        # From a cursor on, our own writes are left out (see the module's docstring);
+        # a read from the beginning returns every record.
+        numbers, at = self.store.changes(int(cursor or 0), limit, others_only=cursor is not None)
         records = [self._record(n) for n in numbers]
+        self.records_read += len(records)
         return Page(records, str(at), done=at >= len(self.store.log))
 
     def read_by_ids(self, object_name: str, ids: Sequence[str]) -> list[AppRecord]:
@@ -137,8 +157,8 @@ class MemoryConnector(Connector):
             number = self.store.next_number
             self.store.next_number += 1
             record = {name: values.get(name) for name in FIELDS}
-            self.store.write(number, record)
-            outcomes.append(WriteOutcome(ref, AppRecord(str(number), record)))
+            self.store.write(number, record, by_connector=True)
+            outcomes.append(WriteOutcome(ref, self._record(number)))
         return outcomes
 
     def update(self, object_name: str, items: Sequence[tuple[str, dict]]) -> list[WriteOutcome]:
@@ -150,8 +170,8 @@ class MemoryConnector(Connector):
                 outcomes.append(WriteOutcome(app_id, error=_not_found(app_id)))
                 continue
             current.update({k: v for k, v in values.items() if k in current})
-            self.store.write(number, current)
-            outcomes.append(WriteOutcome(app_id, AppRecord(app_id, current)))
+            self.store.write(number, current, by_connector=True)
+            outcomes.append(WriteOutcome(app_id, self._record(number)))
         return outcomes
 
     def delete(self, object_name: str, ids: Sequence[str]) -> list[WriteOutcome]:

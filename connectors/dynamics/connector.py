@@ -104,6 +104,8 @@ class DynamicsConnector(Connector):
     # --- reads -----------------------------------------------------------------------
 
     def read_changes(self, object_name: str, cursor: str | None, limit: int = 100) -> Page:
+        # Our own writes come back too: a delta read takes no $filter (so no
+        # `_modifiedby_value ne …`, BEHAVIOR.md); the engine drops them by ETag.
         entity = self.entity(object_name)
         fields = self.fields(object_name)
         start = self.collection_url(entity, self.select_columns(entity, fields))

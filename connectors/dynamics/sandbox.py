@@ -13,6 +13,7 @@ import copy
 import datetime as dt
 import json
 import re
+from dataclasses import replace
 
 from connectors.dynamics import sandbox_metadata
 from connectors.dynamics.sandbox_batch import BatchFormatError, ChangeSet, join, split
@@ -88,6 +89,11 @@ class DynamicsSandbox(RecordPages, Sandbox):
                                    "window of 300 seconds.", code="0x80072322")
         response.headers["Retry-After"] = str(retry_after)
         return response
+
+    def rate_key(self, request: Request, account) -> str:
+        """Service protection counts per user, whatever token the user holds.
+        https://learn.microsoft.com/power-apps/developer/data-platform/api-limits"""
+        return account.login
 
     def handle(self, request: Request) -> Response:
         response = super().handle(request)
@@ -278,7 +284,7 @@ class DynamicsSandbox(RecordPages, Sandbox):
         results: list[tuple[str | None, Response]] = []
         for item in items:
             answered = self._changeset(env, item) if isinstance(item, ChangeSet) else [
-                (item.content_id, self.handle(item.request))]
+                (item.content_id, self.handle(replace(item.request, inner=True)))]
             results.extend(answered)
             if not keep_going and any(r.status >= 400 for _cid, r in answered):
                 break
@@ -293,7 +299,7 @@ class DynamicsSandbox(RecordPages, Sandbox):
         saved = copy.deepcopy(env.store)
         results = []
         for part in changeset.parts:
-            answer = self.handle(part.request)
+            answer = self.handle(replace(part.request, inner=True))
             if answer.status >= 400:
                 env.store = saved
                 return [(part.content_id, answer)]

@@ -95,6 +95,12 @@ class Query:
         self.table, self.args, self.base = table, args, base
         self.select = parse_select(table, args.get("$select"))
         self.tracking = "odata.track-changes" in prefer
+        # Change tracking reads whole tables: Dataverse refuses these options with it
+        # (the code is not documented; the message is).
+        refused = [o for o in ("$filter", "$orderby", "$top") if self.tracking and o in args]
+        if refused:
+            raise DataverseError(400, "0x80040203", f"The query parameter {refused[0]} is not "
+                                                    "supported when Change Tracking is enabled.")
         annotations = prefer.get("odata.include-annotations", "")
         self.annotate = "*" in annotations or "lookuplogicalname" in annotations
         size = prefer.get("odata.maxpagesize") or str(MAX_PAGE)

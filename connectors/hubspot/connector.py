@@ -140,6 +140,8 @@ class HubSpotConnector(Connector):
     # --- reads ------------------------------------------------------------------------
 
     def read_changes(self, object_name: str, cursor: str | None, limit: int = 100) -> Page:
+        # Our own writes come back too: nothing lets the search leave them out (no
+        # reliable "modified by" filter, BEHAVIOR.md); the engine drops them by stamp.
         fields = self._field_map(object_name)
         return reads.read_changes(self.crm, object_name, fields, cursor, limit)
 

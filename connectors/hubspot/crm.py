@@ -19,8 +19,11 @@ from connectors.sdk.spec import Direction
 # No conditional_writes: HubSpot's CRM API offers no precondition on an update (no
 # ETag, no If-Match, nothing in batch/update), so a record edited in HubSpot after our
 # read is overwritten there; its change still comes back through the change feed.
+# 100 inputs per batch request; 10 requests a second is the budget's pace, and a
+# batch takes HubSpot a few hundred ms, so several batches are in flight at once.
 CAPABILITIES = Capabilities(
     incremental="modified_time", deleted_records=True, batch_write=True, batch_size=100,
+    concurrent_requests=4,
 )
 
 

@@ -7,14 +7,21 @@ promise to return results in input order: each input carries an
 `objectWriteTraceId` that HubSpot echoes on its result.
 https://developers.hubspot.com/docs/api/crm/objects#create-records
 
+Up to CAPABILITIES.concurrent_requests batches are in flight at once (paced by
+the connection's shared limiter), so the ten-per-second budget stays full while
+each batch takes HubSpot a few hundred milliseconds.
+
 A connection-wide failure (authentication, missing scope, rate limit or outage
 after the client's own retries) stops the batch: the items not yet written get
 that error, the ones already written keep their ids, so nothing is created twice.
 """
 
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from connectors.hubspot.client import CATEGORIES, CrmApi, field_of, unexpected
+from connectors.hubspot.crm import CAPABILITIES
 from connectors.hubspot.values import record_from_object
 from connectors.sdk import ConnectorError, ErrorCategory, Field, WriteOutcome
 
@@ -45,16 +52,37 @@ def _one_by_one(items: list[Item], send: Callable, fields, outcomes: list) -> Co
     return None
 
 
-def _run(items: Sequence[tuple[str, dict]], chunk_handler) -> list[WriteOutcome]:
+def _run(api: CrmApi, items: Sequence[tuple[str, dict]], chunk_handler) -> list[WriteOutcome]:
+    """Each chunk of BATCH_MAX through `chunk_handler`, several at once; once one
+    returns a connection-wide error, chunks not yet started are not sent and every
+    item still without an outcome carries that error."""
     outcomes: list[WriteOutcome | None] = [None] * len(items)
     indexed = list(enumerate(items))
-    for start in range(0, len(indexed), BATCH_MAX):
-        stop = chunk_handler(indexed[start:start + BATCH_MAX], outcomes)
+    chunks = [indexed[start:start + BATCH_MAX] for start in range(0, len(indexed), BATCH_MAX)]
+    stops: list[ConnectorError] = []
+    guard = threading.Lock()
+
+    def send(chunk: list[Item]) -> None:
+        with guard:
+            if stops:
+                return
+        stop = chunk_handler(chunk, outcomes)  # each chunk fills its own indices
         if stop is not None:
-            for index, (ref, _body) in indexed:
-                if outcomes[index] is None:
-                    outcomes[index] = WriteOutcome(ref, error=stop)
-            break
+            with guard:
+                stops.append(stop)
+
+    workers = min(CAPABILITIES.concurrent_requests, len(chunks))
+    if workers <= 1:
+        for chunk in chunks:
+            send(chunk)
+    else:
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hubspot-batch")
+        with api.http.pinned_auth(), pool:
+            list(pool.map(send, chunks))
+    if stops:
+        for index, (ref, _body) in indexed:
+            if outcomes[index] is None:
+                outcomes[index] = WriteOutcome(ref, error=stops[0])
     return outcomes
 
 
@@ -93,7 +121,7 @@ def create(api: CrmApi, object_name: str, fields: dict[str, Field],
                 leftovers.append((index, (ref, body)))
         return _one_by_one(leftovers, send_one, fields, outcomes)
 
-    return _run(items, handle)
+    return _run(api, items, handle)
 
 
 def _error_for(errors: list[dict], object_id: str) -> ConnectorError | None:
@@ -131,7 +159,7 @@ def update(api: CrmApi, object_name: str, fields: dict[str, Field],
                 leftovers.append((index, (ref, body)))
         return _one_by_one(leftovers, send_one, fields, outcomes)
 
-    return _run(items, handle)
+    return _run(api, items, handle)
 
 
 def delete(api: CrmApi, object_name: str, ids: Sequence[str]) -> list[WriteOutcome]:
@@ -148,7 +176,7 @@ def delete(api: CrmApi, object_name: str, ids: Sequence[str]) -> list[WriteOutco
             outcomes[index] = WriteOutcome(ref)
         return None
 
-    return _run([(str(i), {"id": str(i)}) for i in ids], handle)
+    return _run(api, [(str(i), {"id": str(i)}) for i in ids], handle)
 
 
 def _archive_one_by_one(api: CrmApi, object_name: str, chunk: list[Item], outcomes):

@@ -162,6 +162,8 @@ class PipedriveConnector(WritesMixin, Connector):
     # --- reads ------------------------------------------------------------------------
 
     def read_changes(self, object_name: str, cursor: str | None, limit: int = 100) -> Page:
+        # Our own writes come back too: Pipedrive has no "updated by" filter, and the
+        # token is a person's who also edits (BEHAVIOR.md); the engine drops them by stamp.
         adapter = self.adapter(object_name)
         state = ReadCursor.decode(cursor)
         limit = max(1, min(limit, MAX_PAGE))

@@ -19,6 +19,7 @@ from connectors.pipedrive.sandbox_app import PipedriveAppPages
 from connectors.pipedrive.sandbox_rules import Invalid, failed, validate
 from connectors.pipedrive.sandbox_seed import COMPANIES
 from connectors.sdk.sandbox import Response, Sandbox, route
+from connectors.sdk.sandbox.limits import Verdict
 from connectors.sdk.sandbox.oauth import IssuedToken
 
 ERROR_INFO = "Please check developers.pipedrive.com for more information about Pipedrive API."
@@ -67,6 +68,9 @@ class PipedriveSandbox(PipedriveAppPages, Sandbox):
     authorize_path = "/oauth/authorize"
     token_path = "/oauth/token"  # noqa: S105 - a URL path
     revoke_path = "/oauth/revoke"
+    # A burst of `limit` per token, refilled evenly over the 2-second window.
+    # https://pipedrive.readme.io/docs/core-api-concepts-rate-limiting
+    rate_policy = "token_bucket"
 
     def __init__(self, *, rate=None, seed: bool = True, clock=None):
         self.clock = clock or utc_now  # a named function: the sandbox's state pickles
@@ -96,6 +100,12 @@ class PipedriveSandbox(PipedriveAppPages, Sandbox):
                                  "x-ratelimit-remaining": "0",
                                  "x-ratelimit-reset": str(retry_after)})
         return response
+
+    def rate_headers(self, verdict: Verdict) -> dict[str, str]:
+        """Pipedrive sends these on every answer; reset: seconds until a token is back."""
+        return {"x-ratelimit-limit": str(verdict.limit),
+                "x-ratelimit-remaining": str(verdict.remaining),
+                "x-ratelimit-reset": str(verdict.retry_after if not verdict.remaining else 0)}
 
     # --- OAuth: api_domain in the token response; refresh tokens do not rotate ------------
 

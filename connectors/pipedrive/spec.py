@@ -28,8 +28,11 @@ aria-label="Pipedrive"><rect width="64" height="64" rx="14" fill="#017737"/>
 # listed by /v1/recents. Pipedrive has no batch endpoints: one call per record. No
 # conditional_writes: Pipedrive's API has no precondition on an update (no ETag or
 # If-Match), so an edit made there after our read is overwritten by the last write.
+# 40 a second is the budget's steady pace; at up to 300 ms a request that needs 12 in
+# flight (the client's shared limiter keeps the pace).
 CAPABILITIES = Capabilities(
-    incremental="modified_time", deleted_records=True, batch_write=False, webhooks=True
+    incremental="modified_time", deleted_records=True, batch_write=False, webhooks=True,
+    concurrent_requests=12,
 )
 
 

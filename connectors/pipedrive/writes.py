@@ -1,17 +1,21 @@
 """Writing to Pipedrive: one request per record, since it has no batch endpoints.
 
-Each item gets its own outcome, in order; a bad record fails alone. When a
-failure concerns the whole connection (token refused, rate limit, Pipedrive
-down), the items after it are not attempted and carry the same error, while
-the records already written keep their outcomes.
+Each item gets its own outcome, in order; a bad record fails alone. Several
+requests are in flight at once (CAPABILITIES.concurrent_requests), paced by the connection's shared
+limiter, so the 80-per-2-seconds budget stays full. When a failure concerns the
+whole connection (token refused, rate limit, Pipedrive down), the items not yet
+started are not attempted and carry the same error, while the records already
+written keep their outcomes (connectors/sdk/fanout.py).
 https://pipedrive.readme.io/docs/core-api-concepts-requests
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from connectors.pipedrive import custom_fields
 from connectors.pipedrive.adapter import Adapter
+from connectors.pipedrive.spec import CAPABILITIES
 from connectors.sdk.errors import ConnectorError, ErrorCategory
+from connectors.sdk.fanout import write_each
 from connectors.sdk.records import AppRecord, AssociationRecord, WriteOutcome
 
 
@@ -20,17 +24,20 @@ class WritesMixin:
 
     def create(self, object_name: str, items: Sequence[tuple[str, dict]]) -> list[WriteOutcome]:
         adapter = self.adapter(object_name)
+        self.context(adapter, writing=True)  # the account's currency, read once, not per thread
 
         def create_one(_ref: str, record_values: dict) -> AppRecord:
             payload = self.payload(adapter, record_values, None)
             raw = self.client(adapter.api).record("POST", adapter.path, json=payload)
             return self.to_record(adapter, raw, self.context(adapter, writing=True))
 
-        return _each(items, create_one)
+        return _each(self.http, items, create_one)
 
     def update(self, object_name: str, items: Sequence[tuple[str, dict]]) -> list[WriteOutcome]:
         adapter = self.adapter(object_name)
-        return _each(items, lambda app_id, changes: self.update_one(adapter, app_id, changes))
+        self.context(adapter, writing=True)
+        return _each(self.http, items,
+                     lambda app_id, changes: self.update_one(adapter, app_id, changes))
 
     def update_one(self, adapter: Adapter, app_id: str, changes: dict) -> AppRecord:
         path = f"{adapter.path}/{_numeric(app_id)}"
@@ -49,7 +56,7 @@ class WritesMixin:
         def delete_one(app_id: str, _unused: None) -> None:
             self.client(adapter.api).call("DELETE", f"{adapter.path}/{_numeric(app_id)}")
 
-        return _each([(app_id, None) for app_id in ids], delete_one)
+        return _each(self.http, [(app_id, None) for app_id in ids], delete_one)
 
     def write_associations(
         self, object_name: str, to_object: str, pairs: Sequence[AssociationRecord]
@@ -68,7 +75,7 @@ class WritesMixin:
                     vendor_message=exc.vendor_message, status=exc.status, field=field,
                 ) from None
 
-        return _each([(pair.from_id, pair.to_id) for pair in pairs], link)
+        return _each(self.http, [(pair.from_id, pair.to_id) for pair in pairs], link)
 
     # --- payloads -----------------------------------------------------------------------
 
@@ -130,16 +137,6 @@ def _numeric(app_id: str) -> str:
     return str(app_id)
 
 
-def _each(items, work: Callable) -> list[WriteOutcome]:
-    outcomes: list[WriteOutcome] = []
-    stop: ConnectorError | None = None
-    for ref, item in items:
-        if stop is not None:
-            outcomes.append(WriteOutcome(str(ref), error=stop))
-            continue
-        try:
-            outcomes.append(WriteOutcome(str(ref), record=work(ref, item)))
-        except ConnectorError as exc:
-            stop = exc if exc.connection_wide else None
-            outcomes.append(WriteOutcome(str(ref), error=exc))
-    return outcomes
+def _each(http, items, work) -> list[WriteOutcome]:
+    with http.pinned_auth():
+        return write_each(items, work, workers=CAPABILITIES.concurrent_requests)

@@ -9,7 +9,8 @@ import email.utils
 import json
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -155,7 +156,22 @@ class HttpClient:
         self.sleep = sleep
         self.default_headers = {"Accept": "application/json", **(default_headers or {})}
         self._last_auth: dict[str, str] = {}
+        self._pinned_auth: dict[str, str] | None = None
         self.meter = meter
+
+    @contextmanager
+    def pinned_auth(self) -> Iterator[None]:
+        """Within the block, every request reuses the auth headers read here.
+
+        Requests sent from worker threads (fanout.py) then never read the token store
+        themselves: the product's store is a database row, and a thread would open a
+        connection of its own (and, inside a test's transaction, not see the row).
+        A token that expires meanwhile is refreshed on its 401, as always."""
+        self._pinned_auth = self.auth.headers()
+        try:
+            yield
+        finally:
+            self._pinned_auth = None
 
     def _count(self, event: CallEvent) -> None:
         if self.meter is not None:
@@ -174,6 +190,8 @@ class HttpClient:
             last_try = attempt == self.max_attempts - 1
             if action is Action.REFRESH_AND_RETRY and not refreshed:
                 self.auth.refresh(self._last_auth)
+                if self._pinned_auth is not None:
+                    self._pinned_auth = self.auth.headers()
                 refreshed = True
                 self._count(CallEvent.RETRY)
                 continue
@@ -190,8 +208,9 @@ class HttpClient:
         """One try: a Response on success, else (action, ConnectorError)."""
         if self.limiter is not None:
             self.limiter.acquire()
-        self._last_auth = self.auth.headers()
-        all_headers = {**self.default_headers, **self._last_auth, **(headers or {})}
+        auth_headers = self._pinned_auth or self.auth.headers()
+        self._last_auth = auth_headers
+        all_headers = {**self.default_headers, **auth_headers, **(headers or {})}
         self._count(CallEvent.CALL)
         try:
             raw = self.session.request(

@@ -17,6 +17,17 @@ class AppRecord:
     # conditional on it (Capabilities.conditional_writes); None elsewhere.
     version: str | None = None
 
+    @property
+    def stamp(self) -> str:
+        """What tells this state of the record from any later one: the row's version
+        where the vendor has one (it changes with every write, however close), else
+        its modification time; "" when the app gives neither. The engine keeps the
+        stamp its own write got back, to know that write's echo when it is read back
+        (syncs/run/echoes.py)."""
+        if self.version:
+            return self.version
+        return self.modified_at.isoformat() if self.modified_at else ""
+
 
 @dataclass(frozen=True)
 class Page:

@@ -75,6 +75,11 @@ class Capabilities:
     # made while a batch runs is never overwritten. Only where the vendor offers such a
     # precondition (Dataverse's If-Match); without it the last write wins at the vendor.
     conditional_writes: bool = False
+    # Write requests one write call may have in flight at once, so the vendor's
+    # budget stays full however long each request takes (the client's shared limiter
+    # still decides when each may go). With batch_write, the engine hands a write call
+    # batch_size x this many items: one full batch per request in flight.
+    concurrent_requests: int = 1
 
 
 @dataclass(frozen=True)

@@ -227,6 +227,10 @@ class Link(PortalOwned):
     hub_name = models.CharField(max_length=300, blank=True)
     app_name = models.CharField(max_length=300, blank=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
+    # The app record's stamp (AppRecord.stamp) as our last write to it returned it:
+    # read back with the same stamp, the record is that write's echo and is dropped
+    # before any planning (syncs/run/echoes.py). "" when the app gave none.
+    app_seen = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,5 +1,6 @@
 """Two worker processes sharing one app's rate limit stay under it together."""
 
+import math
 import multiprocessing
 import os
 import time
@@ -8,7 +9,7 @@ import pytest
 import redis
 
 from connectors.sdk import ConnectorError, HttpClient
-from connectors.sdk.ratelimit import RedisRateLimiter
+from connectors.sdk.ratelimit import RedisRateLimiter, safe_burst
 from tests.connectors.harness import connect, sandbox_server
 from tests.connectors.toy import ToyConnector, ToySandbox
 
@@ -71,8 +72,20 @@ def test_two_processes_share_one_budget_and_the_app_never_says_429(workers):
     assert elapsed >= (workers * CALLS_EACH - LIMIT) / LIMIT * PERIOD * 0.9
 
 
-def test_limiter_admits_a_burst_then_says_how_long_to_wait():
-    limiter = RedisRateLimiter(_redis(), f"test-burst-{time.time_ns()}", 3, 10.0)
-    assert [limiter.try_acquire() for _ in range(3)] == [0.0, 0.0, 0.0]
+def test_limiter_paces_evenly_and_says_how_long_to_wait():
+    """3 per 10 s goes one every 3.5 s (10 s widened by the 5% margin), not 3 at once."""
+    limiter = RedisRateLimiter(_redis(), f"test-pace-{time.time_ns()}", 3, 10.0)
+    assert limiter.try_acquire() == 0.0
     wait = limiter.try_acquire()
-    assert 9.0 < wait <= 10.5
+    assert 3.0 < wait <= 3.5
+
+
+@pytest.mark.parametrize(("requests", "per_seconds"), [(100, 10.0), (80, 2.0), (6000, 300.0)])
+def test_the_burst_and_steady_pace_never_overfill_a_vendor_window(requests, per_seconds):
+    """Back to back from an idle start, the most any window of the vendor's period can
+    hold stays within its limit (the vendors' limits, spec.rate_limit)."""
+    limiter = RedisRateLimiter(_redis(), "unused", requests, per_seconds)
+    most_in_a_window = math.floor(per_seconds / limiter.interval) + limiter.burst
+    assert limiter.burst >= 1
+    assert most_in_a_window <= requests
+    assert safe_burst(requests, 0.05) == limiter.burst

@@ -29,7 +29,7 @@ LINK_QUERIES = {
     "syncs_link_pkey": ("a link by id (record pages, repairs)",
                         "SELECT * FROM syncs_link WHERE id = %(link)s"),
     "link_unique_app_id": (
-        "store.links_for: an app record's link, one probe per key",
+        "store.links_for, store.seen_as_written: an app record's link, one probe per key",
         "SELECT l.* FROM unnest(ARRAY['7','8']) AS k(key) CROSS JOIN LATERAL (SELECT * FROM "
         "syncs_link WHERE object_sync_id = %(sync)s AND app_id = k.key OFFSET 0) AS l"),
     "link_unique_hub_record": (

@@ -32,7 +32,7 @@ def _populate(apps, portal_id: int) -> None:
     Connection = apps.get_model("integrations", "Connection")
     ObjectSync = apps.get_model("syncs", "ObjectSync")
     Link = apps.get_model("syncs", "Link")
-    History = apps.get_model("syncs", "HistoryEntry")
+    HistoryEntry = apps.get_model("syncs", "HistoryEntry")
     Run = apps.get_model("syncs", "Run")
     account = Connection.objects.create(portal_id=portal_id, app_key="hubspot",
                                         account_id="42", account_name="Acme")
@@ -48,8 +48,8 @@ def _populate(apps, portal_id: int) -> None:
              last_synced={"email": f"p{n}@x.example", "city": [f"Hub {n}", None]},
              refused={} if n % 3 else {"email": f"p{n}@x.example"}, hub_name=f"Person {n}",
              app_name=f"Person {n}") for n in range(LINKS))
-    History.objects.bulk_create(
-        History(portal_id=portal_id, link=link, run=run, side="app", action="updated",
+    HistoryEntry.objects.bulk_create(
+        HistoryEntry(portal_id=portal_id, link=link, run=run, side="app", action="updated",
                 changes={"city": [None, f"Hub {i}"]}, reason="changed in Syncapp")
         for i, link in enumerate(links))
 

@@ -11,7 +11,6 @@ rotate, and HubSpot's own token error shape. See ../BEHAVIOR.md.
 import json
 import time
 import uuid
-from collections import defaultdict, deque
 
 from connectors.hubspot.sandbox.links import LinkRoutes
 from connectors.hubspot.sandbox.objects import ObjectRoutes
@@ -21,6 +20,7 @@ from connectors.hubspot.sandbox.schema import scopes_for
 from connectors.hubspot.sandbox.seed import seed
 from connectors.hubspot.sandbox.validate import HubSpotError
 from connectors.sdk.sandbox import Response, Sandbox
+from connectors.sdk.sandbox.limits import Limits, Verdict
 
 _CATEGORY_BY_STATUS = {400: "VALIDATION_ERROR", 401: "INVALID_AUTHENTICATION",
                        403: "MISSING_SCOPES", 404: "OBJECT_NOT_FOUND", 409: "CONFLICT",
@@ -40,7 +40,7 @@ class HubSpotSandbox(ObjectRoutes, LinkRoutes, RecordPages, Sandbox):
     def __init__(self, *, rate: tuple[int, float] | None = None, seed: bool = True,
                  search_rate: tuple[int, float] | None = (5, 1.0)):
         self.search_rate = search_rate  # HubSpot's search limit, per token
-        self._searches: dict[str, deque] = defaultdict(deque)
+        self._searches = Limits("rolling_window")
         super().__init__(rate=rate, seed=seed)
 
     def seed(self) -> None:
@@ -71,20 +71,23 @@ class HubSpotSandbox(ObjectRoutes, LinkRoutes, RecordPages, Sandbox):
                    "X-HubSpot-RateLimit-Interval-Milliseconds": str(int(per * 1000))}
         return Response.json(body, 429, headers)
 
+    def rate_headers(self, verdict: Verdict) -> dict[str, str]:
+        """Sent on every answer under a limit, so a client may pace itself by them."""
+        _limit, per = self.rate or (100, 10.0)
+        return {"X-HubSpot-RateLimit-Max": str(verdict.limit),
+                "X-HubSpot-RateLimit-Remaining": str(verdict.remaining),
+                "X-HubSpot-RateLimit-Interval-Milliseconds": str(int(per * 1000))}
+
     def search_limited(self, token: str) -> Response | None:
         """The search endpoints' own limit (about 5 a second per token): 429 SECONDLY."""
         if not self.search_rate:
             return None
         limit, per = self.search_rate
-        now, hits = time.time(), self._searches[token]
-        while hits and hits[0] <= now - per:
-            hits.popleft()
-        if len(hits) >= limit:
+        if not self._searches.check(token, limit, per, time.time()).allowed:
             return Response.json({
                 "status": "error", "message": "You have reached your secondly limit.",
                 "errorType": "RATE_LIMIT", "correlationId": str(uuid.uuid4()),
                 "policyName": "SECONDLY", "requestId": str(uuid.uuid4())}, 429)
-        hits.append(now)
         return None
 
     # --- scopes -----------------------------------------------------------------------

@@ -9,6 +9,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from connectors.sdk.sandbox.limits import Limits, Verdict
 from connectors.sdk.sandbox.messages import Request, Response
 from connectors.sdk.sandbox.oauth import OAuthProvider
 
@@ -70,15 +71,24 @@ class Faults:
 class Sandbox(OAuthProvider):
     key = "sandbox"
     name = "Sandbox"
+    # How the vendor counts its requests (limits.POLICIES); `rate` says how many.
+    rate_policy = "rolling_window"
 
     def __init__(self, *, rate: tuple[int, float] | None = None, seed: bool = True):
         super().__init__()
         self.lock = threading.RLock()
         self.accounts: dict[str, SandboxAccount] = {}
-        self.rate = rate  # (requests, per seconds) per access token; None: unlimited
+        # (requests, per seconds) per rate_key (an access token unless the vendor counts
+        # per user); None: unlimited. Set it to the vendor's published limit
+        # (spec.rate_limit) to meet 429s where the real vendor would answer them.
+        self.rate = rate
+        # Seconds every API call takes before it is answered, as a vendor far away
+        # does; concurrency only pays off against it (bench/http.py sets it).
+        self.latency_s = 0.0
         self.faults = Faults()
         self.calls: deque = deque(maxlen=100_000)  # (time, method, path) of API calls
-        self._hits: dict[str, deque] = defaultdict(deque)
+        self.rate_limited_calls = 0  # 429s the limit answered (the bench's 429 share)
+        self._limits = Limits(self.rate_policy)
         if seed:
             self.seed()
 
@@ -94,6 +104,10 @@ class Sandbox(OAuthProvider):
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         self.lock = threading.RLock()
+        # State pickled before limits.py (a web process's Redis copy) lacks these.
+        self.__dict__.setdefault("_limits", Limits(self.rate_policy))
+        self.__dict__.setdefault("latency_s", 0.0)
+        self.__dict__.setdefault("rate_limited_calls", 0)
 
     # --- to override ----------------------------------------------------------------
 
@@ -124,9 +138,11 @@ class Sandbox(OAuthProvider):
         account = self.account_for_token(request.bearer)
         if account is None:
             return self.error(401, "Unauthorized: the access token is missing, invalid or expired")
-        limited = self._rate_limited(request.bearer)
-        if limited:
-            return limited
+        verdict = None if request.inner else self._rate_verdict(self.rate_key(request, account))
+        if verdict is not None and not verdict.allowed:
+            return self._with_rate_headers(self.rate_limit_response(verdict.retry_after), verdict)
+        if self.latency_s and not request.inner:
+            time.sleep(self.latency_s)  # outside the lock: calls in flight overlap
         fault = self._fault()
         if fault and not self._done_anyway(fault):
             return fault
@@ -136,22 +152,33 @@ class Sandbox(OAuthProvider):
                 reply = handler(request, account, **params)
         except (ValueError, KeyError, TypeError) as exc:
             reply = self.error(400, f"Bad request: {exc}")
-        return fault or reply
+        return self._with_rate_headers(fault or reply, verdict)
 
-    def _rate_limited(self, token: str) -> Response | None:
-        if not self.rate:
-            return None
-        limit, per = self.rate
-        now = time.time()
+    def _rate_verdict(self, key: str) -> Verdict | None:
         with self.lock:
-            hits = self._hits[token]
-            while hits and hits[0] <= now - per:
-                hits.popleft()
-            if len(hits) >= limit:
-                retry_after = max(1, int(hits[0] + per - now + 0.999))
-                return self.rate_limit_response(retry_after)
-            hits.append(now)
-        return None
+            if self._limits.rate != self.rate:  # a new limit (or none) starts a fresh count
+                self._limits = Limits(self.rate_policy, rate=self.rate)
+            if not self.rate:
+                return None
+            limit, per = self.rate
+            verdict = self._limits.check(key, limit, per, time.time())
+            if not verdict.allowed:
+                self.rate_limited_calls += 1
+        return verdict
+
+    def _with_rate_headers(self, response: Response, verdict: Verdict | None) -> Response:
+        if verdict is not None:
+            for name, value in self.rate_headers(verdict).items():
+                response.headers.setdefault(name, value)
+        return response
+
+    def rate_key(self, request: Request, account: SandboxAccount) -> str:
+        """What the vendor counts requests against: the access token, unless overridden."""
+        return request.bearer or ""
+
+    def rate_headers(self, verdict: Verdict) -> dict[str, str]:
+        """The vendor's rate-limit headers, sent on every limited API answer."""
+        return {}
 
     def _done_anyway(self, fault: Response) -> bool:
         faults = self.faults

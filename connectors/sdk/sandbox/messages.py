@@ -15,6 +15,9 @@ class Request:
     headers: dict[str, str]  # lower-cased names
     body: bytes = b""
     root: str = ""  # the sandbox root URL, for links the sandbox hands out
+    # A request inside one the sandbox already let in (a part of an OData $batch):
+    # the vendor counts the outer request once and delays only it.
+    inner: bool = False
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         values = self.query.get(name)

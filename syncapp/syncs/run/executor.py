@@ -8,7 +8,7 @@ links and in their history with the plan's own changes.
 from django.db import transaction
 from django.utils import timezone
 
-from connectors.sdk import ConnectorError, ErrorCategory
+from connectors.sdk import AppRecord, ConnectorError, ErrorCategory
 from syncapp.core import bulkrows
 from syncapp.crm.bulk import ChangedSinceRead
 from syncapp.crm.services import RecordInvalid
@@ -40,7 +40,7 @@ def execute(batch, plan: BatchPlan, on_commit=None) -> None:
     batch.counts.update(plan.counts)
     created_in_app = _create_in_app(batch, plan, links)
     stored: dict[int, dict] = {}  # a pair's last-synced values as the sides stored them
-    app_failures = _update_app(batch, plan.pairs, stored)
+    app_failures = _update_app(batch, plan.pairs, links, stored)
     with transaction.atomic():
         for ref in plan.dropped:  # before the links that take their place are saved
             store.delete_link(batch.known[ref])
@@ -65,7 +65,8 @@ def execute(batch, plan: BatchPlan, on_commit=None) -> None:
 
 def _batch_size(batch) -> int:
     capabilities = batch.connector.object(batch.config.app_object).capabilities
-    return max(1, capabilities.batch_size if capabilities.batch_write else 50)
+    return max(1, capabilities.batch_size * capabilities.concurrent_requests
+               if capabilities.batch_write else 50)
 
 
 def _links(batch, plan: BatchPlan) -> dict[int, Link]:
@@ -114,11 +115,11 @@ def _create_in_app(batch, plan: BatchPlan, links: dict[int, Link]) -> list:
     return list(zip(created, outcomes, strict=True))
 
 
-def _update_app(batch, pairs: list[PairUpdate], stored_last: dict[int, dict],
-                ) -> dict[str, ConnectorError]:
+def _update_app(batch, pairs: list[PairUpdate], links: dict[int, Link],
+                stored_last: dict[int, dict]) -> dict[str, ConnectorError]:
     items = [(pair.app_id, pair.plan.app_writes) for pair in pairs if pair.plan.app_writes]
     failures: dict[str, ConnectorError] = {}
-    stored: dict[str, dict] = {}
+    stored: dict[str, AppRecord] = {}
     conditional = _app_versions(batch, pairs)
     for chunk in _chunks(items, _batch_size(batch)):
         for outcome in batch.connector.update(batch.config.app_object, chunk, **conditional):
@@ -127,11 +128,13 @@ def _update_app(batch, pairs: list[PairUpdate], stored_last: dict[int, dict],
             else:
                 batch.counts["updated_app"] += 1
                 if outcome.record is not None:
-                    stored[outcome.ref] = outcome.record.values
+                    stored[outcome.ref] = outcome.record
     for pair in pairs:
         if pair.app_id in stored:
             last = _stored_last(stored_last, pair)
-            _app_last_as_stored(batch.config, pair.plan.app_writes, last, stored[pair.app_id])
+            _app_last_as_stored(batch.config, pair.plan.app_writes, last,
+                                stored[pair.app_id].values)
+            links[pair.ref].app_seen = stored[pair.app_id].stamp  # its echo is ours (echoes.py)
     return failures
 
 
@@ -340,6 +343,7 @@ def _settle_app_creates(batch, created) -> None:
             _fail(batch, link, APP, outcome.error)
             continue
         link.app_id = outcome.record.id
+        link.app_seen = outcome.record.stamp  # its echo is ours (echoes.py)
         link.app_name = batch.app_name(outcome.record)
         link.last_synced = observed_last(batch.config, create.hub_values,
                                          outcome.record.values)

@@ -31,6 +31,7 @@ from syncapp.syncs.run.associations import (
     sync_associations,
     walk_partners_again,
 )
+from syncapp.syncs.run.echoes import drop_own_echoes
 from syncapp.syncs.run.step import BatchRun
 from syncapp.syncs.signals import run_ended
 
@@ -179,6 +180,9 @@ class SyncRunner:
             object_type=self.sync.hub_object)
         hub_ids = {e.record_id for e in entries if e.object_sync_id != self.sync.pk}
         counts = Counter(read=len(app_page.records) + len(hub_ids))
+        app_records, echoes = drop_own_echoes(self.config, app_page.records)
+        if echoes:
+            counts["echoes_skipped"] = echoes
 
         def advance():
             fields = {"app_cursor": app_page.cursor or self.sync.app_cursor,
@@ -189,7 +193,7 @@ class SyncRunner:
             self._add_counts(counts)
 
         batch = BatchRun(self.config, self.connector, self.run.pk, counts)
-        batch.process(app_records=app_page.records, hub_ids=hub_ids,
+        batch.process(app_records=app_records, hub_ids=hub_ids,
                       deleted_app_ids=[d.id for d in deleted.records] if deleted else (),
                       on_commit=advance)
         # Every pair read, written or not: an association may be all that changed.

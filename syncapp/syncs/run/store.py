@@ -17,7 +17,7 @@ from syncapp.syncs.models import HistoryEntry, Link, LinkStatus
 
 LINK_FIELDS = ["hub_record_id", "app_id", "status", "error_category", "error_message",
                "exclusion_reason", "match_key", "last_synced", "hub_name", "app_name",
-               "last_synced_at", "associations_pending", "refused", "updated_at"]
+               "last_synced_at", "associations_pending", "refused", "app_seen", "updated_at"]
 HISTORY_FIELDS = ["portal_id", "link_id", "run_id", "side", "action", "changes", "reason",
                   "created_at"]
 
@@ -119,6 +119,24 @@ def links_for(sync_id: int, app_ids, hub_ids) -> tuple[dict[str, LinkRow], dict[
             if link.app_id:
                 by_app[link.app_id] = link
     return by_app, by_hub
+
+
+def seen_as_written(sync_id: int, stamps: dict[str, str]) -> dict[str, dict]:
+    """Last-synced values of the in-sync links whose app record still has the stamp
+    our last write to it got back (`stamps`: app id -> stamp as read), by app id.
+    One statement for a page, a probe per id as in _by_key."""
+    if not stamps:
+        return {}
+    table = Link._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT link.app_id, link.last_synced FROM unnest(%s::text[], %s::text[]) "  # noqa: S608
+            f"AS k(app_id, seen) CROSS JOIN LATERAL (SELECT app_id, last_synced FROM {table} "
+            "WHERE object_sync_id = %s AND app_id = k.app_id AND app_seen = k.seen "
+            "AND status = %s OFFSET 0) AS link",
+            [list(stamps), list(stamps.values()), sync_id, LinkStatus.IN_SYNC])
+        return {app_id: orjson.loads(last) if isinstance(last, str | bytes) else last
+                for app_id, last in cursor.fetchall()}
 
 
 def claimed(sync_id: int, hub_ids) -> set[int]:
