@@ -1,7 +1,7 @@
 """Planning one batch: from both sides' values and the links, what to write where.
 
 Pure: the runner gathers plain data from the hub and the app, the planner
-decides, the executor writes. The wizard's dry run calls the same functions.
+decides each pair (kept in the batch's plan, engine/plan.py), the executor writes.
 """
 
 from dataclasses import dataclass, field
@@ -12,7 +12,7 @@ from syncapp.engine.rules import MISSING, pack, resolve_field
 LIFECYCLE = "lifecyclestage"
 
 
-@dataclass
+@dataclass(slots=True)
 class PairPlan:
     """The writes that bring one linked pair in step, and the new last-synced values."""
 

@@ -1,11 +1,11 @@
 """A dry run of an object sync's initial sync, computed before anything is written.
 
-It walks the runner's path (step.BatchRun): every app record first — excluded,
-matched to a hub record, or created in the hub — then the hub records nobody
-matched — excluded, matched to an app record left aside, or created in the app.
-It uses the runner's own pure functions (limits, matching, the planner) and only
-read-only queries and connector reads. Where the runner would write, it counts
-and keeps a few samples: it never writes a hub record, an app record or a link.
+It is the runner's own planning without applying: the app's records page by page,
+then the hub records nobody matched, each page planned by step.BatchRun.decide
+over an overlay of the links the earlier pages would have made (so an app record
+left aside can still be matched by a hub record later, as in the run). Where the
+runner would write, it predicts what the write would meet, counts and keeps a few
+samples: it never writes a hub record, an app record or a link.
 
 Counts are of final outcomes: an app record left aside by its filters that a hub
 record then matches counts as matched, not excluded. "Likely to fail" is what
@@ -18,21 +18,22 @@ change there: the page's tile and its list read one computation, and a side the
 other refuses shows as a failure, never as a change (as the runner records it).
 """
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from connectors.sdk import AppRecord, ErrorCategory
+from connectors.sdk import ErrorCategory
 from syncapp.accounts.models import Portal
 from syncapp.crm.models import Record
 from syncapp.crm.services import _diff, derived_columns, property_shapes
 from syncapp.crm.validation import clean_values
 from syncapp.engine.config import SyncConfig
-from syncapp.engine.limits import DIRECTION, exclusion_reason
-from syncapp.engine.matching import NORMALIZERS, choose, match_keys
-from syncapp.engine.planner import app_values_from_hub, plan_pair
+from syncapp.engine.plan import AppCreate, BatchPlan, HubCreate, PairUpdate
 from syncapp.syncs.models import Link, LinkStatus
-from syncapp.syncs.run import hubside, store
+from syncapp.syncs.run import store
 from syncapp.syncs.run.hubside import HubRecord
+from syncapp.syncs.run.overlay import LinkOverlay
+from syncapp.syncs.run.step import BatchRun
 
 PAGE = 200  # as the runner's batches: duplicates within and across them behave alike
 HUB_PAGE = 1000
@@ -108,16 +109,6 @@ class DryRun:
         }
 
 
-@dataclass
-class _AppOnly:
-    """An app record left without a hub record, which a hub record may still match."""
-
-    record: AppRecord
-    key: str
-    bucket: Bucket
-    sample: Sample
-
-
 def dry_run(config: SyncConfig, connector, app_fields: Iterable | None = None,
             max_app_records: int = MAX_APP_RECORDS) -> DryRun:
     """What the initial sync of `config` would do now, from both sides' data."""
@@ -135,11 +126,10 @@ class _Simulation:
         self.app_fields = {f.name: f for f in fields}
         self.shapes = property_shapes(Portal(pk=config.portal_id), config.hub_object)
         self.result = DryRun()
-        self.claimed: set[int] = set()  # hub records this run would link
+        self.overlay = LinkOverlay()
         self.new_emails: set[str] = set()  # email keys of hub records it would create
-        self.app_only: list[_AppOnly] = []
+        self.left_aside: dict[int, tuple[Bucket, Sample]] = {}  # link -> where it counts
         self.seen: set[str] = set()
-        self.links_by_app, self.links_by_hub = _existing_links(config.object_sync_id)
 
     # --- phase A: the app's records -------------------------------------------------------
 
@@ -147,87 +137,19 @@ class _Simulation:
         cursor = None
         while True:
             page = self.connector.read_changes(self.config.app_object, cursor, limit=PAGE)
-            self._app_page(page.records)
+            records = []
+            for record in page.records:
+                if record.id not in self.seen:  # read twice (it changed meanwhile): the
+                    self.seen.add(record.id)    # runner pairs it again, a no-op
+                    records.append(record)
+            self.result.app_read += len(records)
+            self._plan(app_records=records)
             cursor = page.cursor or cursor
             if page.done:
                 return
             if self.result.app_read >= limit:
                 self.result.complete = False
                 return
-
-    def _app_page(self, records: list[AppRecord]) -> None:
-        config, waiting = self.config, []
-        for record in records:
-            if record.id in self.seen:
-                continue  # read twice (it changed meanwhile): the runner pairs it, no-op
-            self.seen.add(record.id)
-            self.result.app_read += 1
-            link = self.links_by_app.get(record.id)
-            if link is not None and link[1] and link[2] != LinkStatus.EXCLUDED:
-                self.result.already_linked += 1
-                continue
-            keys = match_keys(config.match_rules, record.values)
-            reason = exclusion_reason(record.values, config.app_filters,
-                                      email_field=config.app_email_field,
-                                      identifier_field=config.app_identifier_field)
-            if reason:
-                self._leave_aside(record, keys, self.result.excluded_bucket("app", reason))
-                continue
-            waiting.append((record, keys))
-        self._match_apps(waiting)
-
-    def _match_apps(self, waiting) -> None:
-        config = self.config
-        wanted = {(rule.column, key) for _, keys in waiting for rule, key in keys}
-        candidates = hubside.candidates(config, wanted) if wanted else {}
-        found = {i for ids in candidates.values() for i in ids}
-        claimed = store.claimed(config.object_sync_id, found) | self.claimed
-        matched, creates = [], []
-        for record, keys in waiting:
-            match = choose(keys, candidates, claimed)
-            if match is not None:
-                claimed.add(match.hub_id)
-                self.claimed.add(match.hub_id)
-                matched.append((record, match))
-            elif config.writes_hub:
-                creates.append((record, keys))
-            else:
-                self._leave_aside(record, keys, self.result.excluded_bucket("app", DIRECTION))
-        hubs = hubside.load(config.portal_id, config.hub_object,
-                            [m.hub_id for _, m in matched])
-        for record, match in matched:
-            self._pair(hubs[match.hub_id], record, match.note)
-        self._create_in_hub(creates)
-
-    def _create_in_hub(self, creates) -> None:
-        rows = [(record, keys, plan_pair(self.config, {}, record.values, None).hub_writes)
-                for record, keys in creates]
-        taken = self._taken_emails(values for _, _, values in rows)
-        for record, keys, values in rows:
-            sample = Sample(self._app_name(record), app_id=record.id,
-                            changes_hub={k: [None, v] for k, v in values.items()})
-            cleaned, errors = clean_values(self.shapes, values)
-            email = derived_columns(self.config.hub_object, cleaned).get("email_key")
-            if errors:
-                sample.note = "; ".join(f"{k}: {v}" for k, v in sorted(errors.items()))
-                self._leave_aside(record, keys, self.result.failing_bucket(
-                    ErrorCategory.INVALID_VALUE), sample)
-            elif email and email in taken:
-                sample.note = email
-                self._leave_aside(record, keys, self.result.failing_bucket(
-                    ErrorCategory.DUPLICATE), sample)
-            else:
-                if email:
-                    taken.add(email)
-                    self.new_emails.add(email)
-                self.result.created_hub.add(sample)
-
-    def _leave_aside(self, record: AppRecord, keys, bucket: Bucket,
-                     sample: Sample | None = None) -> None:
-        """Excluded or failed: counted, and kept by its first key for phase B."""
-        sample = bucket.add(sample or Sample(self._app_name(record), app_id=record.id))
-        if keys:
-            self.app_only.append(_AppOnly(record, keys[0][1], bucket, sample))
 
     # --- phase B: the hub records nobody matched -----------------------------------------
 
@@ -238,61 +160,134 @@ class _Simulation:
                 portal_id=self.config.portal_id, object_type=self.config.hub_object,
                 archived_at__isnull=True, pk__gt=after,
             ).order_by("pk").only("id", "properties", "display_name")[:HUB_PAGE])
-            for row in rows:
-                self._hub_record(HubRecord(row.pk, row.properties, row.display_name, False))
+            self.result.hub_read += len(rows)
+            self._plan(hub_records=self._unlinked(
+                {row.pk: HubRecord(row.pk, row.properties, row.display_name, False)
+                 for row in rows}))
             if len(rows) < HUB_PAGE:
                 return
             after = rows[-1].pk
 
-    def _hub_record(self, hub: HubRecord) -> None:
-        config = self.config
-        self.result.hub_read += 1
-        if hub.id in self.claimed:
-            return
-        link = self.links_by_hub.get(hub.id)
-        if link is not None and (link[0] or link[2] == LinkStatus.PENDING):
-            self.result.already_linked += 1
-            return
-        reason = exclusion_reason(hub.values, config.hub_filters,
-                                  email_field=config.hub_email_field,
-                                  identifier_field=config.hub_identifier_field)
-        if reason:
-            self.result.excluded_bucket("hub", reason).add(Sample(hub.name, hub_id=hub.id))
-            return
-        keys = [k for rule in config.match_rules
-                if (k := NORMALIZERS[rule.normalizer](hub.values.get(rule.hub_property)))]
-        waiting = next((a for key in keys for a in self.app_only if a.key == key), None)
-        if waiting is not None:
-            self.app_only.remove(waiting)
-            waiting.bucket.take_back(waiting.sample)
-            self.claimed.add(hub.id)
-            self._pair(hub, waiting.record, f"matched by identifier “{waiting.key}”")
-        elif config.writes_app:
-            self._create_in_app(hub)
-        else:
-            self.result.excluded_bucket("hub", DIRECTION).add(Sample(hub.name, hub_id=hub.id))
+    def _unlinked(self, hubs: dict[int, HubRecord]) -> dict[int, HubRecord]:
+        """The hub records phase B plans, as the runner's scan finds them: not those
+        this dry run paired, nor those linked before it (counted as already linked)."""
+        _by_app, by_hub = self.overlay.links_for(self.config.object_sync_id, (), hubs)
+        for hub_id, link in by_hub.items():
+            if link.pk in self.overlay.by_pk:
+                if link.app_id:
+                    hubs.pop(hub_id, None)
+            elif link.app_id or link.status == LinkStatus.PENDING:
+                self.result.already_linked += 1
+                hubs.pop(hub_id, None)
+        return hubs
 
-    def _create_in_app(self, hub: HubRecord) -> None:
-        values = app_values_from_hub(self.config, hub.values)
-        sample = Sample(hub.name, hub_id=hub.id,
-                        changes_app={k: [None, v] for k, v in values.items()})
-        problem = self._app_problem(values, creating=True)
+    # --- a page: the run's plan, its writes predicted ------------------------------------
+
+    def _plan(self, **records) -> None:
+        batch = BatchRun(self.config, self.connector, None, Counter(), lookup=self.overlay)
+        plan = batch.decide(**records)
+        links = self._links(batch, plan)
+        for ref, side, reason in plan.exclusions:
+            self._leave_aside(links[ref], self.result.excluded_bucket(side, reason), side)
+        for pair in plan.pairs:
+            self._pair(links[pair.ref], pair)
+        self.result.already_linked += len(plan.held)
+        self._create_in_hub(plan.hub_creates, links)
+        for create in plan.app_creates:
+            self._create_in_app(create, links[create.ref])
+        for link in links.values():
+            self.overlay.keep(link)
+
+    def _links(self, batch: BatchRun, plan: BatchPlan) -> dict[int, Link]:
+        """The plan's links as the run would leave them, in memory only."""
+        config = self.config
+        for ref in plan.dropped:
+            self.overlay.drop(batch.known[ref])
+        links: dict[int, Link] = {}
+        for ref, change in plan.links.items():
+            if change.new:
+                link = store.new_link(config.object_sync_id, config.portal_id, **change.fields)
+                link.pk = self.overlay.next_id()
+            else:
+                link = batch.known[ref]
+                for name, value in change.fields.items():
+                    setattr(link, name, value)
+            if change.status:
+                store.mark(link, change.status, reason=change.reason)
+            links[ref] = link
+        for pair in plan.pairs:
+            if pair.ref not in links:
+                links[pair.ref] = batch.known[pair.ref]
+        return links
+
+    def _leave_aside(self, link: Link, bucket: Bucket, side: str,
+                     sample: Sample | None = None) -> None:
+        """Excluded or failed: counted; an app record's is taken back if a hub record
+        matches it later."""
+        if sample is None:
+            sample = (Sample(link.app_name, app_id=link.app_id) if side == "app"
+                      else Sample(link.hub_name, hub_id=link.hub_record_id))
+        bucket.add(sample)
+        if side == "app":
+            self.left_aside[link.pk] = (bucket, sample)
+
+    def _create_in_hub(self, creates: list[HubCreate], links: dict[int, Link]) -> None:
+        taken = self._taken_emails(create.values for create in creates)
+        for create in creates:
+            link = links[create.ref]
+            sample = Sample(link.app_name, app_id=create.app_id,
+                            changes_hub={k: [None, v] for k, v in create.values.items()})
+            cleaned, errors = clean_values(self.shapes, create.values)
+            email = derived_columns(self.config.hub_object, cleaned).get("email_key")
+            if errors:
+                sample.note = "; ".join(f"{k}: {v}" for k, v in sorted(errors.items()))
+                self._fail(link, ErrorCategory.INVALID_VALUE, sample)
+            elif email and email in taken:
+                sample.note = email
+                self._fail(link, ErrorCategory.DUPLICATE, sample)
+            else:
+                if email:
+                    taken.add(email)
+                    self.new_emails.add(email)
+                link.hub_record_id = self.overlay.next_id()  # stands for the one created
+                store.mark(link, LinkStatus.IN_SYNC)
+                self.result.created_hub.add(sample)
+
+    def _fail(self, link: Link, category: str, sample: Sample) -> None:
+        store.mark(link, LinkStatus.FAILED, category=str(category))
+        self._leave_aside(link, self.result.failing_bucket(category), "app", sample)
+
+    def _create_in_app(self, create: AppCreate, link: Link) -> None:
+        sample = Sample(link.hub_name, hub_id=create.hub_id,
+                        changes_app={k: [None, v] for k, v in create.values.items()})
+        problem = self._app_problem(create.values, creating=True)
         if problem:
             sample.note = problem[1]
+            store.mark(link, LinkStatus.FAILED, category=str(problem[0]))
             self.result.failing_bucket(problem[0]).add(sample)
         else:
+            store.mark(link, LinkStatus.IN_SYNC)
             self.result.created_app.add(sample)
 
     # --- a matched pair ------------------------------------------------------------------
 
-    def _pair(self, hub: HubRecord, record: AppRecord, note: str) -> None:
-        """A matched pair: as the runner applies it, each side's write on its own."""
-        plan = plan_pair(self.config, hub.values, record.values, None)
+    def _pair(self, link: Link, pair: PairUpdate) -> None:
+        """A pair: linked before (already linked), or just matched — as the runner
+        applies it, each side's write on its own."""
+        if pair.last is not None:
+            self.result.already_linked += 1
+            return
+        left = self.left_aside.pop(link.pk, None)
+        if left is not None:  # an app record left aside, matched by a hub record
+            left[0].take_back(left[1])
+        store.mark(link, LinkStatus.IN_SYNC)
+        plan = pair.plan
         app_problem = self._app_problem(plan.app_writes, creating=False)
-        hub_problem, hub_changes = self._hub_update(hub, plan.hub_writes)
+        hub_problem, hub_changes = self._hub_update(pair.hub_values, plan.hub_writes)
         sample = self.result.matched.add(Sample(
-            hub.name or self._app_name(record), app_id=record.id, hub_id=hub.id, note=note,
-            changes_hub=hub_changes, changes_app={} if app_problem else plan.changes_app))
+            pair.hub_name or link.app_name, app_id=pair.app_id, hub_id=pair.hub_id,
+            note=pair.note, changes_hub=hub_changes,
+            changes_app={} if app_problem else plan.changes_app))
         if sample.changes_app:
             self.result.updated_app.add(sample)
         if sample.changes_hub:
@@ -300,10 +295,10 @@ class _Simulation:
         problem = app_problem or hub_problem
         if problem:
             sample.problem = problem[1]
-            failed = Sample(sample.name, record.id, hub.id, problem[1])
+            failed = Sample(sample.name, pair.app_id, pair.hub_id, problem[1])
             self.result.failing_bucket(problem[0]).add(failed)
 
-    def _hub_update(self, hub: HubRecord, writes: dict):
+    def _hub_update(self, hub: dict, writes: dict):
         """(problem or None, the changes the hub record would get: property -> [old, new]).
 
         The changes are of the values as the hub stores them (cleaned), so a write that
@@ -314,12 +309,12 @@ class _Simulation:
         if errors:
             message = "; ".join(f"{k}: {v}" for k, v in sorted(errors.items()))
             return (ErrorCategory.INVALID_VALUE, message), {}
-        new = {k: v for k, v in {**hub.values, **cleaned}.items() if v is not None}
+        new = {k: v for k, v in {**hub, **cleaned}.items() if v is not None}
         email = derived_columns(self.config.hub_object, new).get("email_key")
-        old_email = derived_columns(self.config.hub_object, hub.values).get("email_key")
+        old_email = derived_columns(self.config.hub_object, hub).get("email_key")
         if email and email != old_email and email in self._taken_emails([new]):
             return (ErrorCategory.DUPLICATE, email), {}
-        return None, _diff(hub.values, new)
+        return None, _diff(hub, new)
 
     def _app_problem(self, values: dict, *, creating: bool):
         """What the app's declared fields say of these values: (category, message) or None."""
@@ -351,20 +346,3 @@ class _Simulation:
                                      object_type=self.config.hub_object,
                                      archived_at__isnull=True, email_key__in=emails)
         return set(live.values_list("email_key", flat=True)) | self.new_emails
-
-    def _app_name(self, record: AppRecord) -> str:
-        parts = [record.values.get(f) or "" for f in self.config.app_name_fields]
-        return " ".join(p for p in parts if p)[:300] or record.id
-
-
-def _existing_links(sync_id: int):
-    """(by app id, by hub id) -> (app id, hub id, status), for a sync edited after its start."""
-    by_app, by_hub = {}, {}
-    rows = Link.objects.filter(object_sync_id=sync_id).values_list(
-        "app_id", "hub_record_id", "status")
-    for row in rows.iterator(chunk_size=5000):
-        if row[0]:
-            by_app[row[0]] = row
-        if row[1]:
-            by_hub[row[1]] = row
-    return by_app, by_hub

@@ -1,4 +1,9 @@
-"""Applying a batch's decisions: app writes first, then one hub transaction."""
+"""Applying a batch's plan (engine/plan.py): app writes first, then one hub transaction.
+
+Nothing here decides what to write: the plan says it. What is learnt only by writing
+is settled here — what each side stored, refusals, failures — and recorded on the
+links and in their history with the plan's own changes.
+"""
 
 from django.db import transaction
 from django.utils import timezone
@@ -8,9 +13,10 @@ from syncapp.core import bulkrows
 from syncapp.crm.bulk import ChangedSinceRead
 from syncapp.crm.services import RecordInvalid
 from syncapp.engine.config import HUB, SyncConfig
-from syncapp.engine.planner import PairPlan, app_values_from_hub, plan_pair
+from syncapp.engine.plan import BatchPlan, PairUpdate
+from syncapp.engine.planner import PairPlan
 from syncapp.engine.rules import pack, split
-from syncapp.syncs.models import LinkStatus
+from syncapp.syncs.models import Link, LinkStatus
 from syncapp.syncs.run import hubside, store
 
 APP = "app"
@@ -27,18 +33,24 @@ def _chunks(items: list, size: int):
         yield items[start:start + size]
 
 
-def execute(batch, on_commit=None) -> None:
+def execute(batch, plan: BatchPlan, on_commit=None) -> None:
+    """Apply `plan`; `on_commit` runs inside the final transaction."""
     config = batch.config
-    plans = [(pair, plan_pair(config, pair.hub.values, pair.app.values, pair.last))
-             for pair in batch.work.pairs if not _refused_unchanged(config, pair)]
-    created_in_app = _create_in_app(batch)
-    app_failures = _update_app(batch, plans)
+    links = batch.applied = _links(batch, plan)
+    batch.counts.update(plan.counts)
+    created_in_app = _create_in_app(batch, plan, links)
+    stored: dict[int, dict] = {}  # a pair's last-synced values as the sides stored them
+    app_failures = _update_app(batch, plan.pairs, links, stored)
     with transaction.atomic():
-        _create_in_hub(batch)
-        hub_failures = _update_hub(batch, plans)
-        for pair, plan in plans:
-            _settle_pair(batch, pair, plan, app_failures.get(pair.app.id),
-                         hub_failures.get(pair.hub.id))
+        for ref in plan.dropped:  # before the links that take their place are saved
+            store.delete_link(batch.known[ref])
+            batch.changes.changed_links.pop(ref, None)
+        _create_in_hub(batch, plan, links)
+        hub_failures = _update_hub(batch, plan.pairs, stored)
+        for pair in plan.pairs:
+            if not pair.quiet:
+                _settle_pair(batch, links[pair.ref], pair, stored.get(pair.ref),
+                             (app_failures.get(pair.app_id), hub_failures.get(pair.hub_id)))
         _settle_app_creates(batch, created_in_app)
         store.save(batch.changes, config.portal_id, batch.run_id)
         if on_commit:
@@ -57,33 +69,58 @@ def _batch_size(batch) -> int:
                if capabilities.batch_write else 50)
 
 
-def _create_in_app(batch) -> list:
+def _links(batch, plan: BatchPlan) -> dict[int, Link]:
+    """The plan's links as objects, its link changes made on them (statuses and notes
+    recorded in the batch's changes); the pairs' links too."""
+    config, changes = batch.config, batch.changes
+    links: dict[int, Link] = {}
+    for ref, change in plan.links.items():
+        if change.new:
+            link = store.new_link(config.object_sync_id, config.portal_id, **change.fields)
+        else:
+            link = batch.known[ref]
+            for name, value in change.fields.items():
+                setattr(link, name, value)
+        if change.status:
+            store.mark(link, change.status, category=change.category,
+                       message=change.message, reason=change.reason)
+            changes.touch(link)
+        for note in change.notes or ():
+            changes.note(link, note.side, note.action, reason=note.reason)
+        links[ref] = link
+    for pair in plan.pairs:
+        if pair.ref not in links:
+            links[pair.ref] = batch.known[pair.ref]
+    return links
+
+
+def _create_in_app(batch, plan: BatchPlan, links: dict[int, Link]) -> list:
     """Announce creates with committed pending links, then send them; returns outcomes."""
-    creates = batch.work.app_creates
+    creates = plan.app_creates
     if not creates:
         return []
     announced = timezone.now()  # a create still pending long after was cut short (runner)
-    for link, hub in creates:
+    created = [(links[create.ref], create) for create in creates]
+    for link, _ in created:
         link.status = LinkStatus.PENDING
         link.updated_at = announced
-        link.hub_name = hub.name
-        link.match_key = next(iter(batch._hub_keys(hub)), "")
     with transaction.atomic():
-        existing = [link for link, _ in creates if link.pk]
-        bulkrows.insert([link for link, _ in creates if not link.pk])
-        bulkrows.update(existing, store.LINK_FIELDS)
+        bulkrows.insert([link for link, _ in created if not link.pk])
+        bulkrows.update([link for link, create in created if create.ref > 0],
+                        store.LINK_FIELDS)
     outcomes = []
-    items = [(str(hub.id), app_values_from_hub(batch.config, hub.values)) for _, hub in creates]
+    items = [(str(create.hub_id), create.values) for create in creates]
     for chunk in _chunks(items, _batch_size(batch)):
         outcomes.extend(batch.connector.create(batch.config.app_object, chunk))
-    return list(zip(creates, outcomes, strict=True))
+    return list(zip(created, outcomes, strict=True))
 
 
-def _update_app(batch, plans) -> dict[str, ConnectorError]:
-    items = [(pair.app.id, plan.app_writes) for pair, plan in plans if plan.app_writes]
+def _update_app(batch, pairs: list[PairUpdate], links: dict[int, Link],
+                stored_last: dict[int, dict]) -> dict[str, ConnectorError]:
+    items = [(pair.app_id, pair.plan.app_writes) for pair in pairs if pair.plan.app_writes]
     failures: dict[str, ConnectorError] = {}
     stored: dict[str, AppRecord] = {}
-    conditional = _app_versions(batch, plans)
+    conditional = _app_versions(batch, pairs)
     for chunk in _chunks(items, _batch_size(batch)):
         for outcome in batch.connector.update(batch.config.app_object, chunk, **conditional):
             if not outcome.ok:
@@ -92,23 +129,34 @@ def _update_app(batch, plans) -> dict[str, ConnectorError]:
                 batch.counts["updated_app"] += 1
                 if outcome.record is not None:
                     stored[outcome.ref] = outcome.record
-    for pair, plan in plans:
-        if pair.app.id in stored:
-            _app_last_as_stored(batch.config, plan, stored[pair.app.id].values)
-            pair.link.app_seen = stored[pair.app.id].stamp  # its echo is ours (echoes.py)
+    for pair in pairs:
+        if pair.app_id in stored:
+            last = _stored_last(stored_last, pair)
+            _app_last_as_stored(batch.config, pair.plan.app_writes, last,
+                                stored[pair.app_id].values)
+            links[pair.ref].app_seen = stored[pair.app_id].stamp  # its echo is ours (echoes.py)
     return failures
 
 
-def _app_versions(batch, plans) -> dict:
+def _stored_last(stored_last: dict[int, dict], pair: PairUpdate) -> dict:
+    """A pair's last-synced values to adjust to what a side stored: a copy of the
+    plan's, made once (the plan stays as it was planned)."""
+    last = stored_last.get(pair.ref)
+    if last is None:
+        last = stored_last[pair.ref] = dict(pair.plan.last)
+    return last
+
+
+def _app_versions(batch, pairs: list[PairUpdate]) -> dict:
     """update()'s `versions` where the app can refuse a record changed since the plan
     read it (Capabilities.conditional_writes); nothing for the others."""
     if not batch.connector.object(batch.config.app_object).capabilities.conditional_writes:
         return {}
-    return {"versions": {pair.app.id: pair.app.version for pair, plan in plans
-                         if plan.app_writes and pair.app.version}}
+    return {"versions": {pair.app_id: pair.app_version for pair in pairs
+                         if pair.plan.app_writes and pair.app_version}}
 
 
-def _app_last_as_stored(config: SyncConfig, plan: PairPlan, values: dict) -> None:
+def _app_last_as_stored(config: SyncConfig, written: dict, last: dict, values: dict) -> None:
     """What the app stored may differ from what was sent (a name composed from its
     parts and split again differently): last-synced keeps what it stored, or the next
     run would take that for an app change. A field the reply leaves out stays as planned.
@@ -116,32 +164,30 @@ def _app_last_as_stored(config: SyncConfig, plan: PairPlan, values: dict) -> Non
     Fields not written are taken from the reply only when the app reshaped a written
     one (their change is then its side effect); otherwise a change someone made there
     since our read must still be seen as theirs by the next run."""
-    written = plan.app_writes
     reshaped = any(values.get(f) is not None and values.get(f) != v for f, v in written.items())
     for mapping in config.mappings:
         value = values.get(mapping.app_field)
-        if value is None or mapping.hub_property not in plan.last:
+        if value is None or mapping.hub_property not in last:
             continue
         if mapping.app_field in written or reshaped:
-            hub_side = split(plan.last[mapping.hub_property])[0]
-            plan.last[mapping.hub_property] = pack(hub_side, mapping.hub_value(value))
+            hub_side = split(last[mapping.hub_property])[0]
+            last[mapping.hub_property] = pack(hub_side, mapping.hub_value(value))
 
 
-def _create_in_hub(batch) -> None:
-    creates = batch.work.hub_creates
+def _create_in_hub(batch, plan: BatchPlan, links: dict[int, Link]) -> None:
+    creates = plan.hub_creates
     if not creates:
         return
     config = batch.config
-    rows = [plan_pair(config, {}, record.values, None).hub_writes for _, record in creates]
-    results = hubside.create(config, rows)
-    for (link, record), result in zip(creates, results, strict=True):
-        batch.changes.touch(link)
+    results = hubside.create(config, [create.values for create in creates])
+    for create, result in zip(creates, results, strict=True):
+        link = batch.changes.touch(links[create.ref])
         if isinstance(result, RecordInvalid):
             _fail(batch, link, HUB, result)
             continue
         link.hub_record_id = result.pk
         link.hub_name = result.display_name
-        link.last_synced = observed_last(config, result.properties, record.values)
+        link.last_synced = observed_last(config, result.properties, create.app_values)
         store.mark(link, LinkStatus.IN_SYNC)
         batch.changes.note(link, HUB, "created", {k: [None, v] for k, v in
                                                    result.properties.items()},
@@ -149,50 +195,51 @@ def _create_in_hub(batch) -> None:
         batch.counts["created_hub"] += 1
 
 
-def _update_hub(batch, plans) -> dict[int, RecordInvalid | ChangedSinceRead]:
+def _update_hub(batch, pairs: list[PairUpdate], stored_last: dict[int, dict],
+                ) -> dict[int, RecordInvalid | ChangedSinceRead]:
     """Write the planned values, each record only if it still holds what the plan read
     (a person's edit landing while the app was called is never overwritten)."""
-    updates = {pair.hub.id: plan.hub_writes for pair, plan in plans if plan.hub_writes}
-    results = hubside.update(batch.config, updates, _hub_read(batch.config, plans))
+    updates = {pair.hub_id: pair.plan.hub_writes for pair in pairs if pair.plan.hub_writes}
+    results = hubside.update(batch.config, updates, _hub_read(batch.config, pairs))
     failures = {}
-    for pair, plan in plans:
-        result = results.get(pair.hub.id)
+    for pair in pairs:
+        result = results.get(pair.hub_id)
         if isinstance(result, RecordInvalid | ChangedSinceRead):
-            failures[pair.hub.id] = result
+            failures[pair.hub_id] = result
         elif result is not None:
-            _last_as_stored(plan, pair.hub.values, result)
+            last = _stored_last(stored_last, pair)
+            _last_as_stored(pair.plan.hub_writes, last, pair.hub_values, result)
             if result:
                 batch.counts["updated_hub"] += 1
     return failures
 
 
-def _hub_read(config: SyncConfig, plans) -> dict[int, dict]:
+def _hub_read(config: SyncConfig, pairs: list[PairUpdate]) -> dict[int, dict]:
     """Per hub record written, the values its plan was made from: every mapped property
     and every property written (the default lifecycle stage)."""
     mapped = [m.hub_property for m in config.mappings]
-    return {pair.hub.id: {name: pair.hub.values.get(name)
-                          for name in (*mapped, *plan.hub_writes)}
-            for pair, plan in plans if plan.hub_writes}
+    return {pair.hub_id: {name: pair.hub_values.get(name)
+                          for name in (*mapped, *pair.plan.hub_writes)}
+            for pair in pairs if pair.plan.hub_writes}
 
 
-def _last_as_stored(plan: PairPlan, before: dict, changes: dict) -> None:
+def _last_as_stored(written: dict, last: dict, before: dict, changes: dict) -> None:
     """The hub stores values cleaned (text trimmed, numbers in one form): last-synced
     keeps what it stored, or the next run would take the cleaning for a hub change
     and write it back to the app."""
-    for prop in plan.hub_writes:
-        if prop in plan.last:
+    for prop in written:
+        if prop in last:
             stored = changes[prop][1] if prop in changes else before.get(prop)
-            plan.last[prop] = pack(stored, split(plan.last[prop])[1])
+            last[prop] = pack(stored, split(last[prop])[1])
 
 
-def _refused_unchanged(config: SyncConfig, pair) -> bool:
+def refused_unchanged(config: SyncConfig, link, hub: dict, app: dict) -> bool:
     """A write refused for a person to act on (a duplicate, a rejected value) is not
     sent again while neither side changed since: change feeds re-read records (the
     app's lag window), and each re-read would send the same refused write. A change on
     either side, or Retry (which forgets the refusal), sends it again."""
-    link = pair.link
     return (link.status == LinkStatus.FAILED and bool(link.refused)
-            and link.refused == observed_last(config, pair.hub.values, pair.app.values))
+            and link.refused == observed_last(config, hub, app))
 
 
 def _needs_action(error) -> bool:
@@ -203,21 +250,11 @@ def _needs_action(error) -> bool:
                 or error.category == ErrorCategory.NOT_FOUND)
 
 
-def _refusal(config: SyncConfig, pair, plan: PairPlan, failed: set[str]) -> dict:
-    """What both sides hold after this batch, as _refused_unchanged will see them on a
+def _refusal(config: SyncConfig, pair: PairUpdate, last: dict, failed: set[str]) -> dict:
+    """What both sides hold after this batch, as refused_unchanged will see them on a
     re-read: the writes that went through as stored, the refused fields as they were."""
-    now = observed_last(config, pair.hub.values, pair.app.values)
-    return {**now, **{k: v for k, v in plan.last.items() if k not in failed}}
-
-
-def _in_step(pair, plan: PairPlan, app_error, hub_error) -> bool:
-    """A pair already in sync that the batch left as it was: its link is not rewritten
-    (echoes of our own writes and unchanged re-reads are most of what a run reads)."""
-    link = pair.link
-    return (app_error is None and hub_error is None and pair.last is not None
-            and not pair.note and not plan.writes_anything
-            and link.status == LinkStatus.IN_SYNC and link.last_synced == plan.last
-            and link.hub_name == pair.hub.name)
+    now = observed_last(config, pair.hub_values, pair.app_values)
+    return {**now, **{k: v for k, v in last.items() if k not in failed}}
 
 
 def _changed_since_read(error) -> bool:
@@ -228,22 +265,25 @@ def _changed_since_read(error) -> bool:
         isinstance(error, ConnectorError) and error.category == ErrorCategory.CHANGED_SINCE_READ)
 
 
-def _left_alone(pair, plan: PairPlan, app_error, hub_error) -> bool:
+def _left_alone(pair: PairUpdate, app_error, hub_error) -> bool:
     """Nothing of an already linked pair was written, each planned side having changed
     since it was read: the link stays exactly as it was, last-synced values included."""
     skipped = (_changed_since_read(app_error), _changed_since_read(hub_error))
-    return (any(skipped) and (skipped[0] or not plan.app_writes)
-            and (skipped[1] or not plan.hub_writes) and pair.last is not None
+    return (any(skipped) and (skipped[0] or not pair.plan.app_writes)
+            and (skipped[1] or not pair.plan.hub_writes) and pair.last is not None
             and not pair.note)
 
 
-def _settle_pair(batch, pair, plan: PairPlan, app_error, hub_error) -> None:
-    if _in_step(pair, plan, app_error, hub_error) or _left_alone(pair, plan, app_error,
-                                                                 hub_error):
+def _settle_pair(batch, link: Link, pair: PairUpdate, stored_last: dict | None,
+                 errors) -> None:
+    """Record a pair's outcome; `stored_last`: its last-synced values as the sides
+    stored them (a copy, None when nothing was written), `errors`: (app's, hub's)."""
+    plan, (app_error, hub_error) = pair.plan, errors
+    if _left_alone(pair, app_error, hub_error):
         return
-    link = batch.changes.touch(pair.link)
-    link.hub_name = pair.hub.name
-    last = dict(plan.last)
+    batch.changes.touch(link)
+    link.hub_name = pair.hub_name
+    last = dict(plan.last) if stored_last is None else stored_last
     # A side changed since read keeps its fields' last-synced values, as a failed write
     # does; the other side's writes happened, and last-synced says so: else the next run
     # would take our own (stale) write there for a change and let it win a conflict.
@@ -268,7 +308,7 @@ def _settle_pair(batch, pair, plan: PairPlan, app_error, hub_error) -> None:
         error = app_error or hub_error
         _fail(batch, link, APP if app_error else HUB, error, note=False)
         if _needs_action(error):
-            link.refused = _refusal(batch.config, pair, plan, failed)
+            link.refused = _refusal(batch.config, pair, last, failed)
     elif link.status != LinkStatus.IN_SYNC or plan.writes_anything or pair.last is None:
         store.mark(link, LinkStatus.IN_SYNC)
 
@@ -294,15 +334,16 @@ def _keep_previous(last, previous, failed: set[str]) -> None:
 
 
 def _settle_app_creates(batch, created) -> None:
-    for (link, hub), outcome in created:
+    for (link, create), outcome in created:
         batch.changes.touch(link)
         if not outcome.ok:
             _fail(batch, link, APP, outcome.error)
             continue
         link.app_id = outcome.record.id
         link.app_seen = outcome.record.stamp  # its echo is ours (echoes.py)
-        link.app_name = batch._app_name(outcome.record)
-        link.last_synced = observed_last(batch.config, hub.values, outcome.record.values)
+        link.app_name = batch.app_name(outcome.record)
+        link.last_synced = observed_last(batch.config, create.hub_values,
+                                         outcome.record.values)
         store.mark(link, LinkStatus.IN_SYNC)
         batch.changes.note(link, APP, "created", {k: [None, v] for k, v in
                                                    outcome.record.values.items()

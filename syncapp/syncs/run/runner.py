@@ -197,8 +197,7 @@ class SyncRunner:
                       deleted_app_ids=[d.id for d in deleted.records] if deleted else (),
                       on_commit=advance)
         # Every pair read, written or not: an association may be all that changed.
-        touched = [*batch.changes.new_links, *batch.changes.changed_links.values(),
-                   *(pair.link for pair in batch.work.pairs)]
+        touched = batch.touched_links()
         retry = pending_links(self.sync)
         walked = self._walk_associations()
         written = sync_associations(self.sync, self.config, self.connector,

@@ -1,20 +1,24 @@
-"""One batch of a run: gather both sides, decide per record, write, record why.
+"""One batch of a run: gather both sides, decide per record (a BatchPlan), apply it.
 
-The order keeps every crash safe to redo: app creates are announced by a
-committed "pending" link first; then app writes; then one transaction holds the
-hub writes, the links, the history and the cursors that cover them.
+Deciding reads everything it needs (links, hub records, the app's records) and
+writes nothing; the executor then applies the plan, in an order that keeps every
+crash safe to redo: app creates are announced by a committed "pending" link first;
+then app writes; then one transaction holds the hub writes, the links, the history
+and the cursors that cover them. The wizard's dry run makes the same plans.
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
+from typing import Protocol
 
 from connectors.sdk import AppRecord
 from syncapp.engine.config import HUB, SyncConfig
 from syncapp.engine.limits import DIRECTION, exclusion_reason
 from syncapp.engine.matching import NORMALIZERS, choose, match_keys
+from syncapp.engine.plan import AppCreate, BatchPlan, HubCreate, Note, PairUpdate
+from syncapp.engine.planner import app_values_from_hub, plan_pair
 from syncapp.syncs.models import FAILED_FALLBACK_CATEGORY, Link, LinkStatus
 from syncapp.syncs.run import hubside, store
-from syncapp.syncs.run.executor import execute
+from syncapp.syncs.run.executor import execute, refused_unchanged
 from syncapp.syncs.run.field_labels import FieldLabels
 from syncapp.syncs.run.hubside import HubRecord
 
@@ -26,27 +30,20 @@ GONE = {  # what a link deleted on a side tells people
 }
 
 
-@dataclass
-class Pair:
-    link: Link
-    hub: HubRecord
-    app: AppRecord
-    last: dict | None  # None: just linked (merge)
-    note: str = ""
+class LinkLookup(Protocol):
+    """Where planning finds links: the store for a run (syncs/run/store.py, the module
+    itself), an overlay of the links earlier pages would have made for the dry run."""
 
+    def links_for(self, sync_id: int, app_ids, hub_ids) -> tuple[dict, dict]: ...
 
-@dataclass
-class Work:
-    """What a batch has decided, before anything is written."""
+    def claimed(self, sync_id: int, hub_ids) -> set[int]: ...
 
-    pairs: list[Pair] = field(default_factory=list)
-    hub_creates: list[tuple[Link, AppRecord]] = field(default_factory=list)
-    app_creates: list[tuple[Link, HubRecord]] = field(default_factory=list)
+    def app_only_by_key(self, sync_id: int, keys) -> dict[str, list]: ...
 
 
 class BatchRun:
     def __init__(self, config: SyncConfig, connector, run_id: int | None, counts: Counter,
-                 *, retry_pending: bool = False):
+                 *, retry_pending: bool = False, lookup: LinkLookup = store):
         self.config = config
         self.connector = connector
         self.run_id = run_id
@@ -54,8 +51,12 @@ class BatchRun:
         # Pending links are creates in flight, left alone; the runner retries the ones a
         # dead worker left behind with this on.
         self.retry_pending = retry_pending
+        self.lookup = lookup
         self.changes = store.Changes()
-        self.work = Work()
+        self.plan = BatchPlan()
+        self.known: dict[int, Link] = {}  # existing links the plan names, by pk
+        self.applied: dict[int, Link] = {}  # every link of the plan, once applied
+        self._paired_hubs: set[int] = set()
         self.field_labels = FieldLabels(connector, config.app_object)
 
     # --- entry points ------------------------------------------------------------------
@@ -64,11 +65,16 @@ class BatchRun:
                 on_commit=None) -> None:
         """Sync these app records and hub records; `on_commit` runs in the final
         transaction (the runner advances its cursors there)."""
+        self.decide(app_records, hub_ids, deleted_app_ids, hub_records)
+        execute(self, self.plan, on_commit)
+
+    def decide(self, app_records=(), hub_ids=(), deleted_app_ids=(),
+               hub_records=None) -> BatchPlan:
+        """The plan for these records: every read happens here, no write."""
         apps = {r.id: r for r in app_records}  # a record read twice: the later wins
         hubs = dict(hub_records or {})
         hub_ids = set(hub_ids) | set(hubs)
-        by_app, by_hub = store.links_for(self.config.object_sync_id, set(apps) |
-                                         set(deleted_app_ids), hub_ids)
+        by_app, by_hub = self._links_for(set(apps) | set(deleted_app_ids), hub_ids)
         self._deleted_in_app(deleted_app_ids, by_app)
         hubs.update(hubside.load(self.config.portal_id, self.config.hub_object,
                                  (hub_ids | {link.hub_record_id for link in by_app.values()
@@ -77,7 +83,30 @@ class BatchRun:
         unlinked_hubs = self._pair_hub_side(hub_ids, by_hub, hubs, apps)
         self._consider_apps(unlinked_apps, by_app)
         self._consider_hubs(unlinked_hubs, by_hub)
-        self._write(on_commit)
+        return self.plan
+
+    def touched_links(self) -> list[Link]:
+        """Every link the applied batch wrote or paired (an association may be all
+        that changed on a pair in step)."""
+        return [*self.changes.new_links, *self.changes.changed_links.values(),
+                *(self.applied[pair.ref] for pair in self.plan.pairs),
+                *(self.known[ref] for ref in self.plan.held)]
+
+    def _links_for(self, app_ids, hub_ids):
+        by_app, by_hub = self.lookup.links_for(self.config.object_sync_id, app_ids, hub_ids)
+        self._know(by_app.values())
+        self._know(by_hub.values())
+        return by_app, by_hub
+
+    def _know(self, links) -> None:
+        for link in links:
+            self.known[link.pk] = link
+
+    def _status(self, link: Link) -> str:
+        """A link's status as this plan leaves it so far (a record deleted in the app
+        and changed in the hub in one batch is marked once)."""
+        change = self.plan.links.get(link.pk)
+        return change.status if change is not None and change.status else link.status
 
     # --- pairing ------------------------------------------------------------------------
 
@@ -86,22 +115,23 @@ class BatchRun:
         duplicate, say) leaves the failed list too: it is the app record's link."""
         for app_id in deleted_ids:
             link = by_app.get(app_id)
-            if link is None or link.status in (LinkStatus.DELETED_IN_APP,
-                                               LinkStatus.DELETED_BOTH):
+            if link is None or self._status(link) in (LinkStatus.DELETED_IN_APP,
+                                                      LinkStatus.DELETED_BOTH):
                 continue
-            if link.status == LinkStatus.DELETED_IN_HUB:
+            if self._status(link) == LinkStatus.DELETED_IN_HUB:
                 # The other side was deleted before: say both, so neither hides the other.
                 self._mark_deleted(link, LinkStatus.DELETED_BOTH, "app", "deleted")
-            elif link.hub_record_id or link.status == LinkStatus.FAILED:
+            elif link.hub_record_id or self._status(link) == LinkStatus.FAILED:
                 self._mark_deleted(link, LinkStatus.DELETED_IN_APP, "app", "deleted")
-                self.counts["deleted"] += 1
+                self.plan.counts["deleted"] += 1
 
     def _deleted_in_hub(self, link: Link) -> None:
-        if link.status == LinkStatus.DELETED_IN_APP:
+        status = self._status(link)
+        if status == LinkStatus.DELETED_IN_APP:
             self._mark_deleted(link, LinkStatus.DELETED_BOTH, HUB, "deleted")
-        elif link.status not in DELETED:
+        elif status not in DELETED:
             self._mark_deleted(link, LinkStatus.DELETED_IN_HUB, HUB, "deleted")
-            self.counts["deleted"] += 1
+            self.plan.counts["deleted"] += 1
 
     def _back_on_one_side(self, link: Link, side: str) -> None:
         """Deleted on both sides, then restored by hand on `side` (the app's recycle bin,
@@ -110,25 +140,26 @@ class BatchRun:
         self._mark_deleted(link, status, side, "restored")
 
     def _mark_deleted(self, link: Link, status: str, side: str, action: str) -> None:
-        self._set(link, status, side, action, category=FAILED_FALLBACK_CATEGORY[status],
-                  message=GONE[status])
+        self.plan.link(link.pk).mark(status, Note(side, action, GONE[status]),
+                                     category=str(FAILED_FALLBACK_CATEGORY[status]),
+                                     message=GONE[status])
 
     def _pair_app_side(self, apps, by_app, hubs) -> list[AppRecord]:
         unlinked = []
         for app_id, record in apps.items():
             link = by_app.get(app_id)
-            if link is None or link.hub_record_id is None or link.status == (
+            if link is None or link.hub_record_id is None or self._status(link) == (
                     LinkStatus.EXCLUDED):
                 unlinked.append(record)
                 continue
             hub = hubs.get(link.hub_record_id)
             if hub is None or hub.archived:
-                if link.status == LinkStatus.DELETED_BOTH:
+                if self._status(link) == LinkStatus.DELETED_BOTH:
                     self._back_on_one_side(link, "app")
                 continue  # deleted in hub: waits for the hub record to come back
             # A link deleted on a side whose record is back on both (restored by hand,
             # here or there) syncs again from its last-synced values, as a run would.
-            self.work.pairs.append(Pair(link, hub, record, link.last_synced or None))
+            self._pair(link, hub, record, link.last_synced or None)
         return unlinked
 
     def _pair_hub_side(self, hub_ids, by_hub, hubs, apps) -> list[HubRecord]:
@@ -137,17 +168,18 @@ class BatchRun:
             hub, link = hubs.get(hub_id), by_hub.get(hub_id)
             if hub is None:
                 continue
+            status = None if link is None else self._status(link)
             if link is None or link.app_id is None:
-                if hub.archived and link is not None and link.status == LinkStatus.FAILED:
+                if hub.archived and status == LinkStatus.FAILED:
                     self._deleted_in_hub(link)  # a failed create whose record is gone
-                elif not hub.archived and (link is None or link.status != LinkStatus.PENDING
+                elif not hub.archived and (status != LinkStatus.PENDING
                                            or self.retry_pending):
                     unlinked.append(hub)
                 continue
             if hub.archived:
                 self._deleted_in_hub(link)
                 continue
-            if link.app_id in apps or link.status == LinkStatus.DELETED_IN_APP:
+            if link.app_id in apps or status == LinkStatus.DELETED_IN_APP:
                 continue  # already paired from the app side, or the app record is gone
             # Live in the hub: in step, or back (restored by hand) on a deleted link.
             need_app.append((link, hub))
@@ -162,13 +194,32 @@ class BatchRun:
         for link, hub in need:
             record = found.get(link.app_id)
             if record is None:
-                if link.status == LinkStatus.DELETED_BOTH:
+                if self._status(link) == LinkStatus.DELETED_BOTH:
                     self._back_on_one_side(link, HUB)  # the hub record is back, not the app's
                 else:
                     self._mark_deleted(link, LinkStatus.DELETED_IN_APP, "app", "deleted")
-                    self.counts["deleted"] += 1
+                    self.plan.counts["deleted"] += 1
                 continue
-            self.work.pairs.append(Pair(link, hub, record, link.last_synced or None))
+            self._pair(link, hub, record, link.last_synced or None)
+
+    def _pair(self, link: Link | None, hub: HubRecord, record: AppRecord, last: dict | None,
+              *, note: str = "", ref: int | None = None) -> None:
+        """A linked pair's update; `link` None: a link this batch makes (`ref`)."""
+        self._paired_hubs.add(hub.id)
+        status = None if link is None else self._status(link)
+        if status == LinkStatus.FAILED and refused_unchanged(self.config, link, hub.values,
+                                                            record.values):
+            self.plan.held.append(link.pk)
+            return
+        plan = plan_pair(self.config, hub.values, record.values, last)
+        # In step already: its link is not rewritten (echoes of our own writes and
+        # unchanged re-reads are most of what a run reads).
+        quiet = (link is not None and last is not None and not note
+                 and not plan.writes_anything and status == LinkStatus.IN_SYNC
+                 and link.last_synced == plan.last and link.hub_name == hub.name)
+        self.plan.pairs.append(PairUpdate(
+            link.pk if ref is None else ref, hub.id, hub.values, hub.name, record.id,
+            record.values, last, plan, note, quiet, record.version))
 
     # --- unlinked records ---------------------------------------------------------------
 
@@ -179,55 +230,67 @@ class BatchRun:
             reason = exclusion_reason(record.values, config.app_filters,
                                       email_field=config.app_email_field,
                                       identifier_field=config.app_identifier_field)
-            link = by_app.get(record.id) or self._new_link(app_id=record.id)
-            link.app_name = self._app_name(record)
+            link = by_app.get(record.id)
             keys = match_keys(config.match_rules, record.values)
-            link.match_key = keys[0][1] if keys else ""
+            names = {"app_name": self.app_name(record),
+                     "match_key": keys[0][1] if keys else ""}
+            if link is None:
+                names["app_id"] = record.id
+                ref = self.plan.new_link(names).ref
+            else:
+                ref = link.pk
+                self.plan.link(ref).fields.update(names)
             if reason:
-                self._exclude(link, "app", reason)
+                self._exclude(ref, link, "app", reason)
                 continue
-            waiting.append((record, keys, link))
+            waiting.append((record, keys, ref, link))
         self._match_apps(waiting)
 
     def _match_apps(self, waiting) -> None:
-        wanted = {(rule.column, key) for _, keys, _ in waiting for rule, key in keys}
+        wanted = {(rule.column, key) for _, keys, _, _ in waiting for rule, key in keys}
         candidates = hubside.candidates(self.config, wanted) if wanted else {}
         ids = {i for found in candidates.values() for i in found}
-        claimed = store.claimed(self.config.object_sync_id, ids)
-        matched: list[tuple[AppRecord, Link, int, str]] = []
-        for record, keys, link in waiting:
+        claimed = self.lookup.claimed(self.config.object_sync_id, ids)
+        matched = []
+        for record, keys, ref, link in waiting:
             match = choose(keys, candidates, claimed)
             if match:
                 claimed.add(match.hub_id)
-                matched.append((record, link, match.hub_id, match.note))
+                matched.append((record, ref, link, match.hub_id, match.note))
             elif self.config.writes_hub:
-                self.work.hub_creates.append((link, record))
+                values = plan_pair(self.config, {}, record.values, None).hub_writes
+                self.plan.hub_creates.append(HubCreate(ref, record.id, record.values, values))
             else:
-                self._exclude(link, "app", DIRECTION)
+                self._exclude(ref, link, "app", DIRECTION)
         self._link_matches(matched)
 
     def _link_matches(self, matched) -> None:
-        hub_ids = [hub_id for _, _, hub_id, _ in matched]
+        hub_ids = [hub_id for *_, hub_id, _ in matched]
         hubs = hubside.load(self.config.portal_id, self.config.hub_object, hub_ids)
-        _by_app, existing = store.links_for(self.config.object_sync_id, (), hub_ids)
-        for record, own, hub_id, note in matched:
+        _by_app, existing = self._links_for((), hub_ids)
+        for record, own_ref, own, hub_id, note in matched:
             # The hub record may hold a link already (excluded, or a pending create of
             # ours): that link becomes the pair's, so a pair is never recorded twice.
-            link, held = own, existing.get(hub_id)
+            link, ref, held = own, own_ref, existing.get(hub_id)
             if held is not None and held.app_id is None:
-                if own.pk:
-                    store.delete_link(own)  # the app record's own excluded link gives way
-                link = held
-            link.app_id, link.hub_record_id = record.id, hub_id
-            link.app_name = self._app_name(record)
-            self.counts["matched"] += 1
-            self.work.pairs.append(Pair(link, hubs[hub_id], record, None, note))
+                self._give_way(own_ref)  # the app record's own link gives way
+                link, ref = held, held.pk
+            self.plan.link(ref).fields.update(app_id=record.id, hub_record_id=hub_id,
+                                              app_name=self.app_name(record))
+            self.plan.counts["matched"] += 1
+            self._pair(link, hubs[hub_id], record, None, note=note, ref=ref)
+
+    def _give_way(self, ref: int) -> None:
+        """A link replaced by another: dropped if stored, forgotten if just planned."""
+        change = self.plan.links.pop(ref, None)
+        if change is None or not change.new:
+            self.plan.dropped.append(ref)
 
     def _consider_hubs(self, records, by_hub) -> None:
         config = self.config
         # An app record of this batch may just have matched one of them: that hub
         # record is paired now, and a second link for it would break the batch.
-        paired = {pair.hub.id for pair in self.work.pairs}
+        paired = self._paired_hubs
         waiting = []
         for hub in records:
             if hub.id in paired:
@@ -235,15 +298,19 @@ class BatchRun:
             reason = exclusion_reason(hub.values, config.hub_filters,
                                       email_field=config.hub_email_field,
                                       identifier_field=config.hub_identifier_field)
-            link = by_hub.get(hub.id) or self._new_link(hub_record_id=hub.id)
-            link.hub_name = hub.name
+            link = by_hub.get(hub.id)
+            if link is None:
+                ref = self.plan.new_link({"hub_record_id": hub.id, "hub_name": hub.name}).ref
+            else:
+                ref = link.pk
+                self.plan.link(ref).fields["hub_name"] = hub.name
             if reason:
-                self._exclude(link, HUB, reason)
+                self._exclude(ref, link, HUB, reason)
                 continue
-            waiting.append((hub, link, self._hub_keys(hub)))
+            waiting.append((hub, ref, link, self.hub_keys(hub)))
         self._match_hubs(waiting)
 
-    def _hub_keys(self, hub: HubRecord) -> list[str]:
+    def hub_keys(self, hub: HubRecord) -> list[str]:
         keys = []
         for rule in self.config.match_rules:
             key = NORMALIZERS[rule.normalizer](hub.values.get(rule.hub_property))
@@ -252,70 +319,69 @@ class BatchRun:
         return keys
 
     def _match_hubs(self, waiting) -> None:
-        app_only = store.app_only_by_key(self.config.object_sync_id,
-                                         {k for _, _, keys in waiting for k in keys})
+        app_only = self.lookup.app_only_by_key(
+            self.config.object_sync_id, {k for *_, keys in waiting for k in keys})
         taken: set[int] = set()
         to_fetch = []
-        for hub, link, keys in waiting:
+        for hub, ref, link, keys in waiting:
             # By the first identifier, oldest link first; the others go in the history.
             free = list({c.pk: c for key in keys for c in app_only.get(key, [])
                          if c.pk not in taken}.values())
             if free:
                 taken.add(free[0].pk)
-                to_fetch.append((hub, link, free[0], [c.app_id for c in free[1:]]))
+                to_fetch.append((hub, ref, link, free[0], [c.app_id for c in free[1:]]))
             else:
-                self._unmatched_hub(link, hub)
+                self._unmatched_hub(ref, link, hub, keys)
         self._link_app_only(to_fetch)
 
-    def _unmatched_hub(self, link: Link, hub: HubRecord) -> None:
+    def _unmatched_hub(self, ref: int, link: Link | None, hub: HubRecord, keys) -> None:
         if self.config.writes_app:
-            self.work.app_creates.append((link, hub))
+            self.plan.link(ref).fields.update(hub_name=hub.name,
+                                              match_key=next(iter(keys), ""))
+            self.plan.app_creates.append(AppCreate(
+                ref, hub.id, hub.values, app_values_from_hub(self.config, hub.values)))
         else:
-            self._exclude(link, HUB, DIRECTION)
+            self._exclude(ref, link, HUB, DIRECTION)
 
     def _link_app_only(self, to_fetch) -> None:
         if not to_fetch:
             return
-        ids = [candidate.app_id for _, _, candidate, _ in to_fetch]
+        self._know(candidate for *_, candidate, _ in to_fetch)
+        ids = [candidate.app_id for *_, candidate, _ in to_fetch]
         found = {r.id: r for r in self.connector.read_by_ids(self.config.app_object, ids)}
-        for hub, link, candidate, others in to_fetch:
+        for hub, ref, link, candidate, others in to_fetch:
             record = found.get(candidate.app_id)
             if record is None:
                 # Deleted since it was listed: its link names nothing any more, and the
                 # hub record goes on as if nothing had matched (else it would be lost).
-                store.delete_link(candidate)
-                self._unmatched_hub(link, hub)
+                self.plan.dropped.append(candidate.pk)
+                self._unmatched_hub(ref, link, hub, self.hub_keys(hub))
                 continue
-            if link.pk:  # the hub record's own excluded link gives way to the app's
-                store.delete_link(link)
-            candidate.hub_record_id = hub.id
-            candidate.hub_name = hub.name
-            self.counts["matched"] += 1
+            self._give_way(ref)  # the hub record's own link gives way to the app's
+            self.plan.link(candidate.pk).fields.update(hub_record_id=hub.id,
+                                                       hub_name=hub.name)
+            self.plan.counts["matched"] += 1
             note = f"matched by identifier “{candidate.match_key}”"
             if others:
                 note += (f"; {len(others) + 1} candidates, chose app record {candidate.app_id}"
                          f" (considered first) over {', '.join(others[:5])}")
-            self.work.pairs.append(Pair(candidate, hub, record, None, note))
+            self._pair(candidate, hub, record, None, note=note)
 
     # --- helpers ------------------------------------------------------------------------
 
-    def _new_link(self, **values) -> Link:
-        return store.new_link(self.config.object_sync_id, self.config.portal_id, **values)
-
-    def _app_name(self, record: AppRecord) -> str:
+    def app_name(self, record: AppRecord) -> str:
         parts = [record.values.get(f) or "" for f in self.config.app_name_fields]
         return " ".join(p for p in parts if p)[:300] or record.id
 
-    def _set(self, link, status, side, action, *, category="", message="", reason=""):
-        store.mark(link, status, category=str(category), message=message, reason=reason)
-        self.changes.touch(link)
-        self.changes.note(link, side, action, reason=message or reason)
-
-    def _exclude(self, link: Link, side: str, reason: str) -> None:
-        if link.status == LinkStatus.EXCLUDED and link.exclusion_reason == reason:
+    def _exclude(self, ref: int, link: Link | None, side: str, reason: str) -> None:
+        change = self.plan.links.get(ref)
+        if change is not None and change.status:
+            status, was = change.status, change.reason
+        else:
+            status, was = (None, "") if link is None else (link.status, link.exclusion_reason)
+        if status == LinkStatus.EXCLUDED and was == reason:
             return
-        self._set(link, LinkStatus.EXCLUDED, side, "excluded", reason=reason)
-        self.counts["excluded"] += 1
-
-    def _write(self, on_commit) -> None:
-        execute(self, on_commit)
+        self.plan.link(ref).mark(LinkStatus.EXCLUDED, Note(side, "excluded", reason),
+                                 reason=reason)
+        self.plan.exclusions.append((ref, side, reason))
+        self.plan.counts["excluded"] += 1
