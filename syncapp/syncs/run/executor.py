@@ -14,7 +14,6 @@ from syncapp.crm.bulk import ChangedSinceRead
 from syncapp.crm.services import RecordInvalid
 from syncapp.engine.config import HUB, SyncConfig
 from syncapp.engine.plan import BatchPlan, PairUpdate
-from syncapp.engine.planner import PairPlan
 from syncapp.engine.rules import pack, split
 from syncapp.syncs.models import Link, LinkStatus
 from syncapp.syncs.run import hubside, store
