@@ -35,6 +35,11 @@ def plan_pair(config: SyncConfig, hub: dict, app: dict, last: dict | None) -> Pa
         hub_value = hub.get(mapping.hub_property)
         app_value = mapping.hub_value(app.get(mapping.app_field))
         previous = MISSING if last is None else last.get(mapping.hub_property, MISSING)
+        if hub_value == app_value and (previous is MISSING or previous == hub_value):
+            # Equal on both sides and as last synced (or just linked): nothing to decide.
+            # Most fields of most pairs a run reads; resolve_field would say the same.
+            plan.last[mapping.hub_property] = hub_value
+            continue
         outcome = resolve_field(
             hub_value, app_value, previous, winner=config.winner,
             can_hub=config.can_write_hub(mapping), can_app=config.can_write_app(mapping),

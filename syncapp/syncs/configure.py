@@ -64,6 +64,7 @@ def build_config(sync: ObjectSync, connector_cls: type[Connector]) -> SyncConfig
     )
     person = sync.hub_object in PERSON_TYPES and sync.email_only
     custom = sync.matching == Matching.CUSTOM
+    filters = _filters(sync)
     return SyncConfig(
         object_sync_id=sync.pk, portal_id=sync.portal_id, hub_object=sync.hub_object,
         app_object=sync.app_object, direction=sync.direction, winner=sync.winner,
@@ -72,7 +73,7 @@ def build_config(sync: ObjectSync, connector_cls: type[Connector]) -> SyncConfig
         app_email_field=_app_field_for(spec_object, "email") if person else None,
         hub_identifier_field=sync.match_hub_property if custom else None,
         app_identifier_field=sync.match_app_field if custom else None,
-        hub_filters=_filters(sync, "hub"), app_filters=_filters(sync, "app"),
+        hub_filters=filters["hub"], app_filters=filters["app"],
         default_lifecycle_stage=sync.default_lifecycle_stage,
         app_name_fields=_app_name_fields(sync.hub_object, spec_object),
     )
@@ -87,9 +88,12 @@ def _conversion(app_field, hub_type: str | None) -> str:
     return ""
 
 
-def _filters(sync: ObjectSync, side: str) -> tuple[FilterRule, ...]:
-    return tuple(FilterRule(f.field, f.operator, f.value)
-                 for f in sync.filters.filter(side=side).order_by("id"))
+def _filters(sync: ObjectSync) -> dict[str, tuple[FilterRule, ...]]:
+    """Each side's filters, in the order they were added (one query for both)."""
+    found: dict[str, list[FilterRule]] = {"hub": [], "app": []}
+    for f in sync.filters.order_by("id"):
+        found.setdefault(f.side, []).append(FilterRule(f.field, f.operator, f.value))
+    return {side: tuple(rules) for side, rules in found.items()}
 
 
 def _app_name_fields(hub_object: str, spec_object) -> tuple[str, ...]:

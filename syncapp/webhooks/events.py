@@ -7,10 +7,20 @@ commit. Sending never happens here, so a slow receiver never delays a sync.
 
 import uuid
 
+from django.db.models import Q
 from django.utils import timezone
 
 from syncapp.core.queue import send_after_commit
 from syncapp.webhooks.models import Delivery, Subscription
+
+
+def wanted(portal_id: int, events) -> bool:
+    """Whether a subscription of the portal wants one of `events`: an event nobody
+    listens to is not worth building (a quiet sync ends a run every poll)."""
+    listening = Q()
+    for event in events:
+        listening |= Q(events__contains=[event])
+    return Subscription.objects.filter(listening, portal_id=portal_id).exists()
 
 
 def emit(portal_id: int, event: str, data: dict) -> list[int]:

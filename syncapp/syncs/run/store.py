@@ -112,7 +112,8 @@ def _known_to_planner() -> None:
 def links_for(sync_id: int, app_ids, hub_ids) -> tuple[dict[str, LinkRow], dict[int, LinkRow]]:
     by_app: dict[str, LinkRow] = {}
     by_hub: dict[int, LinkRow] = {}
-    _known_to_planner()
+    if app_ids or hub_ids:
+        _known_to_planner()
     if app_ids:
         for link in _by_key(sync_id, "app_id", "text", app_ids):
             by_app[link.app_id] = link
