@@ -338,10 +338,13 @@ def test_a_rate_limit_mid_batch_keeps_what_was_written(sandbox, connector):
                                                       for n in range(4)])
     finally:
         sandbox.rate = None
-    assert [o.ok for o in outcomes] == [True, True, False, False]
-    assert {o.error.category for o in outcomes[2:]} == {ErrorCategory.RATE_LIMITED}
+    # Sent concurrently (Pipedrive has no batch endpoint): any two of the four get in.
+    written = {f"Burst {n}" for n, o in enumerate(outcomes) if o.ok}
+    assert len(written) == 2
+    assert {o.error.category for o in outcomes if not o.ok} == {ErrorCategory.RATE_LIMITED}
     names = {r["name"] for r in sandbox.accounts["7201001"].data["organizations"].values()}
-    assert {"Burst 0", "Burst 1"} <= names and "Burst 3" not in names
+    assert written <= names
+    assert not ({f"Burst {n}" for n in range(4)} - written) & names
 
 
 def test_notes_take_a_parent_by_id_and_keep_html(connector):
