@@ -159,10 +159,11 @@ class _Simulation:
             rows = list(Record.objects.filter(
                 portal_id=self.config.portal_id, object_type=self.config.hub_object,
                 archived_at__isnull=True, pk__gt=after,
-            ).order_by("pk").only("id", "properties", "display_name")[:HUB_PAGE])
+            ).order_by("pk").only("id", "properties", "display_name", "updated_at")[:HUB_PAGE])
             self.result.hub_read += len(rows)
             self._plan(hub_records=self._unlinked(
-                {row.pk: HubRecord(row.pk, row.properties, row.display_name, False)
+                {row.pk: HubRecord(row.pk, row.properties, row.display_name, False,
+                                   row.updated_at)
                  for row in rows}))
             if len(rows) < HUB_PAGE:
                 return

@@ -75,7 +75,8 @@ def restore_in_hub(config: SyncConfig, connector, links: list[Link],
                                "from.")
             counts["failed"] += 1
             continue
-        plan = plan_pair(config, record.properties, app.values, link.last_synced or None)
+        plan = plan_pair(config, record.properties, app.values, link.last_synced or None,
+                         modified=(record.updated_at, app.modified_at))
         error = _update_app(config, connector, app, plan)
         if error is not None:
             _failed(changes, link, "app", error, counts,
