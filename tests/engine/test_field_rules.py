@@ -168,3 +168,25 @@ def test_plan_pair_applies_each_fields_rule_with_the_records_modification_times(
     assert "city" not in plan.hub_writes and "city" not in plan.app_writes
     assert plan.last["city"] == ["Lisbon", "Braga"]
     assert "most recent" in plan.reasons["phone"]
+
+
+def test_every_reason_the_engine_writes_has_its_words_in_the_other_language():
+    """The history shows the engine's reasons through syncs/rule_words: each one it can
+    write is known there, so a pt-BR reader sees it translated."""
+    from syncapp.syncs.rule_words import known
+
+    values = ("h", "x", None, "a")
+    lasts = (MISSING, "a", None, ["h", "a"], ["a", None])
+    missing = set()
+    for rule in CONFLICT_RULES:
+        for winner in (HUB, APP):
+            for way in WAYS:
+                for modified in (HUB_LATER, APP_LATER, TIE):
+                    for hub in values:
+                        for app in values:
+                            for last in lasts:
+                                reason = outcome(hub, app, last, rule=rule, winner=winner,
+                                                 way=way, modified=modified)[3]
+                                if reason and not known(reason):
+                                    missing.add(reason)
+    assert not missing

@@ -52,6 +52,10 @@ class Sample:
     changes_hub: dict = field(default_factory=dict)  # hub property -> [old, new]
     changes_app: dict = field(default_factory=dict)  # app field -> [old, new]
     problem: str = ""  # a matched pair: why one side's write is likely to fail
+    # A matched pair: the conflict rule that decided each changed field, as the
+    # history words it (hub property / app field -> why).
+    rules_hub: dict = field(default_factory=dict)
+    rules_app: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -288,7 +292,9 @@ class _Simulation:
         sample = self.result.matched.add(Sample(
             pair.hub_name or link.app_name, app_id=pair.app_id, hub_id=pair.hub_id,
             note=pair.note, changes_hub=hub_changes,
-            changes_app={} if app_problem else plan.changes_app))
+            changes_app={} if app_problem else plan.changes_app,
+            rules_hub={k: plan.reasons[k] for k in hub_changes if k in plan.reasons},
+            rules_app=store.app_rules(self.config, plan)))
         if sample.changes_app:
             self.result.updated_app.add(sample)
         if sample.changes_hub:
