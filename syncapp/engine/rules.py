@@ -1,5 +1,10 @@
 """The conflict rules of DESIGN.md, per field, as one pure function.
 
+A mapping may override the sync's winner with a rule of its own (config.CONFLICT_RULES:
+a side, the most recent change, or only fill empty values); the reason each outcome
+carries names the rule that decided, for the record's history (its words are
+translated for pages in syncs/rule_words.py).
+
 A link keeps, per mapped field, the value last synced: a single value when both
 sides agreed, or [hub value, app value] when the direction left them different.
 """
@@ -42,9 +47,9 @@ def resolve_field(
     if rule == FILL_EMPTY:
         target, reason = _fill_empty(hub, app, last)
     elif last is MISSING:
-        target, reason = _merge(hub, app, _winner(rule, winner, modified))
+        target, reason = _merge(hub, app, (rule, winner, modified))
     else:
-        target, reason = _sync(hub, app, last, _winner(rule, winner, modified))
+        target, reason = _sync(hub, app, last, (rule, winner, modified))
     if target is MISSING:
         return FieldOutcome(MISSING, MISSING, pack(hub, app), "")
     to_hub = target if can_hub and hub != target else MISSING
@@ -95,18 +100,20 @@ def _changed_later(hub_time, app_time) -> str | None:
         return None
 
 
-def _merge(hub, app, winner: _Winner):
-    """A newly linked pair: the winner where both have values, else the non-empty one."""
+def _merge(hub, app, conflict: tuple):
+    """A newly linked pair: the winner where both have values, else the non-empty one.
+    `conflict` is _winner's arguments, only worked out for a conflict."""
     if hub == app:
         return MISSING, ""
     if hub is None:
         return app, "filled from the app (empty in Syncapp)"
     if app is None:
         return hub, "filled from Syncapp (empty in the app)"
+    winner = _winner(*conflict)
     return (hub if winner.side == HUB else app), f"both had values; {winner.words}"
 
 
-def _sync(hub, app, last, winner: _Winner):
+def _sync(hub, app, last, conflict: tuple):
     last_hub, last_app = split(last)
     hub_changed, app_changed = hub != last_hub, app != last_app
     if not hub_changed and not app_changed:
@@ -117,6 +124,7 @@ def _sync(hub, app, last, winner: _Winner):
         return hub, "changed in Syncapp"
     if hub == app:
         return MISSING, ""
+    winner = _winner(*conflict)
     won, lost = (hub, app) if winner.side == HUB else (app, hub)
     if won is None and lost is not None:
         # An empty winner never overwrites a value: the value is kept on both sides.
