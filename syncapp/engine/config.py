@@ -6,6 +6,13 @@ HUB = "hub"
 APP = "app"
 TWO_WAY, TO_HUB, TO_APP = "two_way", "to_hub", "to_app"
 
+# A mapping's conflict rule (DESIGN.md, "Field-level conflict rules"): DEFAULT follows
+# the sync's winner; HUB and APP name a winner for this field alone; MOST_RECENT lets
+# the side changed last win (a tie, or a side without a time: the sync's winner);
+# FILL_EMPTY never overwrites a value, it only fills an empty side.
+DEFAULT, MOST_RECENT, FILL_EMPTY = "", "most_recent", "fill_empty"
+CONFLICT_RULES = (DEFAULT, HUB, APP, MOST_RECENT, FILL_EMPTY)
+
 
 @dataclass(frozen=True)
 class MappingRule:
@@ -15,6 +22,7 @@ class MappingRule:
     value_map: tuple[tuple[str, str], ...] = ()  # (app option, hub option) pairs
     # "date>datetime" (app date, hub datetime) or "datetime>date": canonical forms differ.
     conversion: str = ""
+    conflict_rule: str = DEFAULT  # one of CONFLICT_RULES
 
     def hub_value(self, app_value: str | None) -> str | None:
         if app_value is None:

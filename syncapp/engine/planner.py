@@ -28,8 +28,12 @@ class PairPlan:
         return bool(self.hub_writes or self.app_writes)
 
 
-def plan_pair(config: SyncConfig, hub: dict, app: dict, last: dict | None) -> PairPlan:
-    """Resolve every mapped field of a pair; `last` None means it was just linked."""
+def plan_pair(config: SyncConfig, hub: dict, app: dict, last: dict | None, *,
+              modified: tuple = (None, None)) -> PairPlan:
+    """Resolve every mapped field of a pair; `last` None means it was just linked.
+
+    `modified` is (the hub record's, the app record's) modification time, for the
+    fields whose conflict rule is "most recent change wins"."""
     plan = PairPlan()
     for mapping in config.mappings:
         hub_value = hub.get(mapping.hub_property)
@@ -43,6 +47,7 @@ def plan_pair(config: SyncConfig, hub: dict, app: dict, last: dict | None) -> Pa
         outcome = resolve_field(
             hub_value, app_value, previous, winner=config.winner,
             can_hub=config.can_write_hub(mapping), can_app=config.can_write_app(mapping),
+            rule=mapping.conflict_rule, modified=modified,
         )
         # What the app will hold, seen from the hub: a lossy conversion (datetime to
         # date) must not look like a change on the next run.

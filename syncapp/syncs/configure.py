@@ -59,7 +59,8 @@ def build_config(sync: ObjectSync, connector_cls: type[Connector]) -> SyncConfig
         portal_id=sync.portal_id, object_type=sync.hub_object).values_list("name", "type"))
     mappings = tuple(
         MappingRule(m.app_field, m.hub_property, m.direction, tuple(m.value_map.items()),
-                    _conversion(spec_object.field(m.app_field), hub_types.get(m.hub_property)))
+                    _conversion(spec_object.field(m.app_field), hub_types.get(m.hub_property)),
+                    m.conflict_rule)
         for m in rows.order_by("id")
     )
     person = sync.hub_object in PERSON_TYPES and sync.email_only

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from syncapp.accounts.models import Portal, PortalOwned, PortalQuerySet
 from syncapp.crm.models import Record
+from syncapp.engine import config as engine_config
 from syncapp.integrations.models import Connection
 
 
@@ -29,6 +30,18 @@ class Direction(models.TextChoices):
 class Winner(models.TextChoices):
     HUB = "hub", _("Syncapp")
     APP = "app", _("The app")
+
+
+class ConflictRule(models.TextChoices):
+    """A mapping's own conflict rule (engine/config.CONFLICT_RULES); "" follows the
+    sync's winner. The app's rule reads "Pipedrive wins" where the app is known
+    (syncs/wizard/field_rules.rule_label)."""
+
+    DEFAULT = engine_config.DEFAULT, _("The sync's default")
+    HUB = engine_config.HUB, _("Syncapp wins")
+    APP = engine_config.APP, _("The app wins")
+    MOST_RECENT = engine_config.MOST_RECENT, _("Most recent change wins")
+    FILL_EMPTY = engine_config.FILL_EMPTY, _("Only fill empty values")
 
 
 class Matching(models.TextChoices):
@@ -111,6 +124,9 @@ class FieldMapping(models.Model):
     is_default = models.BooleanField(default=True)
     # For dropdown <-> picklist pairs: {"app option": "hub option"}.
     value_map = models.JSONField(default=dict, blank=True)
+    # Overrides the sync's winner for this field; blank: the sync's default.
+    conflict_rule = models.CharField(max_length=20, choices=ConflictRule.choices,
+                                     default=ConflictRule.DEFAULT, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -9,6 +9,7 @@ from hypothesis import event
 
 from syncapp.crm.identifiers import normalize_email
 from syncapp.crm.models import ChangeLogEntry
+from syncapp.engine.config import FILL_EMPTY
 from syncapp.engine.rules import pack
 from syncapp.syncs.models import HistoryEntry, Link, LinkStatus
 from tests.engine.kit import run, settle
@@ -47,6 +48,7 @@ class FinalChecks:
         for link in links:
             if link.status == LinkStatus.IN_SYNC:
                 self.check_pair_agrees(link, hub[link.hub_record_id], app[link.app_id])
+        self.check_fill_empty_never_overwrites()
         self.check_quiet_run()
 
     def note_population(self, links):
@@ -121,6 +123,8 @@ class FinalChecks:
             assert link.last_synced.get(mapping.hub_property, "missing") == pack(on_hub, on_app), (
                 f"last synced {link.last_synced} is not what the sides hold: {where}")
             both = config.can_write_hub(mapping) and config.can_write_app(mapping)
+            if mapping.conflict_rule == FILL_EMPTY:
+                continue  # two values may stay: check_fill_empty_never_overwrites
             if both:
                 assert on_hub == on_app, f"{on_hub!r} != {on_app!r}: {where}"
             elif config.can_write_hub(mapping):
@@ -129,6 +133,22 @@ class FinalChecks:
             elif config.can_write_app(mapping):
                 touched = ("app", link.app_id, mapping.app_field) in self.touched
                 assert touched or on_hub == on_app, f"app {on_app!r} != hub {on_hub!r}: {where}"
+
+    def check_fill_empty_never_overwrites(self):
+        """Every value the sync wrote to a field that only fills empty values went to a
+        side that was empty (the history keeps each write's old value)."""
+        fill = {"hub": {m.hub_property for m in self.config.mappings
+                        if m.conflict_rule == FILL_EMPTY},
+                "app": {m.app_field for m in self.config.mappings
+                        if m.conflict_rule == FILL_EMPTY}}
+        if not fill["hub"]:
+            return
+        for entry in HistoryEntry.objects.filter(link__object_sync=self.sync):
+            for side, name, old, new, rule in entry.diffs():
+                if name in fill[side]:
+                    assert blank(old) is None, (
+                        f"{side} {name} {old!r} overwritten with {new!r} ({rule}): {entry}")
+                    event("a fill-empty field was filled")
 
     def check_quiet_run(self):
         """One more run changes nothing: no hub change, no history, no app record

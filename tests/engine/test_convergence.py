@@ -3,12 +3,16 @@
 A hypothesis state machine starts each example with five to seven people in the
 hub, the app or both, and an initial sync; then it interleaves creates, updates,
 clears, deletes and restores (by hand on either side, and by support from the
-failed panel) with engine runs, for a random direction and conflict winner.
-After a final run:
+failed panel) with engine runs, for a random direction and conflict winner, and a
+random field-level conflict rule on each of the name and phone mappings (any rule
+the wizard accepts for that direction). After a final run:
 
 * every in-sync pair agrees on each mapped field the direction writes both ways
-  (on a one-way field, the written side agrees unless a person changed it there),
-  and its last-synced values are what both sides hold;
+  (on a one-way field, the written side agrees unless a person changed it there;
+  a field that "only fills empty values" may keep two values), and its last-synced
+  values are what both sides hold;
+* a field that "only fills empty values" was never overwritten: every value the
+  sync wrote there went to a side that was empty;
 * nothing is lost: the engine deletes nothing people keep, on either side;
 * no record exists twice, and every live record on either side has a link whose
   status says where it stands (in sync, excluded, failed, deleted) — nothing is
@@ -50,10 +54,13 @@ from syncapp.crm.services import (
     restore_record,
     update_record,
 )
+from syncapp.engine.config import CONFLICT_RULES
 from syncapp.integrations.catalog import connector_class
 from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import Link, LinkStatus
 from syncapp.syncs.run.restore import recreate_in_app, restore_in_hub
+from syncapp.syncs.wizard.compat import effective_direction
+from syncapp.syncs.wizard.field_rules import pointless
 from tests.engine.convergence_checks import FinalChecks
 from tests.engine.kit import make_sync, open_app, run, settle
 from tests.soak import by_run
@@ -83,6 +90,11 @@ picks = st.integers(min_value=0, max_value=1_000)
 people = st.lists(st.tuples(st.sampled_from(["hub", "app", "both"]), names,
                             st.sampled_from(["+1 555 010 0001", "+1 555 010 0002"]) | st.none()),
                   min_size=5, max_size=len(EMAILS))
+# Field-level conflict rules on the mappings people edit ("" is the sync's winner): three
+# different ones in each example, so that every rule is met in a few examples.
+RULED = ("firstname", "lastname", "phone")
+field_rules = st.permutations(CONFLICT_RULES).map(lambda rules: dict(zip(RULED, rules,
+                                                                        strict=False)))
 
 
 class Convergence(FinalChecks, RuleBasedStateMachine):
@@ -91,8 +103,8 @@ class Convergence(FinalChecks, RuleBasedStateMachine):
     @initialize(direction=st.sampled_from(["two_way", "to_hub", "to_app"]),
                 winner=st.sampled_from(["hub", "app"]), email_only=st.booleans(),
                 batch=st.sampled_from(BATCHES), start=people, pick=picks,
-                undo_at_once=st.booleans())
-    def open(self, direction, winner, email_only, batch, start, pick, undo_at_once):
+                undo_at_once=st.booleans(), rules=field_rules)
+    def open(self, direction, winner, email_only, batch, start, pick, undo_at_once, rules):
         self.server = None
         self.batch = batch
         tag = uuid.uuid4().hex[:10]
@@ -106,6 +118,13 @@ class Convergence(FinalChecks, RuleBasedStateMachine):
         self.connector = self.app.connector()
         self.sync = make_sync(self.app, "contacts", direction=direction, winner=winner,
                               email_only=email_only)
+        for mapping in self.sync.mappings.filter(hub_property__in=RULED):
+            rule = rules[mapping.hub_property]
+            if pointless(rule, effective_direction(mapping.direction, direction)):
+                rule = ""  # the wizard refuses it: the sync's winner decides
+            mapping.conflict_rule = rule
+            mapping.save(update_fields=["conflict_rule"])
+            event(f"{mapping.hub_property} rule: {rule or 'default'}")
         self.config = build_config(self.sync, connector_class("hubspot"))
         # Fields a person set on a record of the side a one-way sync writes: there
         # the two sides may differ, by the rules.

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from syncapp.syncs.config.alerts import check_alerts
 from syncapp.syncs.config.errors import ConfigError
-from syncapp.syncs.models import Direction, Matching, Winner
+from syncapp.syncs.models import ConflictRule, Direction, Matching, Winner
 
 VERSION_KEY = "syncapp_config"
 VERSION = 1
@@ -36,7 +36,11 @@ TOP_KEYS = (VERSION_KEY, "app", "syncs")
 SYNC_KEYS = ("object", "hub_object", "direction", "winner", "matching", "match_app_field",
              "match_hub_property", "email_only", "default_lifecycle_stage",
              "custom_mappings_on", "poll_interval_s", "mappings", "filters", "alerts")
-MAPPING_KEYS = ("app_field", "hub_property", "direction", "enabled", "value_map")
+MAPPING_KEYS = ("app_field", "hub_property", "direction", "enabled", "conflict_rule",
+                "value_map")
+# A mapping's conflict rule as the file writes it: "default" is the model's "".
+DEFAULT_RULE = "default"
+FILE_RULES = (DEFAULT_RULE, *ConflictRule.values[1:])
 FILTER_KEYS = ("side", "field", "operator", "value")
 CHOICES = {"direction": Direction.values, "winner": Winner.values,
            "matching": Matching.values}
@@ -192,11 +196,14 @@ def _mapping(raw, path: str) -> dict:
     _known(raw, MAPPING_KEYS, path)
     row = {"app_field": _required(raw, "app_field", str, path),
            "hub_property": _required(raw, "hub_property", str, path),
-           "direction": None, "enabled": True, "value_map": {}}
+           "direction": None, "enabled": True, "conflict_rule": "", "value_map": {}}
     if raw.get("direction") is not None:
         row["direction"] = _choice(raw["direction"], Direction.values, f"{path}.direction")
     if "enabled" in raw:
         row["enabled"] = _expect(raw["enabled"], bool, f"{path}.enabled")
+    if raw.get("conflict_rule") is not None:
+        rule = _choice(raw["conflict_rule"], FILE_RULES, f"{path}.conflict_rule")
+        row["conflict_rule"] = "" if rule == DEFAULT_RULE else rule
     value_map = raw.get("value_map") or {}
     _expect(value_map, dict, f"{path}.value_map")
     _at_most(value_map, MAX_VALUE_MAP, f"{path}.value_map")

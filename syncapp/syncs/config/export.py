@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 
 from syncapp.syncs.config.alerts import export_alerts
-from syncapp.syncs.config.document import VERSION, VERSION_KEY
+from syncapp.syncs.config.document import DEFAULT_RULE, VERSION, VERSION_KEY
 from syncapp.syncs.config.errors import ConfigError
 from syncapp.syncs.models import ObjectSync
 from syncapp.syncs.wizard.state import SYNC_FIELDS, SyncSettings, from_rows
@@ -46,4 +46,5 @@ def settings_fields(settings: SyncSettings) -> dict:
 def mapping_fields(mapping) -> dict:
     return {"app_field": mapping.app_field, "hub_property": mapping.hub_property,
             "direction": str(mapping.direction), "enabled": mapping.enabled,
+            "conflict_rule": str(mapping.conflict_rule) or DEFAULT_RULE,
             "value_map": dict(mapping.value_map)}

@@ -36,7 +36,8 @@ from syncapp.syncs.wizard.validate import Invalid, clean_filter
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 ALERTS = "alerts"  # the change path of the sync's alert rule overrides
-MAPPING_ATTRS = ("direction", "enabled", "required", "is_default", "value_map")
+MAPPING_ATTRS = ("direction", "enabled", "required", "is_default", "value_map",
+                 "conflict_rule")
 
 
 @dataclass(frozen=True)
@@ -183,11 +184,13 @@ def _mappings(entry: SyncEntry, base: SyncSettings, catalogs) -> list[MappingCho
                 raise ConfigError(f"{path}.direction", _(
                     "A default mapping syncs the way the app sets: %(direction)s.")
                     % {"direction": default.direction})
-            chosen.append(replace(default, enabled=row["enabled"], value_map=row["value_map"]))
+            chosen.append(replace(default, enabled=row["enabled"], value_map=row["value_map"],
+                                  conflict_rule=row["conflict_rule"]))
         else:
             direction = row["direction"] or _rule_direction(row, catalogs)
             chosen.append(MappingChoice(row["app_field"], row["hub_property"], direction,
-                                        row["enabled"], False, False, row["value_map"]))
+                                        row["enabled"], False, False, row["value_map"],
+                                        row["conflict_rule"]))
     missing = [key for key in defaults if key not in {m.key for m in chosen}]
     if missing:
         raise ConfigError(f"{entry.path}.mappings", _(

@@ -52,6 +52,10 @@ class Sample:
     changes_hub: dict = field(default_factory=dict)  # hub property -> [old, new]
     changes_app: dict = field(default_factory=dict)  # app field -> [old, new]
     problem: str = ""  # a matched pair: why one side's write is likely to fail
+    # A matched pair: the conflict rule that decided each changed field, as the
+    # history words it (hub property / app field -> why).
+    rules_hub: dict = field(default_factory=dict)
+    rules_app: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -159,10 +163,11 @@ class _Simulation:
             rows = list(Record.objects.filter(
                 portal_id=self.config.portal_id, object_type=self.config.hub_object,
                 archived_at__isnull=True, pk__gt=after,
-            ).order_by("pk").only("id", "properties", "display_name")[:HUB_PAGE])
+            ).order_by("pk").only("id", "properties", "display_name", "updated_at")[:HUB_PAGE])
             self.result.hub_read += len(rows)
             self._plan(hub_records=self._unlinked(
-                {row.pk: HubRecord(row.pk, row.properties, row.display_name, False)
+                {row.pk: HubRecord(row.pk, row.properties, row.display_name, False,
+                                   row.updated_at)
                  for row in rows}))
             if len(rows) < HUB_PAGE:
                 return
@@ -287,7 +292,9 @@ class _Simulation:
         sample = self.result.matched.add(Sample(
             pair.hub_name or link.app_name, app_id=pair.app_id, hub_id=pair.hub_id,
             note=pair.note, changes_hub=hub_changes,
-            changes_app={} if app_problem else plan.changes_app))
+            changes_app={} if app_problem else plan.changes_app,
+            rules_hub={k: plan.reasons[k] for k in hub_changes if k in plan.reasons},
+            rules_app=store.app_rules(self.config, plan)))
         if sample.changes_app:
             self.result.updated_app.add(sample)
         if sample.changes_hub:

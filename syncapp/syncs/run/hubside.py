@@ -20,10 +20,11 @@ class HubRecord:
     values: dict
     name: str
     archived: bool
+    modified_at: object = None  # the row's updated_at (a field rule's "most recent")
 
 
 # Plain tuples, not model instances: a batch loads thousands of records.
-_COLUMNS = ("id", "properties", "display_name", "archived_at")
+_COLUMNS = ("id", "properties", "display_name", "archived_at", "updated_at")
 
 
 def load(portal_id: int, object_type: str, ids) -> dict[int, HubRecord]:
@@ -32,8 +33,8 @@ def load(portal_id: int, object_type: str, ids) -> dict[int, HubRecord]:
         return {}
     rows = Record.objects.filter(portal_id=portal_id, object_type=object_type, pk__any_of=ids)
     return {
-        pk: HubRecord(pk, properties, name, archived_at is not None)
-        for pk, properties, name, archived_at in rows.values_list(*_COLUMNS)
+        pk: HubRecord(pk, properties, name, archived_at is not None, updated_at)
+        for pk, properties, name, archived_at, updated_at in rows.values_list(*_COLUMNS)
     }
 
 
@@ -76,7 +77,8 @@ def scan_unlinked(config: SyncConfig, after_id: int, limit: int) -> list[HubReco
         .order_by("pk")[:limit]
         .values_list(*_COLUMNS)
     )
-    return [HubRecord(pk, properties, name, False) for pk, properties, name, _ in rows]
+    return [HubRecord(pk, properties, name, False, updated_at)
+            for pk, properties, name, _, updated_at in rows]
 
 
 def create(config: SyncConfig, rows: list[dict]) -> list[Record | RecordInvalid]:

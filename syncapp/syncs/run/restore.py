@@ -75,7 +75,8 @@ def restore_in_hub(config: SyncConfig, connector, links: list[Link],
                                "from.")
             counts["failed"] += 1
             continue
-        plan = plan_pair(config, record.properties, app.values, link.last_synced or None)
+        plan = plan_pair(config, record.properties, app.values, link.last_synced or None,
+                         modified=(record.updated_at, app.modified_at))
         error = _update_app(config, connector, app, plan)
         if error is not None:
             _failed(changes, link, "app", error, counts,
@@ -126,7 +127,7 @@ def _update_app(config, connector, app, plan) -> ConnectorError | None:
 def _refresh_hub(config, record, plan, link, changes) -> None:
     # The link's last-synced values, as in any run: what changed in the app while the
     # hub record was deleted (a value cleared, say) is carried over, and a field changed
-    # on both sides is a conflict the sync's winner decides.
+    # on both sides is a conflict the field's rule (by default the sync's winner) decides.
     if plan.hub_writes:
         result = hubside.update(config, {record.pk: plan.hub_writes})[record.pk]
         if isinstance(result, RecordInvalid):

@@ -211,7 +211,8 @@ class BatchRun:
                                                             record.values):
             self.plan.held.append(link.pk)
             return
-        plan = plan_pair(self.config, hub.values, record.values, last)
+        plan = plan_pair(self.config, hub.values, record.values, last,
+                         modified=(hub.modified_at, record.modified_at))
         # In step already: its link is not rewritten (echoes of our own writes and
         # unchanged re-reads are most of what a run reads).
         quiet = (link is not None and last is not None and not note

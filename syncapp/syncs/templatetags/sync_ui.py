@@ -8,8 +8,15 @@ from syncapp.crm.schema import ObjectType
 from syncapp.integrations.catalog import connector_class
 from syncapp.integrations.models import ConnectionStatus
 from syncapp.syncs.models import ObjectSync, Run
+from syncapp.syncs.rule_words import in_words
 
 register = template.Library()
+
+
+@register.filter
+def rule_words(reason: str) -> str:
+    """The conflict rule that decided a field, in the reader's language."""
+    return in_words(reason)
 
 
 def _labels(app_key: str) -> dict[str, str]:

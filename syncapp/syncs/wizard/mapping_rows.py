@@ -14,6 +14,7 @@ from syncapp.syncs.wizard.compat import (
     effective_direction,
     pair_rule,
 )
+from syncapp.syncs.wizard.field_rules import rule_choices
 from syncapp.syncs.wizard.state import MappingChoice, SyncSettings
 
 
@@ -31,6 +32,8 @@ class MappingRow:
     paused: bool  # a custom mapping while all custom mappings are off
     missing: bool  # its field or property no longer exists
     value_map: list[tuple[str, str]]  # (app option label, hub option label)
+    conflict_rule: str = ""  # "": the sync's winner
+    rule_choices: tuple = ()  # (value, label): the rules this mapping's direction allows
 
 
 def _value_map_labels(mapping: MappingChoice, app: FieldInfo | None, hub: FieldInfo | None):
@@ -40,18 +43,20 @@ def _value_map_labels(mapping: MappingChoice, app: FieldInfo | None, hub: FieldI
 
 
 def mapping_rows(settings: SyncSettings, app: dict[str, FieldInfo],
-                 hub: dict[str, FieldInfo]) -> list[MappingRow]:
+                 hub: dict[str, FieldInfo], app_name: str = "") -> list[MappingRow]:
     rows = []
     for m in settings.mappings:
         a, h = app.get(m.app_field), hub.get(m.hub_property)
+        way = effective_direction(m.direction, settings.direction)
         rows.append(MappingRow(
             key=m.key, app_label=a.label if a else m.app_field,
             app_type=a.type_label if a else "", hub_label=h.label if h else m.hub_property,
             hub_type=h.type_label if h else "",
-            direction=effective_direction(m.direction, settings.direction),
-            enabled=m.enabled, required=m.required, is_default=m.is_default,
+            direction=way, enabled=m.enabled, required=m.required, is_default=m.is_default,
             paused=not m.is_default and not settings.custom_mappings_on,
-            missing=a is None or h is None, value_map=_value_map_labels(m, a, h)))
+            missing=a is None or h is None, value_map=_value_map_labels(m, a, h),
+            conflict_rule=m.conflict_rule,
+            rule_choices=tuple(rule_choices(way, settings.winner, app_name, m.conflict_rule))))
     # Required first, then the defaults, then custom mappings, as the product lists them.
     return sorted(rows, key=lambda r: (not r.required, not r.is_default))
 

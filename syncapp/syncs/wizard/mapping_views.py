@@ -1,4 +1,5 @@
-"""Step 3, Map your fields: toggles, Add a mapping, custom mappings on/off, associations.
+"""Step 3, Map your fields: toggles and conflict rules, Add a mapping, custom mappings
+on/off, associations.
 
 The page is one form (Next keeps every toggle); with htmx each toggle, the menus
 and the association view update the mapping area alone.
@@ -35,7 +36,8 @@ def _area_context(request, sync, catalogs, *, panel=None, notice: str = "") -> d
         panel = _panel(settings, catalogs, request.GET)
     return {
         **context, "view": view if view in ("all", "associations") else "all",
-        "rows": mapping_rows(settings, catalogs.app_by_name, catalogs.hub_by_name),
+        "rows": mapping_rows(settings, catalogs.app_by_name, catalogs.hub_by_name,
+                             catalogs.app_name),
         "associations": association_rows(sync, cls.spec, cls.spec.name),
         "panel": panel if show_add else None, "rules": rules_table(), "notice": notice,
     }
@@ -68,6 +70,9 @@ def mappings(request, app_key: str, sync_id: int):
         def change(settings):
             for mapping in settings.mappings if toggles else ():
                 mapping.enabled = mapping.key in enabled
+                # Each row's conflict rule menu; checked whole by field_rules.
+                mapping.conflict_rule = request.POST.get(f"rule-{mapping.key}",
+                                                         mapping.conflict_rule)
             return settings
 
         error = _commit(request, sync, change, catalogs)

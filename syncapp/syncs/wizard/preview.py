@@ -132,6 +132,7 @@ class Change:
     label: str
     old: object
     new: object
+    rule: str = ""  # why: the conflict rule that decided (a matched pair's fields)
 
 
 @dataclass(frozen=True)
@@ -147,12 +148,19 @@ class Row:
     problem: str = ""  # why one side's write is likely to fail (its changes are left out)
 
 
+def _rule(sample, side: str, name: str) -> str:
+    # getattr: a dry run cached by the previous release has no rules.
+    return getattr(sample, side, {}).get(name, "")
+
+
 def rows(samples, labels: Labels) -> list[Row]:
     return [
         Row(s.name, s.app_id, s.hub_id, s.note,
-            [Change(labels.hub(k), labels.hub_value(k, old), labels.hub_value(k, new))
+            [Change(labels.hub(k), labels.hub_value(k, old), labels.hub_value(k, new),
+                    _rule(s, "rules_hub", k))
              for k, (old, new) in sorted(s.changes_hub.items())],
-            [Change(labels.app(k), labels.app_value(k, old), labels.app_value(k, new))
+            [Change(labels.app(k), labels.app_value(k, old), labels.app_value(k, new),
+                    _rule(s, "rules_app", k))
              for k, (old, new) in sorted(s.changes_app.items())],
             s.problem)
         for s in samples

@@ -23,6 +23,7 @@ from syncapp.syncs.models import ObjectSync, SyncState
 from syncapp.syncs.signals import settings_changed
 from syncapp.syncs.wizard import preview, state
 from syncapp.syncs.wizard.compat import FieldInfo
+from syncapp.syncs.wizard.field_rules import check_field_rules
 from syncapp.syncs.wizard.fields import AppFields, app_fields, by_name, hub_properties
 from syncapp.syncs.wizard.state import SyncSettings
 from syncapp.syncs.wizard.validate import Invalid, check_filters, check_mappings
@@ -87,6 +88,8 @@ def validate(sync: ObjectSync, settings: SyncSettings, catalogs: Catalogs, *,
     if mappings:
         check_mappings(settings, app, hub, app_name=catalogs.app_name,
                        custom_allowed=custom_mappings_allowed(sync.portal))
+    # Always: a change of the sync's direction can make a field's rule meaningless.
+    check_field_rules(settings, app, catalogs.app_name)
     if filters:
         check_filters(settings, app, hub)
     if settings.matching == "custom" and (settings.match_app_field not in app

@@ -25,6 +25,7 @@ class MappingChoice:
     required: bool = False
     is_default: bool = True
     value_map: dict = field(default_factory=dict)  # {app option: hub option}
+    conflict_rule: str = ""  # "": the sync's winner (models.ConflictRule)
 
     @property
     def key(self) -> str:
@@ -89,7 +90,7 @@ def from_rows(sync: ObjectSync) -> SyncSettings:
     return SyncSettings(
         **{name: getattr(sync, name) for name in SYNC_FIELDS},
         mappings=[MappingChoice(m.app_field, m.hub_property, m.direction, m.enabled,
-                                m.required, m.is_default, dict(m.value_map))
+                                m.required, m.is_default, dict(m.value_map), m.conflict_rule)
                   for m in sync.mappings.order_by("id")],
         filters=[FilterChoice(f.side, f.field, f.operator, f.value)
                  for f in sync.filters.order_by("id")],
@@ -154,7 +155,8 @@ def apply_rows(sync: ObjectSync, settings: SyncSettings) -> None:
     FieldMapping.objects.bulk_create([
         FieldMapping(object_sync=sync, app_field=m.app_field, hub_property=m.hub_property,
                      direction=m.direction, enabled=m.enabled, required=m.required,
-                     is_default=m.is_default, value_map=m.value_map)
+                     is_default=m.is_default, value_map=m.value_map,
+                     conflict_rule=m.conflict_rule)
         for m in settings.mappings
     ])
     sync.filters.all().delete()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from syncapp.crm.schema import ObjectType
 from syncapp.syncs.configure import PERSON_TYPES
 from syncapp.syncs.wizard.compat import FieldInfo
+from syncapp.syncs.wizard.field_rules import field_rule_sentences
 from syncapp.syncs.wizard.state import FilterChoice, SyncSettings
 from syncapp.syncs.wizard.validate import NO_VALUE, OPERATOR_LABELS
 
@@ -185,7 +186,10 @@ def sections(settings: SyncSettings, names: Names, labels: Labels, lifecycle_lab
         Section(_("Object"), [_("%(object)s in %(app)s (account “%(account)s”) sync with "
                                 "%(hub)s in Syncapp.") % values]),
         Section(_("Direction"), [direction_sentence(settings.direction, names)], "configure"),
-        Section(_("Conflicts"), winner_sentences(settings.winner, names), "configure"),
+        Section(_("Conflicts"), [
+            *winner_sentences(settings.winner, names),
+            *field_rule_sentences(settings, labels.app_fields, labels.hub_fields, names.app)],
+            "configure"),
         Section(_("Record matching"), [matching_sentence(settings, names, labels)],
                 "configure"),
     ]
