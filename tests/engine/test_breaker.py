@@ -8,6 +8,7 @@ from syncapp.alerts.evaluate import evaluate_sync
 from syncapp.alerts.models import Alert
 from syncapp.audit.models import AuditAction, AuditEntry
 from syncapp.crm.services import update_record
+from syncapp.engine.breaker import Thresholds
 from syncapp.syncs import review
 from syncapp.syncs.held import MASS_CHANGE, GuardState, HeldChange, guard_of
 from syncapp.syncs.models import HistoryEntry, LinkStatus, ObjectSync, RunStatus
@@ -153,3 +154,23 @@ def test_a_mapping_change_rewriting_every_record_is_held_then_approved(portal, h
     settle(portal)
     run(hubspot, sync)
     assert hubspot.get("contacts", ids[7])["jobtitle"] == "VP"
+
+
+def test_pages_read_ahead_do_not_undo_what_an_earlier_page_synced(portal, hubspot):
+    """Pages are read before any is applied: a record an earlier page synced (found by a
+    hub change) comes again on a later app page, read before that write. It must not look
+    like an app edit reverting it."""
+    sync, ids = linked_sync(hubspot)
+    review.save_thresholds(sync, Thresholds(min_records=100, creates_max=100))
+    hubspot.connector().update("contacts", [(i, {"phone": "555"}) for i in ids])
+    update_record(hub_by(portal, "contact", email="person11@example.com"),
+                  {"jobtitle": "Manager"})
+    settle(portal)
+
+    run(hubspot, sync, batch=5)
+
+    assert sync.pause_reason == ""
+    assert hub_by(portal, "contact", email="person11@example.com").properties[
+        "jobtitle"] == "Manager"
+    assert hubspot.get("contacts", ids[11])["jobtitle"] == "Manager"
+    assert {r.properties.get("phone") for r in live(portal, "contact")} == {"555"}

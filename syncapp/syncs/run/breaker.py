@@ -64,6 +64,9 @@ class RunPages:
     app_done: bool = False
     deleted_done: bool = False
     hub_done: bool = False
+    # App records an earlier page of the run paired: a later page's copy was read
+    # before that page's writes (see `fresh`).
+    settled: set[str] = field(default_factory=set)
 
     def __post_init__(self):
         self.app_cursor = self.sync.app_cursor or None
@@ -110,6 +113,20 @@ class RunPages:
 
     def take(self) -> PageSet:
         return self.queued.popleft()
+
+    def fresh(self, records: list) -> list:
+        """A page's app records as a page-by-page run would read them: one an earlier
+        page paired (and may have written) was read before that write, so it is read
+        again by id (our write's echo then, or a later edit); gone since: dropped."""
+        again = [r.id for r in records if r.id in self.settled]
+        if not again:
+            return records
+        found = {r.id: r for r in self.connector.read_by_ids(self.config.app_object, again)}
+        return [found.get(r.id, r) if r.id in self.settled else r for r in records
+                if r.id not in self.settled or r.id in found]
+
+    def settle(self, plan) -> None:
+        self.settled.update(pair.app_id for pair in plan.pairs)
 
     def cursors(self) -> dict:
         """Where reading stopped: past every page read (Discard moves the sync there)."""
@@ -175,12 +192,15 @@ def plan_ahead(config, connector, pages: RunPages) -> tuple[Volume, list[dict]]:
     and its changes as held rows."""
     overlay = LinkOverlay()
     total, rows = Volume(), []
+    settled: set[str] = set()
     for page in pages.queued:
         app_records, _echoes = drop_own_echoes(config, page.app.records)
         batch = BatchRun(config, connector, None, Counter(), lookup=overlay)
-        plan = batch.decide(app_records=app_records, hub_ids=page.hub_ids,
+        plan = batch.decide(app_records=[r for r in app_records if r.id not in settled],
+                            hub_ids=page.hub_ids,
                             deleted_app_ids=[d.id for d in page.deleted.records]
                             if page.deleted else ())
+        settled.update(pair.app_id for pair in plan.pairs)
         total = total + volume_of(plan)
         rows.extend(held_rows(batch, plan))
         links = overlay.take(batch, plan, config.object_sync_id, config.portal_id)

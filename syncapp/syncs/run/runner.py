@@ -187,7 +187,8 @@ class SyncRunner:
         pages = self.pages.take()
         app_page, deleted = pages.app, pages.deleted
         counts = Counter(read=len(app_page.records) + len(pages.hub_ids))
-        app_records, echoes = drop_own_echoes(self.config, app_page.records)
+        app_records, echoes = drop_own_echoes(self.config,
+                                              self.pages.fresh(app_page.records))
         if echoes:
             counts["echoes_skipped"] = echoes
         batch = BatchRun(self.config, self.connector, self.run.pk, counts)
@@ -205,6 +206,7 @@ class SyncRunner:
         batch.process(app_records=app_records, hub_ids=pages.hub_ids,
                       deleted_app_ids=[d.id for d in deleted.records] if deleted else (),
                       on_commit=advance)
+        self.pages.settle(batch.plan)
         # Every pair read, written or not: an association may be all that changed.
         touched = batch.touched_links()
         retry = pending_links(self.sync)
