@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from connectors.sdk import ErrorCategory
 from syncapp.integrations.models import ConnectionStatus
+from syncapp.syncs.held import MASS_CHANGE
 from syncapp.syncs.models import Link, ObjectSync, RunStatus, SyncState
 
-# The pause reason the mass-change guard (issue 5/8) sets when it stops a run.
-MASS_CHANGE_REASON = "mass_change"
+# The pause reason the mass-change guard sets when it holds a run (syncs/run/breaker.py).
+MASS_CHANGE_REASON = MASS_CHANGE
 FAILING_RUNS = (RunStatus.FAILED, RunStatus.PAUSED)
 
 

@@ -43,6 +43,11 @@ class AuditAction(models.TextChoices):
     ALERT_MUTED = "alert_muted", _("Alert rule muted")
     ALERT_SNOOZED = "alert_snoozed", _("Alert rule snoozed")
     ALERT_UNMUTED = "alert_unmuted", _("Alert rule unmuted")
+    # The mass-change circuit breaker (syncapp/syncs/run/breaker.py, syncs/review.py).
+    RUN_HELD = "run_held", _("Run held for review")
+    HELD_APPROVED = "held_approved", _("Held changes approved")
+    HELD_DISCARDED = "held_discarded", _("Held changes discarded")
+    THRESHOLDS_CHANGED = "thresholds_changed", _("Mass-change thresholds changed")
 
 
 class AuditEntry(models.Model):

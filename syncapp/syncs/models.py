@@ -384,3 +384,8 @@ def history_sides(changes: dict, side: str) -> dict[str, dict]:
                           for k, v in changes.items()):
         return {s: changes[s] for s in ("hub", "app") if changes.get(s)}
     return {side: changes}
+
+
+# The breaker's models live beside these (syncs/held.py); importing them here registers
+# them with the app.
+from syncapp.syncs.held import HeldChange, MassChangeGuard  # noqa: E402, F401

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from syncapp.syncs import config_views, views
+from syncapp.syncs import config_views, review_views, views
 from syncapp.syncs.wizard import mapping_views
 from syncapp.syncs.wizard import views as wizard
 
@@ -30,6 +30,13 @@ urlpatterns = [
     path(SYNC + "turn-off/", views.turn_off, name="turn_off"),
     path(SYNC + "turn-on/", views.turn_on, name="turn_on"),
     path(SYNC + "delete/", views.delete, name="delete"),
+    # The mass-change breaker: a held run's review, and the thresholds.
+    path(SYNC + "held/", review_views.held, name="held"),
+    path(SYNC + "held/export.csv", review_views.held_export, name="held_export"),
+    path(SYNC + "held/approve/", review_views.approve, name="held_approve"),
+    path(SYNC + "held/discard/", review_views.discard, name="held_discard"),
+    path(SYNC + "held/turn-off/", review_views.turn_off, name="held_turn_off"),
+    path(SYNC + "thresholds/", review_views.thresholds, name="thresholds"),
     # Syncs as code (docs/sync-config.md).
     path(SYNC + "config/", config_views.export_sync, name="config_export"),
     path(ACCOUNT + "config/", config_views.export_connection, name="config_export_all"),

@@ -205,25 +205,7 @@ class _Simulation:
 
     def _links(self, batch: BatchRun, plan: BatchPlan) -> dict[int, Link]:
         """The plan's links as the run would leave them, in memory only."""
-        config = self.config
-        for ref in plan.dropped:
-            self.overlay.drop(batch.known[ref])
-        links: dict[int, Link] = {}
-        for ref, change in plan.links.items():
-            if change.new:
-                link = store.new_link(config.object_sync_id, config.portal_id, **change.fields)
-                link.pk = self.overlay.next_id()
-            else:
-                link = batch.known[ref]
-                for name, value in change.fields.items():
-                    setattr(link, name, value)
-            if change.status:
-                store.mark(link, change.status, reason=change.reason)
-            links[ref] = link
-        for pair in plan.pairs:
-            if pair.ref not in links:
-                links[pair.ref] = batch.known[pair.ref]
-        return links
+        return self.overlay.take(batch, plan, self.config.object_sync_id, self.config.portal_id)
 
     def _leave_aside(self, link: Link, bucket: Bucket, side: str,
                      sample: Sample | None = None) -> None:

@@ -46,6 +46,28 @@ class LinkOverlay:
         if self.by_hub.get(link.hub_record_id) is link:
             del self.by_hub[link.hub_record_id]
 
+    def take(self, batch, plan, sync_id: int, portal_id: int) -> dict[int, Link]:
+        """A decided page's links as applying its plan would leave them, in memory only
+        (not kept yet: the caller marks creates and failures first, then `keep`s them)."""
+        for ref in plan.dropped:
+            self.drop(batch.known[ref])
+        links: dict[int, Link] = {}
+        for ref, change in plan.links.items():
+            if change.new:
+                link = store.new_link(sync_id, portal_id, **change.fields)
+                link.pk = self.next_id()
+            else:
+                link = batch.known[ref]
+                for name, value in change.fields.items():
+                    setattr(link, name, value)
+            if change.status:
+                store.mark(link, change.status, reason=change.reason)
+            links[ref] = link
+        for pair in plan.pairs:
+            if pair.ref not in links:
+                links[pair.ref] = batch.known[pair.ref]
+        return links
+
     def _live(self, links) -> list[Link]:
         return [self.by_pk.get(link.pk, link) for link in links if link.pk not in self.gone]
 

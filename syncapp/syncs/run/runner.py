@@ -17,13 +17,15 @@ from django.utils import timezone
 
 from connectors.sdk import ConnectorError, ErrorCategory
 from connectors.sdk.errors import CONNECTION_WIDE, TRANSIENT
-from syncapp.crm.changelog import ChangeCursor, head, read_changes
+from syncapp.crm.changelog import head
 from syncapp.crm.models import Record
+from syncapp.engine.breaker import volume_of
 from syncapp.integrations.catalog import build_connector, connector_class
 from syncapp.integrations.models import ConnectionStatus
 from syncapp.syncs.configure import build_config
+from syncapp.syncs.held import MASS_CHANGE
 from syncapp.syncs.models import Link, LinkStatus, ObjectSync, Run, RunKind, RunStatus, SyncState
-from syncapp.syncs.run import hubside
+from syncapp.syncs.run import breaker, hubside
 from syncapp.syncs.run.associations import (
     links_after,
     partners,
@@ -59,6 +61,8 @@ class SyncRunner:
         self.config = build_config(sync, cls)
         self.batch = batch
         self.run = self._current_run()
+        self.pages: breaker.RunPages | None = None  # the incremental run's pages read ahead
+        self.counted = True  # False: applying a plan a person approved (syncs/run/breaker.py)
 
     # --- the run ------------------------------------------------------------------------
 
@@ -74,7 +78,11 @@ class SyncRunner:
                                                               finished_at=timezone.now())
                     log.info("run stopped: the sync is off", extra=context)
                     return self._ended()
-                if self.step() == DONE:
+                outcome = self.step()
+                if outcome == breaker.HOLD:
+                    log.info("run held for review", extra=context)
+                    return self._ended()
+                if outcome == DONE:
                     self._finish(self._outcome())
                     log.info("run finished", extra={**context, "counts": self.run.counts})
                     return self._ended()
@@ -172,30 +180,33 @@ class SyncRunner:
         return MORE
 
     def _incremental(self) -> str:
-        app_page = self.connector.read_changes(self.config.app_object,
-                                               self.sync.app_cursor or None, limit=self.batch)
-        deleted = self._deleted_page()
-        entries, hub_cursor = read_changes(
-            self.sync.portal, ChangeCursor.decode(self.sync.hub_cursor), limit=self.batch,
-            object_type=self.sync.hub_object)
-        hub_ids = {e.record_id for e in entries if e.object_sync_id != self.sync.pk}
-        counts = Counter(read=len(app_page.records) + len(hub_ids))
-        app_records, echoes = drop_own_echoes(self.config, app_page.records)
+        if not (self.pages and self.pages.queued):
+            self.pages = breaker.RunPages(self.sync, self.config, self.connector, self.batch)
+            if breaker.check(self, self.pages) == breaker.HOLD:
+                return breaker.HOLD
+        pages = self.pages.take()
+        app_page, deleted = pages.app, pages.deleted
+        counts = Counter(read=len(app_page.records) + len(pages.hub_ids))
+        app_records, echoes = drop_own_echoes(self.config,
+                                              self.pages.fresh(app_page.records))
         if echoes:
             counts["echoes_skipped"] = echoes
+        batch = BatchRun(self.config, self.connector, self.run.pk, counts)
 
         def advance():
             fields = {"app_cursor": app_page.cursor or self.sync.app_cursor,
-                      "hub_cursor": hub_cursor.encode()}
+                      "hub_cursor": pages.hub_cursor.encode()}
             if deleted is not None:
                 fields["deleted_cursor"] = deleted.cursor or self.sync.deleted_cursor
             self._save_sync(**fields)
+            if self.counted:  # what the breaker adds up over the hour
+                counts.update(volume_of(batch.plan).as_counts())
             self._add_counts(counts)
 
-        batch = BatchRun(self.config, self.connector, self.run.pk, counts)
-        batch.process(app_records=app_records, hub_ids=hub_ids,
+        batch.process(app_records=app_records, hub_ids=pages.hub_ids,
                       deleted_app_ids=[d.id for d in deleted.records] if deleted else (),
                       on_commit=advance)
+        self.pages.settle(batch.plan)
         # Every pair read, written or not: an association may be all that changed.
         touched = batch.touched_links()
         retry = pending_links(self.sync)
@@ -205,8 +216,7 @@ class SyncRunner:
                                     self.run.pk)
         if written:
             self._add_counts(Counter(associations=written))
-        finished = app_page.done and len(entries) < self.batch and (
-            deleted is None or deleted.done) and self.sync.associations_after is None
+        finished = self.pages.finished and self.sync.associations_after is None
         if finished and (self._retry_interrupted_creates() or self._retry_transient()):
             return MORE
         return DONE if finished else MORE
@@ -249,13 +259,6 @@ class SyncRunner:
         # Those the batch left untouched (an archived record, …) are not picked again.
         links.filter(hub_record_id__in=hub_ids).update(updated_at=timezone.now())
         return True
-
-    def _deleted_page(self):
-        capabilities = self.connector.object(self.config.app_object).capabilities
-        if not capabilities.deleted_records:
-            return None
-        return self.connector.read_deleted(self.config.app_object,
-                                           self.sync.deleted_cursor or None, limit=self.batch)
 
     # --- bookkeeping --------------------------------------------------------------------
 
@@ -307,7 +310,8 @@ class SyncRunner:
 
 
 def runnable(sync: ObjectSync) -> bool:
-    """On, connected, and not pausing: an app that said "wait" (a rate limit, an outage)
-    is not called before its time, whoever enqueued the run meanwhile."""
+    """On, connected, not held for review, and not pausing: an app that said "wait" (a
+    rate limit, an outage) is not called before its time, whoever enqueued the run."""
     return (sync.state == SyncState.ON and sync.connection.status == ConnectionStatus.CONNECTED
+            and sync.pause_reason != MASS_CHANGE  # held: a person approves or discards
             and (sync.paused_until is None or sync.paused_until <= timezone.now()))
