@@ -68,6 +68,7 @@ run: $(VENV)/.run-installed
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 # Everything but the long runs: the Portuguese e2e round, the deployed-mode story (in
 # English), a smoke of each long suite.

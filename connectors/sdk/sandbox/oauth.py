@@ -9,12 +9,17 @@ import base64
 import hashlib
 import html
 import secrets
+import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from connectors.sdk.sandbox.messages import Response
 from connectors.sdk.sandbox.page import consent_page
+
+if TYPE_CHECKING:
+    from connectors.sdk.sandbox.core import SandboxAccount
 
 CODE_TTL_S = 120
 SANDBOX_CLIENT_ID = "syncapp-sandbox-client"
@@ -40,13 +45,19 @@ class IssuedToken:
 
 
 class OAuthProvider:
+    """The OAuth endpoints of a sandbox (core.Sandbox mixes this in and sets the
+    vendor's name, its accounts and the lock)."""
+
+    name: str
+    accounts: "dict[str, SandboxAccount]"
+    lock: threading.RLock
     authorize_path = "/oauth/authorize"
     token_path = "/oauth/token"  # noqa: S105 - a URL path
-    revoke_path = "/oauth/revoke"
+    revoke_path: str | None = "/oauth/revoke"  # None: the vendor has no revocation
     access_token_ttl = 3600
     clients = {SANDBOX_CLIENT_ID: SANDBOX_CLIENT_SECRET}
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.codes: dict[str, Grant] = {}
         self.access_tokens: dict[str, IssuedToken] = {}
         self.refresh_tokens: dict[str, IssuedToken] = {}
