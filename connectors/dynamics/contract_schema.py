@@ -3,7 +3,11 @@ checks a body against one with the `jsonschema` package (a test dependency: only
 contract tests check bodies, through contract.py).
 """
 
+from typing import Any
+
 from jsonschema import Draft202012Validator
+
+Schema = dict[str, Any]  # a JSON document
 
 GUID = {"type": "string", "pattern": r"^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$"}
 URL = {"type": "string", "pattern": r"^https?://"}
@@ -21,7 +25,7 @@ ERROR = {
 }
 
 # A row: its ETag, then columns (logical names, `_x_value` lookups) and annotations.
-ENTITY = {
+ENTITY: Schema = {
     "type": "object", "required": ["@odata.etag"],
     "propertyNames": {"pattern": r"^(@odata\.etag|[a-z_][a-z0-9_]*(@[A-Za-z.]+)?)$"},
     "properties": {"@odata.etag": {"type": "string", "pattern": r'^W/"\d+"$'}},
@@ -88,7 +92,7 @@ ATTRIBUTES = {
 }
 
 
-def validate(schema: dict, value: object, where: str) -> list[str]:
+def validate(schema: Schema, value: object, where: str) -> list[str]:
     """Every way `value` departs from `schema`, as "where.path: problem" lines."""
     return [f"{where}{error.json_path.removeprefix('$')}: {error.message}"
             for error in Draft202012Validator(schema).iter_errors(value)]

@@ -6,6 +6,7 @@ https://developers.hubspot.com/docs/api/oauth/tokens
 """
 
 import time
+from typing import TYPE_CHECKING
 
 from connectors.hubspot.sandbox.routing import (
     api_route,
@@ -67,6 +68,9 @@ def property_json(prop: Prop, position: int) -> dict:
 
 class LinkRoutes:
     association_page = 500  # targets per record in one answer; tests lower it
+
+    if TYPE_CHECKING:  # HubSpotSandbox's scope check (app.py)
+        def need(self, request, object_type: str, *, write: bool) -> None: ...
 
     def _pair_types(self, request, from_name, to_name) -> tuple[str, str]:
         from_type, to_type = object_type(from_name), object_type(to_name)
