@@ -54,6 +54,8 @@ class OAuthProvider:
     authorize_path = "/oauth/authorize"
     token_path = "/oauth/token"  # noqa: S105 - a URL path
     revoke_path: str | None = "/oauth/revoke"  # None: the vendor has no revocation
+    if TYPE_CHECKING:
+        def account_by_login(self, login: str, password: str) -> "SandboxAccount | None": ...
     access_token_ttl = 3600
     clients = {SANDBOX_CLIENT_ID: SANDBOX_CLIENT_SECRET}
 
