@@ -15,13 +15,12 @@ RUN groupadd --system syncapp \
 
 WORKDIR /app
 
-# Dependencies first, in their own layer: code changes do not reinstall them.
-COPY pyproject.toml ./
-# Optional extras, comma-separated: `docker-compose build --build-arg EXTRAS=sentry` for SENTRY_DSN.
+# Dependencies first, in their own layer: code changes do not reinstall them. They come
+# from the lock (requirements/, hashes checked), as in `make`; README, "Dependencies".
+COPY requirements/ requirements/
+# The image with Sentry (SENTRY_DSN): `docker-compose build --build-arg EXTRAS=sentry`.
 ARG EXTRAS=""
-RUN python -c "import os, tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; extras = [e for e in os.environ.get('EXTRAS', '').split(',') if e]; print('\n'.join(p['dependencies'] + [d for e in extras for d in p['optional-dependencies'][e]]))" > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt \
-    && rm /tmp/requirements.txt
+RUN pip install --require-hashes -r "requirements/deploy${EXTRAS:+-$EXTRAS}.txt"
 
 COPY . .
 RUN pip install --no-deps . \

@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast soak lint bench clean
+.PHONY: run test test-fast soak lint bench lock clean
 
 # One pytest worker per core; each has its own test database, Redis database and
 # export folder (syncapp/settings/test.py). The e2e rounds share one worker
@@ -12,23 +12,42 @@ BIN := $(VENV)/bin
 TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 XDIST := -n $(TEST_WORKERS) --dist loadgroup
 
-$(VENV)/.run-installed: pyproject.toml
+# Every install comes from the lock (requirements/*.txt, exported from uv.lock with a
+# hash per file), with plain pip: a fresh machine needs no uv. The project itself goes
+# in last, editable and without dependencies, so nothing unlocked slips in.
+define install-locked
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[embedded]'
+	$(BIN)/pip install -q --require-hashes -r $<
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@
+endef
 
-$(VENV)/.test-installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[embedded,test]'
-	touch $@
+$(VENV)/.run-installed: requirements/run.txt pyproject.toml
+	$(install-locked)
 
-$(VENV)/.bench-installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[embedded,bench]'
-	touch $@
+$(VENV)/.test-installed: requirements/test.txt pyproject.toml
+	$(install-locked)
+
+$(VENV)/.bench-installed: requirements/bench.txt pyproject.toml
+	$(install-locked)
+
+# `make lock` after editing pyproject's dependencies (their ranges are the source);
+# `make lock UPGRADE=django` moves one package to the newest release its range allows.
+# Either way, commit uv.lock and requirements/. uv (pinned) lives in its own venv.
+UV_VERSION := 0.13.9
+UV := .tools/uv/bin/uv
+$(UV):
+	$(PYTHON) -m venv .tools/uv
+	.tools/uv/bin/pip install -q uv==$(UV_VERSION)
+
+EXPORT := $(UV) export --frozen --no-emit-project --quiet --format requirements-txt
+lock: $(UV)
+	$(UV) lock --quiet $(if $(UPGRADE),--upgrade-package $(UPGRADE))
+	$(EXPORT) --extra embedded -o requirements/run.txt
+	$(EXPORT) --extra embedded --extra test -o requirements/test.txt
+	$(EXPORT) --extra embedded --extra bench -o requirements/bench.txt
+	$(EXPORT) -o requirements/deploy.txt
+	$(EXPORT) --extra sentry -o requirements/deploy-sentry.txt
 
 # Stoplight Prism, for the connectors' contract tests (see package.json).
 node_modules/.installed: package.json package-lock.json
@@ -49,6 +68,7 @@ run: $(VENV)/.run-installed
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 # Everything but the long runs: the Portuguese e2e round, the deployed-mode story (in
 # English), a smoke of each long suite.

@@ -46,9 +46,9 @@ def write(conn, entity: Entity, to_object: str,
     """Bind each record's lookup to the other record (PATCH with @odata.bind)."""
     lk = entity.lookup_to(to_object)
     if lk is None:
-        error = ConnectorError(Cat.REJECTED,
-                               f"Dynamics 365 keeps no link from {entity.set_name} to {to_object}.")
-        return [WriteOutcome(ref=p.from_id, error=error) for p in pairs]
+        refused = ConnectorError(
+            Cat.REJECTED, f"Dynamics 365 keeps no link from {entity.set_name} to {to_object}.")
+        return [WriteOutcome(ref=p.from_id, error=refused) for p in pairs]
     target, nav = lk.targets[to_object]
     outcomes: dict[int, WriteOutcome] = {}
     operations = []

@@ -164,7 +164,7 @@ def check_response(method: str, url: str, status: int, headers: dict, body: byte
     problems = [] if heads.get("odata-version") == "4.0" else ["no OData-Version: 4.0 header"]
     if status >= 400:
         return problems + _error(status, heads, body)
-    rest = WEB_API.search(path).group("rest") if WEB_API.search(path) else ""
+    rest = found.group("rest") if (found := WEB_API.search(path)) else ""
     if rest == "$batch":
         return problems + _batch_response_problems(heads, body)
     return problems + _success(method, rest, status, heads, body)

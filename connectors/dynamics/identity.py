@@ -79,7 +79,7 @@ def organization_name(http: HttpClient, web_api: str, organization_id: str) -> s
 def account_info(http: HttpClient, web_api: str, instance: dict | None) -> AccountInfo:
     """The organization id names the account: two connections to one environment
     are the same account, two environments of one user are two accounts."""
-    extra = {"instance_url": web_api.removesuffix(API_PATH)}
+    extra: dict[str, object] = {"instance_url": web_api.removesuffix(API_PATH)}
     if instance and instance.get("Id"):
         # Found through discovery: the consent token reaches only the discovery
         # service (one token per resource), so the instance record names the account;

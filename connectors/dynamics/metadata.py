@@ -87,8 +87,10 @@ def _choice_options(http: HttpClient, base: str) -> dict[str, tuple[Option, ...]
         select="LogicalName", filter=_CUSTOM, expand="OptionSet($select=Options)")
     result = {}
     for row in _rows(http, url):
+        if not isinstance(name := row.get("LogicalName"), str):
+            continue
         choices = ((row.get("OptionSet") or {}).get("Options")) or []
-        result[row.get("LogicalName")] = tuple(
+        result[name] = tuple(
             Option(str(c["Value"]), _label(c.get("Label")) or str(c["Value"]))
             for c in choices if isinstance(c, dict) and "Value" in c
         )
@@ -98,7 +100,8 @@ def _choice_options(http: HttpClient, base: str) -> dict[str, tuple[Option, ...]
 def _date_only_columns(http: HttpClient, base: str) -> set[str]:
     url = base + "/Microsoft.Dynamics.CRM.DateTimeAttributeMetadata" + query(
         select="LogicalName,Format", filter=_CUSTOM)
-    return {r.get("LogicalName") for r in _rows(http, url) if r.get("Format") == "DateOnly"}
+    return {name for r in _rows(http, url)
+            if r.get("Format") == "DateOnly" and isinstance(name := r.get("LogicalName"), str)}
 
 
 def _rows(http: HttpClient, url: str) -> list[dict]:

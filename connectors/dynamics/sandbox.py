@@ -308,13 +308,17 @@ class DynamicsSandbox(RecordPages, Sandbox):
 
     # --- test controls -------------------------------------------------------------------
 
+    def environments(self) -> list[Environment]:
+        """The accounts, each an environment (the base Sandbox types them as accounts)."""
+        return [a for a in self.accounts.values() if isinstance(a, Environment)]
+
     def environment(self, url_name: str) -> Environment:
-        return next(a for a in self.accounts.values() if a.url_name == url_name)
+        return next(a for a in self.environments() if a.url_name == url_name)
 
     def expire_delta_tokens(self) -> None:
         """Make every delta link handed out so far too old, as after 90 days."""
         with self.lock:
-            for env in self.accounts.values():
+            for env in self.environments():
                 env.store.version += 1
                 env.store.oldest_valid_delta = env.store.version
 

@@ -72,7 +72,7 @@ def _label(text: str) -> dict:
 
 def _attribute(table: Table, column: Column, cast: str | None) -> dict:
     kind = TYPES[column.kind]
-    row = {
+    row: dict[str, object] = {
         "@odata.type": f"#Microsoft.Dynamics.CRM.{kind}AttributeMetadata",
         "MetadataId": str(uuid.uuid5(_NS, f"{table.logical}.{column.name}")),
         "LogicalName": column.name,

@@ -3,7 +3,8 @@
 standing in for https://<urlname>.crm.dynamics.com/main.aspx?…"""
 
 from connectors.dynamics.sandbox_schema import BY_LOGICAL
-from connectors.sdk.sandbox import route
+from connectors.dynamics.sandbox_store import Environment
+from connectors.sdk.sandbox import Sandbox, route
 from connectors.sdk.sandbox.app_pages import record_missing, record_page
 
 VENDOR = "Microsoft Dynamics 365"
@@ -15,7 +16,7 @@ def title_of(row: dict) -> str:
     return person or next((str(row[c]) for c in TITLES if row.get(c)), "")
 
 
-class RecordPages:
+class RecordPages(Sandbox):
     """Mixed into DynamicsSandbox: uses its accounts (environments) and lock."""
 
     @route("GET", "/{org}/main\\.aspx", auth=False)
@@ -26,7 +27,7 @@ class RecordPages:
             return record_missing(VENDOR, "Page")
         with self.lock:
             env = next((a for a in self.accounts.values()
-                        if getattr(a, "url_name", None) == org), None)
+                        if isinstance(a, Environment) and a.url_name == org), None)
             row = env.store.rows(table).get(record_id) if env else None
             if row is None:
                 return record_missing(VENDOR, table.schema_name)

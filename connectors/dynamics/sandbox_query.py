@@ -25,6 +25,14 @@ _COMPARE = {"eq", "ne", "gt", "ge", "lt", "le"}
 _FUNCTIONS = {"contains", "startswith", "endswith"}
 
 
+def _either(a: Predicate, b: Predicate) -> Predicate:
+    return lambda row: a(row) or b(row)
+
+
+def _both(a: Predicate, b: Predicate) -> Predicate:
+    return lambda row: a(row) and b(row)
+
+
 class FilterError(ValueError):
     """The $filter cannot be understood: Dataverse answers 400 "query syntax"."""
 
@@ -70,16 +78,14 @@ class _Parser:
         left = self.conjunction()
         while self.peek()[1].lower() == "or":
             self.take()
-            right, before = self.conjunction(), left
-            left = lambda row, a=before, b=right: a(row) or b(row)  # noqa: E731
+            left = _either(left, self.conjunction())
         return left
 
     def conjunction(self) -> Predicate:
         left = self.term()
         while self.peek()[1].lower() == "and":
             self.take()
-            right, before = self.term(), left
-            left = lambda row, a=before, b=right: a(row) and b(row)  # noqa: E731
+            left = _both(left, self.term())
         return left
 
     def term(self) -> Predicate:
@@ -110,8 +116,10 @@ class _Parser:
         self.take("comma")
         needle = str(literal("string", self.take("string"))).lower()
         self.take("close")
-        test = {"contains": str.__contains__, "startswith": str.startswith,
-                "endswith": str.endswith}[name]
+        tests: dict[str, Callable[[str, str], bool]] = {
+            "contains": str.__contains__, "startswith": str.startswith,
+            "endswith": str.endswith}
+        test = tests[name]
         return lambda row: row.get(column) is not None and test(
             str(row.get(column)).lower(), needle)
 

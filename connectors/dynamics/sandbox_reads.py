@@ -49,7 +49,7 @@ def parse_select(table: Table, text: str | None) -> list[str] | None:
 
 def render(table: Table, row: dict, select: list[str] | None, annotate: bool) -> dict:
     names = select or [*table.columns, *(f"_{lk}_value" for lk in table.lookups)]
-    out = {"@odata.etag": f'W/"{row["versionnumber"]}"'}
+    out: dict[str, object] = {"@odata.etag": f'W/"{row["versionnumber"]}"'}
     for name in names:
         if name.startswith("_") and name.endswith("_value"):
             target = row.get(name[1:-6])
@@ -163,8 +163,9 @@ def _delta(store: OrgStore, query: Query, now: dt.datetime) -> dict:
     skip = _cookie(query)
     snapshot = int(skip["snapshot"]) if skip else store.version
     after = int(skip["pagingcookie"]) if skip else since
-    changes = [(r["versionnumber"], r) for r in store.rows(table).values()
-               if after < r["versionnumber"] <= snapshot]
+    changes: list[tuple[int, dict | str]] = [
+        (r["versionnumber"], r) for r in store.rows(table).values()
+        if after < r["versionnumber"] <= snapshot]
     changes += [(v, row_id) for v, set_name, row_id in store.deletions
                 if set_name == table.set_name and after < v <= snapshot]
     changes.sort(key=lambda item: item[0])

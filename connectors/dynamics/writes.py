@@ -104,10 +104,10 @@ def _write(conn, entity, fields, planned: list[tuple[str, dict, Operation | None
     operations = []
     for index, (ref, values, operation) in enumerate(planned):
         problem = _local_problem(fields, values, operation)
-        if problem:
-            outcomes[index] = WriteOutcome(ref=ref, error=problem)
-        else:
+        if operation is not None and problem is None:
             operations.append((index, operation))
+        else:
+            outcomes[index] = WriteOutcome(ref=ref, error=problem)
     for index, result in run(conn, operations):
         ref = planned[index][0]
         if isinstance(result, PartResponse) and result.status < 300:

@@ -11,6 +11,7 @@ import math
 import re
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import requests
@@ -114,7 +115,7 @@ def install(http: HttpClient) -> None:
         hooks.append(_retry_after_from_policy)
 
 
-def _header(headers: dict, name: str) -> str | None:
+def _header(headers: Mapping[str, str], name: str) -> str | None:
     lowered = name.lower()
     return next((v for k, v in headers.items() if k.lower() == lowered), None)
 

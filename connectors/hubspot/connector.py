@@ -1,7 +1,7 @@
 """The HubSpot connector: CRM v3 objects, v4 associations, one HubSpot account each."""
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from connectors.hubspot import associations, reads, writes
 from connectors.hubspot.activities import create_defaults
@@ -39,14 +39,13 @@ _ENUM_FIELD_TYPES = {"checkbox": FieldType.MULTI_ENUMERATION, "radio": FieldType
 
 def field_from_property(prop: dict) -> Field | None:
     """A custom property definition as a Field; None when it is not usable."""
-    name, kind = prop.get("name"), prop.get("type")
+    name, kind, shown = prop.get("name"), prop.get("type"), str(prop.get("fieldType"))
     if not isinstance(name, str) or not name:
         return None
     if kind == "enumeration":
-        field_type = _ENUM_FIELD_TYPES.get(prop.get("fieldType"), FieldType.ENUMERATION)
+        field_type = _ENUM_FIELD_TYPES.get(shown, FieldType.ENUMERATION)
     else:
-        field_type = _BY_TYPE.get(kind) or _BY_FIELD_TYPE.get(prop.get("fieldType"),
-                                                              FieldType.TEXT)
+        field_type = _BY_TYPE.get(str(kind)) or _BY_FIELD_TYPE.get(shown, FieldType.TEXT)
     metadata = prop.get("modificationMetadata") or {}
     options = tuple(
         Option(str(o["value"]), str(o.get("label") or o["value"]))
@@ -160,7 +159,9 @@ class HubSpotConnector(Connector):
             create_defaults(object_name, values), fields)}) for ref, values in items]
         return writes.create(self.crm, object_name, fields, bodies)
 
-    def update(self, object_name: str, items: Sequence[tuple[str, dict]]) -> list[WriteOutcome]:
+    def update(self, object_name: str, items: Sequence[tuple[str, dict]],
+               versions: Mapping[str, str] | None = None) -> list[WriteOutcome]:
+        """HubSpot has no conditional writes: `versions` is never given (spec)."""
         fields = self._field_map(object_name)
         bodies = [(str(app_id), {"id": str(app_id),
                                  "properties": properties_from_values(values, fields)})

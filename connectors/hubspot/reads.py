@@ -69,7 +69,7 @@ def _records(page: ResultPage, fields: dict[str, Field]) -> list[AppRecord]:
 
 
 def _millis(obj: dict, prop: str) -> int | None:
-    props = obj.get("properties") if isinstance(obj.get("properties"), dict) else {}
+    props = found if isinstance(found := obj.get("properties"), dict) else {}
     moment = parse_time(obj.get("updatedAt")) or parse_time(props.get(prop))
     return to_millis(moment) if moment else None
 
@@ -112,22 +112,24 @@ def _search_body(object_name: str, state: ChangeCursor, properties: list[str], l
 
 def _search_step(api, object_name, fields, state: ChangeCursor, limit: int) -> Page:
     since = state.since or 0
-    state = replace(state, pos=state.pos if state.pos is not None else since)
+    pos = state.pos if state.pos is not None else since
+    state = replace(state, pos=pos)
     page = api.search(object_name, _search_body(object_name, state, list(fields), limit))
-    state = replace(state, started=state.started or page.server_ms)
+    started = state.started or page.server_ms
+    state = replace(state, started=started)
     records = _records(page, fields)
     if page.next_after is None:
         if state.tie is not None:  # every record at `pos` is read: continue after it
-            return Page(records, replace(state, tie=None, pos=state.pos + 1).encode(), False)
-        next_since = max(since, state.started - LAG_MS)
+            return Page(records, replace(state, tie=None, pos=pos + 1).encode(), False)
+        next_since = max(since, started - LAG_MS)
         return Page(records, ChangeCursor(phase="search", since=next_since).encode(), True)
     if state.tie is not None:
         last_id = max((r.id for r in records), key=_id_order, default=state.tie)
         return Page(records, replace(state, tie=last_id).encode(), False)
     prop = modified_property(object_name)
     stamps = [t for t in (_millis(obj, prop) for obj in page.results) if t is not None]
-    reached = max(stamps, default=state.pos)
-    if reached > state.pos:
+    reached = max(stamps, default=pos)
+    if reached > pos:
         return Page(records, replace(state, pos=reached).encode(), False)
     return Page(records, replace(state, tie="0").encode(), False)  # a full page of one time
 

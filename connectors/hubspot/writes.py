@@ -79,11 +79,11 @@ def _run(api: CrmApi, items: Sequence[tuple[str, dict]], chunk_handler) -> list[
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hubspot-batch")
         with api.http.pinned_auth(), pool:
             list(pool.map(send, chunks))
-    if stops:
-        for index, (ref, _body) in indexed:
-            if outcomes[index] is None:
-                outcomes[index] = WriteOutcome(ref, error=stops[0])
-    return outcomes
+    finished = []
+    for outcome, (ref, _body) in zip(outcomes, items, strict=True):
+        # No outcome: its chunk was not sent after a connection-wide error (stops).
+        finished.append(outcome if outcome is not None else WriteOutcome(ref, error=stops[0]))
+    return finished
 
 
 def _results(response) -> tuple[list[dict], list[dict]]:
@@ -127,7 +127,7 @@ def create(api: CrmApi, object_name: str, fields: dict[str, Field],
 def _error_for(errors: list[dict], object_id: str) -> ConnectorError | None:
     """A 207 multi-status error naming this id in its context."""
     for error in errors:
-        context = error.get("context") if isinstance(error.get("context"), dict) else {}
+        context = found if isinstance(found := error.get("context"), dict) else {}
         if object_id in {str(i) for i in context.get("ids") or []}:
             category = CATEGORIES.get(str(error.get("category")), ErrorCategory.UNKNOWN)
             return ConnectorError(category, "HubSpot refused this record in a batch.",

@@ -213,7 +213,7 @@ class PipedriveConnector(WritesMixin, Connector):
             "limit": max(1, min(limit, MAX_PAGE)),
         }
         rows, extra = self.client("v1").records("/recents", params)
-        changes = [row.get("data") if isinstance(row.get("data"), dict) else {} for row in rows]
+        changes = [data if isinstance(data := row.get("data"), dict) else {} for row in rows]
         gone = [
             DeletedRecord(str(row.get("id")), values.parse_time(data.get("update_time")))
             for row, data in zip(rows, changes, strict=True)

@@ -9,6 +9,7 @@ https://pipedrive.readme.io/docs/pipedrive-api-v2-migration-guide
 """
 
 import json
+from collections.abc import Callable
 
 from connectors.pipedrive import values as v
 from connectors.sdk.errors import ConnectorError, ErrorCategory
@@ -88,7 +89,8 @@ def _read_object(raw: dict) -> str | None:
     return json.dumps(raw, sort_keys=True)
 
 
-_WRITERS = {
+# How a non-empty value is written (write_value answers None for an empty one).
+_WRITERS: dict[str, Callable[[str, str], object]] = {
     "enum": v.to_int,
     "user": v.to_int,
     "org": v.to_int,

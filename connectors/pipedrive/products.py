@@ -67,7 +67,8 @@ def _entries(prices: object) -> list[dict]:
 def _shown_price(prices: object, context: Context) -> dict | None:
     entries = _entries(prices)
     own = [p for p in entries if context.currency and p.get("currency") == context.currency]
-    return (own or entries or [None])[0]
+    shown = own or entries
+    return shown[0] if shown else None
 
 
 def _prices(values: dict, stored: object, context: Context) -> list[dict]:

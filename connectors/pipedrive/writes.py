@@ -9,18 +9,33 @@ written keep their outcomes (connectors/sdk/fanout.py).
 https://pipedrive.readme.io/docs/core-api-concepts-requests
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from connectors.pipedrive import custom_fields
-from connectors.pipedrive.adapter import Adapter
+from connectors.pipedrive.adapter import Adapter, Context
 from connectors.pipedrive.spec import CAPABILITIES
+from connectors.sdk.connector import Connector
 from connectors.sdk.errors import ConnectorError, ErrorCategory
 from connectors.sdk.fanout import write_each
 from connectors.sdk.records import AppRecord, AssociationRecord, WriteOutcome
+from connectors.sdk.spec import Field
+
+if TYPE_CHECKING:
+    from connectors.pipedrive.client import PipedriveApi
 
 
-class WritesMixin:
+class WritesMixin(Connector):
     """create / update / delete / write_associations / webhooks of PipedriveConnector."""
+
+    if TYPE_CHECKING:  # PipedriveConnector's plumbing (connector.py), which these use
+        def adapter(self, object_name: str) -> Adapter: ...
+        def client(self, api: str) -> "PipedriveApi": ...
+        def context(self, adapter: Adapter, *, writing: bool = False) -> Context: ...
+        def account_currency(self) -> str: ...
+        def to_record(self, adapter: Adapter, raw: dict, context: Context) -> AppRecord: ...
+        def custom_fields(self, object_name: str) -> dict[str, tuple[Field, str]]: ...
+        def via_field(self, object_name: str, to_object: str) -> str: ...
 
     def create(self, object_name: str, items: Sequence[tuple[str, dict]]) -> list[WriteOutcome]:
         adapter = self.adapter(object_name)
@@ -33,7 +48,9 @@ class WritesMixin:
 
         return _each(self.http, items, create_one)
 
-    def update(self, object_name: str, items: Sequence[tuple[str, dict]]) -> list[WriteOutcome]:
+    def update(self, object_name: str, items: Sequence[tuple[str, dict]],
+               versions: Mapping[str, str] | None = None) -> list[WriteOutcome]:
+        """Pipedrive has no conditional writes: `versions` is never given (spec)."""
         adapter = self.adapter(object_name)
         self.context(adapter, writing=True)
         return _each(self.http, items,
@@ -82,7 +99,8 @@ class WritesMixin:
     def payload(self, adapter: Adapter, record_values: dict, current: dict | None) -> dict:
         """The request body: declared fields through the adapter, custom ones by type."""
         declared = self.object(adapter.name)
-        standard, custom = {}, {}
+        standard: dict = {}
+        custom: dict = {}
         for name, value in record_values.items():
             field = declared.field(name)
             if field is not None and field.read_only:

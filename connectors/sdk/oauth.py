@@ -52,7 +52,8 @@ class Token:
         return cls(
             access_token=data["access_token"],
             # Vendors that do not rotate refresh tokens omit them on refresh.
-            refresh_token=data.get("refresh_token") or (previous and previous.refresh_token),
+            refresh_token=data.get("refresh_token") or (previous.refresh_token if previous
+                                                         else None),
             expires_at=float(expires_at) if expires_at is not None else None,
             scope=str(data.get("scope") or ""),
             extra={k: v for k, v in data.items() if k not in known},

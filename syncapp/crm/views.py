@@ -14,6 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from syncapp.accounts.decorators import portal_view
 from syncapp.core import params
+from syncapp.core.htmx import HtmxHttpRequest
 from syncapp.crm import queries
 from syncapp.crm.forms import (
     AssociationForm,
@@ -41,7 +42,7 @@ LIST_TARGET = "record-table"
 PICKER_TARGET = "association-picker"
 
 
-def _partial(request, target: str) -> bool:
+def _partial(request: HtmxHttpRequest, target: str) -> bool:
     """True when htmx asks for just one part of the page (never on a history restore)."""
     htmx = request.htmx
     return bool(htmx) and not htmx.history_restore_request and htmx.target == target

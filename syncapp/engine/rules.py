@@ -10,16 +10,26 @@ sides agreed, or [hub value, app value] when the direction left them different.
 """
 
 from dataclasses import dataclass
+from enum import Enum
+from typing import Final
 
 from syncapp.engine.config import APP, DEFAULT, FILL_EMPTY, HUB, MOST_RECENT
 
-MISSING = object()  # no last-synced value: the pair was just linked
+
+class Missing(Enum):
+    """MISSING's type: one enum member, so `value is MISSING` narrows a value's type."""
+
+    MISSING = "missing"
+
+
+MISSING: Final = Missing.MISSING  # no last-synced value: the pair was just linked; no write
+Value = str | None  # a field's value as the engine compares it
 
 
 @dataclass(frozen=True)
 class FieldOutcome:
-    to_hub: object  # the value to write to the hub, or MISSING for no write
-    to_app: object
+    to_hub: Value | Missing  # the value to write to the hub, or MISSING for no write
+    to_app: Value | Missing
     last: object  # the new last-synced entry
     reason: str  # why, for the record's history ("" when nothing happened)
 
@@ -100,7 +110,7 @@ def _changed_later(hub_time, app_time) -> str | None:
         return None
 
 
-def _merge(hub, app, conflict: tuple):
+def _merge(hub: Value, app: Value, conflict: tuple) -> tuple[Value | Missing, str]:
     """A newly linked pair: the winner where both have values, else the non-empty one.
     `conflict` is _winner's arguments, only worked out for a conflict."""
     if hub == app:
@@ -113,7 +123,7 @@ def _merge(hub, app, conflict: tuple):
     return (hub if winner.side == HUB else app), f"both had values; {winner.words}"
 
 
-def _sync(hub, app, last, conflict: tuple):
+def _sync(hub: Value, app: Value, last, conflict: tuple) -> tuple[Value | Missing, str]:
     last_hub, last_app = split(last)
     hub_changed, app_changed = hub != last_hub, app != last_app
     if not hub_changed and not app_changed:
@@ -135,7 +145,7 @@ def _sync(hub, app, last, conflict: tuple):
 FILL_WORDS = "this field's rule: only fill empty values"
 
 
-def _fill_empty(hub, app, last):
+def _fill_empty(hub: Value, app: Value, last) -> tuple[Value | Missing, str]:
     """Only fill empty values: a side's value (new, or changed since last synced) fills
     the other side only where that side is empty. A value is never overwritten, and a
     value cleared on one side does not travel."""

@@ -15,6 +15,7 @@ from connectors.sdk import Connector
 from syncapp.accounts.decorators import portal_view
 from syncapp.accounts.permissions import PERMISSION_LABELS, Permission
 from syncapp.core import params
+from syncapp.core.htmx import HtmxHttpRequest
 from syncapp.integrations import connect
 from syncapp.integrations.catalog import connector_class, installed
 from syncapp.integrations.listing import app_card, search_apps
@@ -48,7 +49,7 @@ def _connections(request, app_key: str | None = None):
 
 @require_GET
 @portal_view()
-def marketplace(request):
+def marketplace(request: HtmxHttpRequest):
     query = request.GET.get("q", "").strip()
     cards = [app_card(cls) for cls in search_apps(installed().values(), query)]
     context = {"cards": cards, "query": query, **_permission_context(request)}
@@ -147,7 +148,7 @@ def import_export(request):
 
 @require_GET
 @portal_view()
-def import_start(request):
+def import_start(request: HtmxHttpRequest):
     query = request.GET.get("q", "").strip()
     cards = [app_card(cls) for cls in search_apps(installed().values(), query)]
     context = {"cards": cards, "query": query, "panel_open": request.GET.get("panel") == "sync"}

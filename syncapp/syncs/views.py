@@ -6,12 +6,15 @@ Marketplace users change a sync. (The setup wizard lives in syncs.wizard.)
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseStopPolling
 
 from syncapp.accounts.decorators import portal_view
 from syncapp.accounts.permissions import PERMISSION_LABELS, Permission
+from syncapp.core.htmx import HtmxHttpRequest
 from syncapp.integrations.listing import app_card
 from syncapp.integrations.models import ConnectionStatus
 from syncapp.syncs import services
@@ -21,8 +24,6 @@ from syncapp.syncs.wizard import state
 from syncapp.syncs.wizard.fields import cached_app_fields, hub_properties
 from syncapp.syncs.wizard.pages import app_class, get_sync, names_for, step_url
 from syncapp.syncs.wizard.summary import Labels, sections
-
-STOP_POLLING = 286  # htmx: swap this answer, then stop polling
 
 
 def _can_configure(request) -> bool:
@@ -68,7 +69,7 @@ def detail(request, app_key: str, sync_id: int):
 
 @require_GET
 @portal_view()
-def progress_panel(request, app_key: str, sync_id: int):
+def progress_panel(request: HtmxHttpRequest, app_key: str, sync_id: int):
     sync = get_sync(request, app_key, sync_id)
     if not request.htmx:
         return redirect("syncs:detail", app_key=app_key, sync_id=sync.pk)
@@ -76,10 +77,10 @@ def progress_panel(request, app_key: str, sync_id: int):
     context = {"sync": sync, "progress": current, "links": link_counts(sync),
                "names": names_for(sync, app_class(app_key)),
                "can_view_health": _can_view_health(request)}
-    response = render(request, "syncs/partials/progress.html", context)
+    template = "syncs/partials/progress.html"
     if current.finished:
-        response.status_code = STOP_POLLING
-    return response
+        return HttpResponseStopPolling(render_to_string(template, context, request))
+    return render(request, template, context)
 
 
 def _action(request, app_key: str, sync_id: int):

@@ -265,3 +265,28 @@ def test_the_contract_flags_responses_that_break_it():
     assert any("delta" in p for p in check_response(
         "GET", f"{URL}/contacts", 200, odata, json.dumps(deleted).encode()))
     assert check_response("GET", f"{URL}/contacts", 200, {}, b'{"value": []}')
+
+
+def test_the_contract_says_where_a_body_departs_from_its_documented_shape():
+    """The documented shapes are JSON Schemas (checked by `jsonschema`): a problem names
+    the member and what it breaks, and a body that keeps to them has none."""
+    odata = {"OData-Version": "4.0"}
+    reply = {"@odata.context": f"{URL}/$metadata#contacts/$entity", "@odata.etag": 'W/"7"',
+             "fullname": "Ana", "_parentcustomerid_value": None,
+             "_parentcustomerid_value@Microsoft.Dynamics.CRM.lookuplogicalname": "account"}
+    assert check_response("POST", f"{URL}/contacts", 201, odata,
+                          json.dumps(reply).encode()) == []
+    bad = {**reply, "@odata.etag": "7", "address": {"city": "Recife"}, "Full Name": "Ana"}
+    problems = check_response("POST", f"{URL}/contacts", 201, odata, json.dumps(bad).encode())
+    assert len(problems) == 3, problems
+    assert any(p.startswith("$['@odata.etag']: '7' does not match") for p in problems)
+    assert any(p.startswith("$.address: {'city': 'Recife'} is not of type") for p in problems)
+    assert any(p.startswith("$: 'Full Name' does not match") for p in problems)
+    no_code = json.dumps({"error": {"message": "no code"}}).encode()
+    assert check_response("GET", f"{URL}/contacts", 400, odata, no_code) == [
+        "$.error: 'code' is a required property"]
+    gone = {"@odata.context": f"{URL}/$metadata#contacts/$delta", "value": [
+        {"@odata.context": f"{URL}/$metadata#contacts/$deletedEntity",
+         "id": "5b9a3b1e-8f2c-4d6e-9a1b-0c2d3e4f5a6b", "reason": "gone"}]}
+    (problem,) = check_response("GET", f"{URL}/contacts", 200, odata, json.dumps(gone).encode())
+    assert problem.startswith("$.value[0]:") and "not valid under any" in problem

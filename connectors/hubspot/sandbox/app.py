@@ -131,7 +131,7 @@ class HubSpotSandbox(ObjectRoutes, LinkRoutes, RecordPages, Sandbox):
         if "error" not in rfc:
             return response
         grant = request.form().get("grant_type")
-        status = _TOKEN_STATUS.get(rfc.get("error"), "BAD_REFRESH_TOKEN"
+        status = _TOKEN_STATUS.get(str(rfc.get("error")), "BAD_REFRESH_TOKEN"
                                    if grant == "refresh_token" else "BAD_AUTH_CODE")
         return Response.json({"status": status, "message": rfc.get("error_description", ""),
                               "correlationId": str(uuid.uuid4())}, 400)

@@ -6,6 +6,7 @@ https://developers.hubspot.com/docs/api/oauth/tokens
 """
 
 import time
+from typing import TYPE_CHECKING
 
 from connectors.hubspot.sandbox.routing import (
     api_route,
@@ -16,9 +17,9 @@ from connectors.hubspot.sandbox.routing import (
     object_type,
 )
 from connectors.hubspot.sandbox.schema import PROPERTIES, TYPE_IDS, Prop, schema_scopes
-from connectors.hubspot.sandbox.store import LABELS, association_types, not_found
+from connectors.hubspot.sandbox.store import LABELS, Portal, association_types, not_found
 from connectors.hubspot.sandbox.validate import HubSpotError, iso
-from connectors.sdk.sandbox import Response
+from connectors.sdk.sandbox import Response, Sandbox
 
 CATEGORIES = {"HUBSPOT_DEFINED", "USER_DEFINED", "INTEGRATOR_DEFINED"}
 PROPERTY_EPOCH_MS = 1_577_836_800_000  # when the sandbox's properties were "created"
@@ -65,8 +66,12 @@ def property_json(prop: Prop, position: int) -> dict:
     }
 
 
-class LinkRoutes:
+class LinkRoutes(Sandbox):
     association_page = 500  # targets per record in one answer; tests lower it
+
+    if TYPE_CHECKING:  # HubSpotSandbox's scope check (app.py)
+        def need(self, request, object_type: str, *, write: bool) -> None: ...
+        def need_any(self, request, scopes: set[str]) -> None: ...
 
     def _pair_types(self, request, from_name, to_name) -> tuple[str, str]:
         from_type, to_type = object_type(from_name), object_type(to_name)
@@ -102,7 +107,8 @@ class LinkRoutes:
         limit = min(int(request.arg("limit", "500")), 500)
         after = int(request.arg("after", "0"))
         targets = portal.targets(from_type, from_id, to_type)
-        body = {"results": [_target(t, k) for t, k in targets[after:after + limit]]}
+        body: dict[str, object] = {
+            "results": [_target(t, k) for t, k in targets[after:after + limit]]}
         if after + limit < len(targets):
             body["paging"] = {"next": {"after": str(after + limit)}}
         return Response.json(body)
@@ -212,6 +218,7 @@ class LinkRoutes:
                                f"{max(1, -remaining // 60)} minute(s) ago.",
                                "EXPIRED_AUTHENTICATION")
         portal = self.accounts[issued.account_id]
+        assert isinstance(portal, Portal)  # a HubSpot sandbox's accounts are portals
         return Response.json({
             "token": token, "user": portal.login, "hub_domain": portal.hub_domain,
             "scopes": issued.scope.split(), "hub_id": portal.hub_id, "app_id": 2100001,
@@ -224,6 +231,7 @@ class LinkRoutes:
         if issued is None:
             raise HubSpotError(404, "refresh token not found", "OBJECT_NOT_FOUND")
         portal = self.accounts[issued.account_id]
+        assert isinstance(portal, Portal)
         return Response.json({
             "token": token, "user": portal.login, "hub_domain": portal.hub_domain,
             "scopes": issued.scope.split(), "hub_id": portal.hub_id,

@@ -3,6 +3,8 @@
 https://developers.hubspot.com/docs/api/crm/understanding-the-crm
 """
 
+from typing import TYPE_CHECKING
+
 from connectors.hubspot.sandbox.routing import (
     api_route,
     batch_error,
@@ -22,7 +24,7 @@ from connectors.hubspot.sandbox.store import (
     target_type,
 )
 from connectors.hubspot.sandbox.validate import HubSpotError
-from connectors.sdk.sandbox import Response
+from connectors.sdk.sandbox import Response, Sandbox
 
 
 def _bad(message: str) -> HubSpotError:
@@ -58,8 +60,12 @@ def parse_associations(portal: Portal, from_type: str, raw) -> list[tuple[str, s
     return links
 
 
-class ObjectRoutes:
+class ObjectRoutes(Sandbox):
     search_cap = 10_000  # tests lower it to reach the cap quickly
+
+    if TYPE_CHECKING:  # HubSpotSandbox's scope check and search limit (app.py)
+        def need(self, request, object_type: str, *, write: bool) -> None: ...
+        def search_limited(self, token: str) -> Response | None: ...
 
     @api_route("GET", "/crm/v3/objects/{name}")
     def list_objects(self, request, portal, name):
@@ -73,7 +79,7 @@ class ObjectRoutes:
                 raise _bad(f"Invalid paging token {after!r}")
             rows = [r for r in rows if int(r["id"]) >= int(after)]
         wanted = wanted_properties(request) or list(DEFAULT_PROPERTIES.get(kind, ()))
-        body = {"results": [public(kind, r, wanted) for r in rows[:limit]]}
+        body: dict[str, object] = {"results": [public(kind, r, wanted) for r in rows[:limit]]}
         if len(rows) > limit:
             token = rows[limit]["id"]
             body["paging"] = {"next": {"after": token, "link": (

@@ -2,7 +2,8 @@
 /contacts/<hub id>/record/<object type id>/<record id>, for every CRM object."""
 
 from connectors.hubspot.sandbox.schema import TYPE_IDS
-from connectors.sdk.sandbox import route
+from connectors.hubspot.sandbox.store import Portal
+from connectors.sdk.sandbox import Sandbox, route
 from connectors.sdk.sandbox.app_pages import record_missing, record_page
 
 VENDOR = "HubSpot"
@@ -17,7 +18,7 @@ def title_of(properties: dict) -> str:
     return person or next((str(properties[p]) for p in TITLES if properties.get(p)), "")
 
 
-class RecordPages:
+class RecordPages(Sandbox):
     """Mixed into HubSpotSandbox: uses its accounts and lock."""
 
     @route("GET", "/contacts/{hub_id}/record/{type_id}/{record_id}", auth=False)
@@ -25,9 +26,9 @@ class RecordPages:
         kind = KINDS.get(type_id)
         with self.lock:
             portal = next((a for a in self.accounts.values()
-                           if str(getattr(a, "hub_id", "")) == hub_id), None)
+                           if isinstance(a, Portal) and str(a.hub_id) == hub_id), None)
             record = portal.live(kind, record_id) if portal and kind else None
-            if record is None:
+            if record is None or kind is None:
                 return record_missing(VENDOR, "Record")
             properties = dict(record["properties"])
         details = sorted((name, value) for name, value in properties.items()

@@ -66,8 +66,8 @@ def wanted_properties(request) -> list[str] | None:
 
 def batch_response(now_ms: int, results: list, errors: list, ok_status: int = 200) -> Response:
     """HubSpot's batch envelope; 207 Multi-Status when some inputs failed."""
-    body = {"status": "COMPLETE", "results": results, "startedAt": iso(now_ms),
-            "completedAt": iso(now_ms)}
+    body: dict[str, object] = {"status": "COMPLETE", "results": results,
+                               "startedAt": iso(now_ms), "completedAt": iso(now_ms)}
     if errors:
         body.update(errors=errors, numErrors=len(errors))
     return Response.json(body, 207 if errors else ok_status)

@@ -104,9 +104,8 @@ class Portal(SandboxAccount):
         """Store a record with server-set parts; `at` back-dates seeded records."""
         moment = at if at is not None else self.now()
         object_id = self.new_id()
-        record = {"id": object_id, "properties": {}, "createdAt": moment, "updatedAt": moment,
-                  "archivedAt": None}
-        record["properties"].update(properties)
+        record = {"id": object_id, "properties": dict(properties), "createdAt": moment,
+                  "updatedAt": moment, "archivedAt": None}
         self._stamp(object_type, record, moment)
         self.table(object_type)[object_id] = record
         self._note_email(object_type, record)

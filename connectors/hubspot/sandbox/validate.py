@@ -147,6 +147,7 @@ def validate(object_type: str, properties, *, creating: bool) -> dict[str, str]:
             options = [v for v, _label in prop.options]
             problems.append((code, name, _MESSAGES[code].format(value=value, options=options)))
             continue
+        assert stored is not None  # no error code: _normalise gave the value to store
         clean[name] = stored
     if creating:
         for name in REQUIRED.get(object_type, ()):

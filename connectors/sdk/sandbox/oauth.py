@@ -9,8 +9,11 @@ import base64
 import hashlib
 import html
 import secrets
+import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlencode
 
 from connectors.sdk.sandbox.messages import Response
@@ -19,6 +22,15 @@ from connectors.sdk.sandbox.page import consent_page
 CODE_TTL_S = 120
 SANDBOX_CLIENT_ID = "syncapp-sandbox-client"
 SANDBOX_CLIENT_SECRET = "syncapp-sandbox-secret"  # noqa: S105 - a public test credential
+
+
+class OAuthAccount(Protocol):
+    """What the OAuth pages read of an account (core.SandboxAccount, without importing
+    core, which imports this module)."""
+
+    id: str
+    name: str
+    login: str
 
 
 @dataclass
@@ -40,13 +52,21 @@ class IssuedToken:
 
 
 class OAuthProvider:
+    """The OAuth endpoints of a sandbox (core.Sandbox mixes this in and sets the
+    vendor's name, its accounts and the lock)."""
+
+    name: str
+    accounts: "Mapping[str, OAuthAccount]"
+    lock: threading.RLock
     authorize_path = "/oauth/authorize"
     token_path = "/oauth/token"  # noqa: S105 - a URL path
-    revoke_path = "/oauth/revoke"
+    revoke_path: str | None = "/oauth/revoke"  # None: the vendor has no revocation
+    if TYPE_CHECKING:
+        def account_by_login(self, login: str, password: str) -> "OAuthAccount | None": ...
     access_token_ttl = 3600
     clients = {SANDBOX_CLIENT_ID: SANDBOX_CLIENT_SECRET}
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.codes: dict[str, Grant] = {}
         self.access_tokens: dict[str, IssuedToken] = {}
         self.refresh_tokens: dict[str, IssuedToken] = {}

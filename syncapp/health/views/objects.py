@@ -6,11 +6,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from syncapp.accounts.decorators import portal_view
 from syncapp.accounts.permissions import Permission
 from syncapp.audit.models import AuditAction
 from syncapp.core import params
+from syncapp.core.htmx import HtmxHttpRequest
 from syncapp.health import queries, repair
 from syncapp.health.counts import counts_for
 from syncapp.health.models import RepairJob
@@ -190,19 +192,18 @@ def retry(request, app_key: str, sync_id: int):
 
 @require_GET
 @portal_view(VIEW)
-def job_status(request, app_key: str, job_id: int):
+def job_status(request: HtmxHttpRequest, app_key: str, job_id: int):
     job = get_object_or_404(RepairJob.objects.for_portal(request.portal),
                             pk=job_id, object_sync__connection__app_key=app_key)
-    response = render(request, "health/partials/job_status.html", {"job": job})
     if request.htmx and not job.is_active:
         # Done: reload the page so its counts and lists show what came back.
-        response["HX-Refresh"] = "true"
-    return response
+        return HttpResponseClientRefresh()
+    return render(request, "health/partials/job_status.html", {"job": job})
 
 
 @require_GET
 @portal_view(VIEW)
-def history(request, app_key: str, link_id: int):
+def history(request: HtmxHttpRequest, app_key: str, link_id: int):
     cls = app_or_404(app_key)
     link = link_or_404(request, app_key, link_id)
     with_app_urls([link], [link.object_sync])

@@ -3,14 +3,17 @@
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseStopPolling
 
 from syncapp.accounts.decorators import portal_view
 from syncapp.accounts.permissions import Permission
 from syncapp.core import params
+from syncapp.core.htmx import HtmxHttpRequest
 from syncapp.health import columns as cols
 from syncapp.health import exports, repair
 from syncapp.health.models import ACTIVE, ExportFormat, ExportJob, RepairJob
@@ -48,7 +51,7 @@ def records_url(app_key: str, connection, **params) -> str:
 
 @require_GET
 @portal_view(VIEW)
-def records(request, app_key: str):
+def records(request: HtmxHttpRequest, app_key: str):
     connection, rows, flt, context = _setup(request, app_key, request.GET)
     columns = cols.chosen_columns(request.user, request.portal)
     context.update(columns=columns, all_columns=cols.COLUMNS, formats=ExportFormat.choices,
@@ -123,14 +126,13 @@ def export(request, app_key: str):
 
 @require_GET
 @portal_view(VIEW)
-def export_status(request, app_key: str, export_id: int):
+def export_status(request: HtmxHttpRequest, app_key: str, export_id: int):
     job = get_object_or_404(ExportJob.objects.for_portal(request.portal), pk=export_id,
                             requested_by=request.user, connection__app_key=app_key)
-    response = render(request, "health/partials/export_status.html", {"export": job,
-                                                                      "app_key": app_key})
+    template, context = "health/partials/export_status.html", {"export": job, "app_key": app_key}
     if request.htmx and job.status not in ACTIVE:
-        response.status_code = 286
-    return response
+        return HttpResponseStopPolling(render_to_string(template, context, request))
+    return render(request, template, context)
 
 
 @require_GET
