@@ -4,7 +4,8 @@ so a handful of records trips them (min. 4 records, 20%, 3 creates)."""
 
 from syncapp.engine.breaker import Thresholds
 from syncapp.syncs import review
-from syncapp.syncs.models import FieldMapping, LinkStatus, ObjectSync
+from syncapp.syncs.models import FieldMapping, LinkStatus
+from syncapp.syncs.wizard import services, state
 from tests.engine.kit import make_sync, run
 from tests.engine.observe import fresh, statuses
 
@@ -36,16 +37,27 @@ def linked_sync(hubspot, *, job_mapped: bool = True, jobtitle: str = "Engineer")
     return sync, ids
 
 
-def full_reconcile(sync) -> None:
-    """A changed mapping reaches records as they are read again: here, all of them."""
-    ObjectSync.objects.filter(pk=sync.pk).update(app_cursor="")
+def turn_on_job_title(sync) -> None:
+    """As a person does on the sync's mapping page, then Save: a saved mapping change
+    makes the next run read every app record again (wizard/services.save)."""
+    sync.refresh_from_db()
+    catalogs = services.catalogs_for(sync)
+
+    def enable(settings):
+        for mapping in settings.mappings:
+            if mapping.hub_property == "jobtitle":
+                mapping.enabled = True
+        return settings
+
+    services.commit(sync, state.token(sync), enable, catalogs, mappings=True)
+    sync.refresh_from_db()
+    assert services.save(sync, state.token(sync), catalogs) == "saved"
 
 
 def held_by_a_new_mapping(hubspot, *, jobtitle: str = "Engineer"):
     """The job title mapping turned on for twelve records the hub has none of: held."""
     sync, ids = linked_sync(hubspot, job_mapped=False, jobtitle=jobtitle)
-    FieldMapping.objects.filter(object_sync=sync, hub_property="jobtitle").update(enabled=True)
-    full_reconcile(sync)
+    turn_on_job_title(sync)
     run(hubspot, sync)
     sync.refresh_from_db()
     return sync, ids

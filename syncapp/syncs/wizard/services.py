@@ -134,6 +134,8 @@ def save(sync: ObjectSync, form_token: str, catalogs: Catalogs, *,
         if state.is_editing(locked):
             before = state.from_rows(locked).to_json()
             state.apply_rows(locked, settings)
+            if before["mappings"] != settings.to_json()["mappings"]:
+                reread_every_record(locked)
             changes = diff(before, settings.to_json())
             audit.record(by, AuditAction.SETTINGS_CHANGED, locked, changes)
             settings_changed.send(sender=ObjectSync, sync=locked, changes=changes)
@@ -141,6 +143,16 @@ def save(sync: ObjectSync, form_token: str, catalogs: Catalogs, *,
         sync_services.save_and_sync(locked)
         audit.record(by, AuditAction.SYNC_CREATED, locked)
         return "started"
+
+
+def reread_every_record(sync: ObjectSync) -> None:
+    """Changed mappings reach the records already linked: the next run reads every app
+    record again (each read brings its pair's hub values), and plans each pair with the
+    new mappings. A change that would rewrite too much is held by the mass-change
+    breaker like any other run (syncs/run/breaker.py)."""
+    if sync.initial_done:
+        sync.app_cursor = ""
+        sync.save(update_fields=["app_cursor", "updated_at"])
 
 
 def discard(sync: ObjectSync) -> str:
