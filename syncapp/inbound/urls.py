@@ -1,0 +1,8 @@
+from django.urls import path
+
+from syncapp.inbound import views
+
+app_name = "inbound"
+urlpatterns = [
+    path("inbound/<slug:app_key>/<str:route>/", views.endpoint, name="endpoint"),
+]

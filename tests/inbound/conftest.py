@@ -1,0 +1,31 @@
+"""Fixtures of the inbound webhook tests."""
+
+import json
+
+import pytest
+import redis
+from django.conf import settings
+
+from syncapp.core.queues import queue_name
+from tests.syncs.worker import own_queue
+
+
+@pytest.fixture
+def broker():
+    """The test's own queues on the real Redis broker; yields a reader of run_sync
+    messages waiting on them: [(sync id, has an ETA)]."""
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    prefix = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("global_keyprefix", "")
+    with own_queue() as queue:
+        key = prefix + queue_name("sync", f"{queue}-")
+
+        def runs() -> list[tuple[int, bool]]:
+            found = []
+            for raw in reversed(client.lrange(key, 0, -1)):
+                headers = json.loads(raw)["headers"]
+                if headers["task"] == "syncapp.syncs.tasks.run_sync":
+                    found.append((int(headers["argsrepr"].strip("(,)")), bool(headers["eta"])))
+            return found
+
+        yield runs
+        client.delete(key)
