@@ -29,3 +29,8 @@ def broker():
 
         yield runs
         client.delete(key)
+
+
+# A Pipedrive account connected through the real install flow, its sandbox served by
+# the live server (the wizard tests' fixtures).
+from tests.syncs.conftest import connection, live_pipedrive  # noqa: E402, F401
