@@ -6,3 +6,9 @@ class InboundConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "syncapp.inbound"
     verbose_name = _("Inbound webhooks")
+
+    def ready(self) -> None:
+        from syncapp.crm.signals import records_changed  # noqa: PLC0415 - apps are loading
+        from syncapp.inbound.hub import on_records_changed  # noqa: PLC0415
+
+        records_changed.connect(on_records_changed, dispatch_uid="inbound-hub-changes")
