@@ -41,6 +41,7 @@ TASK_KINDS = {
     "syncapp.syncs.tasks.run_sync": "sync",
     "syncapp.syncs.tasks.tick": "sync",
     "syncapp.inbound.tasks.register": "sync",
+    "syncapp.inbound.tasks.remove": "sync",
     "syncapp.health.tasks.run_repair": "sync",
     "syncapp.health.tasks.sweep": "sync",
     "syncapp.syncs.tasks.dry_run": "preview",

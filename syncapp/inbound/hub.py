@@ -15,8 +15,9 @@ def on_records_changed(sender, portal_id: int, object_types: set[str],
 
 
 def _syncs_to_run(portal_id: int, object_types: set[str], writer: int | None) -> list[int]:
+    # A sync in its initial sync is left alone: that run reads everything.
     syncs = ObjectSync.objects.filter(portal_id=portal_id, hub_object__in=object_types,
-                                      state=SyncState.ON)
+                                      state=SyncState.ON, initial_done=True)
     if writer is not None:
         syncs = syncs.exclude(pk=writer)
     return list(syncs.values_list("pk", flat=True))

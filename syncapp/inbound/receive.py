@@ -155,6 +155,8 @@ def _flooding(endpoint: Endpoint, n: int) -> bool:
 
 
 def _syncs_of(endpoint: Endpoint, app_objects: set[str]) -> list[int]:
+    """The syncs to run: on, and past their initial sync (whose run reads everything)."""
     return list(ObjectSync.objects.filter(
         connection_id=endpoint.connection_id, app_object__in=app_objects, state=SyncState.ON,
+        initial_done=True,
     ).values_list("pk", flat=True))

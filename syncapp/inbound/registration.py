@@ -29,6 +29,20 @@ def registers_per_account(app_key: str, app_object: str) -> bool:
     return cls.webhook_auth == BASIC_AUTH and cls.spec.object(app_object).capabilities.webhooks
 
 
+def awaits_registration(sync: ObjectSync) -> bool:
+    """Whether `sync` should get its webhook now: on, past its initial sync (which reads
+    everything anyway), for an app that takes one, not registered yet, and not refused
+    (a refused one is tried again when a person turns the sync on)."""
+    if not (sync.is_on and sync.initial_done
+            and registers_per_account(sync.connection.app_key, sync.app_object)):
+        return False
+    endpoint = Endpoint.objects.filter(connection_id=sync.connection_id).first()
+    if endpoint is None:
+        return True
+    return not endpoint.off_reason and not Subscription.objects.filter(
+        endpoint=endpoint, app_object=sync.app_object).exists()
+
+
 def register(sync: ObjectSync) -> bool:
     """Make sure the vendor sends `sync`'s app object's changes; False when it refused
     (the reason is kept on the endpoint) or does not take per-account webhooks."""
@@ -60,7 +74,20 @@ def register(sync: ObjectSync) -> bool:
 def remove_all(connection: Connection) -> None:
     """Ask the vendor to drop every webhook of `connection` (best effort: a vendor that
     cannot be reached keeps sending to an address that now answers 404)."""
-    subscriptions = list(Subscription.objects.filter(endpoint__connection=connection))
+    _remove(connection, Subscription.objects.filter(endpoint__connection=connection))
+
+
+def remove_object(connection: Connection, app_object: str) -> None:
+    """Drop the webhook of an app object no sync of the connection pairs any more (its
+    sync was deleted), so deleted syncs never use up the vendor's webhook limit."""
+    if ObjectSync.objects.filter(connection=connection, app_object=app_object).exists():
+        return  # a new sync of the object took its place: it keeps the webhook
+    _remove(connection, Subscription.objects.filter(endpoint__connection=connection,
+                                                    app_object=app_object))
+
+
+def _remove(connection: Connection, subscriptions) -> None:
+    subscriptions = list(subscriptions)
     if not subscriptions:
         return
     connector = build_connector(connection)

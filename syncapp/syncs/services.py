@@ -38,6 +38,13 @@ def _register_webhook(sync: ObjectSync) -> None:
     send_after_commit(register, sync.pk)
 
 
+def _remove_webhook(sync: ObjectSync) -> None:
+    """The app's webhook of a deleted sync goes too, removed by a worker after commit."""
+    from syncapp.inbound.tasks import remove  # noqa: PLC0415 - tasks import models
+
+    send_after_commit(remove, sync.connection_id, sync.app_object)
+
+
 @transaction.atomic
 def sync_now(sync: ObjectSync, by=None) -> None:
     if sync.state == SyncState.ON:
@@ -68,4 +75,5 @@ def turn_on(sync: ObjectSync, by=None) -> None:
 def delete_sync(sync: ObjectSync, by=None) -> None:
     """Remove the configuration and links; records on both sides are kept."""
     audit.record(by, AuditAction.SYNC_DELETED, sync)  # while it still has its id
+    _remove_webhook(sync)
     sync.delete()

@@ -50,8 +50,10 @@ def make_connection(portal, account_id: str = "1001") -> Connection:
 
 
 def make_sync(connection: Connection, app_object: str = "persons") -> ObjectSync:
+    """An object sync that is on, past its initial sync."""
     sync = create_object_sync(connection, app_object, PipedriveConnector)
     sync.state = SyncState.ON
+    sync.initial_done = True
     sync.save()
     return sync
 

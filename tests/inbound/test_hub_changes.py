@@ -44,6 +44,16 @@ def test_a_syncs_own_write_starts_only_the_others(
     assert broker() == [(second.pk, False)]
 
 
+def test_a_sync_still_in_its_initial_sync_is_left_alone(
+        portal, syncs, broker, django_capture_on_commit_callbacks):
+    (first, second), _companies = syncs
+    first.initial_done = False
+    first.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        create_record(portal, "contact", {"email": "ada@example.com"})
+    assert broker() == [(second.pk, False)]
+
+
 def test_a_change_rolled_back_starts_nothing(portal, syncs, broker,
                                             django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True), \

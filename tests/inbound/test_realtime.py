@@ -9,6 +9,7 @@ from connectors.sdk.sandbox.webhooks import WebhookFaults
 from syncapp.crm.models import Record
 from syncapp.crm.services import update_record
 from syncapp.inbound.models import Event, Subscription
+from syncapp.inbound.registration import register
 from syncapp.integrations.catalog import build_connector
 from syncapp.syncs.configure import create_object_sync
 from syncapp.syncs.models import Link, LinkStatus, ObjectSync
@@ -72,8 +73,6 @@ def test_a_webhook_never_sent_is_caught_by_the_poll(connection, live_pipedrive):
     sync.save()
     while SyncRunner(sync).run_for(60) != DONE:  # the initial sync, as a worker runs it
         sync.refresh_from_db()
-    from syncapp.inbound.registration import register
-
     assert register(sync)
     record, app_id = linked_pair(sync)
     live_pipedrive.webhook_faults = WebhookFaults(drop=1.0)

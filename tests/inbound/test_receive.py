@@ -97,6 +97,13 @@ def test_a_sync_that_is_off_gets_no_run(vendor, persons, endpoint, broker):
     assert broker() == []
 
 
+def test_a_sync_still_in_its_initial_sync_gets_no_run(vendor, persons, endpoint, broker):
+    persons.initial_done = False  # its initial run reads everything anyway
+    persons.save()
+    assert deliver(vendor, endpoint, pipedrive_event("person", 1)).status_code == 200
+    assert broker() == []
+
+
 def _stale():
     return pipedrive_event(at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=6))
 

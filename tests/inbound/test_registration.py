@@ -4,11 +4,12 @@ a refusal that leaves the sync on polling and says why; deliveries over real HTT
 import pytest
 from django.urls import reverse
 
-from syncapp.inbound import credentials
+from syncapp.inbound import credentials, tasks
 from syncapp.inbound.models import Endpoint, Event, Subscription
 from syncapp.inbound.registration import register
 from syncapp.integrations.catalog import build_connector
 from syncapp.syncs.models import SyncState
+from syncapp.syncs.run.runner import DONE, SyncRunner
 from tests.inbound.kit import forget_debounce, make_sync
 from tests.stack import wait_until
 
@@ -50,6 +51,23 @@ def test_an_edit_in_pipedrive_arrives_as_a_verified_event_and_a_run(
     assert wait_until(lambda: (sync.pk, False) in broker(), timeout=10)
 
 
+def test_the_run_that_ends_the_initial_sync_asks_for_the_webhook(
+        connection, live_pipedrive, broker):
+    sync = make_sync(connection, "persons")
+    sync.initial_done = False
+    sync.save()
+    register_task = "syncapp.inbound.tasks.register"
+    while SyncRunner(sync).run_for(60) != DONE:  # the initial sync, as a worker runs it
+        sync.refresh_from_db()
+    assert broker(register_task) == [(sync.pk, False)]
+    tasks.register(sync.pk)  # as the worker would
+    assert Subscription.objects.filter(app_object="persons").exists()
+    sync.refresh_from_db()
+    while SyncRunner(sync).run_for(60) != DONE:  # a later run: registered, nothing asked
+        sync.refresh_from_db()
+    assert broker(register_task) == [(sync.pk, False)]
+
+
 def test_disconnecting_removes_the_webhooks_at_pipedrive(
         admin_client, connection, live_pipedrive):
     register(make_sync(connection, "persons"))
@@ -60,6 +78,19 @@ def test_disconnecting_removes_the_webhooks_at_pipedrive(
     assert response.status_code == 302
     assert active_hooks(live_pipedrive) == []
     assert not Subscription.objects.exists()
+
+
+def test_deleting_a_sync_removes_its_webhook_at_pipedrive(
+        admin_client, connection, live_pipedrive, broker):
+    persons, deals = make_sync(connection, "persons"), make_sync(connection, "deals")
+    register(persons)
+    register(deals)
+    response = admin_client.post(reverse("syncs:delete", args=["pipedrive", persons.pk]))
+    assert response.status_code == 302
+    assert broker("syncapp.inbound.tasks.remove") == [(connection.pk, False)]
+    tasks.remove(connection.pk, "persons")  # as the worker would
+    assert [hook["event_object"] for hook in active_hooks(live_pipedrive)] == ["deal"]
+    assert list(Subscription.objects.values_list("app_object", flat=True)) == ["deals"]
 
 
 def test_a_refused_registration_leaves_the_sync_on_polling_and_says_why(
