@@ -42,6 +42,7 @@ TASK_KINDS = {
     "syncapp.syncs.tasks.tick": "sync",
     "syncapp.inbound.tasks.register": "sync",
     "syncapp.inbound.tasks.remove": "sync",
+    "syncapp.inbound.tasks.prune_events": "export",
     "syncapp.health.tasks.run_repair": "sync",
     "syncapp.health.tasks.sweep": "sync",
     "syncapp.syncs.tasks.dry_run": "preview",

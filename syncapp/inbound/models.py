@@ -71,6 +71,8 @@ class Event(PortalOwned):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["endpoint", "event_id"],
                                                name="inbound_event_once")]
+        # The hourly prune (tasks.prune_events) deletes by age.
+        indexes = [models.Index(fields=["received_at"], name="inbound_event_received")]
 
     def __str__(self) -> str:
         return f"{self.action} {self.app_object} {self.record_id}"

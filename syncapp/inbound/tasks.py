@@ -1,7 +1,11 @@
 """Celery tasks of inbound webhooks: thin, ids only."""
 
-from celery import shared_task
+import datetime as dt
 
+from celery import shared_task
+from django.utils import timezone
+
+from syncapp.inbound.models import Event
 from syncapp.integrations.models import Connection, ConnectionStatus
 from syncapp.syncs.models import ObjectSync
 
@@ -27,3 +31,16 @@ def remove(connection_id: int, app_object: str) -> None:
                                            status=ConnectionStatus.CONNECTED).first()
     if connection is not None:
         remove_object(connection, app_object)
+
+
+# A delivery over 5 minutes old is refused (receive.MAX_AGE), so de-duplication needs
+# only the last minutes of events; a day is kept for whoever looks into a problem.
+EVENTS_KEPT = dt.timedelta(days=1)
+
+
+@shared_task(name="syncapp.inbound.tasks.prune_events", ignore_result=True)
+def prune_events() -> int:
+    """Beat, hourly: forget events older than EVENTS_KEPT; how many went."""
+    deleted, _by_model = Event.objects.filter(
+        received_at__lt=timezone.now() - EVENTS_KEPT).delete()
+    return deleted

@@ -262,6 +262,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600.0,
         "options": {"expires": 3600.0},
     },
+    "inbound-prune": {  # inbound webhook events past a day (de-duplication needs minutes)
+        "task": "syncapp.inbound.tasks.prune_events",
+        "schedule": 3600.0,
+        "options": {"expires": 3600.0},
+    },
 }
 
 # The sandbox emulators of vendors' APIs; off in production, on in `make run`.

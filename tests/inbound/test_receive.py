@@ -7,12 +7,14 @@ import logging
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from syncapp.inbound.counts import tallies
 from syncapp.inbound.debounce import schedule
 from syncapp.inbound.endpoints import endpoint_for
 from syncapp.inbound.models import Event, Refusal, RefusalCount
 from syncapp.inbound.receive import MAX_BODY_BYTES
+from syncapp.inbound.tasks import prune_events
 from syncapp.integrations.models import ConnectionStatus
 from tests.inbound.kit import (
     basic,
@@ -175,3 +177,12 @@ def test_a_flood_drops_the_excess_counts_it_and_still_starts_a_run(
     assert Event.objects.filter(endpoint=endpoint).count() == 3
     assert tallies(endpoint) == {Refusal.FLOOD: 4}
     assert broker() == [(persons.pk, False), (persons.pk, True)]
+
+
+def test_events_past_a_day_are_pruned_hourly(vendor, endpoint):
+    for event_id in ("old", "new"):
+        assert deliver(vendor, endpoint, pipedrive_event(event_id=event_id)).status_code == 200
+    Event.objects.filter(event_id="old").update(
+        received_at=timezone.now() - dt.timedelta(days=1, minutes=1))
+    assert prune_events() == 1
+    assert list(Event.objects.values_list("event_id", flat=True)) == ["new"]
