@@ -18,7 +18,7 @@ from connectors.sdk.records import (
     WriteOutcome,
 )
 from connectors.sdk.spec import ConnectorSpec, Field, ObjectSpec
-from connectors.sdk.webhooks import WebhookEvent
+from connectors.sdk.webhooks import WebhookEvent, WebhookRequest
 
 
 class Connector:
@@ -127,6 +127,13 @@ class Connector:
         raise NotImplementedError
 
     def remove_webhook(self, webhook_id: str) -> None:
+        raise NotImplementedError
+
+    @classmethod
+    def verify_webhook(cls, request: WebhookRequest, client_secret: str,
+                       now: float) -> None:
+        """For APP_SIGNATURE vendors: raise WebhookRefused unless `request` carries the
+        vendor's valid, recent signature (`now`: epoch seconds)."""
         raise NotImplementedError
 
     @classmethod

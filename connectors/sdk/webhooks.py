@@ -13,6 +13,9 @@ from dataclasses import dataclass
 # HTTP basic-auth credentials the product generates and hands to the vendor when it
 # registers a webhook for one account (Pipedrive).
 BASIC_AUTH = "basic"
+# One endpoint for the whole OAuth app, each delivery signed with the app's client
+# secret and its events naming their account (HubSpot).
+APP_SIGNATURE = "app_signature"
 ACTIONS = ("create", "change", "delete")
 
 
@@ -25,6 +28,26 @@ class WebhookEvent:
     action: str  # one of ACTIONS
     record_id: str
     occurred_at: dt.datetime  # when the vendor says the change happened (UTC)
+    account_id: str = ""  # the vendor account, where one endpoint serves them all
+
+
+@dataclass(frozen=True)
+class WebhookRequest:
+    """A delivery as it reached the product, for signature checks."""
+
+    method: str
+    url: str  # the public address the vendor called (SITE_URL + path and query)
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+
+
+class WebhookRefused(Exception):
+    """A signed delivery that is not the vendor's (`reason` "credentials") or too old to
+    trust (`reason` "stale")."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason
 
 
 class MalformedWebhook(ValueError):

@@ -13,21 +13,31 @@ reads the records through the API as a poll does.
 import datetime as dt
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from connectors.sdk.webhooks import BASIC_AUTH, MalformedWebhook, WebhookEvent
+from connectors.sdk.webhooks import (
+    APP_SIGNATURE,
+    BASIC_AUTH,
+    MalformedWebhook,
+    WebhookEvent,
+    WebhookRefused,
+    WebhookRequest,
+)
 from syncapp.core.queue import UNREACHABLE
 from syncapp.inbound import credentials
 from syncapp.inbound.counts import count
 from syncapp.inbound.debounce import nudge
+from syncapp.inbound.endpoints import endpoint_for
 from syncapp.inbound.models import Endpoint, Event, Refusal
-from syncapp.integrations.catalog import connector_class
-from syncapp.integrations.models import ConnectionStatus
+from syncapp.integrations.catalog import connector_class, oauth_client
+from syncapp.integrations.models import Connection, ConnectionStatus
 from syncapp.integrations.tokens import redis_client
 from syncapp.syncs.models import ObjectSync, SyncState
 
@@ -39,12 +49,15 @@ FLOOD_WINDOW_S = 10
 
 @dataclass
 class Delivery:
-    """What the view hands over: the address's parts, the headers, the raw body."""
+    """What the view hands over: the address's parts, the headers, the raw body, and
+    the public URL the vendor called (what an app-level signature covers)."""
 
     app_key: str
     route: str
     headers: dict[str, str]
     body: bytes
+    url: str = ""
+    method: str = "POST"
 
 
 @dataclass
@@ -74,6 +87,60 @@ def receive(delivery: Delivery) -> Answer:
     return _accept(endpoint, events)
 
 
+def receive_for_app(delivery: Delivery) -> Answer:
+    """A delivery to an app's one endpoint (APP_SIGNATURE: HubSpot): the signature is the
+    app's, the events name their accounts, and each event goes to every live connection
+    of its account (one account may be connected in several portals). Refusals before
+    the routing are counted on the installation (no endpoint)."""
+    try:
+        cls = connector_class(delivery.app_key)
+        secret = oauth_client(cls).client_secret if cls.webhook_auth == APP_SIGNATURE else ""
+    except (LookupError, ImproperlyConfigured):
+        secret = ""
+    if not secret:
+        count(None, Refusal.UNKNOWN_ENDPOINT, delivery.app_key[:40])
+        return Answer(404, _("No connection receives webhooks at this address."))
+    try:
+        events = _signed_events(cls, secret, delivery)
+    except Refused as refused:
+        count(None, refused.reason, f"{delivery.app_key}: {refused.answer.message}")
+        return refused.answer
+    routed = _route_by_account(delivery.app_key, events)
+    if events and not routed:
+        accounts = sorted({e.account_id for e in events})
+        count(None, Refusal.UNKNOWN_ENDPOINT, f"{delivery.app_key}: {', '.join(accounts)}"[:300])
+        return Answer(404, _("No connection receives webhooks at this address."))
+    for endpoint, its_events in routed:
+        _accept(endpoint, its_events)
+    return Answer(200, _("Received."))
+
+
+def _signed_events(cls, secret: str, delivery: Delivery) -> list[WebhookEvent]:
+    if len(delivery.body) > MAX_BODY_BYTES:
+        raise Refused(413, Refusal.TOO_LARGE, _("The body is over 1 MB."))
+    request = WebhookRequest(delivery.method, delivery.url, delivery.headers, delivery.body)
+    try:
+        cls.verify_webhook(request, secret, time.time())
+    except WebhookRefused as refused:
+        log.warning("inbound webhook with a bad signature refused",
+                    extra={"app": delivery.app_key, "reason": refused.reason})
+        if refused.reason == "stale":
+            raise Refused(401, Refusal.STALE,
+                          _("The event is older than 5 minutes; refused.")) from None
+        raise Refused(401, Refusal.BAD_CREDENTIALS, _("Bad or missing credentials.")) from None
+    return _parsed(cls, delivery.body)
+
+
+def _route_by_account(app_key: str, events: list[WebhookEvent]):
+    """[(endpoint, its events)] for every live connection of the events' accounts."""
+    accounts = {event.account_id for event in events}
+    connections = Connection.objects.filter(app_key=app_key, account_id__in=accounts,
+                                            status=ConnectionStatus.CONNECTED)
+    return [(endpoint_for(connection),
+             [e for e in events if e.account_id == connection.account_id])
+            for connection in connections]
+
+
 def _endpoint(delivery: Delivery) -> Endpoint | None:
     endpoint = (Endpoint.objects.select_related("connection")
                 .filter(route=delivery.route, connection__app_key=delivery.app_key).first())
@@ -87,17 +154,21 @@ def _verified_events(endpoint: Endpoint, delivery: Delivery) -> list[WebhookEven
         raise Refused(413, Refusal.TOO_LARGE, _("The body is over 1 MB."))
     cls = connector_class(endpoint.connection.app_key)
     _check_credentials(endpoint, cls.webhook_auth, delivery.headers)
-    try:
-        payload = json.loads(delivery.body)
-        events = cls.webhook_events(payload)
-    except (ValueError, UnicodeDecodeError) as exc:  # MalformedWebhook is a ValueError
-        detail = str(exc) if isinstance(exc, MalformedWebhook) else _("not JSON")
-        raise Refused(400, Refusal.MALFORMED,
-                      _("Malformed webhook payload: %(detail)s") % {"detail": detail}) from None
+    events = _parsed(cls, delivery.body)
+    # Basic auth signs nothing: the events' own times tell a replay.
     oldest = timezone.now() - MAX_AGE
     if any(event.occurred_at < oldest for event in events):
         raise Refused(401, Refusal.STALE, _("The event is older than 5 minutes; refused."))
     return events
+
+
+def _parsed(cls, body: bytes) -> list[WebhookEvent]:
+    try:
+        return cls.webhook_events(json.loads(body))
+    except (ValueError, UnicodeDecodeError) as exc:  # MalformedWebhook is a ValueError
+        detail = str(exc) if isinstance(exc, MalformedWebhook) else _("not JSON")
+        raise Refused(400, Refusal.MALFORMED,
+                      _("Malformed webhook payload: %(detail)s") % {"detail": detail}) from None
 
 
 def _check_credentials(endpoint: Endpoint, auth: str, headers: dict[str, str]) -> None:

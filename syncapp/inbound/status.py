@@ -5,9 +5,12 @@ and the deliveries refused on its connection."""
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from connectors.sdk.webhooks import APP_SIGNATURE
 from syncapp.inbound.models import Endpoint, Refusal, RefusalCount, Subscription
 from syncapp.inbound.registration import registers_per_account
 from syncapp.integrations.catalog import connector_class
@@ -35,7 +38,10 @@ class Realtime:
 
 
 def realtime(sync: ObjectSync) -> Realtime:
-    app = connector_class(sync.connection.app_key).spec.name
+    cls = connector_class(sync.connection.app_key)
+    app = cls.spec.name
+    if cls.webhook_auth == APP_SIGNATURE:
+        return _app_level(sync, app)
     if not registers_per_account(sync.connection.app_key, sync.app_object):
         return Realtime(False, _("%(app)s sends Syncapp no webhooks for this object; changes "
                                  "arrive by polling.") % {"app": app})
@@ -49,6 +55,22 @@ def realtime(sync: ObjectSync) -> Realtime:
         reason = (endpoint.off_reason if endpoint and endpoint.off_reason
                   else _("the webhook is not registered yet; changes arrive by polling."))
         return Realtime(False, reason, refused=refused)
+    return Realtime(True, last_event_at=endpoint.last_event_at, refused=refused)
+
+
+def _app_level(sync: ObjectSync, app: str) -> Realtime:
+    """The app's subscriptions are set up once, on the app at the vendor: real time is on
+    for a connection once its events arrive."""
+    endpoint = Endpoint.objects.filter(connection_id=sync.connection_id).first()
+    refused = _refused(endpoint)
+    if not sync.is_on:
+        return Realtime(False, _("the sync is off."), refused=refused)
+    if endpoint is None or endpoint.last_event_at is None:
+        url = settings.SITE_URL + reverse("inbound:app_endpoint",
+                                          args=[sync.connection.app_key])
+        return Realtime(False, _("no webhook from %(app)s yet (the app's webhook target is "
+                                 "%(url)s); changes arrive by polling.") % {
+            "app": app, "url": url}, refused=refused)
     return Realtime(True, last_event_at=endpoint.last_event_at, refused=refused)
 
 

@@ -2,12 +2,15 @@
 Portuguese, with the deliveries its connection refused."""
 
 import datetime as dt
+import html
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from connectors.dynamics.connector import DynamicsConnector
 from connectors.hubspot import HubSpotConnector
 from syncapp.inbound.counts import count
 from syncapp.inbound.endpoints import endpoint_for
@@ -26,7 +29,7 @@ def realtime_line(client, sync, language: str = "en") -> str:
     assert page.status_code == 200
     found = re.search(r'<p class="page-subtitle" id="realtime-status">(.*?)</p>',
                       page.content.decode(), re.S)
-    return found.group(1) if found else ""
+    return html.unescape(found.group(1)) if found else ""
 
 
 @pytest.fixture
@@ -76,12 +79,25 @@ def test_off_while_not_registered_and_when_the_sync_is_off(admin_client, persons
 
 
 def test_off_for_an_app_that_sends_no_webhooks(admin_client, portal):
+    connection = Connection.objects.create(portal=portal, app_key="dynamics", account_id="org1",
+                                           account_name="Org 1")
+    sync = create_object_sync(connection, "contacts", DynamicsConnector, state=SyncState.ON)
+    assert realtime_line(admin_client, sync) == (
+        "Real-time: off — Microsoft Dynamics 365 sends Syncapp no webhooks for this object; "
+        "changes arrive by polling.")
+
+
+def test_hubspot_is_on_once_its_app_level_webhooks_arrive(admin_client, portal):
     connection = Connection.objects.create(portal=portal, app_key="hubspot", account_id="42",
                                            account_name="Portal 42")
     sync = create_object_sync(connection, "contacts", HubSpotConnector, state=SyncState.ON)
     assert realtime_line(admin_client, sync) == (
-        "Real-time: off — HubSpot sends Syncapp no webhooks for this object; changes arrive "
-        "by polling.")
+        "Real-time: off — no webhook from HubSpot yet (the app's webhook target is "
+        f"{settings.SITE_URL}/inbound/hubspot/); changes arrive by polling.")
+    endpoint = endpoint_for(connection)
+    Endpoint.objects.filter(pk=endpoint.pk).update(
+        last_event_at=timezone.now() - dt.timedelta(minutes=3, seconds=5))
+    assert realtime_line(admin_client, sync) == "Real-time: on · last event 3 min ago"
 
 
 def test_refused_deliveries_are_counted_on_the_page(admin_client, persons):
