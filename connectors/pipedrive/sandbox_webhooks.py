@@ -15,6 +15,8 @@ from connectors.sdk.sandbox.webhooks import Delivery
 def announce(sandbox, company, object_name: str, action: str, *, record: dict,
              before: dict | None) -> None:
     """Queue the deliveries of one change on `sandbox.outbox` (sent after the request)."""
+    if not listening(company):
+        return
     entity = RECENT_ITEMS[object_name]
     for hook in company.webhooks.values():
         if hook["is_active"] != 1 or hook["event_object"] not in (entity, "*") \
@@ -28,9 +30,15 @@ def announce(sandbox, company, object_name: str, action: str, *, record: dict,
                                        attempt_at=("meta", "attempt")))
 
 
-def snapshot(record: dict) -> dict:
-    """The record as it is before a change, for `previous`."""
-    return copy.deepcopy(record)
+def listening(company) -> bool:
+    """Whether any webhook of the company is active: no copies are made otherwise (the
+    bench changes thousands of records)."""
+    return any(hook["is_active"] == 1 for hook in company.webhooks.values())
+
+
+def snapshot(company, record: dict) -> dict | None:
+    """The record as it is before a change, for `previous` (None: nobody listens)."""
+    return copy.deepcopy(record) if listening(company) else None
 
 
 def _payload(company, hook: dict, entity: str, action: str, *, record: dict,
