@@ -8,6 +8,10 @@ delivery so late that polling has it already). A flood is different: past
 INBOUND_EVENTS_PER_10S the excess is dropped and counted, and one debounced run still
 starts, so the changes arrive through it. The event's values are never read: the run
 reads the records through the API as a poll does.
+
+Apps that sign with their OAuth client secret (HubSpot) post to one address for the
+whole app (`receive_for_app`): the signed request timestamp tells its age, and the
+events are routed by their account to each live connection of it.
 """
 
 import datetime as dt
