@@ -26,5 +26,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("syncapp.alerts.urls")),
     path("", include("syncapp.webhooks.urls")),
+    path("", include("syncapp.inbound.urls")),
 ]
 urlpatterns += sandbox_urlpatterns

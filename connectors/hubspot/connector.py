@@ -3,7 +3,7 @@
 import logging
 from collections.abc import Mapping, Sequence
 
-from connectors.hubspot import associations, reads, writes
+from connectors.hubspot import associations, reads, webhooks, writes
 from connectors.hubspot.activities import create_defaults
 from connectors.hubspot.client import CrmApi, install, unexpected
 from connectors.hubspot.spec import SPEC, object_spec
@@ -24,6 +24,7 @@ from connectors.sdk import (
     Page,
     WriteOutcome,
 )
+from connectors.sdk.webhooks import APP_SIGNATURE, WebhookEvent, WebhookRequest
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,16 @@ class HubSpotConnector(Connector):
     sandbox_paths = {"api": "", "authorize": "/oauth/authorize", "token": "/oauth/v1/token",
                      "revoke": "/oauth/v1/refresh-tokens", "web": ""}
     sandbox = "connectors.hubspot.sandbox:HubSpotSandbox"
+    # One webhook target for the whole app, signed with its client secret (webhooks.py).
+    webhook_auth = APP_SIGNATURE
+
+    @classmethod
+    def verify_webhook(cls, request: WebhookRequest, client_secret: str, now: float) -> None:
+        webhooks.verify(request, client_secret, now)
+
+    @classmethod
+    def webhook_events(cls, payload: object) -> list[WebhookEvent]:
+        return webhooks.events(payload)
 
     def __init__(self, http: HttpClient, *, api_bases: dict[str, str] | None = None,
                  account: dict | None = None):

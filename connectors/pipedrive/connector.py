@@ -8,7 +8,7 @@ https://pipedrive.readme.io/docs/pipedrive-api-v2
 import datetime as dt
 from collections.abc import Sequence
 
-from connectors.pipedrive import custom_fields, values
+from connectors.pipedrive import custom_fields, values, webhooks
 from connectors.pipedrive.activities import Activities
 from connectors.pipedrive.adapter import Adapter, Context, is_deleted
 from connectors.pipedrive.client import (
@@ -38,6 +38,7 @@ from connectors.sdk.records import (
     Page,
 )
 from connectors.sdk.spec import Field
+from connectors.sdk.webhooks import BASIC_AUTH, WebhookEvent
 
 ADAPTERS: dict[str, Adapter] = {
     a.name: a for a in (Persons(), Organizations(), Deals(), Products(), Activities(), Notes())
@@ -61,6 +62,8 @@ class PipedriveConnector(WritesMixin, Connector):
         "revoke": "/oauth/revoke",
     }
     sandbox = "connectors.pipedrive.sandbox:PipedriveSandbox"
+    # Webhooks v2 carry the HTTP basic-auth credentials given when registering.
+    webhook_auth = BASIC_AUTH
 
     def __init__(self, http: HttpClient, *, api_bases=None, account=None):
         super().__init__(http, api_bases=api_bases, account=account)
@@ -74,6 +77,10 @@ class PipedriveConnector(WritesMixin, Connector):
                 self.bases[name] = str(domain).rstrip("/") + path
         self._custom: dict[str, dict[str, tuple[Field, str]]] = {}
         self._currency: str | None = self.account.get("default_currency")
+
+    @classmethod
+    def webhook_events(cls, payload: object) -> list[WebhookEvent]:
+        return webhooks.events(payload, {a.recents_item: a.name for a in ADAPTERS.values()})
 
     # --- plumbing ---------------------------------------------------------------------
 

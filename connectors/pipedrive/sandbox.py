@@ -18,6 +18,7 @@ from connectors.pipedrive import sandbox_store as store
 from connectors.pipedrive.sandbox_app import PipedriveAppPages
 from connectors.pipedrive.sandbox_rules import Invalid, failed, validate
 from connectors.pipedrive.sandbox_seed import COMPANIES
+from connectors.pipedrive.sandbox_webhooks import announce, listening, snapshot
 from connectors.sdk.sandbox import Response, Sandbox, route
 from connectors.sdk.sandbox.limits import Verdict
 from connectors.sdk.sandbox.oauth import IssuedToken
@@ -213,6 +214,7 @@ class PipedriveSandbox(PipedriveAppPages, Sandbox):
         record = records.defaults(account, object_name, account.next_id(object_name), now)
         records.apply(object_name, record, body, now)
         account.data[object_name][record["id"]] = record
+        announce(self, account, object_name, "create", record=record, before=None)
         return ok(record, status=CREATED_STATUS.get(object_name, 200))
 
     @route("GET", "/api/v2/{collection}/{item_id}")
@@ -236,7 +238,7 @@ class PipedriveSandbox(PipedriveAppPages, Sandbox):
         object_name = self.v2_object(collection)
         self.require_object(request, object_name, write=True)
         record = self.found(account, object_name, item_id)
-        self.delete_record(record)
+        self.delete_record(account, object_name, record)
         return ok({"id": record["id"]})
 
     # The app's own pages (sandbox_app) edit and delete through these two, so their
@@ -245,12 +247,17 @@ class PipedriveSandbox(PipedriveAppPages, Sandbox):
     def update_record(self, account, object_name: str, record: dict, body: object) -> dict:
         """PATCH: validate `body` as v2 does (raise Invalid), then apply it."""
         checked = validate(account, object_name, body, creating=False)
-        return records.apply(object_name, record, checked, self.now())
+        before = snapshot(account, record)
+        records.apply(object_name, record, checked, self.now())
+        announce(self, account, object_name, "change", record=record, before=before)
+        return record
 
-    def delete_record(self, record: dict) -> dict:
+    def delete_record(self, account, object_name: str, record: dict) -> dict:
         """DELETE: a soft delete, still listed in /v1/recents."""
+        before = snapshot(account, record)
         record["is_deleted"] = True
         record["update_time"] = records.stamp(self.now())
+        announce(self, account, object_name, "delete", record=record, before=before)
         return record
 
     # --- API v1: notes -------------------------------------------------------------------
@@ -284,6 +291,9 @@ class PipedriveSandbox(PipedriveAppPages, Sandbox):
         changes = records.note_changes(account, request.json(), creating=True)
         note = records.new_note(account, account.next_id("notes"), changes, self.now())
         account.data["notes"][note["id"]] = note
+        if listening(account):
+            announce(self, account, "notes", "create",
+                     record=records.render_note(account, note), before=None)
         return ok(records.render_note(account, note))
 
     @route("GET", "/api/v1/notes/{item_id}")
@@ -298,7 +308,11 @@ class PipedriveSandbox(PipedriveAppPages, Sandbox):
         self.require_object(request, "notes", write=True)
         note = self.found(account, "notes", item_id)
         changes = records.note_changes(account, request.json(), creating=False)
+        before = records.render_note(account, note) if listening(account) else None
         records.change_note(note, changes, self.now())
+        if before is not None:
+            announce(self, account, "notes", "change",
+                     record=records.render_note(account, note), before=before)
         return ok(records.render_note(account, note))
 
     @route("DELETE", "/api/v1/notes/{item_id}")
@@ -306,8 +320,12 @@ class PipedriveSandbox(PipedriveAppPages, Sandbox):
     def notes_delete(self, request, account, item_id):
         self.require_object(request, "notes", write=True)
         note = self.found(account, "notes", item_id)
+        before = records.render_note(account, note) if listening(account) else None
         note["active_flag"] = False
         note["update_time"] = records.v1_stamp(self.now())
+        if before is not None:
+            announce(self, account, "notes", "delete",
+                     record=records.render_note(account, note), before=before)
         return ok(True)
 
     # --- API v1: the account, recent changes, webhooks -------------------------------------

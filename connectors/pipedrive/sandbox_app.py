@@ -167,7 +167,7 @@ class PipedriveAppPages:
     @signed_in
     @with_person
     def app_person_delete(self, request, account, person):
-        self.delete_record(person)
+        self.delete_record(account, "persons", person)
         return see_other(f"{request.root}/app")
 
 

@@ -127,7 +127,7 @@ class WritesMixin(Connector):
             out[name] = custom_fields.write_value(name, kind, value, currency)
         return out
 
-    # --- webhooks: declared, registered per object; the product may subscribe later ---
+    # --- webhooks: registered per object by the product (syncapp/inbound) ---
 
     def register_webhook(
         self, object_name: str, url: str, *, user: str | None = None, password: str | None = None

@@ -18,6 +18,7 @@ from connectors.sdk.records import (
     WriteOutcome,
 )
 from connectors.sdk.spec import ConnectorSpec, Field, ObjectSpec
+from connectors.sdk.webhooks import WebhookEvent, WebhookRequest
 
 
 class Connector:
@@ -28,6 +29,9 @@ class Connector:
     sandbox_paths: dict[str, str] = {}
     # "module:attribute" of the sandbox's factory (a callable returning a Sandbox).
     sandbox: str = ""
+    # How the vendor authenticates its webhook deliveries (sdk.webhooks.BASIC_AUTH), for
+    # connectors whose capabilities say `webhooks`.
+    webhook_auth: str = ""
 
     def __init__(
         self,
@@ -112,6 +116,30 @@ class Connector:
     def write_associations(
         self, object_name: str, to_object: str, pairs: Sequence[AssociationRecord]
     ) -> list[WriteOutcome]:
+        raise NotImplementedError
+
+    # --- webhooks (capabilities.webhooks) ---------------------------------------------
+
+    def register_webhook(self, object_name: str, url: str, *, user: str | None = None,
+                         password: str | None = None) -> str:
+        """Ask the vendor to POST changes of `object_name` to `url` with these basic-auth
+        credentials; returns the vendor's id of the subscription."""
+        raise NotImplementedError
+
+    def remove_webhook(self, webhook_id: str) -> None:
+        raise NotImplementedError
+
+    @classmethod
+    def verify_webhook(cls, request: WebhookRequest, client_secret: str,
+                       now: float) -> None:
+        """For APP_SIGNATURE vendors: raise WebhookRefused unless `request` carries the
+        vendor's valid, recent signature (`now`: epoch seconds)."""
+        raise NotImplementedError
+
+    @classmethod
+    def webhook_events(cls, payload: object) -> list[WebhookEvent]:
+        """The changes one delivery announces (its JSON, parsed); MalformedWebhook when
+        it is not the vendor's shape. Pure: no HTTP."""
         raise NotImplementedError
 
     # --- provided ---------------------------------------------------------------------

@@ -40,6 +40,9 @@ KINDS = {kind.name: kind for kind in (
 TASK_KINDS = {
     "syncapp.syncs.tasks.run_sync": "sync",
     "syncapp.syncs.tasks.tick": "sync",
+    "syncapp.inbound.tasks.register": "sync",
+    "syncapp.inbound.tasks.remove": "sync",
+    "syncapp.inbound.tasks.prune_events": "export",
     "syncapp.health.tasks.run_repair": "sync",
     "syncapp.health.tasks.sweep": "sync",
     "syncapp.syncs.tasks.dry_run": "preview",

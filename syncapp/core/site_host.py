@@ -16,7 +16,7 @@ from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.http.request import split_domain_port
 
-MACHINE_PREFIXES = ("/healthz", "/metrics", "/api/", "/webhooks/", "/sandbox/")
+MACHINE_PREFIXES = ("/healthz", "/metrics", "/api/", "/webhooks/", "/inbound/", "/sandbox/")
 PAGE_METHODS = {"GET", "HEAD"}
 
 

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from syncapp.core import bulkrows
+from syncapp.crm import signals
 from syncapp.crm.models import ChangeAction, ChangeLogEntry, Record
 from syncapp.crm.services import (
     SYSTEM,
@@ -50,8 +51,10 @@ def _log_rows(records_and_changes, action: str, actor: Actor) -> list[tuple]:
 
 
 def _log(records_and_changes, action: str, actor: Actor) -> None:
-    bulkrows.insert_rows(ChangeLogEntry, LOG_FIELDS,
-                         _log_rows(records_and_changes, action, actor))
+    rows = _log_rows(records_and_changes, action, actor)
+    bulkrows.insert_rows(ChangeLogEntry, LOG_FIELDS, rows)
+    if rows:
+        signals.announce(rows[0][0], {row[2] for row in rows}, actor.object_sync_id)
 
 
 def create_many(portal, object_type: str, rows: list[dict],

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from syncapp.crm import signals
 from syncapp.crm.identifiers import (
     normalize_domain,
     normalize_email,
@@ -102,6 +103,7 @@ def _diff(old: dict, new: dict) -> dict:
 
 
 def _log(record: Record, action: str, changes: dict, actor: Actor) -> ChangeLogEntry:
+    signals.announce(record.portal_id, {record.object_type}, actor.object_sync_id)
     return ChangeLogEntry.objects.create(
         portal_id=record.portal_id,
         record=record,
@@ -280,4 +282,6 @@ def bulk_create_records(
         ],
         batch_size=1000,
     )
+    if records:
+        signals.announce(portal.pk, {object_type}, actor.object_sync_id)
     return records

@@ -184,7 +184,10 @@ def _reconnect(request, connection_id, info, token, extra) -> Connection:
 def disconnect(connection: Connection, by=None) -> None:
     """Revoke the token (best effort), forget it, and keep the connection's history;
     `by` (request or user) is audited with it."""
+    from syncapp.inbound.registration import remove_all  # noqa: PLC0415 - inbound imports us
+
     if connection.token_ciphertext:
+        remove_all(connection)  # while the token still works
         cls = connector_class(connection.app_key)
         oauth_client(cls).revoke(DbTokenStore(connection).load())
     connection.status = ConnectionStatus.DISCONNECTED

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "syncapp.api",
     "syncapp.alerts",
     "syncapp.webhooks",
+    "syncapp.inbound",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +206,11 @@ SYNC_LOCK_TTL_S = envint("SYNC_LOCK_TTL_S", 10)
 # At most this many runs of one portal at once, so one portal's hundred syncs never
 # starve another's: keep it below the sync worker's concurrency (syncs/tasks.py).
 SYNC_PORTAL_CONCURRENCY = envint("SYNC_PORTAL_CONCURRENCY", 2)
+# Inbound vendor webhooks (syncapp/inbound): events one connection may deliver in 10 s
+# before the excess is dropped (a run still starts), and the least time between two
+# runs a webhook or a hub change starts for one sync.
+INBOUND_EVENTS_PER_10S = envint("INBOUND_EVENTS_PER_10S", 200)
+INBOUND_DEBOUNCE_S = float(envint("INBOUND_DEBOUNCE_S", 2))
 # Runs and the values they wrote are kept this long (the audit log: a year, always).
 RUN_HISTORY_RETENTION_DAYS = envint("RUN_HISTORY_RETENTION_DAYS", 90)
 HEARTBEAT_INTERVAL_S = float(envint("HEARTBEAT_INTERVAL_S", 30))
@@ -254,6 +260,11 @@ CELERY_BEAT_SCHEDULE = {
     "prune-history": {  # runs past RUN_HISTORY_RETENTION_DAYS, audit entries past a year
         "task": "syncapp.syncs.tasks.prune_history",
         "schedule": 24 * 3600.0,
+        "options": {"expires": 3600.0},
+    },
+    "inbound-prune": {  # inbound webhook events past a day (de-duplication needs minutes)
+        "task": "syncapp.inbound.tasks.prune_events",
+        "schedule": 3600.0,
         "options": {"expires": 3600.0},
     },
 }

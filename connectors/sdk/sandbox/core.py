@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from connectors.sdk.sandbox.limits import Limits, Verdict
 from connectors.sdk.sandbox.messages import Request, Response
 from connectors.sdk.sandbox.oauth import OAuthProvider
+from connectors.sdk.sandbox.webhooks import Delivery, WebhookFaults, dispatch
 
 
 def route(method: str, pattern: str, *, auth: bool = True):
@@ -89,6 +90,12 @@ class Sandbox(OAuthProvider):
         self.calls: deque = deque(maxlen=100_000)  # (time, method, path) of API calls
         self.rate_limited_calls = 0  # 429s the limit answered (the bench's 429 share)
         self._limits = Limits(self.rate_policy)
+        # Webhook deliveries the last request queued, sent once it is answered
+        # (sandbox/webhooks.py), and every attempt sent: (url, attempt, status).
+        self.outbox: list[Delivery] = []
+        self.webhook_faults = WebhookFaults()
+        self.webhooks_sent: deque = deque(maxlen=10_000)
+        self.webhooks_queued = 0
         if seed:
             self.seed()
 
@@ -108,6 +115,10 @@ class Sandbox(OAuthProvider):
         self.__dict__.setdefault("_limits", Limits(self.rate_policy))
         self.__dict__.setdefault("latency_s", 0.0)
         self.__dict__.setdefault("rate_limited_calls", 0)
+        self.__dict__.setdefault("outbox", [])
+        self.__dict__.setdefault("webhook_faults", WebhookFaults())
+        self.__dict__.setdefault("webhooks_sent", deque(maxlen=10_000))
+        self.__dict__.setdefault("webhooks_queued", 0)
 
     # --- to override ----------------------------------------------------------------
 
@@ -121,6 +132,20 @@ class Sandbox(OAuthProvider):
     # --- dispatch -----------------------------------------------------------------------
 
     def handle(self, request: Request) -> Response:
+        try:
+            return self._dispatch_request(request)
+        finally:
+            self.send_webhooks()
+
+    def send_webhooks(self) -> None:
+        """Hand the deliveries queued so far to the background sender."""
+        with self.lock:
+            queued, self.outbox = self.outbox, []
+            self.webhooks_queued += len(queued)
+        if queued:
+            dispatch(queued, self.webhook_faults, self.webhooks_sent)
+
+    def _dispatch_request(self, request: Request) -> Response:
         oauth = self.handle_oauth(request)
         if oauth is not None:
             return oauth

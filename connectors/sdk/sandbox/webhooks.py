@@ -1,0 +1,91 @@
+"""Webhooks a sandbox sends, as vendors send them: late, twice, out of order, or never.
+
+A sandbox queues a `Delivery` when a record changes (`Sandbox.outbox`, part of its
+state, so it pickles with it); after each request the outbox goes to `dispatch`,
+which POSTs every delivery from a thread of its own, as a vendor's delivery service
+does, never inside the request that made the change. A delivery the receiver does
+not answer with a 2xx (or within `timeout_s`) is sent again after each of
+`retry_delays_s`, its attempt number stamped into the body. `WebhookFaults` make the
+sandbox behave like a vendor on a bad day: drop a share of deliveries, send a share
+twice, hold a share back so that later ones overtake it.
+"""
+
+import base64
+import json
+import logging
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+
+import requests
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Delivery:
+    url: str
+    payload: dict
+    basic_auth: tuple[str, str] | None = None
+    # Where the body says which attempt this is (Pipedrive: meta.attempt).
+    attempt_at: tuple[str, ...] = ()
+
+
+@dataclass
+class WebhookFaults:
+    drop: float = 0.0  # share of deliveries never sent (the poll must catch up)
+    duplicate: float = 0.0  # share sent twice
+    reorder: float = 0.0  # share held back `hold_s`, so that later ones arrive first
+    hold_s: float = 0.5
+    # The vendor's schedule of retries after a failed attempt (tests shorten it).
+    retry_delays_s: tuple[float, ...] = (3.0, 30.0, 150.0)
+    timeout_s: float = 10.0
+    rng: random.Random = field(default_factory=lambda: random.Random(7))  # noqa: S311 - test faults
+
+
+def dispatch(deliveries: list[Delivery], faults: WebhookFaults, sent: list) -> None:
+    """Send `deliveries` in the background; each attempt's (url, attempt, status) is
+    appended to `sent` (status 0: no answer)."""
+    for delivery in deliveries:
+        draw = faults.rng.random()
+        if draw < faults.drop:
+            sent.append((delivery.url, 0, "dropped"))
+            continue
+        hold = faults.hold_s if faults.rng.random() < faults.reorder else 0.0
+        copies = 2 if faults.rng.random() < faults.duplicate else 1
+        for _copy in range(copies):
+            threading.Thread(target=_deliver, args=(delivery, faults, hold, sent),
+                             name="sandbox-webhook", daemon=True).start()
+
+
+def _deliver(delivery: Delivery, faults: WebhookFaults, hold: float, sent: list) -> None:
+    if hold:
+        time.sleep(hold)
+    waits = (0.0, *faults.retry_delays_s)
+    for attempt, wait in enumerate(waits, start=1):
+        time.sleep(wait)
+        status = _post(delivery, attempt, faults.timeout_s)
+        sent.append((delivery.url, attempt, status))
+        if 200 <= status < 300:
+            return
+
+
+def _post(delivery: Delivery, attempt: int, timeout_s: float) -> int:
+    payload = json.loads(json.dumps(delivery.payload))  # each attempt its own body
+    target = payload
+    for key in delivery.attempt_at[:-1]:
+        target = target[key]
+    if delivery.attempt_at:
+        target[delivery.attempt_at[-1]] = attempt
+    headers = {"Content-Type": "application/json"}
+    if delivery.basic_auth:
+        pair = ":".join(delivery.basic_auth).encode()
+        headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
+    try:
+        return requests.post(delivery.url, data=json.dumps(payload), headers=headers,
+                             timeout=timeout_s, allow_redirects=False).status_code
+    except requests.RequestException as exc:
+        log.info("sandbox webhook not delivered", extra={"url": delivery.url,
+                                                         "error": str(exc)})
+        return 0

@@ -1,0 +1,37 @@
+"""Fixtures of the inbound webhook tests."""
+
+import json
+
+import pytest
+import redis
+from django.conf import settings
+
+from syncapp.core.queues import queue_name
+from tests.syncs.worker import own_queue
+
+
+@pytest.fixture
+def broker():
+    """The test's own queues on the real Redis broker; yields a reader of the messages
+    of a task (run_sync unless named) waiting on them: [(first argument, has an ETA)]."""
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    prefix = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("global_keyprefix", "")
+    with own_queue() as queue:
+        key = prefix + queue_name("sync", f"{queue}-")
+
+        def runs(task: str = "syncapp.syncs.tasks.run_sync") -> list[tuple[int, bool]]:
+            found = []
+            for raw in reversed(client.lrange(key, 0, -1)):
+                headers = json.loads(raw)["headers"]
+                if headers["task"] == task:
+                    first_arg = headers["argsrepr"].strip("()").split(",")[0]
+                    found.append((int(first_arg), bool(headers["eta"])))
+            return found
+
+        yield runs
+        client.delete(key)
+
+
+# A Pipedrive account connected through the real install flow, its sandbox served by
+# the live server (the wizard tests' fixtures).
+from tests.syncs.conftest import connection, live_pipedrive  # noqa: E402, F401

@@ -1,0 +1,63 @@
+"""Deliveries as Pipedrive sends them, and the runs they leave on the real broker."""
+
+import base64
+import datetime as dt
+import json
+import uuid
+
+import redis
+from django.conf import settings
+from django.urls import reverse
+
+from connectors.pipedrive.connector import PipedriveConnector
+from syncapp.inbound import credentials
+from syncapp.inbound.debounce import _key as debounce_key
+from syncapp.inbound.models import Endpoint
+from syncapp.integrations.models import Connection
+from syncapp.syncs.configure import create_object_sync
+from syncapp.syncs.models import ObjectSync, SyncState
+
+
+def pipedrive_event(entity: str = "person", entity_id: int = 1, *, action: str = "change",
+                    event_id: str | None = None, at: dt.datetime | None = None) -> dict:
+    """A webhooks v2 body (only `meta` matters to Syncapp)."""
+    at = at or dt.datetime.now(dt.UTC)
+    return {"meta": {"action": action, "entity": entity, "entity_id": str(entity_id),
+                     "id": event_id or str(uuid.uuid4()), "version": "2.0", "attempt": 1,
+                     "timestamp": at.strftime("%Y-%m-%dT%H:%M:%S.000Z")},
+            "data": {"id": entity_id, "name": "Never written"}, "previous": None}
+
+
+def basic(user: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+def deliver(client, endpoint: Endpoint, body, *, auth: str | None = None):
+    """POST `body` (a dict, or raw bytes) as the vendor would, with the endpoint's own
+    credentials unless `auth` says otherwise ("" for none)."""
+    if auth is None:
+        secret = credentials.decrypt(endpoint.secret_ciphertext)
+        auth = basic(secret.user, secret.password)
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    headers = {"HTTP_AUTHORIZATION": auth} if auth else {}
+    url = reverse("inbound:endpoint", args=[endpoint.connection.app_key, endpoint.route])
+    return client.post(url, raw, content_type="application/json", **headers)
+
+
+def make_connection(portal, account_id: str = "1001") -> Connection:
+    return Connection.objects.create(portal=portal, app_key="pipedrive", account_id=account_id,
+                                     account_name=f"Company {account_id}")
+
+
+def make_sync(connection: Connection, app_object: str = "persons") -> ObjectSync:
+    """An object sync that is on, past its initial sync."""
+    sync = create_object_sync(connection, app_object, PipedriveConnector)
+    sync.state = SyncState.ON
+    sync.initial_done = True
+    sync.save()
+    return sync
+
+
+def forget_debounce(*syncs: ObjectSync) -> None:
+    """As if the syncs' last runs were long ago (ids repeat across test databases)."""
+    redis.Redis.from_url(settings.REDIS_URL).delete(*(debounce_key(s.pk) for s in syncs))
