@@ -45,6 +45,7 @@ def _payload(company, hook: dict, entity: str, action: str, *, record: dict,
              before: dict | None, now: dt.datetime) -> dict:
     # v2 sends ids as strings in `meta`; `data` is null after a delete, and `previous`
     # holds the changed fields' old values (the whole record before a delete).
+    previous: dict | None
     if action == "change" and before is not None:
         previous = {k: before.get(k) for k in record if before.get(k) != record[k]}
     else:

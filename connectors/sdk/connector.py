@@ -7,6 +7,7 @@ proxy, as the product decides).
 """
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from connectors.sdk.http import HttpClient
 from connectors.sdk.records import (
@@ -137,7 +138,7 @@ class Connector:
         raise NotImplementedError
 
     @classmethod
-    def webhook_events(cls, payload: object) -> list[WebhookEvent]:
+    def webhook_events(cls, payload: Any) -> list[WebhookEvent]:
         """The changes one delivery announces (its JSON, parsed); MalformedWebhook when
         it is not the vendor's shape. Pure: no HTTP."""
         raise NotImplementedError
