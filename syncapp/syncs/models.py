@@ -271,6 +271,7 @@ class RunKind(models.TextChoices):
     INCREMENTAL = "incremental", _("Incremental sync")
     RESYNC = "resync", _("Resync")
     RESTORE = "restore", _("Restore")
+    UNDO = "undo", _("Undo")  # puts back what another run wrote (syncs/run/undo.py)
 
 
 class RunStatus(models.TextChoices):
@@ -295,9 +296,17 @@ class Run(PortalOwned):
     error_message = models.TextField(blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # An undo run: the run whose writes it puts back. A run has one undo at most,
+    # unless an earlier one failed (the constraint below): a second is refused.
+    undoes = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="undos")
 
     class Meta:
         indexes = [models.Index(fields=["object_sync", "-started_at"], name="run_latest")]
+        constraints = [
+            models.UniqueConstraint(fields=["undoes"], name="run_one_undo",
+                                    condition=Q(undoes__isnull=False) & ~Q(status="failed")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} run {self.pk} ({self.status})"

@@ -1,0 +1,29 @@
+# Undo a run (issue 16): a Run of kind "undo" names the run it puts back.
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('accounts', '0003_invitation'),
+        ('syncs', '0013_history_row_per_record'),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name='run',
+            name='undoes',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='undos', to='syncs.run'),
+        ),
+        migrations.AlterField(
+            model_name='run',
+            name='kind',
+            field=models.CharField(choices=[('initial', 'Initial sync'), ('incremental', 'Incremental sync'), ('resync', 'Resync'), ('restore', 'Restore'), ('undo', 'Undo')], max_length=20),
+        ),
+        migrations.AddConstraint(
+            model_name='run',
+            constraint=models.UniqueConstraint(condition=models.Q(('undoes__isnull', False), models.Q(('status', 'failed'), _negated=True)), fields=('undoes',), name='run_one_undo'),
+        ),
+    ]

@@ -1,0 +1,153 @@
+"""What undoing a run means for each of its records, decided before anything is written.
+
+A run's history rows (HistoryEntry: {side: {field: [old, new, rule]}}, per record per
+batch) say what it wrote. Per record, `effects_of` folds them into one `Effect` (each
+field's first old value and last new one, and the side it created the record on),
+and `decide` compares it with what the sides hold now: a field still holding what
+the run wrote is put back; one that holds something else was changed since and is a
+conflict, left alone; a record the run created is removed; a record deleted since is
+skipped. The review page decides from recorded facts (the app as last synced); the
+undo itself from the app's live values (syncs/run/undo.py).
+"""
+
+from dataclasses import dataclass, field
+
+from syncapp.engine.config import APP, HUB, SyncConfig
+from syncapp.engine.rules import split
+from syncapp.syncs.models import HistoryEntry, LinkStatus, history_sides
+
+# What an undo puts back: fields updated, records created. Links, exclusions,
+# failures, restores and recreates wrote no value to put back.
+UNDOABLE = ("updated", "created")
+GONE = frozenset({LinkStatus.DELETED_IN_HUB, LinkStatus.DELETED_IN_APP,
+                  LinkStatus.DELETED_BOTH})
+
+
+@dataclass
+class Effect:
+    """What one run did to one linked record."""
+
+    link_id: int
+    created: str = ""  # the side the run created the record on, if it did
+    # side -> field -> [value before the run, value the run left]
+    writes: dict[str, dict[str, list]] = field(default_factory=dict)
+
+
+@dataclass
+class Conflict:
+    side: str
+    field: str
+    wrote: object  # what the run wrote
+    now: object  # what the field holds now
+
+
+@dataclass
+class RecordUndo:
+    """What the undo does to one record: fields put back, conflicts, removal, or skip."""
+
+    link: object
+    back: dict[str, dict] = field(default_factory=lambda: {HUB: {}, APP: {}})  # side -> {f: old}
+    expect: dict[str, dict] = field(default_factory=lambda: {HUB: {}, APP: {}})  # f -> new
+    conflicts: list[Conflict] = field(default_factory=list)
+    remove: str = ""  # the side whose record the run created: archived/deleted, link removed
+    skipped: str = ""  # why nothing is done (the record was deleted since)
+
+    @property
+    def name(self) -> str:
+        return self.link.hub_name or self.link.app_name or str(self.link.app_id or "")
+
+    @property
+    def puts_back(self) -> bool:
+        return bool(self.back[HUB] or self.back[APP])
+
+
+def undoable_links(run_id: int, after: int = 0, limit: int | None = None) -> list[int]:
+    """Ids of the links a run wrote values to or created, after `after`, in order."""
+    rows = (HistoryEntry.objects.filter(run_id=run_id, link_id__gt=after,
+                                        actions__overlap=list(UNDOABLE))
+            .order_by("link_id").values_list("link_id", flat=True).distinct())
+    return list(rows[:limit] if limit else rows)
+
+
+def effects_of(run_id: int, link_ids: list[int]) -> dict[int, Effect]:
+    """The run's effect on each of these links, from its history rows in order."""
+    effects: dict[int, Effect] = {}
+    rows = HistoryEntry.objects.filter(run_id=run_id, link_id__in=link_ids).order_by("id")
+    for row in rows.only("link_id", "side", "action", "actions", "changes"):
+        effect = effects.setdefault(row.link_id, Effect(row.link_id))
+        actions = row.all_actions
+        sides = history_sides(row.changes, row.side)
+        if "created" in actions:
+            effect.created = _created_side(row.side, sides)
+        if "updated" not in actions and "created" not in actions:
+            continue
+        for side, fields in sides.items():
+            written = effect.writes.setdefault(side, {})
+            for name, diff in fields.items():
+                old, new = diff[0], diff[1]
+                if name in written:
+                    written[name][1] = new  # a later batch wrote it again: keep the first old
+                else:
+                    written[name] = [old, new]
+    return effects
+
+
+def _created_side(side: str, sides: dict) -> str:
+    if side in (HUB, APP):
+        return side
+    # Both sides noted: the created one is the side whose every field started empty.
+    for name in (HUB, APP):
+        if sides.get(name) and all(diff[0] is None for diff in sides[name].values()):
+            return name
+    return HUB
+
+
+def app_as_last_synced(config: SyncConfig, link) -> dict:
+    """The app record's mapped fields as the sync last saw them (the review's view of
+    the app: pages never call a vendor)."""
+    last = link.last_synced or {}
+    return {m.app_field: m.app_value(split(last[m.hub_property])[1])
+            for m in config.mappings if m.hub_property in last}
+
+
+def decide(config: SyncConfig, effect: Effect, link, hub, app: dict | None) -> RecordUndo:
+    """What the undo does to one record. `hub`: its hub record (hubside.HubRecord) or
+    None, `app`: its app record's values now, or None when it is gone."""
+    undo = RecordUndo(link)
+    if effect.created:
+        undo.remove = effect.created  # gone already or not: the link goes either way
+        return undo
+    writes = effect.writes
+    hub_gone = hub is None or hub.archived
+    app_gone = app is None
+    if link.status in GONE or (writes.get(HUB) and hub_gone) or (writes.get(APP) and app_gone):
+        undo.skipped = "deleted"
+        return undo
+    by_app_field = {m.app_field: m for m in config.mappings}
+    for name, (old, new) in writes.get(HUB, {}).items():
+        _field(undo, HUB, name, [old, new], hub.values.get(name), same=_equal)
+    for name, (old, new) in writes.get(APP, {}).items():
+        mapping = by_app_field.get(name)
+        same = _equal if mapping is None else (
+            lambda a, b, m=mapping: m.hub_value(a) == m.hub_value(b))
+        _field(undo, APP, name, [old, new], app.get(name), same=same)
+    return undo
+
+
+def _equal(a, b) -> bool:
+    return _blank(a) == _blank(b)
+
+
+def _blank(value):
+    return None if value in ("", None) else value
+
+
+def _field(undo: RecordUndo, side: str, name: str, diff: list, now, *, same) -> None:
+    old, new = diff
+    if same(now, old) and not same(old, new):
+        return  # already back where it was (an earlier try of this undo, or a person)
+    if same(now, new):
+        undo.back[side][name] = old
+        undo.expect[side][name] = now
+    else:
+        undo.conflicts.append(Conflict(side, name, new, now))
