@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from syncapp.syncs import config_views, views
+from syncapp.syncs import config_views, undo_views, views
 from syncapp.syncs.wizard import mapping_views
 from syncapp.syncs.wizard import views as wizard
 
@@ -30,6 +30,8 @@ urlpatterns = [
     path(SYNC + "turn-off/", views.turn_off, name="turn_off"),
     path(SYNC + "turn-on/", views.turn_on, name="turn_on"),
     path(SYNC + "delete/", views.delete, name="delete"),
+    path(SYNC + "runs/<int:run_id>/undo/", undo_views.undo_run, name="undo"),
+    path(SYNC + "runs/<int:run_id>/undo/status/", undo_views.undo_status, name="undo_status"),
     # Syncs as code (docs/sync-config.md).
     path(SYNC + "config/", config_views.export_sync, name="config_export"),
     path(ACCOUNT + "config/", config_views.export_connection, name="config_export_all"),

@@ -84,6 +84,13 @@ class Review:
                  "skipped": lambda r: bool(r.skipped)}
         return sum(1 for r in self.records if tests[what](r))
 
+    # For templates, which cannot pass an argument.
+    count_back = property(lambda self: self.count("back"))
+    count_conflicts = property(lambda self: self.count("conflicts"))
+    count_archive = property(lambda self: self.count("archive"))
+    count_delete = property(lambda self: self.count("delete"))
+    count_skipped = property(lambda self: self.count("skipped"))
+
     @property
     def empty(self) -> bool:
         return not any(r.puts_back or r.remove for r in self.records)

@@ -118,9 +118,9 @@ def decide(config: SyncConfig, effect: Effect, link, hub, app: dict | None) -> R
         undo.remove = effect.created  # gone already or not: the link goes either way
         return undo
     writes = effect.writes
-    hub_gone = hub is None or hub.archived
-    app_gone = app is None
-    if link.status in GONE or (writes.get(HUB) and hub_gone) or (writes.get(APP) and app_gone):
+    # Deleted since on either side: the record's other side is left as the run left it
+    # too, or the two would part ways without a live pair to bring them back together.
+    if link.status in GONE or hub is None or hub.archived or (link.app_id and app is None):
         undo.skipped = "deleted"
         return undo
     by_app_field = {m.app_field: m for m in config.mappings}
