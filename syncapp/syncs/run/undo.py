@@ -220,6 +220,7 @@ class _Batch:
         self.outage: ConnectorError | None = None
         self.versions: dict[str, str | None] = {}  # app id -> version read
         self.refusals: dict[str, ConnectorError] = {}  # app id -> why a delete failed
+        self.hubs: dict = {}  # hub record id -> hubside.HubRecord as read before writing
         self.rule = f"undo of run {undo.undoes_id}"
 
     def run(self, ids: list[int]) -> None:
@@ -230,7 +231,8 @@ class _Batch:
             hub_now = self._put_back_in_hub([r for r in records if r.back[HUB]])
             for record in records:
                 if not record.remove:
-                    self._settle(record, hub_now.get(record.link.hub_record_id, {}),
+                    self._settle(record, hub_now.get(record.link.hub_record_id) or
+                                 self._hub_values(record.link.hub_record_id),
                                  stored.get(record.link.app_id) or app_now.get(
                                      record.link.app_id, {}))
             self._remove_links([r for r in records if r.remove], removed)
@@ -245,8 +247,8 @@ class _Batch:
         effects = effects_of(self.undo.undoes_id, ids)
         links = list(Link.objects.filter(object_sync_id=self.config.object_sync_id,
                                          pk__in=ids).order_by("pk"))
-        hubs = hubside.load(self.config.portal_id, self.config.hub_object,
-                            [lk.hub_record_id for lk in links if lk.hub_record_id])
+        hubs = self.hubs = hubside.load(self.config.portal_id, self.config.hub_object,
+                                        [lk.hub_record_id for lk in links if lk.hub_record_id])
         # Every app record with values put back, whichever side: the last-synced values
         # of a field put back are decided from what both sides hold.
         wanted = [lk.app_id for lk in links if lk.app_id and not effects[lk.pk].created]
@@ -255,6 +257,10 @@ class _Batch:
         app_now = {r.id: dict(r.values) for r in found}
         return [decide(self.config, effects[lk.pk], lk, hubs.get(lk.hub_record_id),
                        app_now.get(lk.app_id)) for lk in links], app_now
+
+    def _hub_values(self, hub_id: int | None) -> dict:
+        hub = self.hubs.get(hub_id)
+        return hub.values if hub is not None else {}
 
     def _remove_in_app(self, records: list[RecordUndo]) -> dict[str, str]:
         """Delete the app records the run created: app id -> "deleted", "gone" (deleted
