@@ -300,9 +300,15 @@ class Run(PortalOwned):
     # unless an earlier one failed (the constraint below): a second is refused.
     undoes = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="undos")
+    # An undo's last sign of life (each slice of its task, busy or not): the sweeper
+    # sends the task again for an undo silent for long, whose message was lost.
+    alive_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["object_sync", "-started_at"], name="run_latest")]
+        indexes = [models.Index(fields=["object_sync", "-started_at"], name="run_latest"),
+                   # The sweeper's query: the few undos running, whatever the runs' count.
+                   models.Index(fields=["alive_at"], name="run_undo_running",
+                                condition=Q(kind="undo", status="running"))]
         constraints = [
             models.UniqueConstraint(fields=["undoes"], name="run_one_undo",
                                     condition=Q(undoes__isnull=False) & ~Q(status="failed")),

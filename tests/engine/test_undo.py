@@ -4,10 +4,14 @@ Runs against HubSpot's sandbox over real HTTP, as the engine's other tests do; t
 undo is worked off as its Celery task would, slice by slice, with the test's connector.
 """
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from syncapp.crm.models import Record
 from syncapp.crm.services import archive_record, create_record, update_record
+from syncapp.health import tasks as health_tasks
 from syncapp.syncs import tasks
 from syncapp.syncs.models import Link, LinkStatus, Run, RunKind, RunStatus
 from syncapp.syncs.run import undo
@@ -180,3 +184,16 @@ def test_an_undo_is_refused_while_the_run_runs_or_once_it_was_undone(portal, hub
         pass
     with pytest.raises(undo.UndoRefused, match="already undone"):
         undo.start(target, None)
+
+
+def test_an_undo_whose_message_was_lost_is_sent_again(portal, hubspot, monkeypatch):
+    sync, records = _in_sync_people(portal, hubspot)
+    target = _mass_change(portal, hubspot, sync, records)
+    lost = undo.start(target, None)  # its message never reaches a worker
+    sent: list[int] = []
+    monkeypatch.setattr(tasks.run_undo, "delay", sent.append)
+    health_tasks.sweep()
+    assert sent == []  # alive: not sent twice
+    Run.objects.filter(pk=lost.pk).update(alive_at=timezone.now() - timedelta(minutes=10))
+    health_tasks.sweep()
+    assert sent == [lost.pk]

@@ -14,6 +14,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='run',
+            name='alive_at',
+            field=models.DateTimeField(blank=True, null=True),
+        ),
+        migrations.AddField(
+            model_name='run',
             name='undoes',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='undos', to='syncs.run'),
         ),
@@ -21,6 +26,10 @@ class Migration(migrations.Migration):
             model_name='run',
             name='kind',
             field=models.CharField(choices=[('initial', 'Initial sync'), ('incremental', 'Incremental sync'), ('resync', 'Resync'), ('restore', 'Restore'), ('undo', 'Undo')], max_length=20),
+        ),
+        migrations.AddIndex(
+            model_name='run',
+            index=models.Index(condition=models.Q(('kind', 'undo'), ('status', 'running')), fields=['alive_at'], name='run_undo_running'),
         ),
         migrations.AddConstraint(
             model_name='run',

@@ -149,7 +149,7 @@ def start(target: Run, by) -> Run:
     total = len(undoable_links(target.pk))
     undo = Run.objects.create(portal_id=target.portal_id, object_sync_id=target.object_sync_id,
                               kind=RunKind.UNDO, undoes=target, estimated_total=total,
-                              counts={"records": total})
+                              counts={"records": total}, alive_at=timezone.now())
     audit.record(by, AuditAction.UNDO, target.object_sync,
                  {"run": target.pk, "undo_run": undo.pk, "records": total})
     from syncapp.syncs.tasks import run_undo  # noqa: PLC0415 - tasks import the engine
@@ -170,6 +170,7 @@ def work(undo_id: int, connector=None, budget_s: float = SLICE_S) -> str:
         pk=undo_id, kind=RunKind.UNDO).first()
     if undo is None or undo.status != RunStatus.RUNNING:
         return DONE
+    Run.objects.filter(pk=undo.pk).update(alive_at=timezone.now())  # see stale()
     lock = redis_client().lock(run_lock_name(undo.object_sync_id), timeout=LOCK_TTL_S,
                                blocking=False, thread_local=False)
     if not lock.acquire(token=uuid.uuid4().hex.encode()):
@@ -202,6 +203,13 @@ def _work(undo: Run, connector, budget_s: float) -> str:
                 str(exc.category))
         return DONE
     return MORE
+
+
+def stale(silent_since) -> list[int]:
+    """Undos still running that gave no sign of life since `silent_since`: their task's
+    message was lost (a worker restart), and the sweeper sends it again."""
+    return list(Run.objects.filter(kind=RunKind.UNDO, status=RunStatus.RUNNING,
+                                   alive_at__lt=silent_since).values_list("pk", flat=True))
 
 
 def _finish(undo: Run, status: str, message: str = "", category: str = "") -> None:
