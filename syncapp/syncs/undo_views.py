@@ -13,7 +13,7 @@ from syncapp.accounts.decorators import portal_view
 from syncapp.accounts.permissions import Permission
 from syncapp.integrations.listing import app_card
 from syncapp.syncs.models import HistoryEntry, Run, RunStatus
-from syncapp.syncs.run import undo
+from syncapp.syncs.run import undo, undo_plan
 from syncapp.syncs.views import STOP_POLLING
 from syncapp.syncs.wizard.fields import cached_app_fields, hub_properties
 from syncapp.syncs.wizard.pages import app_class, get_sync, names_for
@@ -34,7 +34,7 @@ def _labels(sync) -> dict[tuple[str, str], str]:
     return labels
 
 
-def _rows(review: undo.Review, labels: dict) -> list[dict]:
+def _rows(review: undo_plan.Review, labels: dict) -> list[dict]:
     """The review's records as the page lists them, fields by their labels."""
     def label(side: str, name: str) -> str:
         return labels.get((side, name), name)
@@ -59,7 +59,7 @@ def _context(request, sync, run) -> dict:
     if current is not None:
         context.update(_result(current))
         return context
-    review = undo.review(run)
+    review = undo_plan.review(run)
     context.update(review=review, rows=_rows(review, _labels(sync)), refusal=undo.refusal(run))
     return context
 

@@ -14,7 +14,7 @@ from syncapp.crm.services import archive_record, create_record, update_record
 from syncapp.health import tasks as health_tasks
 from syncapp.syncs import tasks
 from syncapp.syncs.models import Link, LinkStatus, Run, RunKind, RunStatus
-from syncapp.syncs.run import undo
+from syncapp.syncs.run import undo, undo_plan
 from tests.engine.kit import make_sync, run, settle
 from tests.engine.observe import age_hubspot_records, fresh, link_of_hub, statuses
 
@@ -86,7 +86,7 @@ def test_a_mass_change_is_undone_except_records_edited_since(portal, hubspot):
 
     # The review reads recorded facts: the hub as it is, the app as last synced; the
     # app's edit shows up when the undo reads the app.
-    review = undo.review(target)
+    review = undo_plan.review(target)
     assert [(c.side, c.field, c.wrote, c.now) for r in review.records for c in r.conflicts] \
         == [("hub", "jobtitle", "Intern", "CTO")]
     assert review.count("back") == 4
@@ -137,7 +137,7 @@ def test_records_a_run_created_are_archived_and_deleted_and_their_links_removed(
     # a person's record re-read after its link is gone would be considered anew.
     age_hubspot_records(hubspot, "contacts")
 
-    review = undo.review(target)
+    review = undo_plan.review(target)
     assert (review.count("archive"), review.count("delete")) == (1, 1)
     undone = undo_all(hubspot, target)
 
@@ -160,7 +160,7 @@ def test_records_deleted_since_are_listed_and_skipped(portal, hubspot):
     target = _mass_change(portal, hubspot, sync, records)
     archive_record(records["dee"])
 
-    review = undo.review(target)
+    review = undo_plan.review(target)
     assert [r.link.hub_record_id for r in review.records if r.skipped] == [records["dee"].pk]
     undone = undo_all(hubspot, target)
     assert undone.counts["skipped"] == 1

@@ -1,7 +1,7 @@
 """Undo a run: put back what it wrote, where nobody changed it since (DESIGN: Safety).
 
 An undo is a run itself (kind "undo", naming the run it undoes), started by support
-or an admin after a review (`review`), worked off by a Celery task in batches of the
+or an admin after a review (undo_plan.review), worked off by a Celery task in batches of the
 undone run's records while holding the sync's run lock, so it never runs beside the
 engine. Per batch (decisions in undo_plan.py):
 
@@ -25,13 +25,11 @@ back.
 import time
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 
 from connectors.sdk import ConnectorError, ErrorCategory
-from connectors.sdk.connector import Connector
 from syncapp import audit
 from syncapp.audit.models import AuditAction
 from syncapp.core.queue import enqueue
@@ -46,17 +44,9 @@ from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import Link, Run, RunKind, RunStatus
 from syncapp.syncs.run import hubside, store
 from syncapp.syncs.run.executor import failure_text, write_chunk_size, write_conditions
-from syncapp.syncs.run.undo_plan import (
-    Conflict,
-    RecordUndo,
-    app_as_last_synced,
-    decide,
-    effects_of,
-    undoable_links,
-)
+from syncapp.syncs.run.undo_plan import Conflict, RecordUndo, decide, effects_of, undoable_links
 
 BATCH = 100
-REVIEW_LIMIT = 200
 SLICE_S = 20.0
 DONE, MORE, BUSY = "done", "more", "busy"
 
@@ -69,56 +59,7 @@ class UndoRefused(Exception):
         self.message = message
 
 
-# --- review and start -------------------------------------------------------------------
-
-
-@dataclass
-class Review:
-    records: list[RecordUndo] = field(default_factory=list)
-    more: bool = False  # more records than the review lists
-    app_can_delete: bool = True
-
-    def count(self, what: str) -> int:
-        tests = {"back": lambda r: r.puts_back, "conflicts": lambda r: bool(r.conflicts),
-                 "archive": lambda r: r.remove == HUB, "delete": lambda r: r.remove == APP,
-                 "skipped": lambda r: bool(r.skipped)}
-        return sum(1 for r in self.records if tests[what](r))
-
-    # For templates, which cannot pass an argument.
-    count_back = property(lambda self: self.count("back"))
-    count_conflicts = property(lambda self: self.count("conflicts"))
-    count_archive = property(lambda self: self.count("archive"))
-    count_delete = property(lambda self: self.count("delete"))
-    count_skipped = property(lambda self: self.count("skipped"))
-
-    @property
-    def empty(self) -> bool:
-        return not any(r.puts_back or r.remove for r in self.records)
-
-
-def can_delete_in_app(cls) -> bool:
-    """The connector implements delete (the SDK's base class refuses it)."""
-    return cls.delete is not Connector.delete
-
-
-def review(target: Run) -> Review:
-    """What undoing `target` would do, from recorded facts: the hub as it is, the app
-    as last synced (the undo itself checks the app's live values)."""
-    sync = target.object_sync
-    cls = connector_class(sync.connection.app_key)
-    config = build_config(sync, cls)
-    ids = undoable_links(target.pk, limit=REVIEW_LIMIT + 1)
-    result = Review(more=len(ids) > REVIEW_LIMIT, app_can_delete=can_delete_in_app(cls))
-    ids = ids[:REVIEW_LIMIT]
-    effects = effects_of(target.pk, ids)
-    links = Link.objects.filter(object_sync=sync, pk__in=ids).order_by("pk")
-    hubs = hubside.load(sync.portal_id, sync.hub_object,
-                        [lk.hub_record_id for lk in links if lk.hub_record_id])
-    for link in links:
-        app = app_as_last_synced(config, link) if link.app_id else None
-        result.records.append(decide(config, effects[link.pk], link,
-                                     hubs.get(link.hub_record_id), app))
-    return result
+# --- start ---------------------------------------------------------------------------------
 
 
 def refusal(target: Run) -> str:

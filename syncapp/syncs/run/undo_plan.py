@@ -6,21 +6,26 @@ field's first old value and last new one, and the side it created the record on)
 and `decide` compares it with what the sides hold now: a field still holding what
 the run wrote is put back; one that holds something else was changed since and is a
 conflict, left alone; a record the run created is removed; a record deleted since is
-skipped. The review page decides from recorded facts (the app as last synced); the
-undo itself from the app's live values (syncs/run/undo.py).
+skipped. The review page (`review`) decides from recorded facts (the app as last
+synced); the undo itself from the app's live values (syncs/run/undo.py).
 """
 
 from dataclasses import dataclass, field
 
+from connectors.sdk.connector import Connector
 from syncapp.engine.config import APP, HUB, SyncConfig
 from syncapp.engine.rules import split
-from syncapp.syncs.models import HistoryEntry, LinkStatus, history_sides
+from syncapp.integrations.catalog import connector_class
+from syncapp.syncs.configure import build_config
+from syncapp.syncs.models import HistoryEntry, Link, LinkStatus, Run, history_sides
+from syncapp.syncs.run import hubside
 
 # What an undo puts back: fields updated, records created. Links, exclusions,
 # failures, restores and recreates wrote no value to put back.
 UNDOABLE = ("updated", "created")
 GONE = frozenset({LinkStatus.DELETED_IN_HUB, LinkStatus.DELETED_IN_APP,
                   LinkStatus.DELETED_BOTH})
+REVIEW_LIMIT = 200  # records a review lists; the undo covers them all
 
 
 @dataclass
@@ -59,6 +64,55 @@ class RecordUndo:
     @property
     def puts_back(self) -> bool:
         return bool(self.back[HUB] or self.back[APP])
+
+
+@dataclass
+class Review:
+    records: list[RecordUndo] = field(default_factory=list)
+    more: bool = False  # more records than the review lists
+    app_can_delete: bool = True
+
+    def count(self, what: str) -> int:
+        tests = {"back": lambda r: r.puts_back, "conflicts": lambda r: bool(r.conflicts),
+                 "archive": lambda r: r.remove == HUB, "delete": lambda r: r.remove == APP,
+                 "skipped": lambda r: bool(r.skipped)}
+        return sum(1 for r in self.records if tests[what](r))
+
+    # For templates, which cannot pass an argument.
+    count_back = property(lambda self: self.count("back"))
+    count_conflicts = property(lambda self: self.count("conflicts"))
+    count_archive = property(lambda self: self.count("archive"))
+    count_delete = property(lambda self: self.count("delete"))
+    count_skipped = property(lambda self: self.count("skipped"))
+
+    @property
+    def empty(self) -> bool:
+        return not any(r.puts_back or r.remove for r in self.records)
+
+
+def can_delete_in_app(cls) -> bool:
+    """The connector implements delete (the SDK's base class refuses it)."""
+    return cls.delete is not Connector.delete
+
+
+def review(target: Run) -> Review:
+    """What undoing `target` would do, from recorded facts: the hub as it is, the app
+    as last synced (the undo itself checks the app's live values)."""
+    sync = target.object_sync
+    cls = connector_class(sync.connection.app_key)
+    config = build_config(sync, cls)
+    ids = undoable_links(target.pk, limit=REVIEW_LIMIT + 1)
+    result = Review(more=len(ids) > REVIEW_LIMIT, app_can_delete=can_delete_in_app(cls))
+    ids = ids[:REVIEW_LIMIT]
+    effects = effects_of(target.pk, ids)
+    links = Link.objects.filter(object_sync=sync, pk__in=ids).order_by("pk")
+    hubs = hubside.load(sync.portal_id, sync.hub_object,
+                        [lk.hub_record_id for lk in links if lk.hub_record_id])
+    for link in links:
+        app = app_as_last_synced(config, link) if link.app_id else None
+        result.records.append(decide(config, effects[link.pk], link,
+                                     hubs.get(link.hub_record_id), app))
+    return result
 
 
 def undoable_links(run_id: int, after: int = 0, limit: int | None = None) -> list[int]:
