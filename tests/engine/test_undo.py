@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from connectors.sdk.sandbox.core import Faults
 from syncapp.crm.models import Record
 from syncapp.crm.services import archive_record, create_record, update_record
 from syncapp.health import tasks as health_tasks
@@ -197,3 +198,27 @@ def test_an_undo_whose_message_was_lost_is_sent_again(portal, hubspot, monkeypat
     Run.objects.filter(pk=lost.pk).update(alive_at=timezone.now() - timedelta(minutes=10))
     health_tasks.sweep()
     assert sent == [lost.pk]
+
+
+def test_an_app_outage_mid_undo_is_waited_out_and_nothing_is_lost(portal, hubspot):
+    sync, records = _in_sync_people(portal, hubspot)
+    target = _mass_change(portal, hubspot, sync, records)
+    undone = undo.start(target, None)
+    connector = hubspot.connector()
+    read = connector.read_by_ids
+
+    def read_then_outage(*args, **kwargs):
+        found = read(*args, **kwargs)
+        hubspot.sandbox.faults = Faults(ratio=1.0, statuses=(503,))  # the app goes down
+        return found
+
+    connector.read_by_ids = read_then_outage
+    assert undo.work(undone.pk, connector=connector) == undo.BUSY
+    hubspot.sandbox.faults = Faults()  # and comes back
+    while undo.work(undone.pk, connector=hubspot.connector()) != undo.DONE:
+        pass
+    undone.refresh_from_db()
+    assert undone.status == RunStatus.SUCCEEDED
+    assert (undone.counts["put_back"], undone.counts.get("failed", 0)) == (4, 0)
+    assert both_sides(portal, hubspot, sync)["cy@undo.example"] == (
+        ("CY", "Engineer"), ("Cy", "Intern"))

@@ -28,6 +28,7 @@ from collections import Counter
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from connectors.sdk import ConnectorError, ErrorCategory
 from syncapp import audit
@@ -44,7 +45,14 @@ from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import Link, Run, RunKind, RunStatus
 from syncapp.syncs.run import hubside, store
 from syncapp.syncs.run.executor import failure_text, write_chunk_size, write_conditions
-from syncapp.syncs.run.undo_plan import Conflict, RecordUndo, decide, effects_of, undoable_links
+from syncapp.syncs.run.undo_plan import (
+    Conflict,
+    RecordUndo,
+    count_undoable,
+    decide,
+    effects_of,
+    undoable_links,
+)
 
 BATCH = 100
 SLICE_S = 20.0
@@ -64,8 +72,6 @@ class UndoRefused(Exception):
 
 def refusal(target: Run) -> str:
     """Why `target` cannot be undone now ("" when it can)."""
-    from django.utils.translation import gettext as _  # noqa: PLC0415 - request language
-
     if target.status == RunStatus.RUNNING:
         return _("This run is still running: undo it once it has finished.")
     earlier = target.undos.exclude(status=RunStatus.FAILED).first()
@@ -87,7 +93,7 @@ def start(target: Run, by) -> Run:
     reason = refusal(target)
     if reason:
         raise UndoRefused(reason)
-    total = len(undoable_links(target.pk))
+    total = count_undoable(target.pk)
     undo = Run.objects.create(portal_id=target.portal_id, object_sync_id=target.object_sync_id,
                               kind=RunKind.UNDO, undoes=target, estimated_total=total,
                               counts={"records": total}, alive_at=timezone.now())
@@ -187,7 +193,10 @@ class _Batch:
             self._remove_links([r for r in records if r.remove], removed)
             store.save(self.changes, self.config.portal_id, self.undo.pk)
             merged = Counter(self.undo.counts) + self.counts
-            self.undo.counts = {**merged, "after": ids[-1]}
+            # The app asked us to wait: the batch is done again when it is back (what
+            # went back already reads as back, and is left as it is).
+            after = self.undo.counts.get("after", 0) if self.outage else ids[-1]
+            self.undo.counts = {**merged, "after": after}
             Run.objects.filter(pk=self.undo.pk).update(counts=self.undo.counts)
         if self.outage is not None:
             raise self.outage  # the batch is saved; the undo comes back when the app does
@@ -213,7 +222,8 @@ class _Batch:
 
     def _remove_in_app(self, records: list[RecordUndo]) -> dict[str, str]:
         """Delete the app records the run created: app id -> "deleted", "gone" (deleted
-        already), "kept" (the connector cannot delete) or "failed"."""
+        already), "kept" (the connector cannot delete), "again" (the app asked us to wait)
+        or "failed"."""
         ids = [r.link.app_id for r in records if r.link.app_id]
         outcome_of: dict[str, str] = {}
         size = write_chunk_size(self.connector, self.app_object)
@@ -237,6 +247,7 @@ class _Batch:
             return "gone"
         if outcome.error.connection_wide:
             self.outage = outcome.error
+            return "again"  # the link stays; the batch is done again later
         return "failed"
 
     def _put_back_in_app(self, records: list[RecordUndo], app_now: dict) -> dict[str, dict]:
@@ -269,10 +280,11 @@ class _Batch:
                                  for f in record.back[APP]]
         elif error.category == ErrorCategory.NOT_FOUND:
             record.skipped = "deleted"
+        elif error.connection_wide:
+            self.outage = error  # not a failure of this record: done again later
+            record.again = True
         else:
             self._failed(record, APP, error)
-            if error.connection_wide:
-                self.outage = error
         record.back[APP] = {}
 
     def _put_back_in_hub(self, records: list[RecordUndo]) -> dict[int, dict]:
@@ -306,7 +318,7 @@ class _Batch:
             self.counts["skipped"] += 1
         for side in (HUB, APP):
             conflicts = [c.field for c in record.conflicts if c.side == side]
-            if conflicts:
+            if conflicts and not record.again:  # else listed when the record is done again
                 self.changes.note(self.changes.touch(link), side, "conflict", {},
                                   "changed since the run, left alone: " + ", ".join(conflicts))
                 self.counts["conflicts"] += len(conflicts)
@@ -317,7 +329,7 @@ class _Batch:
                                   rules=dict.fromkeys(back, self.rule))
         if record.puts_back and not record.skipped:
             link.last_synced = self._last_synced(record, hub_now, app_now)
-            self.counts["put_back"] += 1
+            self.counts["put_back"] += 0 if record.again else 1  # counted when done again
 
     def _last_synced(self, record: RecordUndo, hub_now: dict, app_now: dict) -> dict:
         """Last-synced values after the undo (see the module's docstring)."""
@@ -344,6 +356,7 @@ class _Batch:
                 outcome = removed.get(link.app_id, "gone")
                 if outcome == "failed":
                     self._failed(record, APP, self.refusals[link.app_id])
+                if outcome in ("failed", "again"):
                     continue
                 self.counts["kept_in_app" if outcome == "kept" else "deleted_app"] += 1
             else:

@@ -56,6 +56,7 @@ class RecordUndo:
     conflicts: list[Conflict] = field(default_factory=list)
     remove: str = ""  # the side whose record the run created: archived/deleted, link removed
     skipped: str = ""  # why nothing is done (the record was deleted since)
+    again: bool = False  # the app asked us to wait: the record is done again later
 
     @property
     def name(self) -> str:
@@ -121,6 +122,12 @@ def undoable_links(run_id: int, after: int = 0, limit: int | None = None) -> lis
                                         actions__overlap=list(UNDOABLE))
             .order_by("link_id").values_list("link_id", flat=True).distinct())
     return list(rows[:limit] if limit else rows)
+
+
+def count_undoable(run_id: int) -> int:
+    """How many links a run wrote values to or created."""
+    return (HistoryEntry.objects.filter(run_id=run_id, actions__overlap=list(UNDOABLE))
+            .values("link_id").distinct().count())
 
 
 def effects_of(run_id: int, link_ids: list[int]) -> dict[int, Effect]:
