@@ -338,7 +338,8 @@ class HistoryEntry(PortalOwned):
     Rows from before 0013 hold {field: [old, new]} for `side` and one joined reason:
     the migration nests them under their side, and `diffs()` still reads that shape (a
     row written by a worker of the previous release during a deploy). Read by link only
-    (history_by_link); the run's index serves the run retention's SET NULL."""
+    (history_by_link), and by run for an undo (history_by_run, which also serves the run
+    retention's SET NULL)."""
 
     # The portal is the link's, and the run only a label kept for the record's history:
     # the database checks the link alone (see Link.portal). on_delete still applies.
@@ -347,7 +348,7 @@ class HistoryEntry(PortalOwned):
     link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="history",
                              db_index=False)
     run = models.ForeignKey(Run, null=True, on_delete=models.SET_NULL, related_name="+",
-                            db_constraint=False)
+                            db_constraint=False, db_index=False)  # history_by_run
     side = models.CharField(max_length=5)  # "hub", "app", or "both"
     action = models.CharField(max_length=20)  # the most telling of `actions`
     actions = ArrayField(models.CharField(max_length=20), default=list, blank=True)
@@ -356,7 +357,10 @@ class HistoryEntry(PortalOwned):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        indexes = [models.Index(fields=["link", "-id"], name="history_by_link")]
+        indexes = [models.Index(fields=["link", "-id"], name="history_by_link"),
+                   # A run's records in link order: an undo walks them a batch at a time
+                   # (syncs/run/undo_plan.py); the run retention's SET NULL uses it too.
+                   models.Index(fields=["run", "link"], name="history_by_run")]
 
     @property
     def all_actions(self) -> list[str]:

@@ -1,4 +1,4 @@
-# Undo a run (issue 16): a Run of kind "undo" names the run it puts back.
+# Undo a run (issue 16): a Run of kind "undo" names the run it puts back; history by run.
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -23,9 +23,18 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='undos', to='syncs.run'),
         ),
         migrations.AlterField(
+            model_name='historyentry',
+            name='run',
+            field=models.ForeignKey(db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='syncs.run'),
+        ),
+        migrations.AlterField(
             model_name='run',
             name='kind',
             field=models.CharField(choices=[('initial', 'Initial sync'), ('incremental', 'Incremental sync'), ('resync', 'Resync'), ('restore', 'Restore'), ('undo', 'Undo')], max_length=20),
+        ),
+        migrations.AddIndex(
+            model_name='historyentry',
+            index=models.Index(fields=['run', 'link'], name='history_by_run'),
         ),
         migrations.AddIndex(
             model_name='run',
