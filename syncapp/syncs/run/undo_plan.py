@@ -190,8 +190,8 @@ def decide(config: SyncConfig, effect: Effect, link, hub, app: dict | None) -> R
     for name, (old, new) in writes.get(APP, {}).items():
         mapping = by_app_field.get(name)
         same = _equal if mapping is None else (
-            lambda a, b, m=mapping: m.hub_value(a) == m.hub_value(b))
-        _field(undo, APP, name, [old, new], app.get(name), same=same)
+            lambda a, b, m=mapping: _equal(m.hub_value(a), m.hub_value(b)))
+        _field(undo, APP, name, [old, new], (app or {}).get(name), same=same)
     return undo
 
 
