@@ -22,6 +22,7 @@ class AuditAction(models.TextChoices):
     RESYNC = "resync", _("Records resynced")
     RETRY = "retry", _("Failed records retried")
     RESTORE = "restore", _("Records restored")
+    UNDO = "undo", _("Run undone")
     EXPORT = "export", _("Records exported")
     LOGIN_FAILED = "login_failed", _("Sign-in failed")
     LOGIN_LOCKED_OUT = "login_locked_out", _("Sign-in locked out")

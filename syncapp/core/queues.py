@@ -25,7 +25,7 @@ class Kind:
 
 
 KINDS = {kind.name: kind for kind in (
-    Kind("sync", 300, 240, 3, "sync slices (20 s each), the tick, repair jobs, the sweeper"),
+    Kind("sync", 300, 240, 3, "sync slices (20 s each), the tick, repairs and undos, the sweeper"),
     Kind("preview", 900, 840, 1, "the setup wizard's dry runs"),
     # Two processes: the queue's heartbeat passes beside an hour-long export, so health
     # does not call the export worker dead while it works.
@@ -44,6 +44,7 @@ TASK_KINDS = {
     "syncapp.inbound.tasks.remove": "sync",
     "syncapp.inbound.tasks.prune_events": "export",
     "syncapp.health.tasks.run_repair": "sync",
+    "syncapp.syncs.tasks.run_undo": "sync",
     "syncapp.health.tasks.sweep": "sync",
     "syncapp.syncs.tasks.dry_run": "preview",
     "syncapp.health.tasks.build_export": "export",

@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from syncapp.health import exports, repair
 from syncapp.health.models import ACTIVE, ExportJob, JobStatus, RepairJob
+from syncapp.syncs.run import undo
+from syncapp.syncs.tasks import run_undo
 
 BUSY_RETRY_S = 5
 STALE_AFTER = timedelta(minutes=5)
@@ -32,7 +34,7 @@ def build_export(job_id: int) -> None:
 
 @shared_task(name="syncapp.health.tasks.sweep", ignore_result=True)
 def sweep() -> None:
-    """Beat, every few minutes: re-dispatch jobs a lost message left behind.
+    """Beat, every few minutes: re-dispatch jobs (and undos) a lost message left behind.
 
     A job still queued or running that nobody touched for STALE_AFTER is sent again;
     its claims and counts are in Postgres, so the second worker goes on where the first
@@ -44,3 +46,5 @@ def sweep() -> None:
     for job_id in ExportJob.objects.filter(status=JobStatus.QUEUED, created_at__lt=stale) \
             .values_list("pk", flat=True):
         build_export.delay(job_id)
+    for undo_id in undo.stale(stale):  # an undo of a run: syncs/run/undo.py
+        run_undo.delay(undo_id)

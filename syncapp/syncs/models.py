@@ -287,6 +287,7 @@ class RunKind(models.TextChoices):
     INCREMENTAL = "incremental", _("Incremental sync")
     RESYNC = "resync", _("Resync")
     RESTORE = "restore", _("Restore")
+    UNDO = "undo", _("Undo")  # puts back what another run wrote (syncs/run/undo.py)
 
 
 class RunStatus(models.TextChoices):
@@ -311,9 +312,23 @@ class Run(PortalOwned):
     error_message = models.TextField(blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # An undo run: the run whose writes it puts back. A run has one undo at most,
+    # unless an earlier one failed (the constraint below): a second is refused.
+    undoes = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="undos")
+    # An undo's last sign of life (each slice of its task, busy or not): the sweeper
+    # sends the task again for an undo silent for long, whose message was lost.
+    alive_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["object_sync", "-started_at"], name="run_latest")]
+        indexes = [models.Index(fields=["object_sync", "-started_at"], name="run_latest"),
+                   # The sweeper's query: the few undos running, whatever the runs' count.
+                   models.Index(fields=["alive_at"], name="run_undo_running",
+                                condition=Q(kind="undo", status="running"))]
+        constraints = [
+            models.UniqueConstraint(fields=["undoes"], name="run_one_undo",
+                                    condition=Q(undoes__isnull=False) & ~Q(status="failed")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} run {self.pk} ({self.status})"
@@ -339,7 +354,8 @@ class HistoryEntry(PortalOwned):
     Rows from before 0013 hold {field: [old, new]} for `side` and one joined reason:
     the migration nests them under their side, and `diffs()` still reads that shape (a
     row written by a worker of the previous release during a deploy). Read by link only
-    (history_by_link); the run's index serves the run retention's SET NULL."""
+    (history_by_link), and by run for an undo (history_by_run, which also serves the run
+    retention's SET NULL)."""
 
     # The portal is the link's, and the run only a label kept for the record's history:
     # the database checks the link alone (see Link.portal). on_delete still applies.
@@ -348,7 +364,7 @@ class HistoryEntry(PortalOwned):
     link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="history",
                              db_index=False)
     run = models.ForeignKey(Run, null=True, on_delete=models.SET_NULL, related_name="+",
-                            db_constraint=False)
+                            db_constraint=False, db_index=False)  # history_by_run
     side = models.CharField(max_length=5)  # "hub", "app", or "both"
     action = models.CharField(max_length=20)  # the most telling of `actions`
     actions = ArrayField(models.CharField(max_length=20), default=list, blank=True)
@@ -357,7 +373,10 @@ class HistoryEntry(PortalOwned):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        indexes = [models.Index(fields=["link", "-id"], name="history_by_link")]
+        indexes = [models.Index(fields=["link", "-id"], name="history_by_link"),
+                   # A run's records in link order: an undo walks them a batch at a time
+                   # (syncs/run/undo_plan.py); the run retention's SET NULL uses it too.
+                   models.Index(fields=["run", "link"], name="history_by_run")]
 
     @property
     def all_actions(self) -> list[str]:

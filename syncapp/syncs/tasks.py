@@ -188,3 +188,20 @@ def prune_history() -> None:
     from syncapp.syncs import retention  # noqa: PLC0415 - imports the audit app
 
     retention.prune()
+
+
+UNDO_BUSY_RETRY_S = 5
+
+
+@shared_task(name="syncapp.syncs.tasks.run_undo", ignore_result=True, acks_late=True,
+             reject_on_worker_lost=True)
+def run_undo(undo_id: int) -> None:
+    """Work on an undo run for one slice (syncs/run/undo.py); re-enqueue while work
+    remains, or a little later while the sync's run holds its lock or the app waits."""
+    from syncapp.syncs.run import undo  # noqa: PLC0415 - heavy
+
+    outcome = undo.work(undo_id)
+    if outcome == undo.MORE:
+        run_undo.delay(undo_id)
+    elif outcome == undo.BUSY:
+        run_undo.apply_async((undo_id,), countdown=UNDO_BUSY_RETRY_S)

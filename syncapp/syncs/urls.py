@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from syncapp.syncs import config_views, review_views, views
+from syncapp.syncs import config_views, review_views, undo_views, views
 from syncapp.syncs.wizard import mapping_views
 from syncapp.syncs.wizard import views as wizard
 
@@ -37,6 +37,9 @@ urlpatterns = [
     path(SYNC + "held/discard/", review_views.discard, name="held_discard"),
     path(SYNC + "held/turn-off/", review_views.turn_off, name="held_turn_off"),
     path(SYNC + "thresholds/", review_views.thresholds, name="thresholds"),
+    # Undo a run (syncs/run/undo.py).
+    path(SYNC + "runs/<int:run_id>/undo/", undo_views.undo_run, name="undo"),
+    path(SYNC + "runs/<int:run_id>/undo/status/", undo_views.undo_status, name="undo_status"),
     # Syncs as code (docs/sync-config.md).
     path(SYNC + "config/", config_views.export_sync, name="config_export"),
     path(ACCOUNT + "config/", config_views.export_connection, name="config_export_all"),

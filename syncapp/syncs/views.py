@@ -58,6 +58,7 @@ def detail(request, app_key: str, sync_id: int):
         "progress": progress(sync), "links": link_counts(sync),
         "sections": _summary(sync, cls), "can_configure": can_configure,
         "can_view_health": _can_view_health(request),
+        "can_undo": request.membership.has(Permission.SUPPORT),
         "missing_permission": PERMISSION_LABELS[Permission.MARKETPLACE],
         "dialog": dialog if dialog in ("off", "delete") else "",
         "connected": sync.connection.status == ConnectionStatus.CONNECTED,

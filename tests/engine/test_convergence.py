@@ -18,7 +18,10 @@ the wizard accepts for that direction). After a final run:
   status says where it stands (in sync, excluded, failed, deleted) — nothing is
   silently missing, nothing is left "being created"; a link deleted on a side
   names a record gone from that side;
-* one more run writes nothing: no change-log entry, no history, no app record.
+* one more run writes nothing: no change-log entry, no history, no app record;
+* support may undo the last run that changed something: no hub record is deleted for
+  good, and after one more run every in-sync pair agrees (a record whose link the undo
+  removed may stay unlinked).
 
 `--hypothesis-show-statistics` reports what the examples built (links, deletes and
 restores on each side) and how often a known gap (convergence_checks) was met; the
@@ -56,8 +59,10 @@ from syncapp.crm.services import (
 )
 from syncapp.engine.config import CONFLICT_RULES
 from syncapp.integrations.catalog import connector_class
+from syncapp.syncs import tasks
 from syncapp.syncs.configure import build_config
-from syncapp.syncs.models import Link, LinkStatus
+from syncapp.syncs.models import HistoryEntry, Link, LinkStatus, Run
+from syncapp.syncs.run import undo
 from syncapp.syncs.run.restore import recreate_in_app, restore_in_hub
 from syncapp.syncs.wizard.compat import effective_direction
 from syncapp.syncs.wizard.field_rules import pointless
@@ -133,6 +138,8 @@ class Convergence(FinalChecks, RuleBasedStateMachine):
         self.kept: dict[str, set] = {"hub": set(), "app": set()}
         self.gone_from_app: set[str] = set()  # deleted there by a person: never back
         self.done: set[tuple[str, str]] = set()  # (side, "delete" or "restore")
+        # Records an undo left without a link (it removed the one the run created).
+        self.left_unlinked: dict[str, set] = {"hub": set(), "app": set()}
         for (side, first, phone), email in zip(start, EMAILS, strict=False):
             if side in ("hub", "both"):
                 self.hub_create(email, first, phone)
@@ -293,6 +300,53 @@ class Convergence(FinalChecks, RuleBasedStateMachine):
         if counts["restored"]:
             self.did("hub", "restore", "support restores")
 
+    # --- support: undo the last run that changed something --------------------------------
+
+    @rule()
+    def support_undoes_the_last_run(self):
+        """The latest run that wrote something is undone, then a run: both sides agree,
+        and no hub record was deleted for good (an undo only archives)."""
+        runs = Run.objects.filter(object_sync=self.sync).order_by("-id")[:5]
+        target = next((r for r in runs if not undo.refusal(r)), None)
+        if target is None:
+            return
+        hub_before = set(Record.objects.filter(portal=self.portal).values_list("pk", flat=True))
+        linked = self._linked()
+        live = {"hub": {r.pk for r in self._hub_records()}, "app": set(self._app_ids())}
+        undone = undo.start(target, None)
+        while undo.work(undone.pk, connector=self.connector) != undo.DONE:
+            pass
+        undone.refresh_from_db()
+        event(f"support undoes a run: {undone.status}")
+        all_hub = set(Record.objects.filter(portal=self.portal).values_list("pk", flat=True))
+        assert hub_before <= all_hub, f"an undo deleted hub records: {hub_before - all_hub}"
+        self._after_undo(undone, linked, live)
+        settle(self.portal)
+        self.engine_runs()
+        hub = {r.pk: r.properties for r in self._hub_records()}
+        app = dict(self.app.all("contacts"))
+        for link in self._links(LinkStatus.IN_SYNC):
+            if link.hub_record_id in hub and link.app_id in app:
+                self.check_pair_agrees(link, hub[link.hub_record_id], app[link.app_id])
+
+    def _linked(self) -> dict[str, set]:
+        rows = Link.objects.filter(object_sync=self.sync).values_list("hub_record_id", "app_id")
+        return {"hub": {h for h, _a in rows if h}, "app": {a for _h, a in rows if a}}
+
+    def _after_undo(self, undone, linked_before, live_before):
+        """What the undo did, as the final checks must know it: fields it put back were
+        set by a person (support); records it removed are no longer kept; records it left
+        without a link (the other side of a removed one) may stay so."""
+        for entry in HistoryEntry.objects.filter(run=undone, actions__contains=["updated"]):
+            for side, field, *_rest in entry.diffs():
+                record = entry.link.hub_record_id if side == "hub" else entry.link.app_id
+                self.touched.add((side, record, field))
+        live = {"hub": {r.pk for r in self._hub_records()}, "app": set(self._app_ids())}
+        linked = self._linked()
+        for side in ("hub", "app"):
+            self.kept[side] -= live_before[side] - live[side]
+            self.left_unlinked[side] |= (linked_before[side] - linked[side]) & live[side]
+
     # --- the engine ----------------------------------------------------------------------
 
     @rule()
@@ -305,6 +359,7 @@ def test_random_edits_on_both_sides_converge():
         # The sandbox enforces no search limit here (search_rate=None), so the
         # connector's pacing of searches would only make runs of small batches sleep.
         patch.setattr(SearchPacer, "wait", lambda pacer: None)
+        patch.setattr(tasks.run_undo, "delay", lambda undo_id: None)  # the rule works it off
         run_state_machine_as_test(Convergence, settings=settings(
             max_examples=int(os.environ.get("CONVERGENCE_EXAMPLES") or by_run(30, soak=200)),
             stateful_step_count=by_run(smoke=20, soak=40), deadline=None, database=None,

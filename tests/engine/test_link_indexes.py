@@ -83,9 +83,11 @@ HISTORY_QUERIES = {
     "history_by_link": ("a record's history, newest first (health.queries.history)",
                         "SELECT * FROM syncs_historyentry WHERE link_id = %(link)s "
                         "ORDER BY id DESC LIMIT 50"),
-    "syncs_historyentry_run_id_ad237972": (
-        "run retention: a deleted run's entries let go of it (on_delete SET NULL)",
-        "SELECT id FROM syncs_historyentry WHERE run_id IN (7, 8)"),
+    "history_by_run": (
+        "undo_plan.undoable_links: a run's next records to undo, in link order; also the run "
+        "retention: a deleted run's entries let go of it (on_delete SET NULL)",
+        "SELECT DISTINCT link_id FROM syncs_historyentry WHERE run_id = 7 AND link_id > 10 "
+        "AND actions && ARRAY['updated', 'created']::varchar[] ORDER BY link_id LIMIT 100"),
 }
 
 

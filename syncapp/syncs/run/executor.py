@@ -63,7 +63,12 @@ def execute(batch, plan: BatchPlan, on_commit=None) -> None:
 
 
 def _batch_size(batch) -> int:
-    capabilities = batch.connector.object(batch.config.app_object).capabilities
+    return write_chunk_size(batch.connector, batch.config.app_object)
+
+
+def write_chunk_size(connector, app_object: str) -> int:
+    """Items per app write call: one full batch per request the app may have in flight."""
+    capabilities = connector.object(app_object).capabilities
     return max(1, capabilities.batch_size * capabilities.concurrent_requests
                if capabilities.batch_write else 50)
 
@@ -149,10 +154,17 @@ def _stored_last(stored_last: dict[int, dict], pair: PairUpdate) -> dict:
 def _app_versions(batch, pairs: list[PairUpdate]) -> dict:
     """update()'s `versions` where the app can refuse a record changed since the plan
     read it (Capabilities.conditional_writes); nothing for the others."""
-    if not batch.connector.object(batch.config.app_object).capabilities.conditional_writes:
+    return write_conditions(batch.connector, batch.config.app_object,
+                            {pair.app_id: pair.app_version for pair in pairs
+                             if pair.plan.app_writes})
+
+
+def write_conditions(connector, app_object: str, versions: dict[str, str | None]) -> dict:
+    """update()'s keyword arguments that make app writes conditional on the versions
+    read (app id -> AppRecord.version), where the app offers a precondition."""
+    if not connector.object(app_object).capabilities.conditional_writes:
         return {}
-    return {"versions": {pair.app_id: pair.app_version for pair in pairs
-                         if pair.plan.app_writes and pair.app_version}}
+    return {"versions": {app_id: version for app_id, version in versions.items() if version}}
 
 
 def _app_last_as_stored(config: SyncConfig, written: dict, last: dict, values: dict) -> None:

@@ -86,13 +86,15 @@ def create(config: SyncConfig, rows: list[dict]) -> list[Record | RecordInvalid]
                             Actor(object_sync_id=config.object_sync_id))
 
 
-def update(config: SyncConfig, updates: dict[int, dict], read: dict[int, dict] | None = None
-           ) -> dict[int, dict | RecordInvalid | bulk.ChangedSinceRead]:
+def update(config: SyncConfig, updates: dict[int, dict], read: dict[int, dict] | None = None,
+           actor: Actor | None = None) -> dict[int, dict | RecordInvalid | bulk.ChangedSinceRead]:
     """Write the planned values; with `read` (per record, what the plan read of it), a
     record is written only if it still holds that, so a person's edit made meanwhile is
-    never overwritten (its result is then bulk.ChangedSinceRead)."""
+    never overwritten (its result is then bulk.ChangedSinceRead). `actor`: who the change
+    log names, the sync itself unless given (an undo writes as a person would, so that
+    the next run reads its change: syncs/run/undo.py)."""
     return bulk.update_many(_portal(config), updates,
-                            Actor(object_sync_id=config.object_sync_id), read=read)
+                            actor or Actor(object_sync_id=config.object_sync_id), read=read)
 
 
 def _portal(config: SyncConfig) -> Portal:

@@ -112,7 +112,9 @@ class SyncRunner:
         return self._incremental()
 
     def _current_run(self) -> Run:
-        running = self.sync.runs.filter(status=RunStatus.RUNNING).order_by("-id").first()
+        # An undo running beside it is not the engine's (syncs/run/undo.py).
+        running = self.sync.runs.filter(status=RunStatus.RUNNING, kind__in=[
+            RunKind.INITIAL, RunKind.INCREMENTAL]).order_by("-id").first()
         if running:
             return running
         kind = RunKind.INCREMENTAL if self.sync.initial_done else RunKind.INITIAL

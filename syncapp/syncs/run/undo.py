@@ -1,0 +1,368 @@
+"""Undo a run: put back what it wrote, where nobody changed it since (DESIGN: Safety).
+
+An undo is a run itself (kind "undo", naming the run it undoes), started by support
+or an admin after a review (undo_plan.review), worked off by a Celery task in batches of the
+undone run's records while holding the sync's run lock, so it never runs beside the
+engine. Per batch (decisions in undo_plan.py):
+
+- app fields still holding what the run wrote get their old values back, through
+  the app's precondition where it has one (executor.write_conditions); hub fields
+  likewise, with a write conditional on the row still holding them (hubside.update);
+- a field changed since is a conflict: listed, left alone;
+- a record the run created is archived in the hub (never deleted) or deleted in the
+  app where the connector can, and its link removed: nothing left to fail or resync;
+- a record deleted since is listed and skipped.
+
+Its history rows have the run's shape ({side: {field: [old, new, rule]}}), so an undo
+can be undone. Its hub writes are logged as the system's, not the sync's: the next
+run reads them. Last-synced values of a field put back say what both sides hold when
+they agree (the next run sees nothing to do, and the app's read-back is our echo);
+when they differ on a field the sync writes both ways, they stay as they were, so the
+side put back reads as the newest change and the next run carries it across, never
+back.
+"""
+
+import time
+import uuid
+from collections import Counter
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from connectors.sdk import ConnectorError, ErrorCategory
+from syncapp import audit
+from syncapp.audit.models import AuditAction
+from syncapp.core.queue import enqueue
+from syncapp.crm.bulk import ChangedSinceRead
+from syncapp.crm.models import Record
+from syncapp.crm.services import SYSTEM, Actor, RecordInvalid, archive_record
+from syncapp.engine.config import APP, HUB
+from syncapp.engine.rules import pack
+from syncapp.integrations.catalog import build_connector, connector_class
+from syncapp.integrations.tokens import redis_client
+from syncapp.syncs.configure import build_config
+from syncapp.syncs.models import Link, Run, RunKind, RunStatus
+from syncapp.syncs.run import hubside, store
+from syncapp.syncs.run.executor import failure_text, write_chunk_size, write_conditions
+from syncapp.syncs.run.undo_plan import (
+    Conflict,
+    RecordUndo,
+    count_undoable,
+    decide,
+    effects_of,
+    undoable_links,
+)
+
+BATCH = 100
+SLICE_S = 20.0
+DONE, MORE, BUSY = "done", "more", "busy"
+
+
+class UndoRefused(Exception):
+    """An undo that cannot start; `message` says why, for the person who asked."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# --- start ---------------------------------------------------------------------------------
+
+
+def refusal(target: Run) -> str:
+    """Why `target` cannot be undone now ("" when it can)."""
+    if target.status == RunStatus.RUNNING:
+        return _("This run is still running: undo it once it has finished.")
+    earlier = target.undos.exclude(status=RunStatus.FAILED).first()
+    if earlier is not None and earlier.status == RunStatus.RUNNING:
+        return _("An undo of this run is already under way.")
+    if earlier is not None:
+        return _("This run was already undone. Undo the undo to put its values back.")
+    if not undoable_links(target.pk, limit=1):
+        return _("This run wrote no value and created no record: there is nothing to undo.")
+    return ""
+
+
+@transaction.atomic
+def start(target: Run, by) -> Run:
+    """Start undoing `target` (audited as done by `by`, a request or a user); raises
+    UndoRefused, with nothing stored, when it cannot."""
+    # The run's row lock makes "is one under way?" and "start one" a single step.
+    Run.objects.select_for_update().get(pk=target.pk)
+    reason = refusal(target)
+    if reason:
+        raise UndoRefused(reason)
+    total = count_undoable(target.pk)
+    undo = Run.objects.create(portal_id=target.portal_id, object_sync_id=target.object_sync_id,
+                              kind=RunKind.UNDO, undoes=target, estimated_total=total,
+                              counts={"records": total}, alive_at=timezone.now())
+    audit.record(by, AuditAction.UNDO, target.object_sync,
+                 {"run": target.pk, "undo_run": undo.pk, "records": total})
+    from syncapp.syncs.tasks import run_undo  # noqa: PLC0415 - tasks import the engine
+
+    enqueue(run_undo, undo.pk)
+    return undo
+
+
+# --- working it off ---------------------------------------------------------------------
+
+
+def work(undo_id: int, connector=None, budget_s: float = SLICE_S) -> str:
+    """Work on undo run `undo_id` for up to `budget_s`: DONE, MORE (call again) or BUSY
+    (the sync's run lock is taken, or the app asked us to wait: call again later)."""
+    from syncapp.syncs.tasks import LOCK_TTL_S, held, run_lock_name  # noqa: PLC0415
+
+    undo = Run.objects.select_related("object_sync__connection").filter(
+        pk=undo_id, kind=RunKind.UNDO).first()
+    if undo is None or undo.status != RunStatus.RUNNING:
+        return DONE
+    Run.objects.filter(pk=undo.pk).update(alive_at=timezone.now())  # see stale()
+    lock = redis_client().lock(run_lock_name(undo.object_sync_id), timeout=LOCK_TTL_S,
+                               blocking=False, thread_local=False)
+    if not lock.acquire(token=uuid.uuid4().hex.encode()):
+        return BUSY
+    with held(lock):
+        return _work(undo, connector, budget_s)
+
+
+def _work(undo: Run, connector, budget_s: float) -> str:
+    sync = undo.object_sync
+    if undo.undoes_id is None:  # the run was pruned meanwhile
+        _finish(undo, RunStatus.FAILED, "The run to undo no longer exists.")
+        return DONE
+    # A connector handed in (tests) brings its own spec, as in SyncRunner.
+    cls = type(connector) if connector else connector_class(sync.connection.app_key)
+    connector = connector or build_connector(sync.connection)
+    config = build_config(sync, cls)
+    deadline = time.monotonic() + budget_s
+    try:
+        while time.monotonic() < deadline:
+            ids = undoable_links(undo.undoes_id, after=undo.counts.get("after", 0), limit=BATCH)
+            if not ids:
+                _finish(undo, RunStatus.SUCCEEDED)
+                return DONE
+            _Batch(undo, config, connector).run(ids)
+    except ConnectorError as exc:
+        if exc.transient:
+            return BUSY
+        _finish(undo, RunStatus.FAILED, exc.vendor_message or exc.message,
+                str(exc.category))
+        return DONE
+    return MORE
+
+
+def stale(silent_since) -> list[int]:
+    """Undos still running that gave no sign of life since `silent_since`: their task's
+    message was lost (a worker restart), and the sweeper sends it again."""
+    return list(Run.objects.filter(kind=RunKind.UNDO, status=RunStatus.RUNNING,
+                                   alive_at__lt=silent_since).values_list("pk", flat=True))
+
+
+def _finish(undo: Run, status: str, message: str = "", category: str = "") -> None:
+    Run.objects.filter(pk=undo.pk).update(status=status, finished_at=timezone.now(),
+                                          error_message=message, error_category=category)
+
+
+class _Batch:
+    """One batch of the undone run's records: app writes first, then one hub transaction."""
+
+    def __init__(self, undo: Run, config, connector):
+        self.undo, self.config, self.connector = undo, config, connector
+        self.app_object = config.app_object
+        self.counts: Counter = Counter()
+        self.changes = store.Changes()
+        self.outage: ConnectorError | None = None
+        self.versions: dict[str, str | None] = {}  # app id -> version read
+        self.refusals: dict[str, ConnectorError] = {}  # app id -> why a delete failed
+        self.hubs: dict = {}  # hub record id -> hubside.HubRecord as read before writing
+        self.rule = f"undo of run {undo.undoes_id}"
+
+    def run(self, ids: list[int]) -> None:
+        records, app_now = self._decide(ids)
+        removed = self._remove_in_app([r for r in records if r.remove == APP])
+        stored = self._put_back_in_app([r for r in records if r.back[APP]], app_now)
+        with transaction.atomic():
+            hub_now = self._put_back_in_hub([r for r in records if r.back[HUB]])
+            for record in records:
+                if not record.remove:
+                    self._settle(record, hub_now.get(record.link.hub_record_id) or
+                                 self._hub_values(record.link.hub_record_id),
+                                 stored.get(record.link.app_id) or app_now.get(
+                                     record.link.app_id, {}))
+            self._remove_links([r for r in records if r.remove], removed)
+            store.save(self.changes, self.config.portal_id, self.undo.pk)
+            merged = Counter(self.undo.counts) + self.counts
+            # The app asked us to wait: the batch is done again when it is back (what
+            # went back already reads as back, and is left as it is).
+            after = self.undo.counts.get("after", 0) if self.outage else ids[-1]
+            self.undo.counts = {**merged, "after": after}
+            Run.objects.filter(pk=self.undo.pk).update(counts=self.undo.counts)
+        if self.outage is not None:
+            raise self.outage  # the batch is saved; the undo comes back when the app does
+
+    def _decide(self, ids: list[int]) -> tuple[list[RecordUndo], dict[str, dict]]:
+        effects = effects_of(self.undo.undoes_id, ids)
+        links = list(Link.objects.filter(object_sync_id=self.config.object_sync_id,
+                                         pk__in=ids).order_by("pk"))
+        hubs = self.hubs = hubside.load(self.config.portal_id, self.config.hub_object,
+                                        [lk.hub_record_id for lk in links if lk.hub_record_id])
+        # Every app record with values put back, whichever side: the last-synced values
+        # of a field put back are decided from what both sides hold.
+        wanted = [lk.app_id for lk in links if lk.app_id and not effects[lk.pk].created]
+        found = self.connector.read_by_ids(self.app_object, wanted) if wanted else []
+        self.versions = {r.id: r.version for r in found}
+        app_now = {r.id: dict(r.values) for r in found}
+        return [decide(self.config, effects[lk.pk], lk, hubs.get(lk.hub_record_id),
+                       app_now.get(lk.app_id)) for lk in links], app_now
+
+    def _hub_values(self, hub_id: int | None) -> dict:
+        hub = self.hubs.get(hub_id)
+        return hub.values if hub is not None else {}
+
+    def _remove_in_app(self, records: list[RecordUndo]) -> dict[str, str]:
+        """Delete the app records the run created: app id -> "deleted", "gone" (deleted
+        already), "kept" (the connector cannot delete), "again" (the app asked us to wait)
+        or "failed"."""
+        ids = [r.link.app_id for r in records if r.link.app_id]
+        outcome_of: dict[str, str] = {}
+        size = write_chunk_size(self.connector, self.app_object)
+        for start in range(0, len(ids), size):
+            chunk = ids[start:start + size]
+            try:
+                outcomes = self.connector.delete(self.app_object, chunk)
+            except NotImplementedError:
+                outcome_of.update(dict.fromkeys(chunk, "kept"))
+                continue
+            for app_id, outcome in zip(chunk, outcomes, strict=True):
+                outcome_of[app_id] = self._removal(outcome)
+                if outcome_of[app_id] == "failed":
+                    self.refusals[app_id] = outcome.error
+        return outcome_of
+
+    def _removal(self, outcome) -> str:
+        if outcome.ok:
+            return "deleted"
+        if outcome.error.category == ErrorCategory.NOT_FOUND:
+            return "gone"
+        if outcome.error.connection_wide:
+            self.outage = outcome.error
+            return "again"  # the link stays; the batch is done again later
+        return "failed"
+
+    def _put_back_in_app(self, records: list[RecordUndo], app_now: dict) -> dict[str, dict]:
+        """Write the old values back; app id -> what the app stored. A record changed
+        since it was read (the app's precondition) turns its fields into conflicts."""
+        items = [(r.link.app_id, r.back[APP]) for r in records]
+        conditions = write_conditions(self.connector, self.app_object,
+                                      {app_id: self.versions.get(app_id) for app_id, _ in items})
+        by_id = {r.link.app_id: r for r in records}
+        stored: dict[str, dict] = {}
+        size = write_chunk_size(self.connector, self.app_object)
+        for start in range(0, len(items), size):
+            for outcome in self.connector.update(self.app_object, items[start:start + size],
+                                                 **conditions):
+                record = by_id[outcome.ref]
+                if outcome.ok:
+                    values = {**app_now.get(outcome.ref, {}), **record.back[APP]}
+                    if outcome.record is not None:
+                        values.update({k: v for k, v in outcome.record.values.items()
+                                       if v is not None or k in record.back[APP]})
+                        record.link.app_seen = outcome.record.stamp  # its echo is ours
+                    stored[outcome.ref] = values
+                else:
+                    self._app_refused(record, outcome.error)
+        return stored
+
+    def _app_refused(self, record: RecordUndo, error: ConnectorError) -> None:
+        if error.category == ErrorCategory.CHANGED_SINCE_READ:
+            record.conflicts += [Conflict(APP, f, record.expect[APP][f], None)
+                                 for f in record.back[APP]]
+        elif error.category == ErrorCategory.NOT_FOUND:
+            record.skipped = "deleted"
+        elif error.connection_wide:
+            self.outage = error  # not a failure of this record: done again later
+            record.again = True
+        else:
+            self._failed(record, APP, error)
+        record.back[APP] = {}
+
+    def _put_back_in_hub(self, records: list[RecordUndo]) -> dict[int, dict]:
+        """Write the old values back where the rows still hold what the run wrote;
+        hub record id -> its mapped values now."""
+        updates = {r.link.hub_record_id: r.back[HUB] for r in records}
+        read = {r.link.hub_record_id: r.expect[HUB] for r in records}
+        results = hubside.update(self.config, updates, read, actor=SYSTEM)
+        for record in records:
+            result = results.get(record.link.hub_record_id)
+            if isinstance(result, ChangedSinceRead):
+                record.conflicts += [Conflict(HUB, f, record.expect[HUB][f], None)
+                                     for f in record.back[HUB]]
+                record.back[HUB] = {}
+            elif isinstance(result, RecordInvalid):
+                self._failed(record, HUB, result)
+                record.back[HUB] = {}
+        return {hub_id: hub.values for hub_id, hub in hubside.load(
+            self.config.portal_id, self.config.hub_object, list(updates)).items()}
+
+    def _failed(self, record: RecordUndo, side: str, error) -> None:
+        _category, text = failure_text(error)
+        self.changes.note(self.changes.touch(record.link), side, "failed", {}, text)
+        self.counts["failed"] += 1
+
+    def _settle(self, record: RecordUndo, hub_now: dict, app_now: dict) -> None:
+        link = record.link
+        if record.skipped:
+            self.changes.note(self.changes.touch(link), HUB, "skipped", {},
+                              "deleted since the run: nothing put back")
+            self.counts["skipped"] += 1
+        for side in (HUB, APP):
+            conflicts = [c.field for c in record.conflicts if c.side == side]
+            if conflicts and not record.again:  # else listed when the record is done again
+                self.changes.note(self.changes.touch(link), side, "conflict", {},
+                                  "changed since the run, left alone: " + ", ".join(conflicts))
+                self.counts["conflicts"] += len(conflicts)
+            back = record.back[side]
+            if back and not record.skipped:
+                self.changes.note(self.changes.touch(link), side, "updated",
+                                  {f: [record.expect[side][f], v] for f, v in back.items()},
+                                  rules=dict.fromkeys(back, self.rule))
+        if record.puts_back and not record.skipped:
+            link.last_synced = self._last_synced(record, hub_now, app_now)
+            self.counts["put_back"] += 0 if record.again else 1  # counted when done again
+
+    def _last_synced(self, record: RecordUndo, hub_now: dict, app_now: dict) -> dict:
+        """Last-synced values after the undo (see the module's docstring)."""
+        last = dict(record.link.last_synced or {})
+        for m in self.config.mappings:
+            on_hub, on_app = m.hub_property in record.back[HUB], m.app_field in record.back[APP]
+            if not (on_hub or on_app):
+                continue
+            hub_value = hub_now.get(m.hub_property)
+            app_value = m.hub_value(app_now.get(m.app_field))
+            spreads = (on_hub and not on_app and self.config.can_write_app(m)) or (
+                on_app and not on_hub and self.config.can_write_hub(m))
+            if hub_value == app_value or not spreads:
+                last[m.hub_property] = pack(hub_value, app_value)
+        return last
+
+    def _remove_links(self, records: list[RecordUndo], removed: dict[str, str]) -> None:
+        """Records the run created: archived in the hub, their links removed (an app
+        record the connector failed to delete keeps its link, counted as failed)."""
+        gone = []
+        for record in records:
+            link = record.link
+            if record.remove == APP:
+                outcome = removed.get(link.app_id, "gone")
+                if outcome == "failed":
+                    self._failed(record, APP, self.refusals[link.app_id])
+                if outcome in ("failed", "again"):
+                    continue
+                self.counts["kept_in_app" if outcome == "kept" else "deleted_app"] += 1
+            else:
+                hub = Record.objects.filter(pk=link.hub_record_id).first()
+                if hub is not None:
+                    archive_record(hub, Actor(object_sync_id=self.config.object_sync_id))
+                self.counts["archived_hub"] += 1
+            gone.append(link.pk)
+        Link.objects.filter(pk__in=gone).delete()
