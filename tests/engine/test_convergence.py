@@ -20,8 +20,8 @@ the wizard accepts for that direction). After a final run:
   names a record gone from that side;
 * one more run writes nothing: no change-log entry, no history, no app record;
 * support may undo the last run that changed something: no hub record is deleted for
-  good, and after one more run every in-sync pair agrees (a record whose link the undo
-  removed may stay unlinked).
+  good, and after one more run every in-sync pair agrees or is exactly as the undo left
+  it, until a person edits it (a record whose link the undo removed may stay unlinked).
 
 `--hypothesis-show-statistics` reports what the examples built (links, deletes and
 restores on each side) and how often a known gap (convergence_checks) was met; the
@@ -66,7 +66,7 @@ from syncapp.syncs.run import undo
 from syncapp.syncs.run.restore import recreate_in_app, restore_in_hub
 from syncapp.syncs.wizard.compat import effective_direction
 from syncapp.syncs.wizard.field_rules import pointless
-from tests.engine.convergence_checks import FinalChecks
+from tests.engine.convergence_checks import FinalChecks, blank
 from tests.engine.kit import make_sync, open_app, run, settle
 from tests.soak import by_run
 
@@ -134,6 +134,8 @@ class Convergence(FinalChecks, RuleBasedStateMachine):
         # Fields a person set on a record of the side a one-way sync writes: there
         # the two sides may differ, by the rules.
         self.touched: set[tuple[str, object, str]] = set()
+        # (link, property) -> (hub, app) as an undo left a pair it put back apart.
+        self.undone_apart: dict[tuple[int, str], tuple] = {}
         # Records people made or brought back and did not delete since: never lost.
         self.kept: dict[str, set] = {"hub": set(), "app": set()}
         self.gone_from_app: set[str] = set()  # deleted there by a person: never back
@@ -304,8 +306,9 @@ class Convergence(FinalChecks, RuleBasedStateMachine):
 
     @rule()
     def support_undoes_the_last_run(self):
-        """The latest run that wrote something is undone, then a run: both sides agree,
-        and no hub record was deleted for good (an undo only archives)."""
+        """The latest run that wrote something is undone, then a run: each pair agrees or
+        is as the undo left it, and no hub record was deleted for good (an undo only
+        archives)."""
         runs = Run.objects.filter(object_sync=self.sync).order_by("-id")[:5]
         target = next((r for r in runs if not undo.refusal(r)), None)
         if target is None:
@@ -337,10 +340,20 @@ class Convergence(FinalChecks, RuleBasedStateMachine):
         """What the undo did, as the final checks must know it: fields it put back were
         set by a person (support); records it removed are no longer kept; records it left
         without a link (the other side of a removed one) may stay so."""
+        hub_now = {r.pk: r.properties for r in self._hub_records()}
+        app_now = dict(self.app.all("contacts"))
         for entry in HistoryEntry.objects.filter(run=undone, actions__contains=["updated"]):
+            link = entry.link
             for side, field, *_rest in entry.diffs():
-                record = entry.link.hub_record_id if side == "hub" else entry.link.app_id
+                record = link.hub_record_id if side == "hub" else link.app_id
                 self.touched.add((side, record, field))
+                mapping = next((m for m in self.config.mappings
+                                if field == (m.hub_property if side == "hub" else m.app_field)),
+                               None)
+                if mapping and link.hub_record_id in hub_now and link.app_id in app_now:
+                    self.undone_apart[(link.pk, mapping.hub_property)] = (
+                        blank(hub_now[link.hub_record_id].get(mapping.hub_property)),
+                        blank(mapping.hub_value(app_now[link.app_id].get(mapping.app_field))))
         live = {"hub": {r.pk for r in self._hub_records()}, "app": set(self._app_ids())}
         linked = self._linked()
         for side in ("hub", "app"):

@@ -101,13 +101,23 @@ def test_a_mass_change_is_undone_except_records_edited_since(portal, hubspot):
     assert after["ann@undo.example"] == (("ANN", "Engineer"), ("Annie", "Intern"))
     assert after["bob@undo.example"] == (("BOB", "CTO"), ("Bob", "Intern"))
 
-    # The next run carries what the undo put back across, never the run's values back.
+    # The next run carries nothing the undo put back, nor the run's values back: each
+    # side stays as it was before the run. The edits people made meanwhile (the
+    # conflicts) travel as any edit does.
     settle(portal)
     run(hubspot, sync)
-    after = both_sides(portal, hubspot, sync)
-    assert after["cy@undo.example"] == (("Cy", "Engineer"), ("Cy", "Engineer"))
-    assert after["dee@undo.example"] == (("Dee", "Engineer"), ("Dee", "Engineer"))
+    assert both_sides(portal, hubspot, sync) == {
+        **after,
+        "ann@undo.example": (("Annie", "Engineer"), ("Annie", "Intern")),
+        "bob@undo.example": (("BOB", "CTO"), ("Bob", "CTO")),
+    }
     assert statuses(sync) == {LinkStatus.IN_SYNC: 4}
+    # An edit after the undo syncs as any edit does.
+    update_record(records["cy"], {"jobtitle": "Founder"})
+    settle(portal)
+    run(hubspot, sync)
+    assert both_sides(portal, hubspot, sync)["cy@undo.example"] == (
+        ("CY", "Founder"), ("Cy", "Founder"))
 
 
 def test_an_undo_can_be_undone(portal, hubspot):

@@ -15,11 +15,11 @@ engine. Per batch (decisions in undo_plan.py):
 
 Its history rows have the run's shape ({side: {field: [old, new, rule]}}), so an undo
 can be undone. Its hub writes are logged as the system's, not the sync's: the next
-run reads them. Last-synced values of a field put back say what both sides hold when
-they agree (the next run sees nothing to do, and the app's read-back is our echo);
-when they differ on a field the sync writes both ways, they stay as they were, so the
-side put back reads as the newest change and the next run carries it across, never
-back.
+run reads them. Last-synced values of a field put back say what the two sides hold
+after the undo, agreeing or not: the next run carries nothing, neither the run's value
+back nor the value put back across (which could empty the other side: undoing a new
+mapping puts back empty hub fields that the app still fills). Each side holds what it
+held before the run, and stays so until a person changes one of them.
 """
 
 import time
@@ -332,18 +332,13 @@ class _Batch:
             self.counts["put_back"] += 0 if record.again else 1  # counted when done again
 
     def _last_synced(self, record: RecordUndo, hub_now: dict, app_now: dict) -> dict:
-        """Last-synced values after the undo (see the module's docstring)."""
+        """Last-synced values after the undo (see the module's docstring): what the two
+        sides hold now, for every field put back, so the next run carries nothing."""
         last = dict(record.link.last_synced or {})
         for m in self.config.mappings:
-            on_hub, on_app = m.hub_property in record.back[HUB], m.app_field in record.back[APP]
-            if not (on_hub or on_app):
-                continue
-            hub_value = hub_now.get(m.hub_property)
-            app_value = m.hub_value(app_now.get(m.app_field))
-            spreads = (on_hub and not on_app and self.config.can_write_app(m)) or (
-                on_app and not on_hub and self.config.can_write_hub(m))
-            if hub_value == app_value or not spreads:
-                last[m.hub_property] = pack(hub_value, app_value)
+            if m.hub_property in record.back[HUB] or m.app_field in record.back[APP]:
+                last[m.hub_property] = pack(hub_now.get(m.hub_property),
+                                            m.hub_value(app_now.get(m.app_field)))
         return last
 
     def _remove_links(self, records: list[RecordUndo], removed: dict[str, str]) -> None:
