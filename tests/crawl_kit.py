@@ -21,6 +21,7 @@ from connectors.sdk.oauth import Token
 from syncapp.api.keys import create_key
 from syncapp.crm.services import associate, create_record
 from syncapp.health.models import ExportJob, RepairJob
+from syncapp.inbound.endpoints import endpoint_for
 from syncapp.integrations.crypto import encrypt_json
 from syncapp.integrations.tokens import store_token
 from syncapp.syncs.configure import create_object_sync
@@ -78,6 +79,8 @@ def build_world(portal, user) -> World:
                                        event="run.failed", message_id="msg_crawl",
                                        payload={"type": "run.failed"},
                                        status=DeliveryStatus.FAILED)
+    # Vendor webhooks in: a connection's receiving address, and one nobody was given.
+    endpoint = endpoint_for(sync.connection)
     return World(portal, {
         "app_key": ["hubspot"], "object_type": ["contact", "company", "deal"],
         "record_id": [person.pk], "other_id": [company.pk],
@@ -87,6 +90,7 @@ def build_world(portal, user) -> World:
         # The API (a session is no key: 401 problem+json) and its keys page.
         "run_id": [run.pk], "key_id": [api_key.pk],
         "subscription_id": [subscription.pk], "delivery_id": [delivery.pk],
+        "route": [endpoint.route, "made-up-route"],
         # Set-password and reset links: a real one of the user, spent and made-up ones.
         "uidb64": [urlsafe_base64_encode(force_bytes(user.pk)), "bad", "MQ"],
         "token": [default_token_generator.make_token(user), "set-password", "1-bad",
@@ -167,24 +171,30 @@ class KeysRead:
 # --- did anything change? ---------------------------------------------------------------
 
 
-def _tables() -> list[tuple[str, str | None]]:
-    """(table, timestamp column) of every table of ours."""
+# Written by a refusal on purpose: a vendor webhook refused (bad credentials, too old)
+# is counted on its connection's health (syncapp/inbound).
+COUNTS_REFUSALS = {"inbound_refusalcount"}
+
+
+def _tables() -> list[tuple[str, str, str | None]]:
+    """(table, primary key column, timestamp column) of every table of ours."""
     found = []
     for model in apps.get_models():
-        if not model.__module__.startswith("syncapp."):
+        if (not model.__module__.startswith("syncapp.")
+                or model._meta.db_table in COUNTS_REFUSALS):
             continue
         names = {f.column for f in model._meta.concrete_fields}
         stamp = next((c for c in ("updated_at", "created_at") if c in names), None)
-        found.append((model._meta.db_table, stamp))
+        found.append((model._meta.db_table, model._meta.pk.column, stamp))
     return found
 
 
 def fingerprint() -> tuple:
     """Row count, highest id and latest timestamp of every table of ours, in one query."""
     # Table and column names come from the models' metadata, never from a request.
-    parts = [f"SELECT '{table}', count(*), max(id)::text, "  # noqa: S608
+    parts = [f"SELECT '{table}', count(*), max({pk})::text, "  # noqa: S608
              + (f"max({stamp})::text" if stamp else "NULL") + f" FROM {table}"
-             for table, stamp in _tables()]
+             for table, pk, stamp in _tables()]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts))
         return tuple(sorted(cursor.fetchall()))

@@ -24,8 +24,12 @@ log = logging.getLogger(__name__)
 
 
 def registers_per_account(app_key: str, app_object: str) -> bool:
-    """Whether the app takes a webhook per account for this object."""
-    cls = connector_class(app_key)
+    """Whether the app takes a webhook per account for this object (an app whose
+    plug-in is not installed, such as the bench's in-memory one, takes none)."""
+    try:
+        cls = connector_class(app_key)
+    except LookupError:
+        return False
     return cls.webhook_auth == BASIC_AUTH and cls.spec.object(app_object).capabilities.webhooks
 
 
