@@ -25,7 +25,12 @@ from syncapp.syncs.wizard import preview, state
 from syncapp.syncs.wizard.compat import FieldInfo
 from syncapp.syncs.wizard.fields import AppFields, app_fields, by_name, hub_properties
 from syncapp.syncs.wizard.state import SyncSettings
-from syncapp.syncs.wizard.validate import Invalid, check_filters, check_mappings
+from syncapp.syncs.wizard.validate import (
+    Invalid,
+    check_filters,
+    check_mappings,
+    check_match_fields,
+)
 
 
 @dataclass
@@ -89,10 +94,7 @@ def validate(sync: ObjectSync, settings: SyncSettings, catalogs: Catalogs, *,
                        custom_allowed=custom_mappings_allowed(sync.portal))
     if filters:
         check_filters(settings, app, hub)
-    if settings.matching == "custom" and (settings.match_app_field not in app
-                                          or settings.match_hub_property not in hub):
-        raise Invalid(_("Choose the %(app)s field and the Syncapp property to match records "
-                        "by.") % {"app": catalogs.app_name}, "match_app_field")
+    check_match_fields(settings, app, hub, app_name=catalogs.app_name)
 
 
 class FailuresNotConfirmed(Invalid):
