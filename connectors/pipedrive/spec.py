@@ -131,6 +131,7 @@ ORGANIZATIONS = ObjectSpec(
 
 DEALS = ObjectSpec(
     record_page="/deal/{id}",
+    source_field="origin_id",
     name="deals",
     label="Deals",
     hub_object="deal",

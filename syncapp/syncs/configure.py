@@ -93,6 +93,8 @@ def build_config(sync: ObjectSync, connector_cls: type[Connector]) -> SyncConfig
         hub_filters=filters["hub"], app_filters=filters["app"],
         default_lifecycle_stage=sync.default_lifecycle_stage,
         app_name_fields=_app_name_fields(sync.hub_object, spec_object),
+        app_name=connector_cls.spec.name,
+        app_source_field=spec_object.source_field,
     )
 
 
