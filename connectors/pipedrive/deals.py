@@ -21,8 +21,6 @@ _WRITERS = {
     "person_id": v.to_int,
     "org_id": v.to_int,
     "owner_id": v.to_int,
-    # Which integration created the deal: set on create only (spec.source_field).
-    "origin_id": as_text,
 }
 
 
@@ -50,7 +48,6 @@ class Deals(Adapter):
             "person_id": v.reference(raw.get("person_id")),
             "org_id": v.reference(raw.get("org_id")),
             "owner_id": v.reference(raw.get("owner_id")),
-            "origin_id": v.text(raw.get("origin_id")),
             "add_time": v.timestamp(raw.get("add_time")),
             "update_time": v.timestamp(raw.get("update_time")),
         }

@@ -37,7 +37,7 @@ SCHEMAS = {
         "pipeline_id": "int", "stage_id": "int", "value": "num", "currency": "str",
         "is_archived": "bool", "status": "str", "probability": "num?", "lost_reason": "str?",
         "visible_to": "int", "expected_close_date": "str?", "label_ids": "list",
-        "custom_fields": "obj", "add_time": "str", "origin_id": "str?",
+        "custom_fields": "obj", "add_time": "str",
     },
     "products": {
         "name": "str", "code": "str?", "description": "str?", "unit": "str?", "tax": "num",

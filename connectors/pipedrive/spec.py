@@ -131,7 +131,6 @@ ORGANIZATIONS = ObjectSpec(
 
 DEALS = ObjectSpec(
     record_page="/deal/{id}",
-    source_field="origin_id",
     name="deals",
     label="Deals",
     hub_object="deal",

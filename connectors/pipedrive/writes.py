@@ -89,9 +89,7 @@ class WritesMixin:
                 raise ConnectorError(
                     ErrorCategory.READ_ONLY, f"{name} is read-only in Pipedrive.", field=name
                 )
-            # The source field (ObjectSpec.source_field) is the vendor's own, undeclared.
-            known = field is not None or name == declared.source_field
-            (standard if known else custom)[name] = value
+            (standard if field is not None else custom)[name] = value
         payload = adapter.to_payload(standard, current, self.context(adapter, writing=True))
         if custom:
             payload["custom_fields"] = self.custom_payload(adapter, custom)

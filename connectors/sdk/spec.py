@@ -106,10 +106,6 @@ class ObjectSpec:
     # Where the vendor's web app shows one record, below ConnectorSpec.web_app: a
     # template over {id} and the account's details ("/person/{id}"); empty: no page.
     record_page: str = ""
-    # The vendor's own field for "which integration created this record", written only
-    # when the sync creates one (the tag "Created by sync", DESIGN: tagging); empty:
-    # the app has none. Not a mappable field.
-    source_field: str = ""
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)

@@ -5,8 +5,6 @@ from dataclasses import dataclass, field
 HUB = "hub"
 APP = "app"
 TWO_WAY, TO_HUB, TO_APP = "two_way", "to_hub", "to_app"
-# What an app record the sync creates carries in the app's source field, where it has one.
-APP_SOURCE_TAG = "Syncapp"
 
 
 @dataclass(frozen=True)
@@ -94,8 +92,6 @@ class SyncConfig:
     default_lifecycle_stage: str = ""
     app_name_fields: tuple[str, ...] = field(default_factory=tuple)
     app_name: str = ""  # the app's name, as the records a sync creates are tagged
-    # The app's field for "created by which integration" (ObjectSpec.source_field).
-    app_source_field: str = ""
 
     @property
     def writes_hub(self) -> bool:

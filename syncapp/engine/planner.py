@@ -6,7 +6,7 @@ decides each pair (kept in the batch's plan, engine/plan.py), the executor write
 
 from dataclasses import dataclass, field
 
-from syncapp.engine.config import APP_SOURCE_TAG, SyncConfig
+from syncapp.engine.config import SyncConfig
 from syncapp.engine.rules import MISSING, pack, resolve_field
 
 LIFECYCLE = "lifecyclestage"
@@ -98,6 +98,4 @@ def app_values_from_hub(config: SyncConfig, hub: dict) -> dict:
         value = hub.get(mapping.hub_property)
         if value is not None:
             values[mapping.app_field] = mapping.app_value(value)
-    if config.app_source_field:  # the app's own "created by which integration" field
-        values[config.app_source_field] = APP_SOURCE_TAG
     return values

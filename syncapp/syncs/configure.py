@@ -94,7 +94,6 @@ def build_config(sync: ObjectSync, connector_cls: type[Connector]) -> SyncConfig
         default_lifecycle_stage=sync.default_lifecycle_stage,
         app_name_fields=_app_name_fields(sync.hub_object, spec_object),
         app_name=connector_cls.spec.name,
-        app_source_field=spec_object.source_field,
     )
 
 

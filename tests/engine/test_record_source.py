@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from syncapp.crm.services import RecordInvalid, create_record, update_record
 from tests.engine.kit import make_sync, run
-from tests.engine.observe import fresh, link_of_app, link_of_hub
+from tests.engine.observe import fresh, link_of_app
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,18 +44,3 @@ def test_nobody_writes_the_record_source_by_hand(portal):
     record.refresh_from_db()
     assert (record.properties.get("record_source"), record.created_by_sync) == (None, False)
 
-
-def test_an_app_record_a_sync_creates_carries_the_tag_where_the_app_has_a_field(
-        portal, pipedrive):
-    """Pipedrive's deals have origin_id ("which integration created this deal"); its
-    persons have no such field, and are created untagged."""
-    fresh(pipedrive, "deals")
-    deal = create_record(portal, "deal", {"dealname": "Big deal"})
-    sync = make_sync(pipedrive, "deals")
-
-    run(pipedrive, sync)
-
-    created = link_of_hub(sync, deal)
-    assert pipedrive.get("deals", created.app_id)["origin_id"] == "Syncapp"
-    made_by_hand = pipedrive.create("deals", title="Small deal")
-    assert pipedrive.get("deals", made_by_hand)["origin_id"] is None
