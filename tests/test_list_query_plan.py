@@ -121,3 +121,15 @@ def test_deleted_view_walks_its_own_index(big_portal):
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {Record._meta.db_table}")
     _assert_index_only(page_queryset(big_portal, "contact", archived=True))
+
+
+def test_the_created_by_a_sync_view_walks_its_own_index(big_portal):
+    Record.objects.filter(portal=big_portal, sort_key__in=["name3", "name4"]).update(
+        created_by_sync=True, properties={"record_source": "Created by sync: Pipedrive"})
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Record._meta.db_table}")
+    queryset = page_queryset(big_portal, "contact", from_sync=True)
+    _assert_index_only(queryset)
+    assert sorted(row.sort_key for row in queryset) == ["name3", "name4"]
+    _assert_index_only(capped_count_queryset(big_portal, "contact", from_sync=True),
+                       presorted=False)

@@ -39,6 +39,7 @@ class ObjectSync(Schema):
     direction: str
     winner: str
     matching: str
+    match_fields: list[list[str]]  # "choose your fields": [app field, hub property] pairs
     state: str
     poll_interval_s: int
     initial_done: bool

@@ -13,6 +13,7 @@ from django.utils import timezone
 from syncapp.core import bulkrows
 from syncapp.crm import signals
 from syncapp.crm.models import ChangeAction, ChangeLogEntry, Record
+from syncapp.crm.schema import RECORD_SOURCE
 from syncapp.crm.services import (
     SYSTEM,
     Actor,
@@ -58,8 +59,9 @@ def _log(records_and_changes, action: str, actor: Actor) -> None:
 
 
 def create_many(portal, object_type: str, rows: list[dict],
-                actor: Actor = SYSTEM) -> list[Record | RecordInvalid]:
-    """Create a record per row; each result is the Record or why it was refused."""
+                actor: Actor = SYSTEM, *, source: str = "") -> list[Record | RecordInvalid]:
+    """Create a record per row; each result is the Record or why it was refused.
+    `source`: the Record source the records get (a sync's "Created by sync: …")."""
     shapes = property_shapes(portal, object_type)
     results: list[Record | RecordInvalid] = []
     for values in rows:
@@ -68,7 +70,8 @@ def create_many(portal, object_type: str, rows: list[dict],
             results.append(RecordInvalid(errors))
             continue
         record = Record(portal=portal, object_type=object_type)
-        _apply(record, {k: v for k, v in cleaned.items() if v is not None})
+        tag = {RECORD_SOURCE: source} if source else {}
+        _apply(record, {**{k: v for k, v in cleaned.items() if v is not None}, **tag})
         results.append(record)
     _refuse_duplicate_emails(portal, object_type, results)
     fresh = [r for r in results if isinstance(r, Record)]
@@ -86,8 +89,9 @@ def _create_one(portal, object_type, result, actor):
         return result
     try:
         with transaction.atomic():
-            return create_record(portal, object_type, result.properties, actor,
-                                 require_identity=False)
+            values = dict(result.properties)
+            return create_record(portal, object_type, values, actor, require_identity=False,
+                                 source=values.pop(RECORD_SOURCE, ""))
     except RecordInvalid as exc:
         return exc
 

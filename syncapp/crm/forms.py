@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from syncapp.core import params
 from syncapp.crm.models import PropertyDefinition
-from syncapp.crm.schema import PropertyType
+from syncapp.crm.schema import READ_ONLY_PROPERTIES, PropertyType
 
 # --- list parameters ----------------------------------------------------------------
 
@@ -27,6 +27,7 @@ class ListParams:
     direction: str = "asc"
     after: str = ""
     deleted: bool = False
+    from_sync: bool = False  # only the records a sync created (their Record source)
 
     @classmethod
     def from_query(cls, data) -> "ListParams":
@@ -39,6 +40,7 @@ class ListParams:
             direction=direction if direction in DIRECTIONS else cls.direction,
             after=data.get("after", "")[:600],
             deleted=data.get("view") == "deleted",
+            from_sync=data.get("view") == "sync",
         )
 
     def querystring(self, **changes) -> str:
@@ -46,7 +48,7 @@ class ListParams:
         shown = replace(self, **changes)
         pairs = {
             "q": shown.query,
-            "view": "deleted" if shown.deleted else "",
+            "view": "deleted" if shown.deleted else ("sync" if shown.from_sync else ""),
             "sort": "" if shown.sort == ListParams.sort else shown.sort,
             "dir": "" if shown.direction == ListParams.direction else shown.direction,
             "after": shown.after,
@@ -124,7 +126,8 @@ class RecordForm(forms.Form):
 
     def __init__(self, definitions, *args, record=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.definitions = list(definitions)
+        # Read-only properties (Record source) are shown on the record, never edited.
+        self.definitions = [d for d in definitions if d.name not in READ_ONLY_PROPERTIES]
         self.record = record
         stored = record.properties if record else {}
         for definition in self.definitions:

@@ -85,6 +85,10 @@ class Record(PortalOwned):
     name_key = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
     domain_key = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
     sku_key = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
+    # Has a Record source (a sync created it): the lists' "Created by a sync" filter.
+    # Also false by default in the database (migration 0003): raw inserts (benches, test
+    # fixtures) leave it out. Not db_default, which bulkrows' COPY would leave out too.
+    created_by_sync = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     archived_at = models.DateTimeField(null=True, blank=True)
@@ -126,6 +130,12 @@ class Record(PortalOwned):
                 opclasses=["int8_ops", "varchar_ops", "varchar_pattern_ops"],
                 name="record_search_email",
                 condition=Q(email_key__isnull=False),
+            ),
+            # The list of records a sync created, in the default (name) order.
+            models.Index(
+                fields=["portal", "object_type", "sort_key", "id"],
+                name="record_list_created_by_sync",
+                condition=Q(archived_at__isnull=True, created_by_sync=True),
             ),
             # Matching by identifier.
             models.Index(

@@ -39,10 +39,14 @@ def definitions_for(portal, object_type: str) -> list[PropertyDefinition]:
     )
 
 
-def matching_records(portal, object_type: str, *, query: str = "", archived: bool = False):
-    """Records of one type, live or deleted, whose name or email starts with `query`."""
+def matching_records(portal, object_type: str, *, query: str = "", archived: bool = False,
+                     from_sync: bool = False):
+    """Records of one type, live or deleted, whose name or email starts with `query`;
+    with `from_sync`, only the live ones a sync created."""
     records = Record.objects.for_portal(portal).filter(object_type=object_type)
     records = records.archived() if archived else records.live()
+    if from_sync and not archived:
+        records = records.filter(created_by_sync=True)  # record_list_created_by_sync
     prefix = query.strip().lower()
     if prefix:
         # Both columns have varchar_pattern_ops indexes, so LIKE 'prefix%' is index work.
@@ -102,11 +106,13 @@ def page_queryset(
     after: str | None = None,
     archived: bool = False,
     limit: int | None = None,
+    from_sync: bool = False,
 ) -> QuerySet:
     """The exact query a list page runs: `limit + 1` rows, the extra one says "there is more"."""
     limit = limit or settings.CRM_PAGE_SIZE
     column, descending = _sort(sort, direction, archived)
-    records = matching_records(portal, object_type, query=query, archived=archived)
+    records = matching_records(portal, object_type, query=query, archived=archived,
+                               from_sync=from_sync)
     cursor = decode_after(after, column)
     if cursor is not None:
         records = records.filter(_after_condition(column, descending, *cursor))
@@ -117,21 +123,25 @@ def page_queryset(
 
 
 def capped_count_queryset(
-    portal, object_type: str, *, query: str = "", archived: bool = False
+    portal, object_type: str, *, query: str = "", archived: bool = False,
+    from_sync: bool = False,
 ) -> QuerySet:
     """The rows a capped count reads: at most CRM_COUNT_CAP + 1 ids, walked in an index.
 
     Ordering by id makes Postgres walk the (portal, object_type, id) index and stop
     at the cap; unordered, it may scan the whole table when most rows match.
     """
-    matching = matching_records(portal, object_type, query=query, archived=archived)
+    matching = matching_records(portal, object_type, query=query, archived=archived,
+                                from_sync=from_sync)
     return matching.order_by("id").values("id")[: settings.CRM_COUNT_CAP + 1]
 
 
-def capped_count(portal, object_type: str, *, query: str = "", archived: bool = False) -> int:
+def capped_count(portal, object_type: str, *, query: str = "", archived: bool = False,
+                 from_sync: bool = False) -> int:
     """How many records match, counting no further than CRM_COUNT_CAP + 1."""
     # A sliced queryset counts in a subquery: SELECT COUNT(*) FROM (... LIMIT n).
-    return capped_count_queryset(portal, object_type, query=query, archived=archived).count()
+    return capped_count_queryset(portal, object_type, query=query, archived=archived,
+                                 from_sync=from_sync).count()
 
 
 def list_page(
@@ -144,17 +154,19 @@ def list_page(
     after: str | None = None,
     archived: bool = False,
     limit: int | None = None,
+    from_sync: bool = False,
 ) -> Page:
     limit = limit or settings.CRM_PAGE_SIZE
     rows = list(
         page_queryset(
             portal, object_type, query=query, sort=sort, direction=direction,
-            after=after, archived=archived, limit=limit,
+            after=after, archived=archived, limit=limit, from_sync=from_sync,
         )
     )
     column, _descending = _sort(sort, direction, archived)
     next_after = encode_after(rows[limit - 1], column) if len(rows) > limit else None
-    count = capped_count(portal, object_type, query=query, archived=archived)
+    count = capped_count(portal, object_type, query=query, archived=archived,
+                         from_sync=from_sync)
     return Page(rows[:limit], next_after, min(count, settings.CRM_COUNT_CAP),
                 count > settings.CRM_COUNT_CAP)
 

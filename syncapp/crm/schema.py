@@ -219,6 +219,20 @@ DEFAULT_PROPERTIES: dict[str, list[PropertySpec]] = {
     ],
 }
 
+# "Created by sync: <app>" on the records a sync creates, so automations and lists can
+# tell them apart (crm.bulk.create_many sets it). Read-only: people never write it, and
+# a sync can only copy it to the app (syncs/wizard/fields.py).
+RECORD_SOURCE = "record_source"
+READ_ONLY_PROPERTIES = frozenset({RECORD_SOURCE})
+for _specs in DEFAULT_PROPERTIES.values():
+    _specs.append(PropertySpec(RECORD_SOURCE, _("Record source")))
+
+
+def created_by_sync(app_name: str) -> str:
+    """The Record source value of a record a sync of `app_name` created."""
+    return f"Created by sync: {app_name}"
+
+
 # How a record is named in lists: the first non-empty of these, joined by spaces.
 DISPLAY_NAME = {
     ObjectType.CONTACT: (("firstname", "lastname"), ("email",)),

@@ -25,7 +25,14 @@ from syncapp.crm.models import (
     PropertyDefinition,
     Record,
 )
-from syncapp.crm.schema import ASSOCIATION_KINDS, DISPLAY_NAME, SINGULAR, ObjectType
+from syncapp.crm.schema import (
+    ASSOCIATION_KINDS,
+    DISPLAY_NAME,
+    READ_ONLY_PROPERTIES,
+    RECORD_SOURCE,
+    SINGULAR,
+    ObjectType,
+)
 from syncapp.crm.validation import PropertyShape, clean_values
 
 # Which property feeds which identifier column, per object type.
@@ -86,6 +93,7 @@ def derived_columns(object_type: str, properties: dict) -> dict:
     name = name[:300]
     columns = {"display_name": name, "sort_key": name.lower()}
     columns.update(dict.fromkeys(IDENTIFIER_COLUMNS))
+    columns["created_by_sync"] = bool(properties.get(RECORD_SOURCE))
     for column, (prop, normalize) in IDENTIFIER_SOURCES.get(object_type, {}).items():
         columns[column] = normalize(properties.get(prop))
     return columns
@@ -116,6 +124,11 @@ def _log(record: Record, action: str, changes: dict, actor: Actor) -> ChangeLogE
 
 
 def _clean(portal, object_type: str, values: dict) -> dict:
+    """People's values (forms, the API, imports): checked, read-only properties refused."""
+    read_only = sorted(READ_ONLY_PROPERTIES & {k for k, v in values.items() if v})
+    if read_only:
+        raise RecordInvalid({name: _("This property is set by Syncapp and cannot be "
+                                     "changed.") for name in read_only})
     cleaned, errors = clean_values(property_shapes(portal, object_type), values)
     if errors:
         raise RecordInvalid(errors)
@@ -162,10 +175,13 @@ def _save_unique(record: Record) -> None:
 
 @transaction.atomic
 def create_record(portal, object_type: str, values: dict, actor: Actor = SYSTEM, *,
-                  require_identity: bool = True) -> Record:
+                  require_identity: bool = True, source: str = "") -> Record:
     """A new record. People must give it an identity (REQUIRED_ONE_OF); the sync engine,
-    which has its own exclusion rules for records without one, passes False."""
+    which has its own exclusion rules for records without one, passes False, and its
+    Record source as `source`."""
     properties = {k: v for k, v in _clean(portal, object_type, values).items() if v is not None}
+    if source:
+        properties[RECORD_SOURCE] = source
     if require_identity:
         _require_identity(portal, object_type, properties)
     record = Record(portal=portal, object_type=object_type)

@@ -88,6 +88,7 @@ def record_list(request, object_type):
     page = queries.list_page(
         request.portal, object_type, query=shown.query, sort=shown.sort,
         direction=shown.direction, after=shown.after or None, archived=shown.deleted,
+        from_sync=shown.from_sync,
     )
     definitions = {d.name: d for d in queries.definitions_for(request.portal, object_type)}
     context = {

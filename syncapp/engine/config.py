@@ -65,6 +65,9 @@ class MatchRule:
     column: str  # email_key, name_key, domain_key, sku_key, or "property:<name>"
     normalizer: str  # email, name, domain, sku, text
     label: str  # for history: "email", "company name", …
+    # Rules of one group are asked together (a company's name OR its domain); groups
+    # are tried in order, and the first that finds any candidate decides.
+    group: int = 0
 
 
 @dataclass(frozen=True)
@@ -83,18 +86,20 @@ class SyncConfig:
     direction: str
     winner: str
     mappings: tuple[MappingRule, ...]
-    # Tried in order; within a rule, candidates are taken lowest hub id first.
+    # Grouped and tried in order (engine/matching.py: the first group with a candidate
+    # decides, and several candidates fail the record as a duplicate).
     match_rules: tuple[MatchRule, ...] = ()
     # Exclusion checks: the email field (contacts/leads with "only contacts with an
     # email address" on) and the custom identifier, on each side.
     hub_email_field: str | None = None
     app_email_field: str | None = None
-    hub_identifier_field: str | None = None
-    app_identifier_field: str | None = None
+    hub_identifier_fields: tuple[str, ...] = ()
+    app_identifier_fields: tuple[str, ...] = ()
     hub_filters: tuple[FilterRule, ...] = ()
     app_filters: tuple[FilterRule, ...] = ()
     default_lifecycle_stage: str = ""
     app_name_fields: tuple[str, ...] = field(default_factory=tuple)
+    app_name: str = ""  # the app's name, as the records a sync creates are tagged
 
     @property
     def writes_hub(self) -> bool:

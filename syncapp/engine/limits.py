@@ -66,12 +66,15 @@ def passes(rule: FilterRule, values: dict) -> bool:
 
 def exclusion_reason(
     values: dict, filters: tuple[FilterRule, ...], *, email_field: str | None = None,
-    identifier_field: str | None = None,
+    identifier_fields: tuple[str, ...] = (),
 ) -> str | None:
-    """Why a record may not be initially linked, or None when it may."""
+    """Why a record may not be initially linked, or None when it may. With
+    `identifier_fields` (a "choose your fields" list), a record without a value in any
+    of them has nothing to match by."""
     if email_field and normalize_email(values.get(email_field)) is None:
         return NO_EMAIL
-    if identifier_field and not (values.get(identifier_field) or "").strip():
+    if identifier_fields and not any(str(values.get(f) or "").strip()
+                                     for f in identifier_fields):
         return NO_IDENTIFIER
     if not all(passes(rule, values) for rule in filters):
         return FILTERS

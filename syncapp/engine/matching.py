@@ -1,10 +1,21 @@
 """Record matching (DESIGN.md "Matching"), as pure functions over plain values.
 
 The ORM edge looks candidates up by these keys in indexed columns; here we only
-normalise, and choose among candidates deterministically.
+normalise, and decide what the candidates mean. A match is never guessed:
+
+- the match rules come in groups, tried in order (a "choose your fields" list: one
+  pair per group; products: SKU, else name; companies: name *or* domain, one group);
+- the first group whose keys find any candidate decides, even if a later group would
+  find exactly one;
+- it matches only when it finds exactly one candidate and that candidate is free. Any
+  other outcome is `Ambiguous`, and the record fails as a duplicate naming every
+  candidate: several candidates, or a candidate already linked to another record of
+  this sync (a record is linked at most once, and creating another would make the
+  duplicate the sync exists to avoid).
 """
 
 from dataclasses import dataclass
+from itertools import groupby
 
 from syncapp.crm.identifiers import (
     normalize_domain,
@@ -16,7 +27,7 @@ from syncapp.engine.config import MatchRule
 
 
 def _normalize_text(raw: str | None) -> str | None:
-    return (raw or "").strip().casefold() or None
+    return (str(raw) if raw is not None else "").strip().casefold() or None
 
 
 NORMALIZERS = {
@@ -27,39 +38,79 @@ NORMALIZERS = {
     "text": _normalize_text,
 }
 
+Keys = list[tuple[MatchRule, str]]
 
-def match_keys(rules: tuple[MatchRule, ...], values: dict) -> list[tuple[MatchRule, str]]:
-    """(rule, normalised key) for every rule the record has a value for, in rule order."""
+
+def match_keys(rules: tuple[MatchRule, ...], values: dict, *, hub: bool = False) -> Keys:
+    """(rule, normalised key) for every rule the record has a value for, in rule order:
+    an app record's fields, or with `hub` a hub record's properties."""
     keys = []
     for rule in rules:
-        key = NORMALIZERS[rule.normalizer](values.get(rule.app_field))
+        raw = values.get(rule.hub_property if hub else rule.app_field)
+        key = NORMALIZERS[rule.normalizer](raw if raw is None else str(raw))
         if key:
             keys.append((rule, key))
     return keys
 
 
+def deciding_key(keys: Keys, candidates: dict) -> str:
+    """The key a record waits by (Link.match_key): the first one that found anything,
+    else its first key (a record created later on the other side is found by it)."""
+    for rule, key in keys:
+        if candidates.get((rule.column, key)):
+            return key
+    return keys[0][1] if keys else ""
+
+
 @dataclass(frozen=True)
 class Match:
-    hub_id: int
+    candidate: int | str  # a hub record id (or, from the hub side, an app id)
     note: str  # how it was chosen, for the record's history
 
 
-def choose(
-    keys: list[tuple[MatchRule, str]], candidates: dict[tuple[str, str], list[int]],
-    claimed: set[int],
-) -> Match | None:
-    """The first rule that finds an unclaimed hub record wins; the lowest id among ties.
+@dataclass(frozen=True)
+class Ambiguous:
+    """The deciding key found several candidates, or one already linked elsewhere."""
 
-    `candidates` maps (column, key) to hub record ids; `claimed` holds hub records
-    already linked in this object sync (a record is linked at most once).
+    candidates: tuple  # every candidate the deciding key found, in id order
+    claimed: tuple  # those of them linked to another record already
+    key: str
+    note: str  # what the record's failure says
+
+
+def choose(keys: Keys, candidates: dict, claimed: set) -> Match | Ambiguous | None:
+    """What the first group of keys that finds a candidate says (None: nothing found).
+
+    `candidates` maps (column, key) to candidate ids; `claimed` holds the candidates
+    already linked in this object sync.
     """
-    for rule, key in keys:
-        free = sorted(i for i in candidates.get((rule.column, key), ()) if i not in claimed)
-        if not free:
+    missed: list[str] = []
+    for _group, grouped in groupby(keys, key=lambda pair: pair[0].group):
+        group_keys = list(grouped)
+        found = sorted({c for rule, key in group_keys
+                        for c in candidates.get((rule.column, key), ())})
+        if not found:
+            missed.extend(rule.label for rule, _ in group_keys)
             continue
-        note = f"matched by {rule.label} “{key}”"
-        if len(free) > 1:
-            others = ", ".join(f"#{i}" for i in free[1:6])
-            note += f"; {len(free)} candidates, chose #{free[0]} (lowest id) over {others}"
-        return Match(free[0], note)
+        shown = " or ".join(f"{rule.label} “{key}”" for rule, key in group_keys)
+        taken = tuple(c for c in found if c in claimed)
+        if len(found) == 1 and not taken:
+            note = f"matched by {shown}"
+            if missed:
+                note += f" ({', '.join(missed)} found no record)"
+            return Match(found[0], note)
+        deciding = next(key for rule, key in group_keys
+                        if candidates.get((rule.column, key)))
+        return Ambiguous(tuple(found), taken, deciding, _ambiguous_note(shown, found, taken))
     return None
+
+
+def _ambiguous_note(shown: str, found: list, taken: tuple) -> str:
+    if len(found) == 1:
+        return (f"Duplicate: the record found by {shown} is linked to another record "
+                "already; nothing was linked or created.")
+    note = (f"Duplicate: {len(found)} records share {shown}; nothing was linked or "
+            "created. Merge or change them, then retry.")
+    if taken:
+        note += f" Already linked to another record: {', '.join(map(str, taken))}."
+    return note

@@ -94,8 +94,9 @@ class AppCreate:
 
 @dataclass(slots=True)
 class BatchPlan:
-    """Everything a batch will do. `counts`: matched, excluded, deleted (the writes'
-    own counts — created, updated, failed — come from applying it)."""
+    """Everything a batch will do. `counts`: matched, excluded, deleted, and failed for
+    its duplicates (the writes' own counts — created, updated, failed — come from
+    applying it)."""
 
     links: dict[int, LinkChange] = field(default_factory=dict)
     pairs: list[PairUpdate] = field(default_factory=list)
@@ -104,6 +105,8 @@ class BatchPlan:
     exclusions: list[tuple[int, str, str]] = field(default_factory=list)  # ref, side, why
     dropped: list[int] = field(default_factory=list)  # links giving way to another
     held: list[int] = field(default_factory=list)  # refused writes not sent again
+    # Records failed as duplicates (engine/matching.py: several candidates): ref, side.
+    duplicates: list[tuple[int, str]] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)
     _next_ref: int = -1
 

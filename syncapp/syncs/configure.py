@@ -6,22 +6,34 @@ from django.db import transaction
 from connectors.sdk import Connector, FieldType
 from syncapp.crm.models import PropertyDefinition
 from syncapp.crm.schema import DISPLAY_NAME
+from syncapp.crm.services import IDENTIFIER_SOURCES
 from syncapp.engine.config import FilterRule, MappingRule, MatchRule, SyncConfig
+from syncapp.engine.matching import NORMALIZERS
 from syncapp.syncs.models import Direction, FieldMapping, Matching, ObjectSync
 
 PERSON_TYPES = {"contact", "lead"}
 
-# The identifier table of DESIGN.md: hub object -> (hub property, column, normaliser,
-# label), tried in order. Companies match on name or domain; products on SKU, else name.
+# The identifier table of DESIGN.md: hub object -> groups of hub properties, tried in
+# order; the properties of one group are asked together. Companies match on name *or*
+# domain (one group); products on SKU, else name. Labels are for the history.
 IDENTIFIERS = {
-    "contact": [("email", "email_key", "email", "email")],
-    "lead": [("email", "email_key", "email", "email")],
-    "company": [("name", "name_key", "name", "company name"),
-                ("domain", "domain_key", "domain", "company domain")],
-    "product": [("hs_sku", "sku_key", "sku", "SKU"), ("name", "name_key", "name", "name")],
+    "contact": [["email"]],
+    "lead": [["email"]],
+    "company": [["name", "domain"]],
+    "product": [["hs_sku"], ["name"]],
 }
-KEY_COLUMNS = {"email": ("email_key", "email"), "hs_sku": ("sku_key", "sku"),
-               "domain": ("domain_key", "domain")}
+LABELS = {"email": "email", "name": "name", "domain": "company domain", "hs_sku": "SKU"}
+_NORMALIZER_NAMES = {function: name for name, function in NORMALIZERS.items()}
+
+
+def key_column(hub_object: str, hub_property: str) -> tuple[str, str]:
+    """(column, normaliser) matching by `hub_property` looks up: the indexed identifier
+    column the hub keeps for it (crm.services.IDENTIFIER_SOURCES), else the property's
+    own value, compared trimmed and case-insensitive."""
+    for column, (prop, normalize) in IDENTIFIER_SOURCES.get(hub_object, {}).items():
+        if prop == hub_property:
+            return column, _NORMALIZER_NAMES[normalize]
+    return f"property:{hub_property}", "text"
 
 
 def _app_field_for(spec_object, hub_property: str) -> str | None:
@@ -33,20 +45,23 @@ def match_rules(sync: ObjectSync, spec_object) -> tuple[MatchRule, ...]:
     if sync.matching == Matching.NONE:
         return ()
     if sync.matching == Matching.CUSTOM:
-        column, normalizer = KEY_COLUMNS.get(sync.match_hub_property, (
-            f"property:{sync.match_hub_property}", "text"))
-        return (MatchRule(sync.match_app_field, sync.match_hub_property, column, normalizer,
-                          sync.match_hub_property),)
+        return tuple(MatchRule(app_field, hub_property, *key_column(sync.hub_object,
+                                                                    hub_property),
+                               hub_property, group)
+                     for group, (app_field, hub_property) in enumerate(sync.match_fields))
     rules = []
-    for hub_property, column, normalizer, label in IDENTIFIERS.get(sync.hub_object, []):
-        app_field = _app_field_for(spec_object, hub_property)
-        if app_field is None:
-            continue
-        # DESIGN.md: the domain is used only while it is mapped as a default mapping.
-        if hub_property == "domain" and not sync.mappings.filter(
-                hub_property="domain", is_default=True, enabled=True).exists():
-            continue
-        rules.append(MatchRule(app_field, hub_property, column, normalizer, label))
+    for group, properties in enumerate(IDENTIFIERS.get(sync.hub_object, [])):
+        for hub_property in properties:
+            app_field = _app_field_for(spec_object, hub_property)
+            if app_field is None:
+                continue
+            # DESIGN.md: the domain is used only while it is mapped as a default mapping.
+            if hub_property == "domain" and not sync.mappings.filter(
+                    hub_property="domain", is_default=True, enabled=True).exists():
+                continue
+            rules.append(MatchRule(app_field, hub_property,
+                                   *key_column(sync.hub_object, hub_property),
+                                   LABELS[hub_property], group))
     return tuple(rules)
 
 
@@ -72,11 +87,14 @@ def build_config(sync: ObjectSync, connector_cls: type[Connector]) -> SyncConfig
         mappings=mappings, match_rules=match_rules(sync, spec_object),
         hub_email_field="email" if person else None,
         app_email_field=_app_field_for(spec_object, "email") if person else None,
-        hub_identifier_field=sync.match_hub_property if custom else None,
-        app_identifier_field=sync.match_app_field if custom else None,
+        # "No identifier value" excludes by the list's first pair: a record without it
+        # may still match by a later one, so only a record with none of them is excluded.
+        hub_identifier_fields=tuple(h for _a, h in sync.match_fields) if custom else (),
+        app_identifier_fields=tuple(a for a, _h in sync.match_fields) if custom else (),
         hub_filters=filters["hub"], app_filters=filters["app"],
         default_lifecycle_stage=sync.default_lifecycle_stage,
         app_name_fields=_app_name_fields(sync.hub_object, spec_object),
+        app_name=connector_cls.spec.name,
     )
 
 

@@ -65,8 +65,9 @@ class ObjectSync(PortalOwned):
     winner = models.CharField(max_length=5, choices=Winner.choices, default=Winner.HUB)
     matching = models.CharField(max_length=10, choices=Matching.choices,
                                 default=Matching.DEFAULT)
-    match_app_field = models.CharField(max_length=200, blank=True)
-    match_hub_property = models.CharField(max_length=100, blank=True)
+    # "Choose your fields": [[app field, hub property], …], tried in order (engine/
+    # matching.py); empty unless matching is custom.
+    match_fields = models.JSONField(default=list, blank=True)
     email_only = models.BooleanField(default=True)  # contacts/leads: "only with an email"
     default_lifecycle_stage = models.CharField(max_length=50, blank=True)
     poll_interval_s = models.PositiveIntegerField(default=default_poll_interval)
@@ -231,6 +232,9 @@ class Link(PortalOwned):
     # The app record's normalised identifier, kept while it has no hub record, so a
     # hub record created later can still be matched to it.
     match_key = models.CharField(max_length=255, blank=True)
+    # A record failed as a duplicate: every candidate its identifier found, the ones a
+    # person must merge or tell apart ({"hub": [record ids]} or {"app": [app ids]}).
+    candidates = models.JSONField(default=dict, blank=True)
     # An association of this record waits for its other record to be linked.
     associations_pending = models.BooleanField(default=False)
     # Per mapped field, the value last synced (keyed by hub property).

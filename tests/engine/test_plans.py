@@ -160,7 +160,7 @@ def test_an_excluded_app_record_a_hub_record_matches_later_gives_its_link_to_the
 
     (pair,) = plan.pairs
     assert (pair.ref, pair.app_id, pair.hub_id) == (excluded.pk, ian, record.pk)
-    assert pair.note == "matched by identifier “ian@example.com”"
+    assert pair.note == "matched by email “ian@example.com”"
     assert plan.links[excluded.pk].fields == {"hub_record_id": record.pk,
                                               "hub_name": "ian@example.com"}
     assert plan.counts == Counter(matched=1)

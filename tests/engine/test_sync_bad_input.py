@@ -150,7 +150,12 @@ def test_two_app_records_with_one_email_link_one_and_fail_the_other(portal, pipe
     for app_id in (new_second, old_second):
         link = link_of_app(sync, app_id)
         assert (link.status, link.error_category) == (LinkStatus.FAILED, ErrorCategory.DUPLICATE)
-        assert "already uses this email" in link.error_message
+    # New Two was created in the same batch as New One, and Syncapp refused the email;
+    # Old Two found Old One's record linked already, so it was not even tried.
+    assert "already uses this email" in link_of_app(sync, new_second).error_message
+    claimed = link_of_app(sync, old_second)
+    assert "linked to another record" in claimed.error_message
+    assert claimed.candidates == {"hub": [old.pk]}
     assert sorted(r.properties["email"] for r in live(portal, "contact")) == [
         "new@example.com", "old@example.com"]
     assert len(pipedrive.all("persons")) == 4

@@ -91,8 +91,8 @@ def test_a_record_without_the_chosen_identifier_is_excluded(portal, hubspot):
     fresh(hubspot, "companies")
     phoneless = hubspot.create("companies", name="Acme")
     hub_phoneless = create_record(portal, "company", {"name": "Globex"})
-    sync = make_sync(hubspot, "companies", matching="custom", match_app_field="phone",
-                     match_hub_property="phone")
+    sync = make_sync(hubspot, "companies", matching="custom",
+                     match_fields=[["phone", "phone"]])
 
     run(hubspot, sync)
 

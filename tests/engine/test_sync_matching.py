@@ -195,8 +195,8 @@ def test_choose_your_fields_matches_on_that_pair_only(portal, hubspot):
     same_name = hubspot.create("companies", name="Acme", phone="+1 555 0199")
     same_phone = hubspot.create("companies", name="Zenith", phone="+1 555 0100")
     acme = create_record(portal, "company", {"name": "Acme", "phone": "+1 555 0100"})
-    sync = make_sync(hubspot, "companies", matching="custom", match_app_field="phone",
-                     match_hub_property="phone", winner="app")
+    sync = make_sync(hubspot, "companies", matching="custom",
+                     match_fields=[["phone", "phone"]], winner="app")
 
     run(hubspot, sync)
 
@@ -208,7 +208,10 @@ def test_choose_your_fields_matches_on_that_pair_only(portal, hubspot):
     assert len(live(portal, "company")) == 2
 
 
-def test_a_hub_record_is_linked_at_most_once(portal, hubspot):
+def test_a_hub_record_is_linked_at_most_once_and_its_second_match_is_a_duplicate(
+        portal, hubspot):
+    """The second app record finds a hub record already linked: creating another "Acme"
+    would be the duplicate matching exists to avoid, so it fails naming that record."""
     fresh(hubspot, "companies")
     first = hubspot.create("companies", name="Acme", city="Lisbon")
     second = hubspot.create("companies", name="ACME", city="Porto")
@@ -217,35 +220,114 @@ def test_a_hub_record_is_linked_at_most_once(portal, hubspot):
 
     run(hubspot, sync)
 
-    hub_ids = [link_of_app(sync, first).hub_record_id, link_of_app(sync, second).hub_record_id]
-    assert acme.pk in hub_ids
-    assert len(set(hub_ids)) == 2
-    assert len(live(portal, "company")) == 2
+    assert link_of_app(sync, first).hub_record_id == acme.pk
+    duplicate = link_of_app(sync, second)
+    assert (duplicate.status, duplicate.error_category, duplicate.hub_record_id) == (
+        LinkStatus.FAILED, ErrorCategory.DUPLICATE, None)
+    assert duplicate.candidates == {"hub": [acme.pk]}
+    assert "linked to another record" in duplicate.error_message
+    assert len(live(portal, "company")) == 1
     assert len(hubspot.all("companies")) == 2
 
 
-def test_among_several_candidates_the_choice_is_deterministic_and_in_history(
+def test_two_hub_records_sharing_the_identifier_fail_the_app_record_as_a_duplicate(
+        portal, hubspot):
+    """Hub contacts cannot share an email (one live contact per email), so two share a
+    phone, the sync's chosen identifier: nothing is linked or created on either side."""
+    fresh(hubspot, "contacts")
+    app_id = hubspot.create("contacts", email="ana@x.example", phone="555 0100")
+    older = create_record(portal, "contact", {"email": "ana@y.example", "phone": "555 0100"})
+    newer = create_record(portal, "contact", {"email": "ana@z.example", "phone": " 555 0100"})
+    sync = make_sync(hubspot, "contacts", matching="custom", match_fields=[["phone", "phone"]])
+
+    run(hubspot, sync)
+
+    link = link_of_app(sync, app_id)
+    assert (link.status, link.error_category) == (LinkStatus.FAILED, ErrorCategory.DUPLICATE)
+    assert link.candidates == {"hub": [older.pk, newer.pk]}
+    assert "2 records share phone “555 0100”" in link.error_message
+    (failed,) = [h for h in history(link) if "failed" in h.all_actions]
+    assert "2 records share" in failed.reason
+    # The two hub records are not guessed at from the hub side either.
+    for record in (older, newer):
+        hub_link = link_of_hub(sync, record)
+        assert (hub_link.status, hub_link.error_category, hub_link.candidates) == (
+            LinkStatus.FAILED, ErrorCategory.DUPLICATE, {"app": [app_id]})
+    assert len(live(portal, "contact")) == 2
+    assert len(hubspot.all("contacts")) == 1
+
+
+def test_a_company_whose_name_finds_one_record_and_domain_another_is_a_duplicate(
         portal, hubspot):
     fresh(hubspot, "companies")
-    app_id = hubspot.create("companies", name="Acme")
-    older = create_record(portal, "company", {"name": "Acme", "city": "Lisbon"})
-    newer = create_record(portal, "company", {"name": "acme", "city": "Porto"})
+    app_id = hubspot.create("companies", name="Acme", domain="acme.example")
+    by_name = create_record(portal, "company", {"name": "ACME"})
+    by_domain = create_record(portal, "company", {"name": "Acme Group",
+                                                  "domain": "www.acme.example"})
     sync = make_sync(hubspot, "companies")
 
     run(hubspot, sync)
 
     link = link_of_app(sync, app_id)
-    assert link.hub_record_id == older.pk
+    assert (link.status, link.error_category) == (LinkStatus.FAILED, ErrorCategory.DUPLICATE)
+    assert link.candidates == {"hub": [by_name.pk, by_domain.pk]}
+    assert len(live(portal, "company")) == 2
+    assert len(hubspot.all("companies")) == 1
+
+
+def test_a_fallback_pair_links_when_the_first_finds_nothing_and_history_says_by_which(
+        portal, hubspot):
+    fresh(hubspot, "contacts")
+    app_id = hubspot.create("contacts", email="ana@work.example", phone="555 0100",
+                            firstname="Ana")
+    record = create_record(portal, "contact", {"email": "ana@home.example",
+                                               "phone": "555 0100"})
+    sync = make_sync(hubspot, "contacts", matching="custom",
+                     match_fields=[["email", "email"], ["phone", "phone"]])
+
+    run(hubspot, sync)
+
+    link = link_of_app(sync, app_id)
+    assert (link.status, link.hub_record_id) == (LinkStatus.IN_SYNC, record.pk)
     (linked,) = [h for h in history(link) if "linked" in h.all_actions]
-    assert "2 candidates" in linked.reason
-    assert f"#{older.pk}" in linked.reason
-    assert f"#{newer.pk}" in linked.reason
-    # The other candidate is a record of its own, created in the app.
-    assert link_of_hub(sync, newer).status == LinkStatus.IN_SYNC
-    assert len(hubspot.all("companies")) == 2
+    assert "matched by phone “555 0100” (email found no record)" in linked.reason
+    assert len(live(portal, "contact")) == 1
 
 
-def test_a_hub_record_meeting_several_waiting_app_records_names_them_in_history(
+def test_the_first_pair_that_finds_anything_decides_even_if_a_later_one_is_unique(
+        portal, hubspot):
+    fresh(hubspot, "companies")
+    app_id = hubspot.create("companies", name="Acme", phone="555 0100")
+    create_record(portal, "company", {"name": "Acme", "city": "Lisbon"})
+    create_record(portal, "company", {"name": "acme", "city": "Porto"})
+    create_record(portal, "company", {"name": "Acme Group", "phone": "555 0100"})
+    sync = make_sync(hubspot, "companies", matching="custom",
+                     match_fields=[["name", "name"], ["phone", "phone"]])
+
+    run(hubspot, sync)
+
+    link = link_of_app(sync, app_id)
+    assert (link.status, link.error_category) == (LinkStatus.FAILED, ErrorCategory.DUPLICATE)
+    assert len(link.candidates["hub"]) == 2
+    assert len(live(portal, "company")) == 3
+    # "Acme Group" is a record of its own (its name finds nothing): created in the app.
+    assert sorted(c["name"] for c in hubspot.all("companies").values()) == [
+        "Acme", "Acme Group"]
+
+
+def test_products_match_by_name_only_when_the_sku_finds_nothing(portal, hubspot):
+    fresh(hubspot, "products")
+    by_sku = hubspot.create("products", name="Gadget", hs_sku="W-1")
+    widget = create_record(portal, "product", {"name": "Widget", "hs_sku": "w-1"})
+    create_record(portal, "product", {"name": "Gadget"})
+    sync = make_sync(hubspot, "products")
+
+    run(hubspot, sync)
+
+    assert link_of_app(sync, by_sku).hub_record_id == widget.pk
+
+
+def test_a_hub_record_meeting_several_waiting_app_records_fails_as_a_duplicate(
         portal, hubspot):
     fresh(hubspot, "companies")
     # Excluded by the app-side filter, both wait by their name for a hub record.
@@ -260,10 +342,9 @@ def test_a_hub_record_meeting_several_waiting_app_records_names_them_in_history(
     run(hubspot, sync)
 
     link = link_of_hub(sync, acme)
-    assert link.app_id == first
-    (linked,) = [h for h in history(link) if "linked" in h.all_actions]
-    assert "2 candidates" in linked.reason
-    assert second in linked.reason
+    assert (link.status, link.error_category, link.app_id) == (
+        LinkStatus.FAILED, ErrorCategory.DUPLICATE, None)
+    assert sorted(link.candidates["app"]) == sorted([first, second])
     assert link_of_app(sync, second).status == LinkStatus.EXCLUDED
     assert len(hubspot.all("companies")) == 2
 

@@ -15,7 +15,8 @@ from syncapp.syncs.models import Link, LinkStatus, Run, SyncState
 from syncapp.syncs.run.dryrun import dry_run
 from syncapp.syncs.wizard import state
 from syncapp.syncs.wizard.state import FilterChoice, MappingChoice
-from tests.engine.kit import run
+from tests.engine.kit import make_sync, run
+from tests.engine.observe import fresh
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -130,3 +131,25 @@ def test_a_matched_pair_shows_the_field_changes_it_will_get(portal, both_sides):
     assert veronica.changes_hub["lifecyclestage"] == [None, "lead"]
     guy = next(s for s in result.matched.samples if s.name == "Guy Lane")
     assert "lifecyclestage" not in guy.changes_hub  # a stage already set is never changed
+
+
+def test_the_dry_run_predicts_ambiguous_matches_as_the_initial_sync_fails_them(
+        portal, hubspot):
+    """An app company whose name finds two hub companies: one failure on the app side
+    and one per hub record it names, in the dry run as in the run (nothing created)."""
+    fresh(hubspot, "companies")
+    hubspot.create("companies", name="Acme")
+    hubspot.create("companies", name="Globex")
+    create_record(portal, "company", {"name": "Acme", "city": "Lisbon"})
+    create_record(portal, "company", {"name": "ACME", "city": "Porto"})
+    sync = make_sync(hubspot, "companies")
+    predicted = dry_run(build_config(sync, hubspot.cls), hubspot.connector())
+
+    run(hubspot, sync)
+
+    counts = Run.objects.get(object_sync=sync).counts
+    real = {key: counts.get(key, 0) for key in (
+        "matched", "created_hub", "created_app", "failed")}
+    assert {k: predicted.counts()[k] for k in real} == real == {
+        "matched": 0, "created_hub": 1, "created_app": 0, "failed": 3}
+    assert [s.name for s in predicted.failing["duplicate"].samples] == ["Acme", "Acme", "ACME"]

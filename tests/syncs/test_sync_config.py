@@ -42,6 +42,34 @@ def test_export_delete_apply_reproduces_the_sync_exactly(admin_client, hand_made
     assert config.export_document(copy) == config.load(text, fmt)
 
 
+def test_an_ordered_match_list_exports_as_pairs_and_applies_back_in_its_order(
+        hand_made, portal, connection):
+    pairs = [{"app_field": "phone", "hub_property": "phone"},
+             {"app_field": "email", "hub_property": "email"}]
+    doc = _edited(hand_made, lambda d: d["syncs"][0].update(matching="custom",
+                                                             match_fields=pairs))
+
+    config.apply(config.plan(portal, connection, doc))
+
+    hand_made.refresh_from_db()
+    assert (hand_made.matching, hand_made.match_fields) == (
+        "custom", [["phone", "phone"], ["email", "email"]])
+    assert config.export_document(hand_made)["syncs"][0]["match_fields"] == pairs
+
+
+def test_a_file_of_before_the_list_reads_its_one_pair_as_a_list_of_one(
+        hand_made, portal, connection):
+    def legacy(doc):
+        entry = doc["syncs"][0]
+        del entry["match_fields"]
+        entry.update(matching="custom", match_app_field="phone", match_hub_property="phone")
+
+    config.apply(config.plan(portal, connection, _edited(hand_made, legacy)))
+
+    hand_made.refresh_from_db()
+    assert hand_made.match_fields == [["phone", "phone"]]
+
+
 def test_a_file_applies_to_another_account_of_the_same_app(admin_client, hand_made, portal):
     """Syncs are named by object, not id; the other account's own custom fields differ
     (Pipedrive names them by a hash per account), so the file's Lead source mapping is
@@ -175,6 +203,19 @@ BAD_DOCUMENTS = [
      "syncs[0].alerts", "Unknown alert rule: failures"),
     ("a filter value of the wrong kind", lambda d: d["syncs"][0]["filters"][0].update(
         value="someday"), "syncs[0].filters[0].value", "is not an option"),
+    ("a match field that cannot identify records", lambda d: d["syncs"][0].update(
+        matching="custom", match_fields=[{"app_field": "email", "hub_property": "email"},
+                                         {"app_field": "email",
+                                          "hub_property": "lifecyclestage"}]),
+     "syncs[0].match_fields", "cannot identify a record"),
+    ("an empty match list", lambda d: d["syncs"][0].update(matching="custom", match_fields=[]),
+     "syncs[0].match_fields", "Choose at least one pair of fields"),
+    ("a match pair twice", lambda d: d["syncs"][0].update(
+        matching="custom", match_fields=[{"app_field": "phone", "hub_property": "phone"}] * 2),
+     "syncs[0].match_fields", "is listed twice"),
+    ("a match pair without its property", lambda d: d["syncs"][0].update(
+        matching="custom", match_fields=[{"app_field": "phone"}]),
+     "syncs[0].match_fields[0].hub_property", "This field is required"),
 ]
 
 

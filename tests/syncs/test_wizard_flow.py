@@ -109,7 +109,7 @@ def test_matching_by_chosen_fields_needs_both_fields_then_says_so(admin_client, 
     sync = start(admin_client, connection)
     refused = post_step(admin_client, "configure", sync, {**CONFIGURE, "matching": "custom"})
     assert refused.status_code == 400
-    assert "Choose the field to match by." in refused.content.decode()
+    assert "Choose at least one pair of fields to match records by." in refused.content.decode()
     sync.refresh_from_db()
     assert sync.matching == "default"
 
@@ -117,10 +117,9 @@ def test_matching_by_chosen_fields_needs_both_fields_then_says_so(admin_client, 
         **CONFIGURE, "matching": "custom", "match_app_field": "phone",
         "match_hub_property": "mobilephone"})
     sync.refresh_from_db()
-    assert (sync.matching, sync.match_app_field, sync.match_hub_property) == (
-        "custom", "phone", "mobilephone")
+    assert (sync.matching, sync.match_fields) == ("custom", [["phone", "mobilephone"]])
     review = text_of(page(admin_client, "review", sync))
-    assert "Pipedrive's “Phone” equals Syncapp's “Mobile phone number”" in review
+    assert "Pipedrive's “Phone” = Syncapp's “Mobile phone number”" in review
 
 
 def test_the_email_limit_is_left_alone_for_other_objects(admin_client, connection):

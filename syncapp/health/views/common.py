@@ -65,4 +65,7 @@ def with_app_urls(links, syncs) -> list[Link]:
     for link in links:
         sync = by_id[link.object_sync_id]
         link.app_url = app_record_url(sync.connection, sync.app_object, link.app_id)
+        # A duplicate's app candidates (syncs/run/duplicates.py), each with its page.
+        link.app_candidates = [(app_id, app_record_url(sync.connection, sync.app_object, app_id))
+                               for app_id in (link.candidates or {}).get("app", ())]
     return links

@@ -30,11 +30,12 @@ MAX_SYNCS = 50
 MAX_MAPPINGS = 500
 MAX_FILTERS = 100
 MAX_VALUE_MAP = 1000
+MAX_MATCH_FIELDS = 20  # the shape's cap; the wizard allows fewer (wizard/compat.py)
 MIN_POLL_S, MAX_POLL_S = 30, 86400  # beat ticks every 30 s; at least once a day
 
 TOP_KEYS = (VERSION_KEY, "app", "syncs")
-SYNC_KEYS = ("object", "hub_object", "direction", "winner", "matching", "match_app_field",
-             "match_hub_property", "email_only", "default_lifecycle_stage",
+SYNC_KEYS = ("object", "hub_object", "direction", "winner", "matching", "match_fields",
+             "match_app_field", "match_hub_property", "email_only", "default_lifecycle_stage",
              "custom_mappings_on", "poll_interval_s", "mappings", "filters", "alerts")
 MAPPING_KEYS = ("app_field", "hub_property", "direction", "enabled", "conflict_rule",
                 "value_map")
@@ -44,7 +45,10 @@ FILE_RULES = (DEFAULT_RULE, *ConflictRule.values[1:])
 FILTER_KEYS = ("side", "field", "operator", "value")
 CHOICES = {"direction": Direction.values, "winner": Winner.values,
            "matching": Matching.values}
-TEXT_KEYS = ("match_app_field", "match_hub_property", "default_lifecycle_stage")
+TEXT_KEYS = ("default_lifecycle_stage",)
+MATCH_FIELD_KEYS = ("app_field", "hub_property")
+# Files written before the list: one pair, read as a list of one.
+LEGACY_MATCH_KEYS = ("match_app_field", "match_hub_property")
 FLAG_KEYS = ("email_only", "custom_mappings_on")
 
 KINDS = {
@@ -167,6 +171,9 @@ def _sync(raw, path: str) -> SyncEntry:
     for key in FLAG_KEYS:
         if key in raw:
             fields[key] = _expect(raw[key], bool, f"{path}.{key}")
+    match_fields = _match_fields(raw, path)
+    if match_fields is not None:
+        fields["match_fields"] = match_fields
     poll = raw.get("poll_interval_s")
     if poll is not None:
         poll = _poll(poll, f"{path}.poll_interval_s")
@@ -183,6 +190,28 @@ def _sync(raw, path: str) -> SyncEntry:
     alerts = check_alerts(raw.get("alerts"), f"{path}.alerts")
     return SyncEntry(path, _required(raw, "object", str, path), hub_object, fields, poll,
                      mappings, filters, alerts)
+
+
+def _match_fields(raw: dict, path: str) -> list[list[str]] | None:
+    """The "choose your fields" list as [[app field, hub property], …]; None: not given.
+    Whether the fields can identify records is the wizard's check."""
+    legacy = [key for key in LEGACY_MATCH_KEYS if key in raw]
+    if legacy and "match_fields" in raw:
+        raise ConfigError(f"{path}.{legacy[0]}", _("Give either match_fields or "
+                                                   "match_app_field and match_hub_property."))
+    if legacy:
+        pair = [_expect(raw.get(key) or "", str, f"{path}.{key}") for key in LEGACY_MATCH_KEYS]
+        return [pair] if all(pair) else []
+    if raw.get("match_fields") is None:
+        return None
+    rows = _rows(raw["match_fields"], MAX_MATCH_FIELDS, _match_pair, f"{path}.match_fields")
+    return [[row["app_field"], row["hub_property"]] for row in rows]
+
+
+def _match_pair(raw, path: str) -> dict:
+    _expect(raw, dict, path)
+    _known(raw, MATCH_FIELD_KEYS, path)
+    return {key: _required(raw, key, str, path) for key in MATCH_FIELD_KEYS}
 
 
 def _rows(raw, limit: int, check, path: str) -> list[dict]:

@@ -39,8 +39,11 @@ def sync_entry(sync: ObjectSync) -> dict:
 
 def settings_fields(settings: SyncSettings) -> dict:
     # str(): a model default is a TextChoices member, which YAML cannot write.
-    return {name: str(value) if isinstance(value := getattr(settings, name), str) else value
-            for name in SYNC_FIELDS}
+    fields = {name: str(value) if isinstance(value := getattr(settings, name), str) else value
+              for name in SYNC_FIELDS}
+    fields["match_fields"] = [{"app_field": app, "hub_property": hub}
+                              for app, hub in settings.match_fields]
+    return fields
 
 
 def mapping_fields(mapping) -> dict:

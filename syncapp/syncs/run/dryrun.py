@@ -33,7 +33,8 @@ from syncapp.syncs.models import Link, LinkStatus
 from syncapp.syncs.run import store
 from syncapp.syncs.run.hubside import HubRecord
 from syncapp.syncs.run.overlay import LinkOverlay
-from syncapp.syncs.run.step import BatchRun
+from syncapp.syncs.run.shared_keys import AppKeys, SharedValue, hub_shared
+from syncapp.syncs.run.step import BatchRun, app_name
 
 PAGE = 200  # as the runner's batches: duplicates within and across them behave alike
 HUB_PAGE = 1000
@@ -88,6 +89,8 @@ class DryRun:
     # "app:<reason>" (app records) and "hub:<reason>" (hub records) -> bucket
     excluded: dict[str, Bucket] = field(default_factory=dict)
     failing: dict[str, Bucket] = field(default_factory=dict)  # error category -> bucket
+    # Identifier values several records share, on either side (run/shared_keys.py).
+    shared: list[SharedValue] = field(default_factory=list)
 
     def excluded_bucket(self, side: str, reason: str) -> Bucket:
         return self.excluded.setdefault(f"{side}:{reason}", Bucket())
@@ -119,6 +122,7 @@ def dry_run(config: SyncConfig, connector, app_fields: Iterable | None = None,
     simulation = _Simulation(config, connector, app_fields)
     simulation.app_phase(max_app_records)
     simulation.hub_phase()
+    simulation.result.shared = hub_shared(config) + simulation.app_keys.shared()
     return simulation.result
 
 
@@ -134,6 +138,7 @@ class _Simulation:
         self.new_emails: set[str] = set()  # email keys of hub records it would create
         self.left_aside: dict[int, tuple[Bucket, Sample]] = {}  # link -> where it counts
         self.seen: set[str] = set()
+        self.app_keys = AppKeys(config)
 
     # --- phase A: the app's records -------------------------------------------------------
 
@@ -146,6 +151,7 @@ class _Simulation:
                 if record.id not in self.seen:  # read twice (it changed meanwhile): the
                     self.seen.add(record.id)    # runner pairs it again, a no-op
                     records.append(record)
+                    self.app_keys.add(record, app_name(self.config, record))
             self.result.app_read += len(records)
             self._plan(app_records=records)
             cursor = page.cursor or cursor
@@ -194,6 +200,10 @@ class _Simulation:
         links = self._links(batch, plan)
         for ref, side, reason in plan.exclusions:
             self._leave_aside(links[ref], self.result.excluded_bucket(side, reason), side)
+        for ref, side in plan.duplicates:
+            link = links[ref]
+            self._leave_aside(link, self.result.failing_bucket(ErrorCategory.DUPLICATE), side,
+                              self._duplicate_sample(link, side))
         for pair in plan.pairs:
             self._pair(links[pair.ref], pair)
         self.result.already_linked += len(plan.held)
@@ -217,6 +227,13 @@ class _Simulation:
         bucket.add(sample)
         if side == "app":
             self.left_aside[link.pk] = (bucket, sample)
+
+    @staticmethod
+    def _duplicate_sample(link: Link, side: str) -> Sample:
+        note = link.error_message or ""
+        if side == "app":
+            return Sample(link.app_name, app_id=link.app_id, note=note)
+        return Sample(link.hub_name, hub_id=link.hub_record_id, note=note)
 
     def _create_in_hub(self, creates: list[HubCreate], links: dict[int, Link]) -> None:
         taken = self._taken_emails(create.values for create in creates)

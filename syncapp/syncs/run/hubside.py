@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from syncapp.accounts.models import Portal
 from syncapp.crm import bulk
 from syncapp.crm.models import Record
+from syncapp.crm.schema import created_by_sync
 from syncapp.crm.services import Actor, RecordInvalid
 from syncapp.engine.config import SyncConfig
 from syncapp.syncs.models import Link
@@ -82,8 +83,10 @@ def scan_unlinked(config: SyncConfig, after_id: int, limit: int) -> list[HubReco
 
 
 def create(config: SyncConfig, rows: list[dict]) -> list[Record | RecordInvalid]:
+    """New hub records, tagged "Created by sync: <app>" (their Record source)."""
     return bulk.create_many(_portal(config), config.hub_object, rows,
-                            Actor(object_sync_id=config.object_sync_id))
+                            Actor(object_sync_id=config.object_sync_id),
+                            source=created_by_sync(config.app_name) if config.app_name else "")
 
 
 def update(config: SyncConfig, updates: dict[int, dict], read: dict[int, dict] | None = None,

@@ -61,7 +61,8 @@ class LinkOverlay:
                 for name, value in change.fields.items():
                     setattr(link, name, value)
             if change.status:
-                store.mark(link, change.status, reason=change.reason)
+                store.mark(link, change.status, category=change.category,
+                           message=change.message, reason=change.reason)
             links[ref] = link
         for pair in plan.pairs:
             if pair.ref not in links:

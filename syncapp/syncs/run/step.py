@@ -13,11 +13,12 @@ from typing import Protocol
 from connectors.sdk import AppRecord
 from syncapp.engine.config import HUB, SyncConfig
 from syncapp.engine.limits import DIRECTION, exclusion_reason
-from syncapp.engine.matching import NORMALIZERS, choose, match_keys
+from syncapp.engine.matching import Ambiguous, choose, deciding_key, match_keys
 from syncapp.engine.plan import AppCreate, BatchPlan, HubCreate, Note, PairUpdate
 from syncapp.engine.planner import app_values_from_hub, plan_pair
 from syncapp.syncs.models import FAILED_FALLBACK_CATEGORY, Link, LinkStatus
 from syncapp.syncs.run import hubside, store
+from syncapp.syncs.run.duplicates import Duplicates, named_by
 from syncapp.syncs.run.executor import execute, refused_unchanged
 from syncapp.syncs.run.field_labels import FieldLabels
 from syncapp.syncs.run.hubside import HubRecord
@@ -28,6 +29,12 @@ GONE = {  # what a link deleted on a side tells people
     LinkStatus.DELETED_IN_HUB: "The record was deleted in Syncapp.",
     LinkStatus.DELETED_BOTH: "The record was deleted in Syncapp and in the app.",
 }
+
+
+def app_name(config: SyncConfig, record: AppRecord) -> str:
+    """How lists name an app record: its name fields, else its id."""
+    parts = [record.values.get(f) or "" for f in config.app_name_fields]
+    return " ".join(p for p in parts if p)[:300] or record.id
 
 
 class LinkLookup(Protocol):
@@ -41,7 +48,7 @@ class LinkLookup(Protocol):
     def app_only_by_key(self, sync_id: int, keys) -> dict[str, list]: ...
 
 
-class BatchRun:
+class BatchRun(Duplicates):
     def __init__(self, config: SyncConfig, connector, run_id: int | None, counts: Counter,
                  *, retry_pending: bool = False, lookup: LinkLookup = store):
         self.config = config
@@ -230,7 +237,7 @@ class BatchRun:
         for record in records:
             reason = exclusion_reason(record.values, config.app_filters,
                                       email_field=config.app_email_field,
-                                      identifier_field=config.app_identifier_field)
+                                      identifier_fields=config.app_identifier_fields)
             link = by_app.get(record.id)
             keys = match_keys(config.match_rules, record.values)
             names = {"app_name": self.app_name(record),
@@ -252,18 +259,25 @@ class BatchRun:
         candidates = hubside.candidates(self.config, wanted) if wanted else {}
         ids = {i for found in candidates.values() for i in found}
         claimed = self.lookup.claimed(self.config.object_sync_id, ids)
-        matched = []
+        matched, held = [], {}
         for record, keys, ref, link in waiting:
             match = choose(keys, candidates, claimed)
-            if match:
-                claimed.add(match.hub_id)
-                matched.append((record, ref, link, match.hub_id, match.note))
+            if isinstance(match, Ambiguous):
+                self.plan.link(ref).fields["match_key"] = match.key  # found again by it
+                self._duplicate(ref, link, "app", match, {"hub": list(match.candidates)})
+                for hub_id in set(match.candidates) - set(match.claimed):
+                    held.setdefault(hub_id, []).append(record.id)
+                claimed.update(match.candidates)  # later records of the batch: taken
+            elif match:
+                claimed.add(match.candidate)
+                matched.append((record, ref, link, match.candidate, match.note))
             elif self.config.writes_hub:
                 values = plan_pair(self.config, {}, record.values, None).hub_writes
                 self.plan.hub_creates.append(HubCreate(ref, record.id, record.values, values))
             else:
                 self._exclude(ref, link, "app", DIRECTION)
         self._link_matches(matched)
+        self._hold_hub_candidates(held)
 
     def _link_matches(self, matched) -> None:
         hub_ids = [hub_id for *_, hub_id, _ in matched]
@@ -298,7 +312,7 @@ class BatchRun:
                 continue
             reason = exclusion_reason(hub.values, config.hub_filters,
                                       email_field=config.hub_email_field,
-                                      identifier_field=config.hub_identifier_field)
+                                      identifier_fields=config.hub_identifier_fields)
             link = by_hub.get(hub.id)
             if link is None:
                 ref = self.plan.new_link({"hub_record_id": hub.id, "hub_name": hub.name}).ref
@@ -311,26 +325,28 @@ class BatchRun:
             waiting.append((hub, ref, link, self.hub_keys(hub)))
         self._match_hubs(waiting)
 
-    def hub_keys(self, hub: HubRecord) -> list[str]:
-        keys = []
-        for rule in self.config.match_rules:
-            key = NORMALIZERS[rule.normalizer](hub.values.get(rule.hub_property))
-            if key:
-                keys.append(key)
-        return keys
+    def hub_keys(self, hub: HubRecord) -> list:
+        return match_keys(self.config.match_rules, hub.values, hub=True)
 
     def _match_hubs(self, waiting) -> None:
+        """Hub records against the app records waiting by a key (excluded, failed): the
+        same rule as the app side, the candidates being those app records."""
+        still = self._still_named(waiting)
+        waiting = [w for w in waiting if w[0].id not in still]
         app_only = self.lookup.app_only_by_key(
-            self.config.object_sync_id, {k for *_, keys in waiting for k in keys})
-        taken: set[int] = set()
+            self.config.object_sync_id, {k for *_, keys in waiting for _, k in keys})
+        by_app_id = {c.app_id: c for found in app_only.values() for c in found}
+        taken: set[str] = set()
         to_fetch = []
         for hub, ref, link, keys in waiting:
-            # By the first identifier, oldest link first; the others go in the history.
-            free = list({c.pk: c for key in keys for c in app_only.get(key, [])
-                         if c.pk not in taken}.values())
-            if free:
-                taken.add(free[0].pk)
-                to_fetch.append((hub, ref, link, free[0], [c.app_id for c in free[1:]]))
+            candidates = {(rule.column, key): [c.app_id for c in app_only.get(key, ())]
+                          for rule, key in keys}
+            match = choose(keys, candidates, taken)
+            if isinstance(match, Ambiguous):
+                self._duplicate(ref, link, HUB, match, {"app": list(match.candidates)})
+            elif match:
+                taken.add(match.candidate)
+                to_fetch.append((hub, ref, link, by_app_id[match.candidate], match.note))
             else:
                 self._unmatched_hub(ref, link, hub, keys)
         self._link_app_only(to_fetch)
@@ -338,7 +354,7 @@ class BatchRun:
     def _unmatched_hub(self, ref: int, link: Link | None, hub: HubRecord, keys) -> None:
         if self.config.writes_app:
             self.plan.link(ref).fields.update(hub_name=hub.name,
-                                              match_key=next(iter(keys), ""))
+                                              match_key=deciding_key(keys, {}))
             self.plan.app_creates.append(AppCreate(
                 ref, hub.id, hub.values, app_values_from_hub(self.config, hub.values)))
         else:
@@ -347,32 +363,36 @@ class BatchRun:
     def _link_app_only(self, to_fetch) -> None:
         if not to_fetch:
             return
-        self._know(candidate for *_, candidate, _ in to_fetch)
-        ids = [candidate.app_id for *_, candidate, _ in to_fetch]
+        self._know(candidate for _, _, _, candidate, _ in to_fetch)
+        ids = [candidate.app_id for _, _, _, candidate, _ in to_fetch]
         found = {r.id: r for r in self.connector.read_by_ids(self.config.app_object, ids)}
-        for hub, ref, link, candidate, others in to_fetch:
+        answers = self._app_side_answers(found.values())
+        for hub, ref, link, candidate, note in to_fetch:
             record = found.get(candidate.app_id)
+            answer = answers.get(candidate.app_id)
             if record is None:
                 # Deleted since it was listed: its link names nothing any more, and the
                 # hub record goes on as if nothing had matched (else it would be lost).
                 self.plan.dropped.append(candidate.pk)
                 self._unmatched_hub(ref, link, hub, self.hub_keys(hub))
                 continue
+            if isinstance(answer, Ambiguous) or (answer and answer.candidate != hub.id):
+                # The app record's own identifier finds other hub records too: linking
+                # this one would be a guess (and creating it in the app, a duplicate).
+                self._duplicate(ref, link, HUB, Ambiguous(
+                    (candidate.app_id,), (), "", named_by([candidate.app_id])),
+                    {"app": [candidate.app_id]})
+                continue
             self._give_way(ref)  # the hub record's own link gives way to the app's
             self.plan.link(candidate.pk).fields.update(hub_record_id=hub.id,
                                                        hub_name=hub.name)
             self.plan.counts["matched"] += 1
-            note = f"matched by identifier “{candidate.match_key}”"
-            if others:
-                note += (f"; {len(others) + 1} candidates, chose app record {candidate.app_id}"
-                         f" (considered first) over {', '.join(others[:5])}")
             self._pair(candidate, hub, record, None, note=note)
 
     # --- helpers ------------------------------------------------------------------------
 
     def app_name(self, record: AppRecord) -> str:
-        parts = [record.values.get(f) or "" for f in self.config.app_name_fields]
-        return " ".join(p for p in parts if p)[:300] or record.id
+        return app_name(self.config, record)
 
     def _exclude(self, ref: int, link: Link | None, side: str, reason: str) -> None:
         change = self.plan.links.get(ref)
@@ -386,3 +406,4 @@ class BatchRun:
                                  reason=reason)
         self.plan.exclusions.append((ref, side, reason))
         self.plan.counts["excluded"] += 1
+

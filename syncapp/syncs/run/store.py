@@ -16,7 +16,7 @@ from syncapp.core import bulkrows
 from syncapp.syncs.models import HistoryEntry, Link, LinkStatus
 
 LINK_FIELDS = ["hub_record_id", "app_id", "status", "error_category", "error_message",
-               "exclusion_reason", "match_key", "last_synced", "hub_name", "app_name",
+               "exclusion_reason", "match_key", "candidates", "last_synced", "hub_name", "app_name",
                "last_synced_at", "associations_pending", "refused", "app_seen", "updated_at"]
 HISTORY_FIELDS = ["portal_id", "link_id", "run_id", "side", "action", "actions", "changes",
                   "reason", "created_at"]
@@ -266,6 +266,8 @@ def mark(link: Link, status: str, *, category: str = "", message: str = "",
     link.error_message = message[:2000]
     link.exclusion_reason = reason
     link.refused = {}  # a refusal is set again by whoever marks it (syncs/run/executor.py)
+    if category != "duplicate":  # a duplicate's candidates are set by its plan (step.py)
+        link.candidates = {}
     if status == LinkStatus.IN_SYNC:
         link.last_synced_at = timezone.now()
     return link

@@ -23,6 +23,10 @@ NONE = "none"  # a mapping the sync's direction leaves with no way to go
 
 # Types that hold free text, whatever their format checks.
 TEXT_TYPES = {"text", "textarea", "email", "phone", "url"}
+# Fields that can identify a record, so records may be matched by them ("choose your
+# fields"): free text, and numbers (ids, codes).
+MATCHABLE_TYPES = TEXT_TYPES | {"number"}
+MAX_MATCH_FIELDS = 5
 # Hub types computed by the hub itself: never written by a sync.
 COMPUTED_TYPES = {"calculation", "score"}
 

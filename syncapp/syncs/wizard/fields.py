@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from connectors.sdk import ConnectorError, FieldType
 from syncapp.core.queue import UNREACHABLE, cache_delete, cache_get, cache_set
 from syncapp.crm.models import PropertyDefinition
+from syncapp.crm.schema import READ_ONLY_PROPERTIES
 from syncapp.integrations.catalog import build_connector, connector_class
 from syncapp.integrations.models import Connection
 from syncapp.syncs.wizard.compat import FieldInfo
@@ -92,6 +93,7 @@ def hub_properties(portal, hub_object: str) -> list[FieldInfo]:
     rows = PropertyDefinition.objects.for_portal(portal).filter(object_type=hub_object)
     return [
         FieldInfo(name=p.name, label=p.display_label, type=p.type, custom=p.is_custom,
+                  read_only=p.name in READ_ONLY_PROPERTIES,
                   options=tuple((o["value"], o["label"]) for o in p.options))
         for p in rows.order_by("position", "id")
     ]

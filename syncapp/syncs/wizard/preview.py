@@ -185,6 +185,23 @@ def excluded_groups(result: DryRun, labels: Labels) -> list[Group]:
     return groups
 
 
+@dataclass(frozen=True)
+class Shared:
+    """An identifier value several records of one side share."""
+
+    side: str
+    label: str  # the field holding it
+    value: str
+    count: int
+    names: list[str]
+
+
+def shared_values(result: DryRun, labels: Labels) -> list[Shared]:
+    return [Shared(s.side, labels.hub(s.field) if s.side == "hub" else labels.app(s.field),
+                   s.value, s.count, s.names)
+            for s in getattr(result, "shared", ())]  # a result cached before the list
+
+
 def failing_groups(result: DryRun, labels: Labels) -> list[Group]:
     return [Group(str(FAILURES.get(key, key)), "", bucket.count, rows(bucket.samples, labels))
             for key, bucket in sorted(result.failing.items()) if bucket.count]

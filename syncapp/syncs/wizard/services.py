@@ -26,7 +26,12 @@ from syncapp.syncs.wizard.compat import FieldInfo
 from syncapp.syncs.wizard.field_rules import check_field_rules
 from syncapp.syncs.wizard.fields import AppFields, app_fields, by_name, hub_properties
 from syncapp.syncs.wizard.state import SyncSettings
-from syncapp.syncs.wizard.validate import Invalid, check_filters, check_mappings
+from syncapp.syncs.wizard.validate import (
+    Invalid,
+    check_filters,
+    check_mappings,
+    check_match_fields,
+)
 
 
 @dataclass
@@ -92,10 +97,7 @@ def validate(sync: ObjectSync, settings: SyncSettings, catalogs: Catalogs, *,
     check_field_rules(settings, app, catalogs.app_name)
     if filters:
         check_filters(settings, app, hub)
-    if settings.matching == "custom" and (settings.match_app_field not in app
-                                          or settings.match_hub_property not in hub):
-        raise Invalid(_("Choose the %(app)s field and the Syncapp property to match records "
-                        "by.") % {"app": catalogs.app_name}, "match_app_field")
+    check_match_fields(settings, app, hub, app_name=catalogs.app_name)
 
 
 class FailuresNotConfirmed(Invalid):

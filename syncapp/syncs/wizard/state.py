@@ -45,8 +45,8 @@ class SyncSettings:
     direction: str
     winner: str
     matching: str
-    match_app_field: str = ""
-    match_hub_property: str = ""
+    # "Choose your fields": [[app field, hub property], …], tried in order
+    match_fields: list[list[str]] = field(default_factory=list)
     email_only: bool = True
     default_lifecycle_stage: str = ""
     custom_mappings_on: bool = True
@@ -59,6 +59,10 @@ class SyncSettings:
     @classmethod
     def from_json(cls, data: dict) -> "SyncSettings":
         data = dict(data)
+        # A pending edit kept before the list (one pair) becomes a list of one.
+        legacy = data.pop("match_app_field", ""), data.pop("match_hub_property", "")
+        if all(legacy) and not data.get("match_fields"):
+            data["match_fields"] = [list(legacy)]
         mappings = [MappingChoice(**m) for m in data.pop("mappings", [])]
         filters = [FilterChoice(**f) for f in data.pop("filters", [])]
         return cls(**data, mappings=mappings, filters=filters)
@@ -82,7 +86,7 @@ class SyncSettings:
                 if m.enabled and (m.is_default or self.custom_mappings_on)]
 
 
-SYNC_FIELDS = ("direction", "winner", "matching", "match_app_field", "match_hub_property",
+SYNC_FIELDS = ("direction", "winner", "matching", "match_fields",
                "email_only", "default_lifecycle_stage", "custom_mappings_on")
 
 

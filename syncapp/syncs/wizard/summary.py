@@ -123,10 +123,13 @@ def matching_sentence(settings: SyncSettings, names: Names, labels: Labels) -> s
         return _("No matching: every record is created on the other side, even when a "
                  "similar one exists.")
     if settings.matching == "custom":
-        return _("Records are matched when %(app)s's “%(field)s” equals Syncapp's "
-                 "“%(property)s” (trimmed, ignoring case).") % {
-            "app": names.app, "field": labels.app(settings.match_app_field),
-            "property": labels.hub(settings.match_hub_property)}
+        pairs = _(", then ").join(
+            _("%(app)s's “%(field)s” = Syncapp's “%(property)s”") % {
+                "app": names.app, "field": labels.app(app), "property": labels.hub(hub)}
+            for app, hub in settings.match_fields)
+        return _("Records are matched by %(pairs)s (trimmed, ignoring case). The first pair "
+                 "that finds any record decides; several records found make a duplicate, "
+                 "which fails instead of being linked.") % {"pairs": pairs}
     words = IDENTIFIER_WORDS.get(names.hub_object)
     if words is None:
         return _("%(hub)s have no identifier: every record is created on the other side.") % {

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy
 from syncapp.core import params
 from syncapp.crm.validation import canonical_number
 from syncapp.syncs.wizard.compat import (
+    MATCHABLE_TYPES,
+    MAX_MATCH_FIELDS,
     TO_APP,
     TO_HUB,
     TWO_WAY,
@@ -285,3 +287,35 @@ def check_filters(settings: SyncSettings, app: dict[str, FieldInfo],
                   hub: dict[str, FieldInfo]) -> None:
     for row in settings.filters:
         clean_filter(row, hub if row.side == "hub" else app)
+
+
+def check_match_fields(settings: SyncSettings, app: dict[str, FieldInfo],
+                       hub: dict[str, FieldInfo], *, app_name: str) -> None:
+    """"Choose your fields": an ordered list of pairs, each side a field that can
+    identify a record, no pair twice. Other matching settings keep no list."""
+    if settings.matching != "custom":
+        return
+    pairs = settings.match_fields
+    if not pairs:
+        raise Invalid(_("Choose at least one pair of fields to match records by."),
+                      "match_fields")
+    if len(pairs) > MAX_MATCH_FIELDS:
+        raise Invalid(_("Match by at most %(count)s pairs of fields.")
+                      % {"count": MAX_MATCH_FIELDS}, "match_fields")
+    seen = set()
+    for app_field, hub_property in pairs:
+        for name, fields, side in ((app_field, app, app_name), (hub_property, hub, "Syncapp")):
+            info = fields.get(name)
+            if info is None:
+                raise Invalid(_("“%(field)s” is not a %(side)s field.")
+                              % {"field": name, "side": side}, "match_fields")
+            if info.type not in MATCHABLE_TYPES:
+                raise Invalid(_("%(side)s field “%(field)s” cannot identify a record (it is "
+                                "%(type)s): choose a text or number field.")
+                              % {"side": side, "field": info.label, "type": info.type_label},
+                              "match_fields")
+        if (app_field, hub_property) in seen:
+            raise Invalid(_("The pair %(app)s ↔ %(hub)s is listed twice.")
+                          % {"app": app[app_field].label, "hub": hub[hub_property].label},
+                          "match_fields")
+        seen.add((app_field, hub_property))

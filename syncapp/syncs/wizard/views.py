@@ -23,7 +23,8 @@ from syncapp.syncs.configure import PERSON_TYPES
 from syncapp.syncs.models import Matching, ObjectSync, SyncState
 from syncapp.syncs.wizard import filters_panel, pages, preview, services, state
 from syncapp.syncs.wizard.associations import association_rows
-from syncapp.syncs.wizard.forms import ConfigureForm, LimitsForm
+from syncapp.syncs.wizard.compat import MAX_MATCH_FIELDS
+from syncapp.syncs.wizard.forms import ConfigureForm, LimitsForm, posted_match_rows
 from syncapp.syncs.wizard.pages import app_class, get_sync, wizard_context
 from syncapp.syncs.wizard.summary import IDENTIFIER_TABLE, has_identifier, sections
 from syncapp.syncs.wizard.validate import Invalid
@@ -102,8 +103,7 @@ def _configure_form(sync, catalogs, data=None):
     settings = state.load(sync)
     options = _lifecycle_options(catalogs, sync.hub_object)
     initial = {name: getattr(settings, name) for name in (
-        "direction", "winner", "matching", "match_app_field", "match_hub_property",
-        "default_lifecycle_stage")}
+        "direction", "winner", "matching", "default_lifecycle_stage")}
     form = ConfigureForm(data, initial=initial, catalogs=catalogs,
                          lifecycle_options=options or (), matching_choices=_matching_choices(
                              sync.hub_object), app_name=catalogs.app_name)
@@ -118,14 +118,11 @@ def configure(request, app_key: str, sync_id: int):
     form, lifecycle = _configure_form(sync, catalogs, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        custom = data["matching"] == Matching.CUSTOM
 
         def change(settings):
             return replace(
                 settings, direction=data["direction"], winner=data["winner"],
-                matching=data["matching"],
-                match_app_field=data["match_app_field"] if custom else "",
-                match_hub_property=data["match_hub_property"] if custom else "",
+                matching=data["matching"], match_fields=data["match_fields"],
                 default_lifecycle_stage=data["default_lifecycle_stage"] if lifecycle else "")
 
         outcome = _commit(request, sync, change, catalogs)
@@ -133,9 +130,20 @@ def configure(request, app_key: str, sync_id: int):
             return outcome
     context = {**wizard_context(request, sync, "configure", catalogs), "form": form,
                "lifecycle": lifecycle, "identifier_table": IDENTIFIER_TABLE,
+               "match_rows": _match_rows(sync, request.POST if request.method == "POST"
+                                         else None),
                "has_identifier": has_identifier(sync.hub_object)}
     status = 400 if request.method == "POST" else 200
     return render(request, "syncs/wizard/configure.html", context, status=status)
+
+
+def _match_rows(sync, posted) -> list[tuple[str, str]]:
+    """The "choose your fields" rows to show: the list (as posted, or as kept), then
+    blank rows to add more, up to the limit."""
+    rows = posted_match_rows(posted) if posted is not None else [
+        tuple(pair) for pair in state.load(sync).match_fields]
+    blanks = max(1, 3 - len(rows)) if len(rows) < MAX_MATCH_FIELDS else 0
+    return rows + [("", "")] * blanks
 
 
 def _commit(request, sync, change, catalogs, step: str = "configure", **checks):
@@ -259,6 +267,7 @@ def preview_context(sync, catalogs, *, fresh: bool = False) -> dict:
             "created_app_rows": preview.rows(result.created_app.samples, labels),
             "excluded_groups": preview.excluded_groups(result, labels),
             "failing_groups": preview.failing_groups(result, labels),
+            "shared_values": preview.shared_values(result, labels),
             "excluded_total": result.excluded_total, "failing_total": result.failing_total}
 
 
