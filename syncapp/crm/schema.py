@@ -266,23 +266,3 @@ ASSOCIATION_KINDS = {
     **{(activity, ObjectType.DEAL): _("Deal") for activity in ACTIVITY_TYPES},
 }
 
-
-def install_default_properties(portal) -> None:
-    """Give a new portal the default property definitions of every object type."""
-    from syncapp.crm.models import PropertyDefinition  # noqa: PLC0415 - models import schema
-
-    rows = [
-        PropertyDefinition(
-            portal=portal,
-            object_type=object_type,
-            name=spec.name,
-            label=str(spec.label),
-            type=spec.type,
-            group=spec.group,
-            options=[{"value": value, "label": str(label)} for value, label in spec.options],
-            position=position,
-        )
-        for object_type, specs in DEFAULT_PROPERTIES.items()
-        for position, spec in enumerate(specs)
-    ]
-    PropertyDefinition.objects.bulk_create(rows, ignore_conflicts=True)
