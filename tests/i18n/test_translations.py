@@ -7,6 +7,7 @@ a brand name loses its article ("em Pipedrive" reads "no Pipedrive" in Brazil).
 """
 
 import ast
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 from django.template import engines
 from django.templatetags.i18n import BlockTranslateNode, TranslateNode
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import trans_real
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,7 +75,10 @@ def template_messages(path: Path) -> list[tuple[str, str | None, bool]]:
 
 
 def _context(node) -> str | None:
-    return node.message_context.var.literal if node.message_context else None
+    if not node.message_context:
+        return None
+    var = node.message_context.var  # a quoted context is the string itself
+    return str(getattr(var, "literal", var))
 
 
 def python_messages(path: Path) -> list[tuple[str, str | None, bool]]:
@@ -140,6 +145,24 @@ def portuguese_texts() -> list[str]:
 def test_brand_names_keep_their_article():
     bare = [t for t in portuguese_texts() if BRAND_WITHOUT_ARTICLE.search(t)]
     assert bare == []
+
+
+def test_months_are_lower_case_and_counts_agree_in_number():
+    day = dt.date(2026, 12, 6)
+    template = engines["django"].from_string(
+        "{% load i18n %}{% blocktranslate count counter=n context 'count of records' %}"
+        "Updated{% plural %}Updated{% endblocktranslate %} · {% blocktranslate count "
+        "counter=n with n=n %}Restore {{ n }} record{% plural %}Restore all {{ n }}"
+        "{% endblocktranslate %}")
+    with translation.override("pt-br"):
+        assert date_format(day) == "6 de dezembro de 2026"
+        assert date_format(day, "N j") == "dez. 6"
+        assert template.render({"n": 1}) == "Atualizado · Restaurar 1 registro"
+        assert template.render({"n": 2}) == "Atualizados · Restaurar todos os 2"
+
+
+def test_one_wording_for_both_ways():
+    assert [t for t in portuguese_texts() if "duas direções" in t or "uma direção" in t] == []
 
 
 def test_the_articles_labels_are_the_ones_shown():
