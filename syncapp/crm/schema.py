@@ -9,6 +9,7 @@ absent key. One form per type keeps comparisons in the sync engine exact.
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -61,7 +62,7 @@ class PropertyType(models.TextChoices):
 @dataclass(frozen=True)
 class PropertySpec:
     name: str
-    label: str
+    label: str | Promise  # a lazy translation, read in the reader's language
     type: str = PropertyType.TEXT
     group: str = "info"
     options: list[tuple[str, str]] = field(default_factory=list)
