@@ -10,6 +10,7 @@ https://developers.pipedrive.com/docs/api/v1
 
 import datetime as dt
 import functools
+import operator
 import secrets
 import time
 
@@ -274,7 +275,7 @@ class PipedriveSandbox(PipedriveAppPages, Sandbox):
             if request.arg(name):
                 rows = [n for n in rows if str(n.get(name)) == request.arg(name)]
         for field, descending in reversed(_sort_spec(request.arg("sort") or "id ASC")):
-            rows.sort(key=lambda n, f=field: n[f], reverse=descending)
+            rows.sort(key=operator.itemgetter(field), reverse=descending)
         start, limit = _int_arg(request, "start", 0), _limit(request)
         page = rows[start:start + limit]
         more = len(rows) > start + limit

@@ -7,10 +7,12 @@ readers (`updated_since`, /v1/recents) see them like any other change.
 """
 
 import functools
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from connectors.pipedrive.sandbox_rules import Invalid
-from connectors.sdk.sandbox import Response, route
+from connectors.pipedrive.sandbox_store import PipedriveCompany
+from connectors.sdk.sandbox import Response, Sandbox, route
 from connectors.sdk.sandbox.app_pages import (
     AppSessions,
     Html,
@@ -58,8 +60,15 @@ def with_person(handler):
     return wrapped
 
 
-class PipedriveAppPages:
+class PipedriveAppPages(Sandbox[PipedriveCompany]):
     """Mixed into PipedriveSandbox: uses its accounts, lock, update_record and delete_record."""
+
+    if TYPE_CHECKING:  # PipedriveSandbox's, shared with its API's PATCH and DELETE
+        def update_record(self, account: PipedriveCompany, object_name: str, record: dict,
+                          body: object) -> dict: ...
+
+        def delete_record(self, account: PipedriveCompany, object_name: str,
+                          record: dict) -> dict: ...
 
     def __init__(self, *args, **kwargs):
         self.app_sessions = AppSessions()
@@ -218,7 +227,7 @@ def person_page(request, account, person: dict, values: dict[str, str], *, error
     return page(person["name"], VENDOR, body, status)
 
 
-def read_only_page(account, object_name: str, record_id: str) -> Response:
+def read_only_page(account: PipedriveCompany, object_name: str, record_id: str) -> Response:
     kind = object_name[:-1].title()
     record = account.live(object_name, record_id)
     if record is None:

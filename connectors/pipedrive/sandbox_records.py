@@ -8,6 +8,7 @@ users/me shows it, and webhook subscriptions as POST /v1/webhooks records them.
 """
 
 import datetime as dt
+from typing import overload
 
 from connectors.pipedrive.sandbox_rules import Invalid, failed
 
@@ -20,6 +21,10 @@ def v1_stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
+@overload
+def v1_from_v2(value: str) -> str: ...
+@overload
+def v1_from_v2(value: None) -> None: ...
 def v1_from_v2(value: str | None) -> str | None:
     return value.replace("T", " ").rstrip("Z") if value else value
 

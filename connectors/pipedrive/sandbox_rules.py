@@ -177,6 +177,8 @@ def _check_product(body: dict) -> None:
 def check_custom(company, object_name: str, values: object) -> None:
     if values is None:
         return
+    if not isinstance(values, dict):
+        raise failed("custom_fields", "Parameter 'custom_fields' must be an object")
     kinds = company.custom_kinds(object_name)
     for key, value in values.items():
         if key not in kinds:

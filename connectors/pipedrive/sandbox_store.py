@@ -75,9 +75,11 @@ class PipedriveCompany(SandboxAccount):
 
     def live(self, object_name: str, record_id: object) -> dict | None:
         """A record that exists and is not deleted."""
+        if not isinstance(record_id, str | int):  # an id from a body may be anything
+            return None
         try:
             record = self.data[object_name].get(int(record_id))
-        except (TypeError, ValueError):
+        except ValueError:
             return None
         if record is None or record.get("is_deleted") or record.get("active_flag") is False:
             return None

@@ -1,16 +1,17 @@
-"""Creating portals and members: the one place that knows what a new portal needs."""
+"""Creating portals and members. A new portal is announced (accounts.signals), so the
+apps built on accounts give it what it needs: the CRM its default properties."""
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from syncapp.accounts.models import Membership, Portal
-from syncapp.crm.schema import install_default_properties
+from syncapp.accounts.signals import portal_created
 
 
 @transaction.atomic
 def create_portal(name: str) -> Portal:
     portal = Portal.objects.create(name=name)
-    install_default_properties(portal)
+    portal_created.send(sender=Portal, portal=portal)  # the CRM's default properties
     return portal
 
 

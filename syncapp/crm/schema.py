@@ -9,6 +9,7 @@ absent key. One form per type keeps comparisons in the sync engine exact.
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -61,7 +62,7 @@ class PropertyType(models.TextChoices):
 @dataclass(frozen=True)
 class PropertySpec:
     name: str
-    label: str
+    label: str | Promise  # a lazy translation, read in the reader's language
     type: str = PropertyType.TEXT
     group: str = "info"
     options: list[tuple[str, str]] = field(default_factory=list)
@@ -280,23 +281,3 @@ ASSOCIATION_KINDS = {
     **{(activity, ObjectType.DEAL): _("Deal") for activity in ACTIVITY_TYPES},
 }
 
-
-def install_default_properties(portal) -> None:
-    """Give a new portal the default property definitions of every object type."""
-    from syncapp.crm.models import PropertyDefinition  # noqa: PLC0415 - models import schema
-
-    rows = [
-        PropertyDefinition(
-            portal=portal,
-            object_type=object_type,
-            name=spec.name,
-            label=str(spec.label),
-            type=spec.type,
-            group=spec.group,
-            options=[{"value": value, "label": str(label)} for value, label in spec.options],
-            position=position,
-        )
-        for object_type, specs in DEFAULT_PROPERTIES.items()
-        for position, spec in enumerate(specs)
-    ]
-    PropertyDefinition.objects.bulk_create(rows, ignore_conflicts=True)

@@ -36,7 +36,6 @@ from syncapp.crm.services import (
     restore_record,
     update_record,
 )
-from syncapp.syncs.history import record_sync_history
 
 LIST_TARGET = "record-table"
 PICKER_TARGET = "association-picker"
@@ -144,7 +143,6 @@ def record_detail(request, object_type, record_id):
         groups=_property_groups(definitions, record),
         associations=queries.associations_of(record),
         history=queries.record_history(record, definitions),
-        sync_history=record_sync_history(record),
     )
     return render(request, "crm/record_detail.html", context)
 

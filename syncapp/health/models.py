@@ -9,9 +9,11 @@ reads a handful of rows instead of counting a million links.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from syncapp.accounts.models import PortalOwned
+from syncapp.integrations.catalog import connector_class
 from syncapp.integrations.models import Connection
 from syncapp.syncs.models import ObjectSync
 
@@ -108,6 +110,17 @@ class RepairJob(PortalOwned):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE
+
+    @property
+    def label(self) -> str:
+        """What the job does, in the words of the action that started it (a restore
+        is the resync of the records deleted on its target side)."""
+        if self.kind != RepairKind.RESTORE:
+            return self.get_kind_display()
+        if self.target == "hub":
+            return gettext("Resync records deleted in Syncapp")
+        app = connector_class(self.object_sync.connection.app_key).spec.name
+        return gettext("Resync records deleted in %(app)s") % {"app": app}
 
 
 class ExportFormat(models.TextChoices):

@@ -199,7 +199,7 @@ def test_support_resyncs_restores_retries_and_exports(page, shot, live_sandboxes
     expect(panel.locator(".review-list li")).to_have_count(1)
     expect(panel.locator(".review-list")).to_contain_text("Hub1")
     shot("restore-review")
-    panel.get_by_role("button", name="Restore all 1").click()
+    panel.get_by_role("button", name="Restore 1 record").click()
     expect(page.locator(".job-status").first).to_contain_text("1 record succeeded",
                                                               timeout=60_000)
     shot("restored")

@@ -48,3 +48,20 @@ def test_a_repair_jobs_status_polls_while_it_runs_then_reloads_the_page(
     RepairJob.objects.filter(pk=job.pk).update(status=JobStatus.DONE, succeeded=4)
     done = support_client.get(url, **HTMX)
     assert (done.status_code, done["HX-Refresh"]) == (200, "true")
+
+
+def test_a_resync_job_is_named_as_the_action_that_started_it(portal, support, support_client):
+    sync = quiet_sync(portal)
+    job = RepairJob.objects.create(portal=portal, object_sync=sync, kind=RepairKind.RESTORE,
+                                   target="app", total=2, status=JobStatus.RUNNING,
+                                   requested_by=support.user)
+    url = reverse("health:job_status", args=["hubspot", job.pk])
+
+    english = support_client.get(url, **HTMX).content.decode()
+    assert "<strong>Resync records deleted in HubSpot</strong>" in english
+    portuguese = support_client.get(url, HTTP_ACCEPT_LANGUAGE="pt-BR", **HTMX).content.decode()
+    assert "<strong>Sincronizar novamente registros apagados no HubSpot</strong>" in portuguese
+
+    RepairJob.objects.filter(pk=job.pk).update(target="hub")
+    portuguese = support_client.get(url, HTTP_ACCEPT_LANGUAGE="pt-BR", **HTMX).content.decode()
+    assert "<strong>Sincronizar novamente registros apagados no Syncapp</strong>" in portuguese

@@ -1,11 +1,13 @@
 """The whole UI ships in English and Brazilian Portuguese.
 
 Fails when a template shows text outside the translation tags, when a template
-or Python message has no Portuguese translation in the committed catalog, or
-when a translation loses a placeholder (which would break the page it is on).
+or Python message has no Portuguese translation in the committed catalog, when
+a translation loses a placeholder (which would break the page it is on), or when
+a brand name loses its article ("em Pipedrive" reads "no Pipedrive" in Brazil).
 """
 
 import ast
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import pytest
 from django.template import engines
 from django.templatetags.i18n import BlockTranslateNode, TranslateNode
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import trans_real
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,6 +28,13 @@ VISIBLE_ATTRIBUTES = re.compile(r'\b(?:placeholder|title|aria-label|alt|label)\s
 GETTEXT_CALLS = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext",
                  "pgettext_lazy", "npgettext", "npgettext_lazy"}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w*)\}")
+# A brand, or a placeholder that is filled with one (every app's name is masculine in
+# Portuguese: o Pipedrive, o HubSpot, o Dynamics 365, o Syncapp).
+BRAND = (r"(?:Syncapp|Pipedrive|HubSpot|Dynamics|Dataverse"
+         r"|%\((?:app|app_name|vendor|source|target|side|won|winner|other)\)s)")
+BRAND_WITHOUT_ARTICLE = re.compile(
+    rf"\b(?:[Ee]m|[Dd]e|[Pp]ara|[Cc]om|[Ee]ntre|[Pp]or) {BRAND}"  # em → no, de → do, …
+    rf"|(?:^|[.;:!?(] ){BRAND} [a-záéíóúâêôãõç]")  # a sentence opening on one: "O Syncapp …"
 
 
 def catalog() -> dict:
@@ -65,7 +75,10 @@ def template_messages(path: Path) -> list[tuple[str, str | None, bool]]:
 
 
 def _context(node) -> str | None:
-    return node.message_context.var.literal if node.message_context else None
+    if not node.message_context:
+        return None
+    var = node.message_context.var  # a quoted context is the string itself
+    return str(getattr(var, "literal", var))
 
 
 def python_messages(path: Path) -> list[tuple[str, str | None, bool]]:
@@ -117,6 +130,41 @@ def test_translations_keep_every_placeholder():
     assert broken == []
 
 
+def portuguese_texts() -> list[str]:
+    """The Portuguese of every message of ours, each plural form included."""
+    ours = {m for path in TEMPLATES for m in template_messages(path)}
+    ours |= {m for path in PYTHON for m in python_messages(path)}
+    texts = []
+    for msgid, context, plural in ours:
+        key = f"{context}\x04{msgid}" if context else msgid
+        texts += [catalog()[k] for k in ([(key, 0), (key, 1)] if plural else [key])
+                  if k in catalog()]
+    return texts
+
+
+def test_brand_names_keep_their_article():
+    bare = [t for t in portuguese_texts() if BRAND_WITHOUT_ARTICLE.search(t)]
+    assert bare == []
+
+
+def test_months_are_lower_case_and_counts_agree_in_number():
+    day = dt.date(2026, 12, 6)
+    template = engines["django"].from_string(
+        "{% load i18n %}{% blocktranslate count counter=n context 'count of records' %}"
+        "Updated{% plural %}Updated{% endblocktranslate %} · {% blocktranslate count "
+        "counter=n with n=n %}Restore {{ n }} record{% plural %}Restore all {{ n }}"
+        "{% endblocktranslate %}")
+    with translation.override("pt-br"):
+        assert date_format(day) == "6 de dezembro de 2026"
+        assert date_format(day, "N j") == "dez. 6"
+        assert template.render({"n": 1}) == "Atualizado · Restaurar 1 registro"
+        assert template.render({"n": 2}) == "Atualizados · Restaurar todos os 2"
+
+
+def test_one_wording_for_both_ways():
+    assert [t for t in portuguese_texts() if "duas direções" in t or "uma direção" in t] == []
+
+
 def test_the_articles_labels_are_the_ones_shown():
     with translation.override("pt-br"):
         labels = [translation.gettext(m) for m in (
@@ -133,6 +181,12 @@ def test_the_checks_catch_what_they_are_for():
     assert text_outside_tags('<p title="Hello">{% translate "x" %} Bye</p>') == ["Hello", "Bye"]
     assert text_outside_tags("<h1>{% blocktranslate %}Hi {{ n }}{% endblocktranslate %}</h1>") == []
     assert not translated("A message nobody wrote")
+    for bare in ("Excluído em Pipedrive", "de Pipedrive para Syncapp", "Syncapp prevalece",
+                 "Sincroniza com %(app)s.", "Feito. %(app)s recusou."):
+        assert BRAND_WITHOUT_ARTICLE.search(bare), bare
+    for good in ("Excluído no Pipedrive", "do Pipedrive para o Syncapp", "O Syncapp prevalece",
+                 "Syncapp → %(app)s", "Syncapp", "calculada pelo Syncapp"):
+        assert not BRAND_WITHOUT_ARTICLE.search(good), good
 
 
 @pytest.mark.django_db

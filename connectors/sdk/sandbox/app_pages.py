@@ -9,6 +9,7 @@ escaped: cells and pages take `Html` as it is and escape anything else.
 
 import secrets
 import threading
+from collections.abc import Sequence
 from html import escape
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs, urlsplit
@@ -91,7 +92,7 @@ def page(title: str, vendor: str, body: Html, status: int = 200, *, narrow: bool
     return response
 
 
-def record_page(*, vendor: str, title: object, details: list[tuple[str, object]],
+def record_page(*, vendor: str, title: object, details: Sequence[tuple[str, object]],
                 kind: str = "") -> Response:
     """One record as the vendor's web app shows it, at the address its connector links
     to (ObjectSpec.record_page): the record's name, then its values."""

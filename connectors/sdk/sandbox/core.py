@@ -1,6 +1,5 @@
 """Routing, accounts, tokens, rate limits and faults shared by every sandbox."""
 
-import functools
 import random
 import re
 import threading
@@ -8,11 +7,12 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from connectors.sdk.sandbox.limits import Limits, Verdict
 from connectors.sdk.sandbox.messages import Request, Response
 from connectors.sdk.sandbox.oauth import OAuthProvider
-from connectors.sdk.sandbox.webhooks import Delivery, WebhookFaults, dispatch
+from connectors.sdk.sandbox.webhooks import Delivery, Sent, WebhookFaults, dispatch
 
 
 def route(method: str, pattern: str, *, auth: bool = True):
@@ -30,19 +30,26 @@ def _compile(pattern: str) -> re.Pattern:
     return re.compile(f"^{regex}$")
 
 
-@functools.cache
-def _route_table(cls: type) -> tuple[tuple[str, re.Pattern, bool, str], ...]:
+Routes = tuple[tuple[str, re.Pattern, bool, str], ...]
+_ROUTE_TABLES: dict[type, Routes] = {}
+
+
+def _route_table(cls: type) -> Routes:
     """(method, path regex, needs a token, handler's name) of a Sandbox class's routes.
 
     Per class, not per object: a sandbox holds no compiled routes or bound methods,
-    so its state pickles (shared by several web processes, see __getstate__)."""
-    routes = []
-    for name in dir(cls):
-        spec = getattr(getattr(cls, name), "_route", None)
-        if spec:
-            method, pattern, auth = spec
-            routes.append((method, _compile(pattern), auth, name))
-    return tuple(routes)
+    so its state pickles (shared by several web processes, see __getstate__). Kept in
+    a plain dict (two threads building one class's table build the same table)."""
+    table = _ROUTE_TABLES.get(cls)
+    if table is None:
+        routes = []
+        for name in dir(cls):
+            spec = getattr(getattr(cls, name), "_route", None)
+            if spec:
+                method, pattern, auth = spec
+                routes.append((method, _compile(pattern), auth, name))
+        table = _ROUTE_TABLES[cls] = tuple(routes)
+    return table
 
 
 @dataclass
@@ -69,7 +76,13 @@ class Faults:
     rng: random.Random = field(default_factory=lambda: random.Random(1))  # noqa: S311 - test faults
 
 
-class Sandbox(OAuthProvider):
+AccountT = TypeVar("AccountT", bound=SandboxAccount)
+
+
+class Sandbox(OAuthProvider, Generic[AccountT]):
+    """A vendor's API and pages over its accounts (AccountT: the vendor's own kind of
+    account, e.g. a Pipedrive company, so that routes and mixins see its fields)."""
+
     key = "sandbox"
     name = "Sandbox"
     # How the vendor counts its requests (limits.POLICIES); `rate` says how many.
@@ -78,7 +91,7 @@ class Sandbox(OAuthProvider):
     def __init__(self, *, rate: tuple[int, float] | None = None, seed: bool = True):
         super().__init__()
         self.lock = threading.RLock()
-        self.accounts: dict[str, SandboxAccount] = {}
+        self.accounts: dict[str, AccountT] = {}
         # (requests, per seconds) per rate_key (an access token unless the vendor counts
         # per user); None: unlimited. Set it to the vendor's published limit
         # (spec.rate_limit) to meet 429s where the real vendor would answer them.
@@ -94,7 +107,7 @@ class Sandbox(OAuthProvider):
         # (sandbox/webhooks.py), and every attempt sent: (url, attempt, status).
         self.outbox: list[Delivery] = []
         self.webhook_faults = WebhookFaults()
-        self.webhooks_sent: deque = deque(maxlen=10_000)
+        self.webhooks_sent: Sent = deque(maxlen=10_000)
         self.webhooks_queued = 0
         if seed:
             self.seed()
@@ -230,11 +243,11 @@ class Sandbox(OAuthProvider):
 
     # --- data helpers -------------------------------------------------------------------
 
-    def add_account(self, account: SandboxAccount) -> SandboxAccount:
+    def add_account(self, account: AccountT) -> AccountT:
         self.accounts[account.id] = account
         return account
 
-    def account_by_login(self, login: str, password: str) -> SandboxAccount | None:
+    def account_by_login(self, login: str, password: str) -> AccountT | None:
         for account in self.accounts.values():
             if account.login.lower() == login.strip().lower() and account.password == password:
                 return account

@@ -16,11 +16,14 @@ import logging
 import random
 import threading
 import time
+from collections.abc import MutableSequence
 from dataclasses import dataclass, field
 
 import requests
 
 log = logging.getLogger(__name__)
+# Every attempt sent: (url, attempt, HTTP status, 0: no answer, or "dropped").
+Sent = MutableSequence[tuple[str, int, int | str]]
 
 
 @dataclass
@@ -44,7 +47,7 @@ class WebhookFaults:
     rng: random.Random = field(default_factory=lambda: random.Random(7))  # noqa: S311 - test faults
 
 
-def dispatch(deliveries: list[Delivery], faults: WebhookFaults, sent: list) -> None:
+def dispatch(deliveries: list[Delivery], faults: WebhookFaults, sent: Sent) -> None:
     """Send `deliveries` in the background; each attempt's (url, attempt, status) is
     appended to `sent` (status 0: no answer)."""
     for delivery in deliveries:
@@ -59,7 +62,7 @@ def dispatch(deliveries: list[Delivery], faults: WebhookFaults, sent: list) -> N
                              name="sandbox-webhook", daemon=True).start()
 
 
-def _deliver(delivery: Delivery, faults: WebhookFaults, hold: float, sent: list) -> None:
+def _deliver(delivery: Delivery, faults: WebhookFaults, hold: float, sent: Sent) -> None:
     if hold:
         time.sleep(hold)
     waits = (0.0, *faults.retry_delays_s)

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 
 from connectors.sdk import AssociationRecord, ConnectorError
 from syncapp.crm.models import Association, Record
-from syncapp.crm.schema import ASSOCIATION_KINDS
-from syncapp.crm.services import Actor, RecordInvalid, associate, orient
+from syncapp.crm.services import Actor, RecordInvalid, associate, association_allowed, orient
 from syncapp.syncs.models import HistoryEntry, Link, LinkStatus, ObjectSync, SyncState
 
 SINGLE_PRIMARY = {"company"}  # "Where a record has several companies, only the primary one"
@@ -36,17 +35,18 @@ def partners(sync: ObjectSync, spec_object) -> list[Partner]:
     found = []
     for association in spec_object.associations:
         other = others.get(association.to_object)
-        if other is None or not _allowed(sync.hub_object, other.hub_object):
+        if other is None or not association_kept(sync.hub_object, other.hub_object):
             continue
         found.append(Partner(other, association.to_object))
     return found
 
 
-def _allowed(from_type: str, to_type: str) -> bool:
+def association_kept(from_type: str, to_type: str) -> bool:
+    """Whether syncs keep associations between these two hub object types (the wizard's
+    "Association mappings" view says the same)."""
     if from_type == "invoice" and to_type != "contact":
         return False  # the product we follow associates invoices to contacts only
-    return (from_type, to_type) in ASSOCIATION_KINDS or (to_type, from_type) in (
-        ASSOCIATION_KINDS)
+    return association_allowed(from_type, to_type) or association_allowed(to_type, from_type)
 
 
 def sync_associations(sync: ObjectSync, config, connector, links: list[Link],

@@ -20,11 +20,13 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from connectors.sdk.connector import Connector
 from connectors.sdk.records import DeletedPage, Page
 from syncapp import audit
 from syncapp.audit.models import AuditAction
 from syncapp.crm.changelog import ChangeCursor, read_changes
 from syncapp.engine.breaker import Volume, could_trip, limits, tripped, volume_of
+from syncapp.engine.config import SyncConfig
 from syncapp.health.counts import counts_for
 from syncapp.syncs.held import MASS_CHANGE, GuardState, HeldChange, HeldKind, guard_of
 from syncapp.syncs.models import LinkStatus, ObjectSync, Run, RunStatus
@@ -55,9 +57,9 @@ class PageSet:
 class RunPages:
     """An incremental run's pages, read ahead and applied in order."""
 
-    sync: object
-    config: object
-    connector: object
+    sync: ObjectSync
+    config: SyncConfig
+    connector: Connector
     batch: int
     queued: deque = field(default_factory=deque)
     read: int = 0
@@ -213,7 +215,7 @@ def plan_ahead(config, connector, pages: RunPages) -> tuple[Volume, list[dict]]:
 
 def held_rows(batch: BatchRun, plan) -> list[dict]:
     """The plan's writes, one row per field and side (HeldChange's columns)."""
-    rows = []
+    rows: list[dict] = []
     for pair in plan.pairs:
         if not pair.plan.writes_anything:
             continue
@@ -266,7 +268,7 @@ def difference(old: list[dict], new: list[dict]) -> list[dict]:
         was, now = before.get(key), after.get(key)
         if was and now and (was["before"], was["after"]) == (now["before"], now["after"]):
             continue
-        row = now or was
+        row = now or before[key]  # the key is on one side at least
         found.append({"name": row["name"], "side": row["side"], "field": row["field"],
                       "held": [was["before"], was["after"]] if was else None,
                       "now": [now["before"], now["after"]] if now else None})

@@ -23,7 +23,7 @@ from syncapp.syncs.run.field_labels import FieldLabels
 def recreate_in_app(config: SyncConfig, connector, links: list[Link],
                     run_id: int | None = None) -> Counter:
     """Links deleted in the app: create the app record again from the hub record."""
-    counts = Counter()
+    counts: Counter[str] = Counter()
     if not config.writes_app:
         return counts  # the direction decides which side may be written; nothing overrides it
     links = [lk for lk in links if lk.status == LinkStatus.DELETED_IN_APP and lk.hub_record_id]
@@ -55,7 +55,7 @@ def restore_in_hub(config: SyncConfig, connector, links: list[Link],
     """Links deleted in the hub: restore the archived hub record and sync the pair from
     the link's last-synced values, so what changed in the app meanwhile reaches it.
     Links deleted on both sides get their archived hub record back as it was."""
-    counts = Counter()
+    counts: Counter[str] = Counter()
     changes = store.Changes()
     actor = Actor(object_sync_id=config.object_sync_id)
     for link in links:

@@ -7,6 +7,7 @@ never Django model instances (building those cost more than the writes).
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import orjson
 from django.db import OperationalError, connection, transaction
@@ -39,6 +40,27 @@ class LinkRow:
 
     __slots__ = tuple(_COLUMNS)
     row_model = Link
+
+    if TYPE_CHECKING:  # the slots: Link's columns, as its fields declare them
+        id: int | None
+        portal_id: int
+        object_sync_id: int
+        hub_record_id: int | None
+        app_id: str | None
+        status: str
+        error_category: str
+        error_message: str
+        exclusion_reason: str
+        match_key: str
+        associations_pending: bool
+        last_synced: dict
+        refused: dict
+        hub_name: str
+        app_name: str
+        last_synced_at: datetime | None
+        app_seen: str
+        created_at: datetime | None
+        updated_at: datetime | None
 
     def __init__(self, **values):
         for name, default in _DEFAULTS.items():

@@ -7,10 +7,19 @@ from syncapp.accounts.permissions import PERMISSION_LABELS, Permission
 from syncapp.crm.schema import ObjectType
 from syncapp.integrations.catalog import connector_class
 from syncapp.integrations.models import ConnectionStatus
+from syncapp.syncs.history import SyncEvent
+from syncapp.syncs.history import record_sync_history as _record_sync_history
 from syncapp.syncs.models import ObjectSync, Run
 from syncapp.syncs.rule_words import in_words
 
 register = template.Library()
+
+
+@register.simple_tag
+def record_sync_history(record) -> list[SyncEvent]:
+    """What the syncs did to a hub record, for its record page (the CRM's page shows it
+    without the CRM importing the syncs built on it)."""
+    return _record_sync_history(record)
 
 
 @register.filter

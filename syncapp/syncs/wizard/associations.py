@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 
 from syncapp.crm.schema import ObjectType
 from syncapp.syncs.models import ObjectSync, SyncState
-from syncapp.syncs.run.associations import _allowed as engine_keeps  # the engine's own rule
-from syncapp.syncs.run.associations import partners
+from syncapp.syncs.run.associations import association_kept, partners
 
 WILL_SYNC, NEEDS_SYNC, SYNC_OFF, NOT_KEPT = "will_sync", "needs_sync", "sync_off", "not_kept"
 
@@ -50,7 +49,7 @@ def association_rows(sync: ObjectSync, spec, app_name: str) -> list[AssociationR
         pair = f"{_hub_label(sync.hub_object)} ↔ {_hub_label(other_hub)}"
         other = others.get(association.to_object)
         names = {"object": other_spec.label, "app": app_name}
-        if not engine_keeps(sync.hub_object, other_hub):
+        if not association_kept(sync.hub_object, other_hub):
             status, note = NOT_KEPT, _("Not kept: invoices associate to contacts only.")
         elif association.to_object in running:
             status, note = WILL_SYNC, _("Syncs: the %(object)s sync is on.") % names
