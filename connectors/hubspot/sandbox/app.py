@@ -19,6 +19,7 @@ from connectors.hubspot.sandbox.routing import require_scope
 from connectors.hubspot.sandbox.schema import scopes_for
 from connectors.hubspot.sandbox.seed import seed
 from connectors.hubspot.sandbox.validate import HubSpotError
+from connectors.hubspot.sandbox.webhooks import AppWebhooks, WebhookRoutes
 from connectors.sdk.sandbox import Response, Sandbox
 from connectors.sdk.sandbox.limits import Limits, Verdict
 
@@ -29,7 +30,7 @@ _CATEGORY_BY_STATUS = {400: "VALIDATION_ERROR", 401: "INVALID_AUTHENTICATION",
 _TOKEN_STATUS = {"invalid_client": "BAD_CLIENT_ID", "unsupported_grant_type": "BAD_GRANT_TYPE"}
 
 
-class HubSpotSandbox(ObjectRoutes, LinkRoutes, RecordPages, Sandbox):
+class HubSpotSandbox(ObjectRoutes, LinkRoutes, RecordPages, WebhookRoutes, Sandbox):
     key = "hubspot"
     name = "HubSpot"
     authorize_path = "/oauth/authorize"  # app.hubspot.com/oauth/authorize
@@ -41,6 +42,7 @@ class HubSpotSandbox(ObjectRoutes, LinkRoutes, RecordPages, Sandbox):
                  search_rate: tuple[int, float] | None = (5, 1.0)):
         self.search_rate = search_rate  # HubSpot's search limit, per token
         self._searches = Limits("rolling_window")
+        self.app_webhooks = AppWebhooks()  # the app's webhook settings (webhooks.py)
         super().__init__(rate=rate, seed=seed)
 
     def seed(self) -> None:
