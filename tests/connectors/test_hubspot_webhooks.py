@@ -15,6 +15,7 @@ from connectors.sdk.sandbox.webhooks import WebhookFaults
 from connectors.sdk.webhooks import WebhookRefused, WebhookRequest
 from tests.connectors.pipedrive.test_sandbox_webhooks import Receiver
 from tests.connectors.test_hubspot import make_connector, running_sandbox
+from tests.inbound.kit import hubspot_app_webhooks
 from tests.stack import wait_until
 
 ACME_HUB_ID = 4410001
@@ -41,15 +42,7 @@ def developer(root: str, method: str, path: str, body=None, key=SANDBOX_DEVELOPE
 
 
 def configure(root: str, target: str, *event_types: str) -> None:
-    """What the app's developer does once: the target URL, then the subscriptions
-    ("contact.propertyChange:firstname" names its property)."""
-    settings = {"targetUrl": target, "throttling": {"maxConcurrentRequests": 10,
-                                                    "period": "SECONDLY"}}
-    assert developer(root, "PUT", "/settings", settings).status_code == 200
-    for event_type in event_types:
-        kind, _, name = event_type.partition(":")
-        body = {"eventType": kind, "active": True, **({"propertyName": name} if name else {})}
-        assert developer(root, "POST", "/subscriptions", body).status_code == 201
+    hubspot_app_webhooks(root, target, *event_types)
 
 
 def events(receiver) -> list[dict]:
