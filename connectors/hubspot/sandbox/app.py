@@ -19,7 +19,12 @@ from connectors.hubspot.sandbox.routing import require_scope
 from connectors.hubspot.sandbox.schema import scopes_for
 from connectors.hubspot.sandbox.seed import seed
 from connectors.hubspot.sandbox.validate import HubSpotError
-from connectors.hubspot.sandbox.webhooks import AppWebhooks, WebhookRoutes
+from connectors.hubspot.sandbox.webhooks import (
+    SANDBOX_APP_ID,
+    SANDBOX_DEVELOPER_API_KEY,
+    AppWebhooks,
+    WebhookRoutes,
+)
 from connectors.sdk.sandbox import Response, Sandbox
 from connectors.sdk.sandbox.limits import Limits, Verdict
 
@@ -37,6 +42,9 @@ class HubSpotSandbox(ObjectRoutes, LinkRoutes, RecordPages, WebhookRoutes, Sandb
     token_path = "/oauth/v1/token"  # noqa: S105 - api.hubapi.com/oauth/v1/token
     revoke_path = ""  # no RFC 7009 endpoint: DELETE /oauth/v1/refresh-tokens/<token>
     access_token_ttl = 1800  # HubSpot access tokens live 30 minutes
+    # The app in the sandbox's developer account, for its webhook settings (webhooks.py).
+    developer_app_id = str(SANDBOX_APP_ID)
+    developer_api_key = SANDBOX_DEVELOPER_API_KEY
 
     def __init__(self, *, rate: tuple[int, float] | None = None, seed: bool = True,
                  search_rate: tuple[int, float] | None = (5, 1.0)):
