@@ -5,7 +5,10 @@ state, so it pickles with it); after each request the outbox goes to `dispatch`,
 which POSTs every delivery from a thread of its own, as a vendor's delivery service
 does, never inside the request that made the change. A delivery the receiver does
 not answer with a 2xx (or within `timeout_s`) is sent again after each of
-`retry_delays_s`, its attempt number stamped into the body. `WebhookFaults` make the
+`retry_delays_s`, its attempt number stamped into the body (into each event of a body
+that is a list), unless the answer is one the vendor never retries
+(`final_statuses`); a vendor that signs its requests gives each attempt its headers
+(`sign`, over that attempt's body). `WebhookFaults` make the
 sandbox behave like a vendor on a bad day: drop a share of deliveries, send a share
 twice, hold a share back so that later ones overtake it.
 """
