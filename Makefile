@@ -85,7 +85,8 @@ soak: $(VENV)/.test-installed node_modules/.installed /usr/bin/chromium
 	E2E_ROUNDS=10 SOAK=1 $(BIN)/python -m syncapp.devstack test $(XDIST) -m "soak or grows_in_soak or e2e"
 
 # Not part of `make test`: BENCH_N records on each side (default 100000); see bench/.
-bench: $(VENV)/.bench-installed
+# The propagation phase runs a test (bench/propagation.py): it needs the test extra too.
+bench: $(VENV)/.bench-installed $(VENV)/.test-installed
 	$(BIN)/python -m bench
 
 clean:

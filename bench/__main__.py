@@ -3,8 +3,8 @@
 Environment: BENCH_N (records on each side, default 100000), BENCH_BATCH (the
 engine's batch for the in-process app, default 2000), BENCH_NAIVE_SAMPLE
 (records per side the naive sync really does, default 2000), BENCH_SKIP (comma-
-separated: naive, copy, dlt, dashboard, migration), BENCH_DB / BENCH_KEEP (see
-bench.database). Every rate is BENCH_N divided by the seconds the job took, so each
+separated: naive, copy, dlt, dashboard, http, propagation, migration), BENCH_DB /
+BENCH_KEEP (see bench.database). Every rate is BENCH_N divided by the seconds the job took, so each
 ratio is a ratio of wall times for the same BENCH_N + BENCH_N records; CPU seconds
 "per 1k" are likewise per 1,000 of BENCH_N. The exit status is 1 when one of the
 bench's own checks (bench/checks.py) fails.
@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from bench.dashboard import measure_unless_skipped as measure_dashboard
 from bench.http import measure_unless_skipped as measure_http
+from bench.propagation import measure_unless_skipped as measure_propagation
 
 TARGETS = {  # the targets (at 1,000,000 records), for the summary line
     "initial_sync_records_per_s": (">=", 20_000),
@@ -94,6 +95,8 @@ def measure(url: str, options: Options, metrics: dict) -> list[str]:
         measure_dlt(url, data, rate, metrics)
     measure_dashboard(metrics, options.skip)
     measure_http(metrics, options.skip)  # vendor budgets over real HTTP (BENCH_SKIP=http)
+    # Webhook and poll propagation, through the propagation test (BENCH_SKIP=propagation).
+    measure_propagation(metrics, options.skip)
     metrics["process_peak_rss_mb"] = round(peak_rss_mb())
     if "migration" not in options.skip:  # last: it empties the database
         from bench.migration import measure as measure_migration  # noqa: PLC0415

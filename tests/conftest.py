@@ -4,6 +4,7 @@ The database is real Postgres (DATABASE_URL, or the embedded one that
 `python -m syncapp.devstack test` starts); Redis likewise.
 """
 
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -13,6 +14,7 @@ from django.test.testcases import LiveServerThread
 
 from syncapp.accounts.services import add_member, create_portal
 from syncapp.core.devserver import NoDelayThreadedWSGIServer
+from tests.inbound import waits
 
 # Fixtures for tests that connect app accounts (toy_app, …).
 # The browser (one Playwright session for the run) of tests/browser and tests/e2e.
@@ -130,3 +132,16 @@ def support_client(support) -> Client:
 @pytest.fixture
 def marketer_client(marketer) -> Client:
     return _client_for(marketer)
+
+
+def pytest_sessionstart(session):
+    session.config._syncapp_started = time.time()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The propagation waits this session measured (tests/inbound/test_propagation.py)."""
+    started = getattr(config, "_syncapp_started", 0.0)
+    if waits.ARTIFACT.exists() and waits.ARTIFACT.stat().st_mtime >= started:
+        terminalreporter.section("change propagation (test-artifacts/waits.jsonl)")
+        for line in waits.summary():
+            terminalreporter.write_line(line)

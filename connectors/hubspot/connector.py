@@ -3,7 +3,7 @@
 import logging
 from collections.abc import Mapping, Sequence
 
-from connectors.hubspot import associations, reads, webhooks, writes
+from connectors.hubspot import app_webhooks, associations, reads, webhooks, writes
 from connectors.hubspot.activities import create_defaults
 from connectors.hubspot.client import CrmApi, install, unexpected
 from connectors.hubspot.spec import SPEC, object_spec
@@ -80,6 +80,12 @@ class HubSpotConnector(Connector):
     @classmethod
     def webhook_events(cls, payload: object) -> list[WebhookEvent]:
         return webhooks.events(payload)
+
+    @classmethod
+    def configure_app_webhooks(cls, api_root: str, app_id: str, developer_key: str,
+                               target_url: str) -> int:
+        return app_webhooks.configure(api_root, app_id, developer_key, target_url,
+                                      cls.spec.objects)
 
     def __init__(self, http: HttpClient, *, api_bases: dict[str, str] | None = None,
                  account: dict | None = None):

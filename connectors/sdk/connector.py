@@ -138,6 +138,14 @@ class Connector:
         raise NotImplementedError
 
     @classmethod
+    def configure_app_webhooks(cls, api_root: str, app_id: str, developer_key: str,
+                               target_url: str) -> int:
+        """For APP_SIGNATURE vendors, whose webhooks belong to the app: point them at
+        `target_url` and subscribe to every object the connector syncs, with the app
+        developer's credentials; how many subscriptions were added."""
+        raise NotImplementedError
+
+    @classmethod
     def webhook_events(cls, payload: Any) -> list[WebhookEvent]:
         """The changes one delivery announces (its JSON, parsed); MalformedWebhook when
         it is not the vendor's shape. Pure: no HTTP."""

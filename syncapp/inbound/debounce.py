@@ -51,9 +51,12 @@ def schedule(sync_id: int) -> float | None:
 
 def nudge(sync_ids) -> int:
     """Start (debounced) incremental runs of these syncs; how many were sent. Redis
-    being down only costs time: polling picks the changes up."""
+    being down, or real time switched off (INBOUND_REAL_TIME), only costs time: polling
+    picks the changes up."""
     from syncapp.syncs.tasks import run_sync  # noqa: PLC0415 - tasks import the engine
 
+    if not settings.INBOUND_REAL_TIME:
+        return 0
     sent = 0
     for sync_id in sync_ids:
         try:

@@ -40,6 +40,9 @@ class Realtime:
 def realtime(sync: ObjectSync) -> Realtime:
     cls = connector_class(sync.connection.app_key)
     app = cls.spec.name
+    if not settings.INBOUND_REAL_TIME:
+        return Realtime(False, _("real time is switched off on this installation; changes "
+                                 "arrive by polling."))
     if cls.webhook_auth == APP_SIGNATURE:
         return _app_level(sync, app)
     if not registers_per_account(sync.connection.app_key, sync.app_object):

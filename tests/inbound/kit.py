@@ -6,9 +6,11 @@ import json
 import uuid
 
 import redis
+import requests
 from django.conf import settings
 from django.urls import reverse
 
+from connectors.hubspot.sandbox.webhooks import SANDBOX_APP_ID, SANDBOX_DEVELOPER_API_KEY
 from connectors.pipedrive.connector import PipedriveConnector
 from syncapp.inbound import credentials
 from syncapp.inbound.debounce import _key as debounce_key
@@ -61,3 +63,20 @@ def make_sync(connection: Connection, app_object: str = "persons") -> ObjectSync
 def forget_debounce(*syncs: ObjectSync) -> None:
     """As if the syncs' last runs were long ago (ids repeat across test databases)."""
     redis.Redis.from_url(settings.REDIS_URL).delete(*(debounce_key(s.pk) for s in syncs))
+
+
+def hubspot_app_webhooks(sandbox_root: str, target: str, *event_types: str) -> None:
+    """Configure the HubSpot sandbox app's webhooks as its developer does once, through
+    the developer API: the target URL, then the subscriptions ("contact.propertyChange:
+    firstname" names its property)."""
+    base = f"{sandbox_root}/webhooks/v3/{SANDBOX_APP_ID}"
+    key = {"hapikey": SANDBOX_DEVELOPER_API_KEY}
+    settings_body = {"targetUrl": target, "throttling": {"maxConcurrentRequests": 10,
+                                                         "period": "SECONDLY"}}
+    requests.put(f"{base}/settings", params=key, json=settings_body,
+                 timeout=10).raise_for_status()
+    for event_type in event_types:
+        kind, _, name = event_type.partition(":")
+        body = {"eventType": kind, "active": True, **({"propertyName": name} if name else {})}
+        requests.post(f"{base}/subscriptions", params=key, json=body,
+                      timeout=10).raise_for_status()

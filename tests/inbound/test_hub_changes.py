@@ -61,3 +61,11 @@ def test_a_change_rolled_back_starts_nothing(portal, syncs, broker,
         create_record(portal, "contact", {"email": "gone@example.com"})
         raise RuntimeError("rolled back")
     assert broker() == []
+
+
+def test_with_real_time_switched_off_changes_wait_for_the_poll(
+        portal, syncs, broker, settings, django_capture_on_commit_callbacks):
+    settings.INBOUND_REAL_TIME = False
+    with django_capture_on_commit_callbacks(execute=True):
+        create_record(portal, "contact", {"email": "ada@example.com"})
+    assert broker() == []

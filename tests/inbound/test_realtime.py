@@ -1,21 +1,26 @@
 """Changes in seconds: edits each way reach the other side through webhooks (and hub
 change hints) with a real worker, long before any poll; a webhook Pipedrive never
-sends costs nothing but time, since the poll still carries its change."""
+sends costs nothing but time, since the poll still carries its change. HubSpot's
+webhooks are the app's: its developer points them at /inbound/hubspot/ once."""
 
 import pytest
 
+from connectors.hubspot import HubSpotConnector
 from connectors.pipedrive.connector import PipedriveConnector
 from connectors.sdk.sandbox.webhooks import WebhookFaults
 from syncapp.crm.models import Record
 from syncapp.crm.services import update_record
 from syncapp.inbound.models import Event, Subscription
 from syncapp.inbound.registration import register
+from syncapp.integrations import sandbox_state
 from syncapp.integrations.catalog import build_connector
+from syncapp.integrations.models import Connection
 from syncapp.syncs.configure import create_object_sync
 from syncapp.syncs.models import Link, LinkStatus, ObjectSync
 from syncapp.syncs.run.runner import DONE, SyncRunner
 from syncapp.syncs.services import save_and_sync
-from tests.inbound.kit import forget_debounce
+from tests.inbound.kit import forget_debounce, hubspot_app_webhooks
+from tests.integration_kit import connect_account
 from tests.stack import wait_until
 from tests.syncs.worker import sync_worker
 
@@ -45,6 +50,27 @@ def first_name_in_pipedrive(connection, app_id: str) -> str | None:
     return found.values.get("first_name")
 
 
+def first_name_in_hubspot(connection, app_id: str) -> str | None:
+    (found,) = build_connector(connection).read_by_ids("contacts", [app_id])
+    return found.values.get("firstname")
+
+
+@pytest.fixture
+def live_hubspot(live_server, settings):
+    """HubSpot's sandbox served by the live server, fresh for each test."""
+    settings.SITE_URL = live_server.url
+    settings.SANDBOXES_ENABLED = True
+    sandbox_state.reset()
+    yield sandbox_state.in_process("hubspot")
+    sandbox_state.reset()
+
+
+@pytest.fixture
+def hubspot_connection(admin_client, live_hubspot, portal) -> Connection:
+    connect_account(admin_client, "hubspot", "admin@acmecorp.example")
+    return Connection.objects.get(portal=portal, app_key="hubspot")
+
+
 @pytest.mark.worker
 def test_edits_each_way_arrive_through_webhooks_before_any_poll(
         connection, live_pipedrive, live_server, tmp_path):
@@ -65,6 +91,29 @@ def test_edits_each_way_arrive_through_webhooks_before_any_poll(
             assert wait_until(lambda n=name: first_name_in_pipedrive(connection, app_id) == n,
                               timeout=60)
     assert Event.objects.filter(app_object="persons", record_id=app_id).exists()
+
+
+@pytest.mark.worker
+def test_hubspot_edits_arrive_through_the_apps_webhooks_before_any_poll(
+        hubspot_connection, live_server, tmp_path):
+    site = live_server.url
+    hubspot_app_webhooks(f"{site}/sandbox/hubspot", f"{site}/inbound/hubspot/",
+                         "contact.propertyChange:firstname")
+    with sync_worker(live_server.url, tmp_path / "worker.log"):
+        sync = create_object_sync(hubspot_connection, "contacts", HubSpotConnector,
+                                  poll_interval_s=HOUR)
+        forget_debounce(sync)
+        save_and_sync(sync)
+        ready = wait_until(lambda: ObjectSync.objects.get(pk=sync.pk).initial_done,
+                           timeout=120, every=0.5)
+        assert ready, (tmp_path / "worker.log").read_text()[-3000:]
+        record, app_id = linked_pair(sync)
+        build_connector(hubspot_connection).update("contacts", [(app_id, {"firstname": "Hooked"})])
+        assert wait_until(lambda: first_name_in_hub(record) == "Hooked", timeout=60)
+        update_record(record, {"firstname": "Hinted"})  # Syncapp -> HubSpot
+        assert wait_until(lambda: first_name_in_hubspot(hubspot_connection, app_id) == "Hinted",
+                          timeout=60)
+    assert Event.objects.filter(app_object="contacts", record_id=app_id).exists()
 
 
 def test_a_webhook_never_sent_is_caught_by_the_poll(connection, live_pipedrive):

@@ -109,3 +109,15 @@ def test_refused_deliveries_are_counted_on_the_page(admin_client, persons):
     line = realtime_line(admin_client, persons)
     assert line.endswith("· Deliveries refused: Bad or missing credentials (2), "
                          "Body over 1 MB (1)")
+
+
+def test_off_when_real_time_is_switched_off_for_the_installation(admin_client, persons,
+                                                                  settings):
+    registered(persons, dt.timedelta(seconds=5))
+    settings.INBOUND_REAL_TIME = False
+    assert realtime_line(admin_client, persons) == (
+        "Real-time: off — real time is switched off on this installation; changes arrive "
+        "by polling.")
+    assert realtime_line(admin_client, persons, "pt-BR") == (
+        "Tempo real: desligado — o tempo real está desligado nesta instalação; as mudanças "
+        "chegam por consulta periódica.")

@@ -19,6 +19,12 @@ from connectors.hubspot.sandbox.routing import require_scope
 from connectors.hubspot.sandbox.schema import scopes_for
 from connectors.hubspot.sandbox.seed import seed
 from connectors.hubspot.sandbox.validate import HubSpotError
+from connectors.hubspot.sandbox.webhooks import (
+    SANDBOX_APP_ID,
+    SANDBOX_DEVELOPER_API_KEY,
+    AppWebhooks,
+    WebhookRoutes,
+)
 from connectors.sdk.sandbox import Response, Sandbox
 from connectors.sdk.sandbox.limits import Limits, Verdict
 
@@ -29,18 +35,22 @@ _CATEGORY_BY_STATUS = {400: "VALIDATION_ERROR", 401: "INVALID_AUTHENTICATION",
 _TOKEN_STATUS = {"invalid_client": "BAD_CLIENT_ID", "unsupported_grant_type": "BAD_GRANT_TYPE"}
 
 
-class HubSpotSandbox(ObjectRoutes, LinkRoutes, RecordPages, Sandbox):
+class HubSpotSandbox(ObjectRoutes, LinkRoutes, RecordPages, WebhookRoutes, Sandbox):
     key = "hubspot"
     name = "HubSpot"
     authorize_path = "/oauth/authorize"  # app.hubspot.com/oauth/authorize
     token_path = "/oauth/v1/token"  # noqa: S105 - api.hubapi.com/oauth/v1/token
     revoke_path = ""  # no RFC 7009 endpoint: DELETE /oauth/v1/refresh-tokens/<token>
     access_token_ttl = 1800  # HubSpot access tokens live 30 minutes
+    # The app in the sandbox's developer account, for its webhook settings (webhooks.py).
+    developer_app_id = str(SANDBOX_APP_ID)
+    developer_api_key = SANDBOX_DEVELOPER_API_KEY
 
     def __init__(self, *, rate: tuple[int, float] | None = None, seed: bool = True,
                  search_rate: tuple[int, float] | None = (5, 1.0)):
         self.search_rate = search_rate  # HubSpot's search limit, per token
         self._searches = Limits("rolling_window")
+        self.app_webhooks = AppWebhooks()  # the app's webhook settings (webhooks.py)
         super().__init__(rate=rate, seed=seed)
 
     def seed(self) -> None:

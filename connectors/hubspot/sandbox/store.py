@@ -75,6 +75,9 @@ class Portal(SandboxAccount):
     # Contacts by lower-cased email as last written: a hint, checked against the record,
     # so that the uniqueness check needs no scan of every contact.
     email_index: dict = field(default_factory=dict)
+    # Changes not yet turned into webhook events, (subscription kind, object type, id,
+    # changed property names, ms): the sandbox drains them after each request.
+    changes: list = field(default_factory=list)
 
     # --- time and ids -----------------------------------------------------------------
 
@@ -109,6 +112,8 @@ class Portal(SandboxAccount):
         self._stamp(object_type, record, moment)
         self.table(object_type)[object_id] = record
         self._note_email(object_type, record)
+        if at is None:  # seeded records were there before any app was installed
+            self.changes.append(("creation", object_type, object_id, (), moment))
         return record
 
     def _stamp(self, object_type: str, record: dict, moment: int) -> None:
@@ -130,9 +135,14 @@ class Portal(SandboxAccount):
         return clean
 
     def apply(self, object_type: str, record: dict, clean: dict) -> dict:
+        changed = tuple(name for name, value in clean.items()
+                        if record["properties"].get(name) != value)
         record["properties"].update(clean)
         self._stamp(object_type, record, self.now())
         self._note_email(object_type, record)
+        if changed:
+            self.changes.append(("propertyChange", object_type, record["id"], changed,
+                                 record["updatedAt"]))
         return record
 
     def update(self, object_type: str, object_id: str, properties) -> dict:
@@ -146,6 +156,8 @@ class Portal(SandboxAccount):
         record = self.live(object_type, object_id)
         if record is not None:
             record["archivedAt"] = self.now()
+            self.changes.append(("deletion", object_type, record["id"], (),
+                                 record["archivedAt"]))
 
     def _unique_email(self, object_type: str, props: dict, exclude: str | None = None) -> None:
         """Contacts are unique by email, case-insensitively: 409 CONFLICT."""

@@ -5,7 +5,10 @@ state, so it pickles with it); after each request the outbox goes to `dispatch`,
 which POSTs every delivery from a thread of its own, as a vendor's delivery service
 does, never inside the request that made the change. A delivery the receiver does
 not answer with a 2xx (or within `timeout_s`) is sent again after each of
-`retry_delays_s`, its attempt number stamped into the body. `WebhookFaults` make the
+`retry_delays_s`, its attempt number stamped into the body (into each event of a body
+that is a list), unless the answer is one the vendor never retries
+(`final_statuses`); a vendor that signs its requests gives each attempt its headers
+(`sign`, over that attempt's body). `WebhookFaults` make the
 sandbox behave like a vendor on a bad day: drop a share of deliveries, send a share
 twice, hold a share back so that later ones overtake it.
 """
@@ -16,7 +19,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import MutableSequence
+from collections.abc import Callable, MutableSequence
 from dataclasses import dataclass, field
 
 import requests
@@ -29,10 +32,16 @@ Sent = MutableSequence[tuple[str, int, int | str]]
 @dataclass
 class Delivery:
     url: str
-    payload: dict
+    payload: dict | list  # a list of events where the vendor batches them (HubSpot)
     basic_auth: tuple[str, str] | None = None
-    # Where the body says which attempt this is (Pipedrive: meta.attempt).
+    # Where the body says which attempt this is (Pipedrive: meta.attempt); in a body
+    # that is a list of events (HubSpot), the key of each event.
     attempt_at: tuple[str, ...] = ()
+    first_attempt: int = 1  # what the vendor calls its first attempt (HubSpot: 0)
+    # Headers that sign one attempt: (url, body) -> headers (a picklable callable).
+    sign: Callable[[str, bytes], dict[str, str]] | None = None
+    # Answers after which the vendor gives up at once (HubSpot: 400, 401, 403, 404, 405).
+    final_statuses: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -70,23 +79,33 @@ def _deliver(delivery: Delivery, faults: WebhookFaults, hold: float, sent: Sent)
         time.sleep(wait)
         status = _post(delivery, attempt, faults.timeout_s)
         sent.append((delivery.url, attempt, status))
-        if 200 <= status < 300:
+        if 200 <= status < 300 or status in delivery.final_statuses:
             return
 
 
-def _post(delivery: Delivery, attempt: int, timeout_s: float) -> int:
+def _stamped(delivery: Delivery, attempt: int) -> bytes:
+    """The body of one attempt, its attempt number written where the vendor writes it."""
     payload = json.loads(json.dumps(delivery.payload))  # each attempt its own body
-    target = payload
-    for key in delivery.attempt_at[:-1]:
-        target = target[key]
-    if delivery.attempt_at:
-        target[delivery.attempt_at[-1]] = attempt
+    number = delivery.first_attempt + attempt - 1
+    for item in payload if isinstance(payload, list) else [payload]:
+        target = item
+        for key in delivery.attempt_at[:-1]:
+            target = target[key]
+        if delivery.attempt_at:
+            target[delivery.attempt_at[-1]] = number
+    return json.dumps(payload).encode()
+
+
+def _post(delivery: Delivery, attempt: int, timeout_s: float) -> int:
+    body = _stamped(delivery, attempt)
     headers = {"Content-Type": "application/json"}
     if delivery.basic_auth:
         pair = ":".join(delivery.basic_auth).encode()
         headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
+    if delivery.sign is not None:
+        headers.update(delivery.sign(delivery.url, body))
     try:
-        return requests.post(delivery.url, data=json.dumps(payload), headers=headers,
+        return requests.post(delivery.url, data=body, headers=headers,
                              timeout=timeout_s, allow_redirects=False).status_code
     except requests.RequestException as exc:
         log.info("sandbox webhook not delivered", extra={"url": delivery.url,
