@@ -118,6 +118,22 @@ def test_a_trickle_of_small_runs_within_the_hour_trips(portal, hubspot):
     assert guard_of(sync).summary["recent"]["guard_changed"] == 3
 
 
+def test_the_same_records_edited_again_and_again_count_once(portal, hubspot):
+    """A live dashboard edits a few records all day: three records are three records
+    changed in the hour, however often they change (the limit here is 4)."""
+    sync, ids = linked_sync(hubspot)
+    people = live(portal, "contact")[:3]
+    for title in ("Manager", "Director", "VP", "CTO"):
+        for record in people:
+            record.refresh_from_db()
+            update_record(record, {"jobtitle": title})
+        settle(portal)
+        run(hubspot, sync)
+        sync.refresh_from_db()
+        assert sync.pause_reason == "", title
+    assert [hubspot.get("contacts", i)["jobtitle"] for i in ids].count("CTO") == 3
+
+
 def test_a_mapping_change_rewriting_every_record_is_held_then_approved(portal, hubspot):
     sync, ids = held_by_a_new_mapping(hubspot)
 

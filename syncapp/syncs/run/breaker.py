@@ -14,7 +14,7 @@ it holds again and shows the difference.
 import hashlib
 import json
 from collections import Counter, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from django.db import transaction
@@ -29,7 +29,7 @@ from syncapp.engine.breaker import Volume, could_trip, limits, tripped, volume_o
 from syncapp.engine.config import SyncConfig
 from syncapp.health.counts import counts_for
 from syncapp.syncs.held import MASS_CHANGE, GuardState, HeldChange, HeldKind, guard_of
-from syncapp.syncs.models import LinkStatus, ObjectSync, Run, RunStatus
+from syncapp.syncs.models import HistoryEntry, LinkStatus, ObjectSync, Run, RunStatus
 from syncapp.syncs.run.echoes import drop_own_echoes
 from syncapp.syncs.run.overlay import LinkOverlay
 from syncapp.syncs.run.step import DELETED, BatchRun
@@ -149,6 +149,20 @@ def recent_volume(sync) -> Volume:
     return total
 
 
+def changed_last_hour(sync) -> set[int]:
+    """The links whose values the sync's counted runs changed in the last hour: a record
+    edited ten times is one record changed, not ten (the run's history rows, by the
+    history's (run, link) index)."""
+    since = timezone.now() - timedelta(hours=1)
+    runs = [pk for pk, counts in Run.objects.filter(
+        object_sync=sync, started_at__gte=since).values_list("pk", "counts")
+        if (counts or {}).get("guard_changed")]
+    if not runs:
+        return set()
+    return set(HistoryEntry.objects.filter(run_id__in=runs, actions__contains=["updated"])
+               .values_list("link_id", flat=True).distinct())
+
+
 def linked_count(sync) -> int:
     """Links holding a pair (in sync, failed or deleted on a side), from the tallies the
     Postgres triggers keep: no count over a million links."""
@@ -173,7 +187,8 @@ def check(runner, pages: RunPages) -> str:
     approving = guard.state == GuardState.HELD and bool(guard.approved_key)
     if not approving and not could_trip(pages.read, recent, linked, guard.thresholds):
         return PASS
-    planned, rows = plan_ahead(runner.config, runner.connector, pages)
+    planned, rows, changing = plan_ahead(runner.config, runner.connector, pages)
+    recent = replace(recent, changed=len(changed_last_hour(runner.sync) - changing))
     kinds = tripped(planned, recent, linked, guard.thresholds)
     key = plan_key(rows)
     if approving and key == guard.approved_key:
@@ -189,11 +204,11 @@ def check(runner, pages: RunPages) -> str:
     return HOLD
 
 
-def plan_ahead(config, connector, pages: RunPages) -> tuple[Volume, list[dict]]:
-    """Every page read, decided over an overlay (nothing written): the plan's volume
-    and its changes as held rows."""
+def plan_ahead(config, connector, pages: RunPages) -> tuple[Volume, list[dict], set[int]]:
+    """Every page read, decided over an overlay (nothing written): the plan's volume,
+    its changes as held rows, and the links whose values it changes."""
     overlay = LinkOverlay()
-    total, rows = Volume(), []
+    total, rows, changing = Volume(), [], set()
     settled: set[str] = set()
     for page in pages.queued:
         app_records, _echoes = drop_own_echoes(config, page.app.records)
@@ -204,13 +219,15 @@ def plan_ahead(config, connector, pages: RunPages) -> tuple[Volume, list[dict]]:
                             if page.deleted else ())
         settled.update(pair.app_id for pair in plan.pairs)
         total = total + volume_of(plan)
+        changing.update(pair.ref for pair in plan.pairs
+                        if pair.plan.writes_anything and pair.ref > 0)
         rows.extend(held_rows(batch, plan))
         links = overlay.take(batch, plan, config.object_sync_id, config.portal_id)
         for create in plan.hub_creates:
             links[create.ref].hub_record_id = overlay.next_id()
         for link in links.values():
             overlay.keep(link)
-    return total, rows
+    return total, rows, changing
 
 
 def held_rows(batch: BatchRun, plan) -> list[dict]:
