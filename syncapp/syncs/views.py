@@ -18,6 +18,7 @@ from syncapp.core.htmx import HtmxHttpRequest
 from syncapp.integrations.listing import app_card
 from syncapp.integrations.models import ConnectionStatus
 from syncapp.syncs import services
+from syncapp.syncs.held import MASS_CHANGE
 from syncapp.syncs.models import SyncState
 from syncapp.syncs.progress import link_counts, progress
 from syncapp.syncs.wizard import state
@@ -97,6 +98,10 @@ def sync_now(request, app_key: str, sync_id: int):
         messages.error(request, _("Turn the sync on first: a sync that is off doesn't run."))
     elif sync.connection.status != ConnectionStatus.CONNECTED:
         messages.error(request, _("Reconnect the account first (Actions → Manage accounts)."))
+    elif sync.pause_reason == MASS_CHANGE:
+        messages.error(request, _("This sync needs review first: a run would change more "
+                                  "than its limits allow. Approve, discard or turn it off "
+                                  "on the review page."))
     else:
         services.sync_now(sync, request)
         messages.success(request, _("A sync has started: recent changes are on their way."))

@@ -148,6 +148,14 @@ def test_sync_now_does_nothing_for_a_sync_that_is_off(admin_client, saved, enque
     assert enqueued == []
 
 
+def test_sync_now_on_a_held_sync_points_to_the_review(admin_client, saved, enqueued):
+    ObjectSync.objects.filter(pk=saved.pk).update(pause_reason="mass_change")
+    enqueued.clear()
+    response = admin_client.post(url("sync_now", saved))
+    assert "This sync needs review first" in messages_of(response)
+    assert enqueued == []
+
+
 def test_the_app_page_lists_the_sync_with_its_status_and_actions(admin_client, saved):
     html = text_of(admin_client.get("/integrations/pipedrive/"))
     assert 'data-sync="persons"' in html
