@@ -27,6 +27,18 @@ PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture(autouse=True)
+def _language_of_the_settings():
+    """A page asked for in Portuguese leaves its language active in the test's thread
+    (the locale middleware activates it for the request and nothing switches back):
+    every test starts, and ends, in the settings' language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_login_throttle():
     """Every test signs in from 127.0.0.1: one test's failed logins (the crawl sends many)
     must not lock the next test out. Only the throttle's keys are dropped."""

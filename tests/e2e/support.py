@@ -87,7 +87,8 @@ def restore_records_deleted_in_the_hub(me: Person, app: SandboxApp, shot) -> Non
     expect(drawer.locator(".review-list li")).to_have_count(1)
     expect(drawer.locator(".review-list")).to_contain_text(name)
     shot("restore-review")
-    drawer.get_by_role("button", name=t("Restore all %(n)s", n=1)).click()
+    drawer.get_by_role("button", name=t.plural(
+        "Restore %(n)s record", "Restore all %(n)s", 1, n=1)).click()
     expect(page.locator(".job-status.job-done")).to_be_visible(timeout=60_000)
     shot("restored")
     page.goto(contact)

@@ -22,3 +22,13 @@ class Texts:
         with translation.override(self.lang):
             text = translation.gettext(message)
         return text % values if values else text
+
+    def plural(self, singular: str, plural: str, count: int, **values) -> str:
+        """A count's wording ({% blocktranslate count %}), for this many."""
+        if not self.english:
+            catalog = trans_real.translation(self.lang)._catalog
+            if (singular, 0) not in catalog:
+                raise AssertionError(f"no {self.lang} translation of {singular!r}")
+        with translation.override(self.lang):
+            text = translation.ngettext(singular, plural, count)
+        return text % values if values else text
