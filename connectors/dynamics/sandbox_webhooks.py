@@ -54,10 +54,22 @@ def create(env: Environment, set_name: str, body: object) -> tuple[str, dict]:
     if not isinstance(body, dict):
         raise DataverseError(400, "0x80048d19", f"The body for '{set_name}' is not an object.")
     if set_name == "serviceendpoints":
+        _check_privilege(env, "prvCreateServiceEndpoint", "serviceendpoint")
         return "serviceendpointid", _endpoint(env, body)
     if set_name == "sdkmessageprocessingsteps":
+        _check_privilege(env, "prvCreateSdkMessageProcessingStep", "sdkmessageprocessingstep")
         return "sdkmessageprocessingstepid", _step(env, body)
     raise _unsupported(f"Creating {set_name}")
+
+
+def _check_privilege(env: Environment, privilege: str, logical: str) -> None:
+    """Registering takes the System Administrator's or System Customizer's privileges;
+    a role without them is refused as any missing privilege is."""
+    if privilege in env.denied:
+        raise DataverseError(403, "0x80040220", (
+            f"Principal user (Id={env.user_id}, type=8, roleCount=1, privilegeCount=612, "
+            f"accessMode=0), is missing {privilege} privilege on OTC=1 for entity "
+            f"'{logical}'."))
 
 
 def delete(env: Environment, set_name: str, row_id: str) -> None:
