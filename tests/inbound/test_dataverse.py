@@ -15,7 +15,6 @@ from syncapp.inbound.counts import tallies
 from syncapp.inbound.endpoints import endpoint_for
 from syncapp.inbound.models import Endpoint, Event, Refusal, Subscription
 from syncapp.inbound.registration import register
-from syncapp.integrations import sandbox_state
 from syncapp.integrations.catalog import build_connector
 from syncapp.integrations.models import Connection
 from syncapp.syncs.models import SyncState
@@ -26,10 +25,7 @@ from tests.inbound.kit import (
     forget_debounce,
     make_sync,
 )
-from tests.integration_kit import connect_account
 from tests.stack import wait_until
-
-CONTOSO = "admin@contoso.example"
 
 
 @pytest.fixture
@@ -119,22 +115,6 @@ def test_a_context_older_than_5_minutes_is_refused(vendor, contacts, broker):
 
 
 # --- registration over real HTTP, the sandbox served by the live server -----------------
-
-
-@pytest.fixture
-def live_dynamics(live_server, settings):
-    settings.SITE_URL = live_server.url
-    settings.SANDBOXES_ENABLED = True
-    sandbox_state.reset()
-    yield sandbox_state.in_process("dynamics")
-    sandbox_state.reset()
-
-
-@pytest.fixture
-def dynamics(admin_client, live_dynamics, portal) -> Connection:
-    """The portal's Contoso environment, connected through the real install flow."""
-    connect_account(admin_client, "dynamics", CONTOSO)
-    return Connection.objects.get(portal=portal, app_key="dynamics")
 
 
 def contoso(sandbox):
