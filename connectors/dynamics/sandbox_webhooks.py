@@ -18,7 +18,8 @@ SETS = ("sdkmessages", "sdkmessagefilters", "serviceendpoints", "sdkmessageproce
 # The sdkmessage rows: one id per message in every environment, as in Dataverse.
 MESSAGES = {name: str(uuid.uuid5(uuid.NAMESPACE_URL, f"sdkmessage/{name}"))
             for name in ("Create", "Update", "Delete")}
-ENDPOINT_KEYS = {"name", "url", "contract", "authtype", "authvalue", "description"}
+ENDPOINT_KEYS = {"name", "url", "contract", "authtype", "authvalue", "connectionmode",
+                 "description"}
 STEP_KEYS = {"name", "mode", "stage", "rank", "supporteddeployment", "description",
              "asyncautodelete", "sdkmessageid@odata.bind", "sdkmessagefilterid@odata.bind",
              "eventhandler_serviceendpoint@odata.bind"}
@@ -134,9 +135,11 @@ def _endpoint(env: Environment, body: dict) -> dict:
             raise DataverseError(400, "0x80040203", f"Required field '{key}' is missing.")
     if not body["url"].startswith(("http://", "https://")):
         raise DataverseError(400, "0x80040203", "The url of a webhook must be absolute.")
-    if body.get("contract") != 8 or body.get("authtype") != 4:
+    if "connectionmode" not in body:  # system-required
+        raise DataverseError(400, "0x80040203", "Required field 'connectionmode' is missing.")
+    if (body.get("contract"), body.get("authtype"), body["connectionmode"]) != (8, 4, 1):
         raise _unsupported("A serviceendpoint other than a Webhook (contract 8) with a "
-                           "WebhookKey (authtype 4)")
+                           "WebhookKey (authtype 4) and connectionmode 1 (Normal)")
     row = {"id": str(uuid.uuid4()), **{k: body[k] for k in ENDPOINT_KEYS if k in body}}
     env.service_endpoints[row["id"]] = row
     return row

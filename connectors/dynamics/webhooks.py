@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 ACTIONS = {"Create": "create", "Update": "change", "Delete": "delete"}
 WEBHOOK_CONTRACT = 8  # serviceendpoint.contract: Webhook
 WEBHOOK_KEY_AUTH = 4  # serviceendpoint.authtype: WebhookKey (`?code=<key>`)
+NORMAL_CONNECTION = 1  # serviceendpoint.connectionmode, a system-required column
 ASYNCHRONOUS = 1  # sdkmessageprocessingstep.mode
 POST_OPERATION = 40  # sdkmessageprocessingstep.stage
 SERVER_ONLY = 0  # sdkmessageprocessingstep.supporteddeployment
@@ -40,6 +41,7 @@ def register(connector: "DynamicsConnector", entity: Entity, url: str, key: str)
     endpoint_id = _create(connector, f"{api}/serviceendpoints", {
         "name": f"Syncapp {entity.set_name} {key[:6]}", "url": url,
         "contract": WEBHOOK_CONTRACT, "authtype": WEBHOOK_KEY_AUTH, "authvalue": key,
+        "connectionmode": NORMAL_CONNECTION,
     }, "serviceendpointid")
     steps: list[str] = []
     try:

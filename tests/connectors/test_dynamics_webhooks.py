@@ -141,7 +141,7 @@ def test_registrations_it_does_not_implement_are_refused_in_dataverse_shape(
     heads = {"Authorization": f"Bearer {token}", "OData-Version": "4.0",
              "OData-MaxVersion": "4.0", "Accept": "application/json"}
     header_auth = {"name": "x", "url": "https://example.com/h", "contract": 8,
-                   "authtype": 5, "authvalue": "k"}
+                   "authtype": 5, "authvalue": "k", "connectionmode": 1}
     reply = requests.post(f"{api}/serviceendpoints", json=header_auth, headers=heads, timeout=10)
     assert reply.status_code == 400
     assert "not implemented" in reply.json()["error"]["message"]
