@@ -9,7 +9,7 @@ https://learn.microsoft.com/power-apps/developer/data-platform/use-change-tracki
 import logging
 from collections.abc import Mapping, Sequence
 
-from connectors.dynamics import associations, identity, writes
+from connectors.dynamics import associations, identity, webhooks, writes
 from connectors.dynamics.client import (
     API_PATH,
     ensure_collection,
@@ -39,6 +39,7 @@ from connectors.sdk import (
     WriteOutcome,
 )
 from connectors.sdk import ErrorCategory as Cat
+from connectors.sdk.webhooks import WEBHOOK_KEY, WebhookEvent
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,8 @@ class DynamicsConnector(Connector):
         "token": "/organizations/oauth2/v2.0/token",
     }
     sandbox = "connectors.dynamics.sandbox:create_sandbox"
+    # A webhook service endpoint per table, with the key Syncapp generated as `?code=`.
+    webhook_auth = WEBHOOK_KEY
 
     def __init__(self, http, *, api_bases=None, account=None):
         super().__init__(http, api_bases=api_bases, account=account)
@@ -166,6 +169,21 @@ class DynamicsConnector(Connector):
     def write_associations(self, object_name: str, to_object: str,
                            pairs: Sequence[AssociationRecord]) -> list[WriteOutcome]:
         return associations.write(self, self.entity(object_name), to_object, pairs)
+
+    # --- webhooks: registered per object by the product (syncapp/inbound) -----------
+
+    def register_webhook(self, object_name: str, url: str, *, user: str | None = None,
+                         password: str | None = None) -> str:
+        """A service endpoint for `url` keyed with `password` (the WebhookKey), and its
+        Create, Update and Delete steps on the object's table."""
+        return webhooks.register(self, self.entity(object_name), url, password or "")
+
+    def remove_webhook(self, webhook_id: str) -> None:
+        webhooks.remove(self, webhook_id)
+
+    @classmethod
+    def webhook_events(cls, payload: object) -> list[WebhookEvent]:
+        return webhooks.events(payload, {e.logical_name: name for name, e in ENTITIES.items()})
 
     # --- shared with writes and associations ------------------------------------------
 

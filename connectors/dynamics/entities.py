@@ -89,7 +89,7 @@ def regarding(activity: str) -> Lookup:
 # overwritten by a stale plan.
 CAPABILITIES = Capabilities(
     incremental="change_token", deleted_records=True, batch_write=True,
-    batch_size=MAX_REQUESTS, conditional_writes=True,
+    batch_size=MAX_REQUESTS, conditional_writes=True, webhooks=True,
 )
 
 SYSTEM_TIMES = (

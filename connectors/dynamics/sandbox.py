@@ -15,7 +15,7 @@ import json
 import re
 from dataclasses import replace
 
-from connectors.dynamics import sandbox_metadata
+from connectors.dynamics import sandbox_metadata, sandbox_webhooks
 from connectors.dynamics.sandbox_batch import BatchFormatError, ChangeSet, join, split
 from connectors.dynamics.sandbox_pages import RecordPages
 from connectors.dynamics.sandbox_query import FilterError, UnknownProperty, preferences
@@ -140,6 +140,9 @@ class DynamicsSandbox(RecordPages, Sandbox):
                 "@odata.context": f"{base}/$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse",
                 "BusinessUnitId": env.business_unit_id, "UserId": env.user_id,
                 "OrganizationId": env.id})
+        if name in sandbox_webhooks.SETS and key is None:
+            rows = sandbox_webhooks.read(env, name, {k: v[0] for k, v in request.query.items()})
+            return Response.json({"@odata.context": f"{base}/$metadata#{name}", "value": rows})
         table = self._table(name, env, "GET")
         prefer = preferences(request.headers.get("prefer", ""))
         args = {k: v[0] for k, v in request.query.items()}
@@ -163,8 +166,11 @@ class DynamicsSandbox(RecordPages, Sandbox):
         name, key = self._parse(target)
         if key is not None:
             return self.error(405, "POST is not supported on a single row; use PATCH.")
+        if name in sandbox_webhooks.SETS:
+            return self._registered(request, org, env, name)
         table = self._table(name, env, "POST")
         row = env.store.create(table, _json(request, table), now_text(self.now))
+        sandbox_webhooks.announce(self, env, table, "Create", row[table.primary_id])
         return self._written(request, org, table, row, created=True)
 
     @route("PATCH", API + "/{target}")
@@ -172,6 +178,8 @@ class DynamicsSandbox(RecordPages, Sandbox):
     def patch(self, request: Request, account: Environment, org: str, target: str) -> Response:
         env = self._environment(account, org)
         name, key = self._parse(target)
+        if name in sandbox_webhooks.SETS:
+            return self.error(405, f"This sandbox does not update {name}.")
         table = self._table(name, env, "PATCH")
         if key is None:
             return self.error(405, "PATCH needs a row: /entityset(id).")
@@ -182,8 +190,10 @@ class DynamicsSandbox(RecordPages, Sandbox):
         if row is None:  # no If-Match: PATCH creates the row (an upsert)
             row = env.store.create(table, {**payload, table.primary_id: row_id},
                                    now_text(self.now))
+            sandbox_webhooks.announce(self, env, table, "Create", row_id)
         else:
             env.store.update(table, row, payload, now_text(self.now))
+            sandbox_webhooks.announce(self, env, table, "Update", row_id)
         return self._written(request, org, table, row, created=False)
 
     @route("DELETE", API + "/{target}")
@@ -191,6 +201,9 @@ class DynamicsSandbox(RecordPages, Sandbox):
     def delete(self, request: Request, account: Environment, org: str, target: str) -> Response:
         env = self._environment(account, org)
         name, key = self._parse(target)
+        if name in sandbox_webhooks.SETS:
+            sandbox_webhooks.delete(env, name, self._key(None, key or ""))
+            return Response(204)
         table = self._table(name, env, "DELETE")
         row_id = self._key(table, key or "")
         row = env.store.rows(table).get(row_id)
@@ -198,6 +211,7 @@ class DynamicsSandbox(RecordPages, Sandbox):
             raise not_found(table.logical, row_id)
         _check_version(request, row)
         env.store.delete(table, row_id, now_text(self.now))
+        sandbox_webhooks.announce(self, env, table, "Delete", row_id)
         return Response(204)
 
     # --- helpers -----------------------------------------------------------------------
@@ -245,7 +259,7 @@ class DynamicsSandbox(RecordPages, Sandbox):
         return table
 
     @staticmethod
-    def _key(table: Table, key: str) -> str:
+    def _key(table: Table | None, key: str) -> str:
         text = key.split("=", 1)[-1].strip("'")
         if not re.fullmatch(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}", text):
             raise DataverseError(400, "0x80060888", "Bad Request - Error in query syntax.")
@@ -275,6 +289,22 @@ class DynamicsSandbox(RecordPages, Sandbox):
         return Response.json(body, 201 if created else 200, headers={
             "OData-EntityId": entity_id, "Preference-Applied": "return=representation"})
 
+    def _registered(self, request: Request, org: str, env: Environment, name: str) -> Response:
+        """A webhook registration row made (sandbox_webhooks), answered as any create."""
+        try:
+            body = json.loads(request.body or b"null")
+        except ValueError:
+            return self.error(400, "The body is not valid JSON.", code="0x80048d19")
+        id_key, row = sandbox_webhooks.create(env, name, body)
+        entity_id = f"{self._base(request, org)}/{name}({row['id']})"
+        if preferences(request.headers.get("prefer", "")).get("return") != "representation":
+            return Response(204, b"", {"OData-EntityId": entity_id})
+        env.store.version += 1  # a new row takes the next row version, as any other
+        return Response.json({"@odata.context": f"{self._base(request, org)}/$metadata#{name}"
+                              "/$entity", "@odata.etag": f'W/"{env.store.version}"',
+                              id_key: row["id"]}, 201, headers={
+            "OData-EntityId": entity_id, "Preference-Applied": "return=representation"})
+
     def _batch(self, request: Request, env: Environment) -> Response:
         try:
             items = split(request.headers.get("content-type", ""), request.body, request)
@@ -296,12 +326,13 @@ class DynamicsSandbox(RecordPages, Sandbox):
     def _changeset(self, env: Environment, changeset: ChangeSet):
         """All of a change set's requests, or none: on a failure the store is put
         back and the failure is the change set's only answer."""
-        saved = copy.deepcopy(env.store)
+        saved, announced = copy.deepcopy(env.store), len(self.outbox)
         results = []
         for part in changeset.parts:
             answer = self.handle(replace(part.request, inner=True))
             if answer.status >= 400:
                 env.store = saved
+                del self.outbox[announced:]  # a rolled-back change fires no step
                 return [(part.content_id, answer)]
             results.append((part.content_id, answer))
         return results

@@ -247,3 +247,6 @@ class Environment(SandboxAccount):
     store: OrgStore = field(default_factory=OrgStore)
     denied: set[str] = field(default_factory=set)  # privileges the user's role lacks
     other_instances: list[dict] = field(default_factory=list)  # more of the user's environments
+    # Webhook registrations (sandbox_webhooks): id -> row.
+    service_endpoints: dict[str, dict] = field(default_factory=dict)
+    steps: dict[str, dict] = field(default_factory=dict)

@@ -124,7 +124,8 @@ class Connector:
     def register_webhook(self, object_name: str, url: str, *, user: str | None = None,
                          password: str | None = None) -> str:
         """Ask the vendor to POST changes of `object_name` to `url` with these basic-auth
-        credentials; returns the vendor's id of the subscription."""
+        credentials (a WEBHOOK_KEY vendor sends `password` back as its key); returns the
+        vendor's id of the subscription."""
         raise NotImplementedError
 
     def remove_webhook(self, webhook_id: str) -> None:

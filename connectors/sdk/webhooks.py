@@ -16,6 +16,12 @@ BASIC_AUTH = "basic"
 # One endpoint for the whole OAuth app, each delivery signed with the app's client
 # secret and its events naming their account (HubSpot).
 APP_SIGNATURE = "app_signature"
+# A key the product generates and hands to the vendor when it registers a webhook for
+# one account, sent back as the `code` query parameter of every delivery (Dataverse's
+# WebhookKey authentication).
+WEBHOOK_KEY = "webhook_key"
+# The kinds registered per account, through the product's per-connection path.
+PER_ACCOUNT = (BASIC_AUTH, WEBHOOK_KEY)
 ACTIONS = ("create", "change", "delete")
 
 

@@ -6,6 +6,7 @@ import binascii
 import hmac
 import secrets
 from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
 
 from syncapp.integrations.crypto import decrypt_json, encrypt_json
 
@@ -45,3 +46,11 @@ def basic_auth_matches(header: str, expected: BasicCredentials) -> bool:
         return False
     wanted = f"{expected.user}:{expected.password}".encode()
     return hmac.compare_digest(given, wanted)
+
+
+def key_matches(url: str, expected: BasicCredentials) -> bool:
+    """Whether the `code` query parameter of `url` is exactly the generated password,
+    which a WEBHOOK_KEY vendor (Dataverse) holds as its key (compared in constant time)."""
+    codes = parse_qs(urlsplit(url).query).get("code", [])
+    return len(codes) == 1 and hmac.compare_digest(codes[0].encode(),
+                                                   expected.password.encode())

@@ -2,7 +2,8 @@
 
 The checks go from cheapest to dearest, and each refusal is counted on the
 connection (`counts`) and starts no run: an address no endpoint has (404), a body
-over 1 MB (413), missing or wrong credentials (401, and a log line), a body that is
+over 1 MB (413), missing or wrong credentials (basic auth, or a key in the `code`
+query parameter: 401, and a log line), a body that is
 not the vendor's JSON (400), an event older than 5 minutes (401: a replay, or a
 delivery so late that polling has it already). A flood is different: past
 INBOUND_EVENTS_PER_10S the excess is dropped and counted, and one debounced run still
@@ -29,6 +30,7 @@ from django.utils.translation import gettext as _
 from connectors.sdk.webhooks import (
     APP_SIGNATURE,
     BASIC_AUTH,
+    WEBHOOK_KEY,
     MalformedWebhook,
     WebhookEvent,
     WebhookRefused,
@@ -157,9 +159,9 @@ def _verified_events(endpoint: Endpoint, delivery: Delivery) -> list[WebhookEven
     if len(delivery.body) > MAX_BODY_BYTES:
         raise Refused(413, Refusal.TOO_LARGE, _("The body is over 1 MB."))
     cls = connector_class(endpoint.connection.app_key)
-    _check_credentials(endpoint, cls.webhook_auth, delivery.headers)
+    _check_credentials(endpoint, cls.webhook_auth, delivery)
     events = _parsed(cls, delivery.body)
-    # Basic auth signs nothing: the events' own times tell a replay.
+    # Basic auth and a key sign nothing: the events' own times tell a replay.
     oldest = timezone.now() - MAX_AGE
     if any(event.occurred_at < oldest for event in events):
         raise Refused(401, Refusal.STALE, _("The event is older than 5 minutes; refused."))
@@ -175,15 +177,17 @@ def _parsed(cls, body: bytes) -> list[WebhookEvent]:
                       _("Malformed webhook payload: %(detail)s") % {"detail": detail}) from None
 
 
-def _check_credentials(endpoint: Endpoint, auth: str, headers: dict[str, str]) -> None:
+def _check_credentials(endpoint: Endpoint, auth: str, delivery: Delivery) -> None:
     expected = credentials.decrypt(endpoint.secret_ciphertext)
     if auth == BASIC_AUTH and credentials.basic_auth_matches(
-            headers.get("authorization", ""), expected):
+            delivery.headers.get("authorization", ""), expected):
+        return
+    if auth == WEBHOOK_KEY and credentials.key_matches(delivery.url, expected):
         return
     log.warning("inbound webhook with bad or missing credentials refused",
                 extra={"connection_id": endpoint.connection_id})
-    raise Refused(401, Refusal.BAD_CREDENTIALS, _("Bad or missing credentials."),
-                  **{"WWW-Authenticate": 'Basic realm="syncapp"'})
+    challenge = {"WWW-Authenticate": 'Basic realm="syncapp"'} if auth == BASIC_AUTH else {}
+    raise Refused(401, Refusal.BAD_CREDENTIALS, _("Bad or missing credentials."), **challenge)
 
 
 def _accept(endpoint: Endpoint, events: list[WebhookEvent]) -> Answer:

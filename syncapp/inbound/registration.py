@@ -1,4 +1,4 @@
-"""Registering webhooks with vendors that take them per account (Pipedrive).
+"""Registering webhooks with vendors that take them per account (Pipedrive, Dataverse).
 
 A sync turned on (Save and sync, or on again) gets its app object's webhook,
 pointing at its connection's endpoint with the credentials Syncapp generated; a
@@ -12,7 +12,7 @@ import logging
 from django.utils.translation import gettext as _
 
 from connectors.sdk import ConnectorError
-from connectors.sdk.webhooks import BASIC_AUTH
+from connectors.sdk.webhooks import PER_ACCOUNT
 from syncapp.inbound import credentials
 from syncapp.inbound.endpoints import endpoint_for, receiving_url
 from syncapp.inbound.models import Endpoint, Subscription
@@ -30,7 +30,7 @@ def registers_per_account(app_key: str, app_object: str) -> bool:
         cls = connector_class(app_key)
     except LookupError:
         return False
-    return cls.webhook_auth == BASIC_AUTH and cls.spec.object(app_object).capabilities.webhooks
+    return cls.webhook_auth in PER_ACCOUNT and cls.spec.object(app_object).capabilities.webhooks
 
 
 def awaits_registration(sync: ObjectSync) -> bool:

@@ -7,6 +7,9 @@ import redis
 from django.conf import settings
 
 from syncapp.core.queues import queue_name
+from syncapp.integrations import sandbox_state
+from syncapp.integrations.models import Connection
+from tests.integration_kit import connect_account
 from tests.syncs.worker import own_queue
 
 
@@ -35,3 +38,20 @@ def broker():
 # A Pipedrive account connected through the real install flow, its sandbox served by
 # the live server (the wizard tests' fixtures).
 from tests.syncs.conftest import connection, live_pipedrive  # noqa: E402, F401
+
+
+@pytest.fixture
+def live_dynamics(live_server, settings):
+    """The Dynamics sandbox served by the live server, fresh for each test."""
+    settings.SITE_URL = live_server.url
+    settings.SANDBOXES_ENABLED = True
+    sandbox_state.reset()
+    yield sandbox_state.in_process("dynamics")
+    sandbox_state.reset()
+
+
+@pytest.fixture
+def dynamics(admin_client, live_dynamics, portal) -> Connection:
+    """The portal's Contoso environment, connected through the real install flow."""
+    connect_account(admin_client, "dynamics", "admin@contoso.example")
+    return Connection.objects.get(portal=portal, app_key="dynamics")

@@ -1,10 +1,12 @@
 """Changes in seconds: edits each way reach the other side through webhooks (and hub
 change hints) with a real worker, long before any poll; a webhook Pipedrive never
 sends costs nothing but time, since the poll still carries its change. HubSpot's
-webhooks are the app's: its developer points them at /inbound/hubspot/ once."""
+webhooks are the app's: its developer points them at /inbound/hubspot/ once; a
+Dynamics sync registers its own service endpoint and steps, as a Pipedrive one does."""
 
 import pytest
 
+from connectors.dynamics import DynamicsConnector
 from connectors.hubspot import HubSpotConnector
 from connectors.pipedrive.connector import PipedriveConnector
 from connectors.sdk.sandbox.webhooks import WebhookFaults
@@ -113,6 +115,23 @@ def test_hubspot_edits_arrive_through_the_apps_webhooks_before_any_poll(
         update_record(record, {"firstname": "Hinted"})  # Syncapp -> HubSpot
         assert wait_until(lambda: first_name_in_hubspot(hubspot_connection, app_id) == "Hinted",
                           timeout=60)
+    assert Event.objects.filter(app_object="contacts", record_id=app_id).exists()
+
+
+@pytest.mark.worker
+def test_a_dynamics_edit_arrives_through_its_webhook_before_any_poll(
+        dynamics, live_server, tmp_path):
+    with sync_worker(live_server.url, tmp_path / "worker.log"):
+        sync = create_object_sync(dynamics, "contacts", DynamicsConnector, poll_interval_s=HOUR)
+        forget_debounce(sync)
+        save_and_sync(sync)  # the initial run, and the webhook registered by the worker
+        ready = wait_until(lambda: ObjectSync.objects.get(pk=sync.pk).initial_done
+                           and Subscription.objects.filter(app_object="contacts").exists(),
+                           timeout=120, every=0.5)
+        assert ready, (tmp_path / "worker.log").read_text()[-3000:]
+        record, app_id = linked_pair(sync)
+        build_connector(dynamics).update("contacts", [(app_id, {"firstname": "Hooked"})])
+        assert wait_until(lambda: first_name_in_hub(record) == "Hooked", timeout=60)
     assert Event.objects.filter(app_object="contacts", record_id=app_id).exists()
 
 

@@ -78,13 +78,14 @@ def test_off_while_not_registered_and_when_the_sync_is_off(admin_client, persons
     assert realtime_line(admin_client, persons) == "Real-time: off — the sync is off."
 
 
-def test_off_for_an_app_that_sends_no_webhooks(admin_client, portal):
+def test_dynamics_is_off_until_its_webhook_is_registered(admin_client, portal):
     connection = Connection.objects.create(portal=portal, app_key="dynamics", account_id="org1",
                                            account_name="Org 1")
     sync = create_object_sync(connection, "contacts", DynamicsConnector, state=SyncState.ON)
     assert realtime_line(admin_client, sync) == (
-        "Real-time: off — Microsoft Dynamics 365 sends Syncapp no webhooks for this object; "
-        "changes arrive by polling.")
+        "Real-time: off — the webhook is not registered yet; changes arrive by polling.")
+    registered(sync, dt.timedelta(seconds=12))
+    assert realtime_line(admin_client, sync) == "Real-time: on · last event 12 s ago"
 
 
 def test_hubspot_is_on_once_its_app_level_webhooks_arrive(admin_client, portal):

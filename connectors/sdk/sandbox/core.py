@@ -148,7 +148,8 @@ class Sandbox(OAuthProvider, Generic[AccountT]):
         try:
             return self._dispatch_request(request)
         finally:
-            self.send_webhooks()
+            if not request.inner:  # a batch's parts send theirs once the batch is answered
+                self.send_webhooks()
 
     def send_webhooks(self) -> None:
         """Hand the deliveries queued so far to the background sender."""

@@ -42,6 +42,7 @@ class Delivery:
     sign: Callable[[str, bytes], dict[str, str]] | None = None
     # Answers after which the vendor gives up at once (HubSpot: 400, 401, 403, 404, 405).
     final_statuses: frozenset[int] = frozenset()
+    headers: dict[str, str] = field(default_factory=dict)  # sent with every attempt
 
 
 @dataclass
@@ -98,7 +99,7 @@ def _stamped(delivery: Delivery, attempt: int) -> bytes:
 
 def _post(delivery: Delivery, attempt: int, timeout_s: float) -> int:
     body = _stamped(delivery, attempt)
-    headers = {"Content-Type": "application/json"}
+    headers = {"Content-Type": "application/json", **delivery.headers}
     if delivery.basic_auth:
         pair = ":".join(delivery.basic_auth).encode()
         headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()

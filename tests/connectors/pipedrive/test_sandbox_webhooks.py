@@ -22,6 +22,7 @@ class Receiver:
 
     def __init__(self, statuses=()):
         self.received: list[tuple[dict, dict]] = []
+        self.paths: list[str] = []  # each POST's path and query
         self.statuses = list(statuses)
         receiver = self
 
@@ -29,6 +30,7 @@ class Receiver:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.received.append((dict(self.headers), json.loads(body)))
+                receiver.paths.append(self.path)
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
                 self.send_response(status)
                 self.end_headers()
