@@ -40,7 +40,7 @@ CONTACTS = ObjectSpec(
     name="contacts", label="Contacts", hub_object="contact",
     fields=tuple(Field(name, name.title(), FieldType.EMAIL if name == "email" else
                        FieldType.TEXT) for name in FIELDS),
-    identifiers=("email",),
+    identifiers=(("email", "email"),),
     default_mappings=tuple(Mapping(name, name, required=name == "email") for name in FIELDS),
     # In process, a "batch write" is a loop: let the engine hand over whole batches.
     capabilities=Capabilities(incremental="modified_time", batch_write=True,

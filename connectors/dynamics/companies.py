@@ -46,7 +46,7 @@ ACCOUNTS = Entity(
             Field("description", "Description", T.TEXTAREA),
             *SYSTEM_TIMES,
         ),
-        identifiers=("name",),
+        identifiers=(("name", "name"),),
         default_mappings=(
             Mapping("name", "name", required=True),
             Mapping("websiteurl", "website"),

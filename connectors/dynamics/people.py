@@ -64,7 +64,7 @@ CONTACTS = Entity(
                   options=CONTACT_METHODS),
             *SYSTEM_TIMES,
         ),
-        identifiers=("emailaddress1",),
+        identifiers=(("email", "emailaddress1"),),
         default_mappings=(
             *PERSON_MAPPINGS,
             Mapping("birthdate", "date_of_birth"),
@@ -100,7 +100,7 @@ LEADS = Entity(
                   options=(Option("1", "Hot"), Option("2", "Warm"), Option("3", "Cold"))),
             *SYSTEM_TIMES,
         ),
-        identifiers=("emailaddress1",),
+        identifiers=(("email", "emailaddress1"),),
         default_mappings=(*PERSON_MAPPINGS, Mapping("companyname", "company")),
         capabilities=CAPABILITIES,
         associations=associations(_LEAD_ACCOUNT, _LEAD_CONTACT, labels=LABELS),

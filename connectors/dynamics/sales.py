@@ -71,7 +71,7 @@ PRODUCTS = Entity(
             *SYSTEM_TIMES,
         ),
         # Product ID is unique in Dataverse: the product's SKU. Name second.
-        identifiers=("productnumber", "name"),
+        identifiers=(("sku", "productnumber"), ("name", "name")),
         default_mappings=(
             Mapping("name", "name", required=True),
             Mapping("productnumber", "hs_sku"),

@@ -73,7 +73,7 @@ CONTACTS = ObjectSpec(
         Field("hs_email_optout", "Unsubscribed from all email", T.BOOLEAN, read_only=True),
         OWNER, *timestamps("lastmodifieddate"),
     ),
-    identifiers=("email",),
+    identifiers=(("email", "email"),),
     default_mappings=(
         *same_names("email", "firstname", "lastname", "phone", "mobilephone", "company",
                     "jobtitle", "website", "address", "city", "state", "zip", "country",
@@ -109,7 +109,7 @@ COMPANIES = ObjectSpec(
     ),
     # Matching by domain only while the domain mapping is a default one is the
     # engine's rule (DESIGN "Matching"); the website URL is never an identifier.
-    identifiers=("name", "domain"),
+    identifiers=(("name", "name"), ("domain", "domain")),
     default_mappings=same_names(
         "name", "domain", "website", "phone", "industry", "numberofemployees",
         "annualrevenue", "address", "city", "country", "description", required=("name",),
@@ -163,7 +163,7 @@ PRODUCTS = ObjectSpec(
             ("service", "Service"))),
         *timestamps(),
     ),
-    identifiers=("hs_sku", "name"),  # SKU, else the product name
+    identifiers=(("sku", "hs_sku"), ("name", "name")),
     default_mappings=same_names(
         "name", "hs_sku", "price", "hs_cost_of_goods_sold", "description", required=("name",),
     ),

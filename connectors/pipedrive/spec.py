@@ -80,7 +80,7 @@ PERSONS = ObjectSpec(
         Field("owner_id", "Owner", T.OWNER),
         *_stamps(),
     ),
-    identifiers=("email",),
+    identifiers=(("email", "email"),),
     default_mappings=(
         Mapping("email", "email", required=True),
         Mapping("first_name", "firstname"),
@@ -116,7 +116,7 @@ ORGANIZATIONS = ObjectSpec(
         *_stamps(),
     ),
     # Pipedrive has no domain field: companies match on name only.
-    identifiers=("name",),
+    identifiers=(("name", "name"),),
     default_mappings=(
         Mapping("name", "name", required=True),
         Mapping("address", "address"),
@@ -183,7 +183,7 @@ PRODUCTS = ObjectSpec(
         Field("owner_id", "Owner", T.OWNER),
         *_stamps(),
     ),
-    identifiers=("code", "name"),  # the product code is Pipedrive's SKU
+    identifiers=(("sku", "code"), ("name", "name")),  # the product code is the SKU
     default_mappings=(
         Mapping("name", "name", required=True),
         Mapping("code", "hs_sku"),

@@ -99,7 +99,12 @@ class ObjectSpec:
     label: str
     hub_object: str  # the hub object type it pairs with by default
     fields: tuple[Field, ...]
-    identifiers: tuple[str, ...] = ()  # app fields used to match records
+    # Which of its fields carry each identifier the hub matches this object by, as
+    # (identifier, app field): ("email", "emailaddress1"), ("sku", "productnumber"). The
+    # identifiers, and the order they are tried in, are the product's table
+    # (syncapp/crm/identifier_table.py, DESIGN "Matching"); an identifier no field
+    # carries is not used.
+    identifiers: tuple[tuple[str, str], ...] = ()
     default_mappings: tuple[Mapping, ...] = ()
     capabilities: Capabilities = field(default_factory=Capabilities)
     associations: tuple[AssociationSpec, ...] = ()
@@ -109,6 +114,10 @@ class ObjectSpec:
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
+
+    def identifier_field(self, identifier: str) -> str | None:
+        """The app field declared as carrying `identifier`, if any."""
+        return dict(self.identifiers).get(identifier)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from syncapp.core import bulkrows
 from syncapp.crm import signals
+from syncapp.crm.identifier_table import IDENTIFIER_COLUMNS
 from syncapp.crm.models import ChangeAction, ChangeLogEntry, Record
 from syncapp.crm.schema import RECORD_SOURCE
 from syncapp.crm.services import (
@@ -26,8 +27,8 @@ from syncapp.crm.services import (
 )
 from syncapp.crm.validation import clean_values
 
-UPDATE_FIELDS = ["properties", "display_name", "sort_key", "email_key", "name_key",
-                 "domain_key", "sku_key", "updated_at"]
+UPDATE_FIELDS = ["properties", "display_name", "sort_key", *IDENTIFIER_COLUMNS,
+                 "updated_at"]
 
 
 def _taken_emails(portal, object_type: str, emails: set[str], exclude_ids=()) -> set[str]:

@@ -51,3 +51,18 @@ def normalize_sku(raw: str | None) -> str | None:
         return None
     value = raw.strip().casefold()
     return value[:KEY_MAX] or None
+
+
+def normalize_text(raw: str | None) -> str | None:
+    """Any other property a person matches by: trimmed, case-insensitive."""
+    return (str(raw) if raw is not None else "").strip().casefold() or None
+
+
+# By name, as identifier_table.Identifier and engine.config.MatchRule refer to them.
+NORMALIZERS = {
+    "email": normalize_email,
+    "name": normalize_name,
+    "domain": normalize_domain,
+    "sku": normalize_sku,
+    "text": normalize_text,
+}

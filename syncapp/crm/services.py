@@ -12,12 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from syncapp.crm import signals
-from syncapp.crm.identifiers import (
-    normalize_domain,
-    normalize_email,
-    normalize_name,
-    normalize_sku,
-)
+from syncapp.crm.identifier_table import IDENTIFIER_COLUMNS, identifiers_of
 from syncapp.crm.models import (
     Association,
     ChangeAction,
@@ -35,27 +30,13 @@ from syncapp.crm.schema import (
 )
 from syncapp.crm.validation import PropertyShape, clean_values
 
-# Which property feeds which identifier column, per object type.
-IDENTIFIER_SOURCES = {
-    ObjectType.CONTACT: {"email_key": ("email", normalize_email)},
-    ObjectType.LEAD: {"email_key": ("email", normalize_email)},
-    ObjectType.COMPANY: {
-        "name_key": ("name", normalize_name),
-        "domain_key": ("domain", normalize_domain),
-    },
-    ObjectType.PRODUCT: {
-        "sku_key": ("hs_sku", normalize_sku),
-        "name_key": ("name", normalize_name),
-    },
-}
-IDENTIFIER_COLUMNS = ("email_key", "name_key", "domain_key", "sku_key")
 # A new contact or lead needs an email or a name; an object with identifiers needs one of
-# them (DESIGN.md's table); deals, tickets and activities have none, so need nothing.
+# them (crm/identifier_table.py); deals, tickets and activities have none, so need nothing.
 NAMES_OF_A_PERSON = ("firstname", "lastname")
 REQUIRED_ONE_OF = {
-    object_type: tuple(prop for prop, _normalize in sources.values())
+    object_type: tuple(dict.fromkeys(i.hub_property for i in identifiers_of(object_type)))
     + (NAMES_OF_A_PERSON if object_type in (ObjectType.CONTACT, ObjectType.LEAD) else ())
-    for object_type, sources in IDENTIFIER_SOURCES.items()
+    for object_type in ObjectType if identifiers_of(object_type)
 }
 
 
@@ -94,8 +75,8 @@ def derived_columns(object_type: str, properties: dict) -> dict:
     columns = {"display_name": name, "sort_key": name.lower()}
     columns.update(dict.fromkeys(IDENTIFIER_COLUMNS))
     columns["created_by_sync"] = bool(properties.get(RECORD_SOURCE))
-    for column, (prop, normalize) in IDENTIFIER_SOURCES.get(object_type, {}).items():
-        columns[column] = normalize(properties.get(prop))
+    for identifier in identifiers_of(object_type):
+        columns[identifier.column] = identifier.normalize(properties.get(identifier.hub_property))
     return columns
 
 

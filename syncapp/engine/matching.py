@@ -4,7 +4,7 @@ The ORM edge looks candidates up by these keys in indexed columns; here we only
 normalise, and decide what the candidates mean. A match is never guessed:
 
 - the match rules come in groups, tried in order (a "choose your fields" list: one
-  pair per group; products: SKU, else name; companies: name *or* domain, one group);
+  pair per group; by default the groups of crm/identifier_table.py);
 - the first group whose keys find any candidate decides, even if a later group would
   find exactly one;
 - it matches only when it finds exactly one candidate and that candidate is free. Any
@@ -17,26 +17,8 @@ normalise, and decide what the candidates mean. A match is never guessed:
 from dataclasses import dataclass
 from itertools import groupby
 
-from syncapp.crm.identifiers import (
-    normalize_domain,
-    normalize_email,
-    normalize_name,
-    normalize_sku,
-)
+from syncapp.crm.identifiers import NORMALIZERS
 from syncapp.engine.config import MatchRule
-
-
-def _normalize_text(raw: str | None) -> str | None:
-    return (str(raw) if raw is not None else "").strip().casefold() or None
-
-
-NORMALIZERS = {
-    "email": normalize_email,
-    "name": normalize_name,
-    "domain": normalize_domain,
-    "sku": normalize_sku,
-    "text": _normalize_text,
-}
 
 Keys = list[tuple[MatchRule, str]]
 

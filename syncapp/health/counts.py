@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from syncapp.syncs.models import COUNTED_AS_FAILED, LinkStatus
+from syncapp.syncs.models import COUNTED_AS, COUNTED_AS_FAILED, LinkStatus
 
 COMPACT_ABOVE = 200  # delta rows per read before they are folded into one per key
 
@@ -16,18 +16,22 @@ class SyncCounts:
     failed_by_category: dict[str, int] = field(default_factory=dict)
     excluded_by_reason: dict[str, int] = field(default_factory=dict)
 
+    def counted_as(self, count: str) -> int:
+        """One of the dashboard's counts: the links of every status COUNTED_AS names."""
+        return sum(self.by_status.get(status, 0) for status in COUNTED_AS[count])
+
     @property
     def in_sync(self) -> int:
-        return self.by_status.get(LinkStatus.IN_SYNC, 0)
+        return self.counted_as("in_sync")
 
     @property
     def failed(self) -> int:
-        """Every status COUNTED_AS_FAILED (deleted ones too, as DESIGN says)."""
-        return sum(self.by_status.get(status, 0) for status in COUNTED_AS_FAILED)
+        """Deleted records too, as DESIGN says."""
+        return self.counted_as("failed")
 
     @property
     def excluded(self) -> int:
-        return self.by_status.get(LinkStatus.EXCLUDED, 0)
+        return self.counted_as("excluded")
 
     @property
     def pending(self) -> int:
@@ -75,7 +79,7 @@ def counts_for(sync_ids: list[int]) -> dict[int, SyncCounts]:
         counts.by_status[status] = counts.by_status.get(status, 0) + total
         if status in COUNTED_AS_FAILED:
             bucket = counts.failed_by_category
-        elif status == LinkStatus.EXCLUDED:
+        elif status in COUNTED_AS["excluded"]:
             bucket = counts.excluded_by_reason
         else:
             continue

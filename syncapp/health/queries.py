@@ -2,7 +2,7 @@
 newest link first, paged by id in the indexes of migrations/0003."""
 
 from syncapp.core import params
-from syncapp.syncs.models import HistoryEntry, Link, LinkStatus
+from syncapp.syncs.models import HistoryEntry, Link
 
 LIST_SIZE = 50
 HISTORY_SIZE = 100
@@ -17,11 +17,11 @@ def _page(rows, after: str | None, size: int = LIST_SIZE) -> tuple[list[Link], i
 
 
 def in_sync_page(sync, after: str | None = None):
-    return _page(Link.objects.filter(object_sync=sync, status=LinkStatus.IN_SYNC), after)
+    return _page(Link.objects.filter(object_sync=sync).counted_as("in_sync"), after)
 
 
 def excluded_page(sync, reason: str = "", after: str | None = None):
-    rows = Link.objects.filter(object_sync=sync, status=LinkStatus.EXCLUDED)
+    rows = Link.objects.filter(object_sync=sync).counted_as("excluded")
     if reason:
         rows = rows.filter(exclusion_reason=reason)
     return _page(rows, after)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from syncapp.core import params
 from syncapp.health.counts import counts_for
-from syncapp.syncs.models import COUNTED_AS_FAILED, Link, LinkStatus
+from syncapp.syncs.models import COUNTED_AS, Link, LinkStatus
 
 PAGE_SIZE = 50
 PERIODS = {"24h": dt.timedelta(hours=24), "7d": dt.timedelta(days=7),
@@ -32,8 +32,9 @@ STATUSES = [LinkStatus.IN_SYNC, LinkStatus.FAILED, LinkStatus.EXCLUDED,
 
 def statuses_of(choice: str) -> frozenset[str]:
     """The link statuses a status filter shows: "Failed" means what every count calls
-    failed (deletes included); any other choice is that status alone."""
-    return COUNTED_AS_FAILED if choice == LinkStatus.FAILED else frozenset({choice})
+    failed (deletes included), as "In sync" and "Excluded" mean what their counts
+    count; any other choice is that status alone."""
+    return COUNTED_AS.get(choice, frozenset({choice}))
 
 
 @dataclass

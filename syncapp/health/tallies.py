@@ -1,17 +1,19 @@
-"""The tallies' idea of "failed", rebuilt from the one definition in syncs/models.py.
+"""The tallies' idea of "failed" and "excluded", rebuilt from the one definition in
+syncs/models.py.
 
 Postgres triggers (migrations/0002) count links per (status, detail), where the detail
-is a failed link's error category. Which statuses count as failed, and the category a
-link without one falls under, come from `FAILED_FALLBACK_CATEGORY`; the SQL function
-is written from it after every migrate, so a status added there is counted everywhere
-without a hand-written migration.
+is a failed link's error category or an excluded link's reason. Which statuses count as
+failed or excluded (`COUNTED_AS`), and the category a failed link without one falls
+under (`FAILED_FALLBACK_CATEGORY`), come from there; the SQL function is written from
+them after every migrate (replacing the hand-written one of migrations/0002), so a
+status added there is counted everywhere without a hand-written migration.
 """
 
 import re
 
 from django.db import connections
 
-from syncapp.syncs.models import FAILED_FALLBACK_CATEGORY, LinkStatus
+from syncapp.syncs.models import COUNTED_AS, FAILED_FALLBACK_CATEGORY
 
 _WORD = re.compile(r"^[a-z_]+$")  # statuses and categories are code, never user input
 
@@ -24,6 +26,7 @@ def _literal(word: str) -> str:
 
 def detail_function_sql() -> str:
     """CREATE OR REPLACE of health_link_detail(status, category, reason)."""
+    excluded = ", ".join(_literal(s) for s in sorted(COUNTED_AS["excluded"]))
     statuses = ", ".join(_literal(s) for s in FAILED_FALLBACK_CATEGORY)
     fallbacks = " ".join(f"WHEN {_literal(s)} THEN {_literal(c)}"
                          for s, c in FAILED_FALLBACK_CATEGORY.items())
@@ -31,7 +34,7 @@ def detail_function_sql() -> str:
 CREATE OR REPLACE FUNCTION health_link_detail(status text, category text, reason text)
 RETURNS text LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE
-    WHEN status = {_literal(LinkStatus.EXCLUDED)} THEN coalesce(reason, '')
+    WHEN status IN ({excluded}) THEN coalesce(reason, '')
     WHEN status IN ({statuses}) THEN coalesce(
       nullif(category, ''), CASE status {fallbacks} ELSE 'unknown' END)
     ELSE '' END

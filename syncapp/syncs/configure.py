@@ -4,35 +4,22 @@ seeded from the connector's defaults."""
 from django.db import transaction
 
 from connectors.sdk import Connector, FieldType
+from syncapp.crm.identifier_table import EMAIL, by_property, groups_of
 from syncapp.crm.models import PropertyDefinition
 from syncapp.crm.schema import DISPLAY_NAME
-from syncapp.crm.services import IDENTIFIER_SOURCES
 from syncapp.engine.config import FilterRule, MappingRule, MatchRule, SyncConfig
-from syncapp.engine.matching import NORMALIZERS
 from syncapp.syncs.models import Direction, FieldMapping, Matching, ObjectSync
 
 PERSON_TYPES = {"contact", "lead"}
 
-# The identifier table of DESIGN.md: hub object -> groups of hub properties, tried in
-# order; the properties of one group are asked together. Companies match on name *or*
-# domain (one group); products on SKU, else name. Labels are for the history.
-IDENTIFIERS = {
-    "contact": [["email"]],
-    "lead": [["email"]],
-    "company": [["name", "domain"]],
-    "product": [["hs_sku"], ["name"]],
-}
-LABELS = {"email": "email", "name": "name", "domain": "company domain", "hs_sku": "SKU"}
-_NORMALIZER_NAMES = {function: name for name, function in NORMALIZERS.items()}
-
 
 def key_column(hub_object: str, hub_property: str) -> tuple[str, str]:
     """(column, normaliser) matching by `hub_property` looks up: the indexed identifier
-    column the hub keeps for it (crm.services.IDENTIFIER_SOURCES), else the property's
-    own value, compared trimmed and case-insensitive."""
-    for column, (prop, normalize) in IDENTIFIER_SOURCES.get(hub_object, {}).items():
-        if prop == hub_property:
-            return column, _NORMALIZER_NAMES[normalize]
+    column the hub keeps for it (crm/identifier_table.py), else the property's own
+    value, compared trimmed and case-insensitive."""
+    identifier = by_property(hub_object, hub_property)
+    if identifier is not None:
+        return identifier.column, identifier.normalizer
     return f"property:{hub_property}", "text"
 
 
@@ -50,18 +37,17 @@ def match_rules(sync: ObjectSync, spec_object) -> tuple[MatchRule, ...]:
                                hub_property, group)
                      for group, (app_field, hub_property) in enumerate(sync.match_fields))
     rules = []
-    for group, properties in enumerate(IDENTIFIERS.get(sync.hub_object, [])):
-        for hub_property in properties:
-            app_field = _app_field_for(spec_object, hub_property)
+    for group, identifiers in enumerate(groups_of(sync.hub_object)):
+        for identifier in identifiers:
+            app_field = spec_object.identifier_field(identifier.key)
             if app_field is None:
                 continue
-            # DESIGN.md: the domain is used only while it is mapped as a default mapping.
-            if hub_property == "domain" and not sync.mappings.filter(
-                    hub_property="domain", is_default=True, enabled=True).exists():
+            if identifier.only_while_default_mapping and not sync.mappings.filter(
+                    hub_property=identifier.hub_property, is_default=True,
+                    enabled=True).exists():
                 continue
-            rules.append(MatchRule(app_field, hub_property,
-                                   *key_column(sync.hub_object, hub_property),
-                                   LABELS[hub_property], group))
+            rules.append(MatchRule(app_field, identifier.hub_property, identifier.column,
+                                   identifier.normalizer, identifier.label, group))
     return tuple(rules)
 
 
@@ -85,8 +71,8 @@ def build_config(sync: ObjectSync, connector_cls: type[Connector]) -> SyncConfig
         object_sync_id=sync.pk, portal_id=sync.portal_id, hub_object=sync.hub_object,
         app_object=sync.app_object, direction=sync.direction, winner=sync.winner,
         mappings=mappings, match_rules=match_rules(sync, spec_object),
-        hub_email_field="email" if person else None,
-        app_email_field=_app_field_for(spec_object, "email") if person else None,
+        hub_email_field=EMAIL.hub_property if person else None,
+        app_email_field=spec_object.identifier_field(EMAIL.key) if person else None,
         # "No identifier value" excludes by the list's first pair: a record without it
         # may still match by a later one, so only a record with none of them is excluded.
         hub_identifier_fields=tuple(h for _a, h in sync.match_fields) if custom else (),
@@ -120,7 +106,7 @@ def _app_name_fields(hub_object: str, spec_object) -> tuple[str, ...]:
         fields = tuple(f for p in candidate if (f := _app_field_for(spec_object, p)))
         if fields:
             return fields
-    return spec_object.identifiers[:1]
+    return tuple(app_field for _key, app_field in spec_object.identifiers[:1])
 
 
 def mapping_direction(spec_field, wanted: str) -> str:

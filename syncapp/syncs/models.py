@@ -178,23 +178,36 @@ class LinkStatus(models.TextChoices):
     DELETED_BOTH = "deleted_both", _("Deleted on both sides")
 
 
-# What "failed" means wherever links are counted, listed or filtered (DESIGN: a record
-# deleted on one side counts as failed), each with the error category a link of that
-# status is counted under when none was recorded. A new failing status is one line here:
-# the tallies' SQL is rebuilt from this table after every migrate (health/tallies.py).
+# What each of the dashboard's counts (DESIGN "Statuses": In sync / Failed / Excluded)
+# covers, declared once: the health counts, lists and filters, the sync page, the API,
+# alerts, webhooks and the Postgres tallies all derive from it (the tallies' SQL is
+# rebuilt from it after every migrate, health/tallies.py). "Failed" takes a record
+# deleted on one side too, as DESIGN says; each failing status comes with the error
+# category a link of it is counted under when none was recorded. A new failing status
+# is one line here.
 FAILED_FALLBACK_CATEGORY: dict[str, str] = {
     LinkStatus.FAILED: "unknown",
     LinkStatus.DELETED_IN_HUB: "deleted_in_hub",
     LinkStatus.DELETED_IN_APP: "not_found",
     LinkStatus.DELETED_BOTH: "deleted_both",
 }
-COUNTED_AS_FAILED = frozenset(FAILED_FALLBACK_CATEGORY)
+COUNTED_AS: dict[str, frozenset[str]] = {
+    "in_sync": frozenset({LinkStatus.IN_SYNC}),
+    "failed": frozenset(FAILED_FALLBACK_CATEGORY),
+    "excluded": frozenset({LinkStatus.EXCLUDED}),
+}
+COUNTED_AS_FAILED = COUNTED_AS["failed"]
 
 
 class LinkQuerySet(PortalQuerySet):
+    def counted_as(self, count: str) -> "LinkQuerySet":
+        """The links one of the dashboard's counts ("in_sync", "failed", "excluded")
+        counts."""
+        return self.filter(status__in=COUNTED_AS[count])
+
     def counted_as_failed(self) -> "LinkQuerySet":
         """Links every count calls failed: failed, and deleted on either side."""
-        return self.filter(status__in=COUNTED_AS_FAILED)
+        return self.counted_as("failed")
 
     def failed_in_category(self, category: str) -> "LinkQuerySet":
         """Failed links whose error category, or its fallback when none was recorded,

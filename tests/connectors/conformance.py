@@ -18,6 +18,7 @@ import requests
 from connectors.sdk import ConnectorError, ErrorCategory, HttpClient, OAuth2Auth
 from connectors.sdk.connector import Connector
 from connectors.sdk.weblinks import record_url
+from syncapp.crm.identifier_table import identifiers_of
 from syncapp.crm.schema import DEFAULT_PROPERTIES
 from tests.connectors.harness import (
     MemoryTokenStore,
@@ -104,8 +105,10 @@ class ConnectorConformance:
         for mapping in obj.default_mappings:
             assert obj.field(mapping.app_field), mapping
             assert mapping.hub_property in hub_properties, mapping
-        for identifier in obj.identifiers:
-            assert obj.field(identifier), identifier
+        matched_by = {i.key for i in identifiers_of(obj.hub_object)}
+        for identifier, app_field in obj.identifiers:
+            assert identifier in matched_by, identifier
+            assert obj.field(app_field), app_field
 
     # --- the record in the vendor's own app ---------------------------------------------
 

@@ -26,7 +26,7 @@ SPEC = ConnectorSpec(
     objects=(
         ObjectSpec(
             name="people", label="People", hub_object="contact",
-            fields=(Field("email", "Email"),), identifiers=("email",),
+            fields=(Field("email", "Email"),), identifiers=(("email", "email"),),
         ),
     ),
 )

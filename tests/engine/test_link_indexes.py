@@ -67,11 +67,11 @@ LINK_QUERIES = {
         "health records view: one sync's records of a status, newest change first",
         "SELECT * FROM syncs_link WHERE object_sync_id = %(sync)s AND status = 'excluded' "
         "ORDER BY updated_at DESC, id DESC LIMIT 50"),
-    "health_link_problems": (
+    "health_link_failed": (
         "health failed panel: the records behind one error card",
         "SELECT * FROM syncs_link WHERE object_sync_id = %(sync)s AND status IN "
-        "('failed', 'deleted_in_hub', 'deleted_in_app') AND error_category = 'not_found' "
-        "ORDER BY id LIMIT 50"),
+        "('failed', 'deleted_in_hub', 'deleted_in_app', 'deleted_both') "
+        "AND error_category = 'not_found' ORDER BY id LIMIT 50"),
     "health_link_exclusions": (
         "health exclusions: the records excluded for one reason",
         "SELECT * FROM syncs_link WHERE object_sync_id = %(sync)s AND status = 'excluded' "

@@ -8,8 +8,10 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from syncapp.health.counts import counts_for
 from syncapp.health.tallies import detail_function_sql, install_detail_function
 from syncapp.syncs.models import (
+    COUNTED_AS,
     COUNTED_AS_FAILED,
     FAILED_FALLBACK_CATEGORY,
     Link,
@@ -94,3 +96,29 @@ def test_a_status_added_to_the_definition_reaches_the_tallies(sync, monkeypatch)
     finally:
         monkeypatch.undo()
         install_detail_function()
+
+
+def test_each_count_the_pages_show_counts_the_links_the_definition_names(sync, ops_client):
+    for i, reason in enumerate(("no_email", "no_email", "filters")):
+        Link.objects.create(portal=sync.portal, object_sync=sync, app_id=f"out-{i}",
+                            app_name="Left Out", status=LinkStatus.EXCLUDED,
+                            exclusion_reason=reason)
+    links = Link.objects.filter(object_sync=sync)
+    counts = counts_for([sync.pk])[sync.pk]
+    overview = ops_client.get(reverse("health:overview", args=["hubspot"])).content.decode()
+
+    assert {name: counts.counted_as(name) for name in COUNTED_AS} == {
+        name: links.counted_as(name).count() for name in COUNTED_AS} == {
+        "in_sync": 5, "failed": 6, "excluded": 3}
+    assert counts.excluded_by_reason == {"no_email": 2, "filters": 1}
+    assert number(overview, 'data-count="excluded"') == 3
+    assert number(overview, 'data-count="in_sync"') == 5
+
+
+def test_the_failed_panels_index_covers_every_status_counted_as_failed():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'health_link_failed'")
+        (definition,) = cursor.fetchone()
+    predicate = definition.split(" WHERE ", 1)[1]
+
+    assert set(re.findall(r"'(\w+)'", predicate)) == set(COUNTED_AS_FAILED)

@@ -25,7 +25,7 @@ from syncapp.health import queries, repair
 from syncapp.health.counts import counts_for
 from syncapp.health.models import RepairJob
 from syncapp.health.tips import DELETED_CATEGORIES, ERROR_TIPS, EXCLUSION_REASONS
-from syncapp.syncs.models import Link, LinkStatus
+from syncapp.syncs.models import Link
 
 router = Router(tags=["records"])
 
@@ -79,7 +79,7 @@ def list_failed(request, sync_id: int = id_path(), category: ErrorCategory | Non
 def list_excluded(request, sync_id: int = id_path(), reason: ExclusionReason | None = None,
                   cursor: str | None = cursor_query(), limit: int | None = limit_query()):
     sync = sync_of(request, sync_id)
-    rows = Link.objects.filter(object_sync=sync, status=LinkStatus.EXCLUDED)
+    rows = Link.objects.filter(object_sync=sync).counted_as("excluded")
     if reason:
         rows = rows.filter(exclusion_reason=reason)
     return pagination.page(rows, cursor, limit)

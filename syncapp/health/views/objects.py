@@ -13,6 +13,7 @@ from syncapp.accounts.permissions import Permission
 from syncapp.audit.models import AuditAction
 from syncapp.core import params
 from syncapp.core.htmx import HtmxHttpRequest
+from syncapp.crm.identifier_table import TABLE
 from syncapp.health import queries, repair
 from syncapp.health.counts import counts_for
 from syncapp.health.models import RepairJob
@@ -78,23 +79,8 @@ def excluded(request, app_key: str, sync_id: int):
     reasons = [(code, label, counts.excluded_by_reason.get(code, 0))
                for code, label in EXCLUSION_REASONS.items()]
     context.update(links=links, next_after=after, reason=reason, reasons=reasons,
-                   identifiers=identifier_table(sync.hub_object))
+                   identifier_table=TABLE)
     return render(request, "health/excluded.html", context)
-
-
-def identifier_table(current: str) -> list[tuple[str, str, bool]]:
-    """DESIGN.md's identifier table: (hub object, identifier, is this sync's object)."""
-    rows = [
-        (_("Contacts or leads"), _("Email address"), {"contact", "lead"}),
-        (_("Companies"), _("Company name and/or domain name"), {"company"}),
-        (_("Products"), _("SKU or product name"), {"product"}),
-        (_("Deals"), _("No specific identifier"), {"deal"}),
-        (_("Invoices"), _("No specific identifier"), {"invoice"}),
-        (_("Tickets"), _("No specific identifier"), {"ticket"}),
-        (_("Activities (calls, emails, tasks, notes, meetings)"), _("No specific identifier"),
-         {"call", "email", "task", "note", "meeting"}),
-    ]
-    return [(label, ident, current in kinds) for label, ident, kinds in rows]
 
 
 @require_GET

@@ -3,39 +3,15 @@
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
+from syncapp.crm.identifier_table import in_a_sentence
 from syncapp.crm.schema import ObjectType
 from syncapp.syncs.configure import PERSON_TYPES
 from syncapp.syncs.wizard.compat import FieldInfo
 from syncapp.syncs.wizard.field_rules import field_rule_sentences
 from syncapp.syncs.wizard.state import FilterChoice, SyncSettings
 from syncapp.syncs.wizard.validate import NO_VALUE, OPERATOR_LABELS
-
-# DESIGN.md's identifier table, as the wizard shows it: (hub objects, identifier).
-IDENTIFIER_TABLE = (  # (hub objects it covers, hub objects' label, identifier)
-    (("contact", "lead"), gettext_lazy("Contacts or leads"), gettext_lazy("Email address")),
-    (("company",), gettext_lazy("Companies"),
-     gettext_lazy("Company name or company domain name (the domain only while it is a default "
-                  "mapping; never the website URL)")),
-    (("product",), gettext_lazy("Products"), gettext_lazy("SKU, else product name")),
-    (("deal",), gettext_lazy("Deals"), gettext_lazy("No specific identifier")),
-    (("invoice",), gettext_lazy("Invoices"), gettext_lazy("No specific identifier")),
-    (("ticket",), gettext_lazy("Tickets"), gettext_lazy("No specific identifier")),
-    (("call", "email", "task", "note", "meeting"),
-     gettext_lazy("Activities (calls, emails, tasks, notes, meetings)"),
-     gettext_lazy("No specific identifier")),
-)
-IDENTIFIER_WORDS = {
-    "contact": gettext_lazy("email address"),
-    "lead": gettext_lazy("email address"),
-    "company": gettext_lazy("company name or company domain"),
-    "product": gettext_lazy("SKU, else product name"),
-}
-
-
-def has_identifier(hub_object: str) -> bool:
-    return hub_object in IDENTIFIER_WORDS
 
 
 @dataclass(frozen=True)
@@ -130,7 +106,7 @@ def matching_sentence(settings: SyncSettings, names: Names, labels: Labels) -> s
         return _("Records are matched by %(pairs)s (trimmed, ignoring case). The first pair "
                  "that finds any record decides; several records found make a duplicate, "
                  "which fails instead of being linked.") % {"pairs": pairs}
-    words = IDENTIFIER_WORDS.get(names.hub_object)
+    words = in_a_sentence(names.hub_object)
     if words is None:
         return _("%(hub)s have no identifier: every record is created on the other side.") % {
             "hub": names.hub_plural}

@@ -16,6 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from syncapp.accounts.decorators import portal_view
 from syncapp.accounts.permissions import Permission
 from syncapp.core import params
+from syncapp.crm.identifier_table import TABLE, has_identifier
 from syncapp.crm.schema import ObjectType
 from syncapp.integrations.listing import app_card
 from syncapp.integrations.models import Connection, ConnectionStatus
@@ -26,7 +27,7 @@ from syncapp.syncs.wizard.associations import association_rows
 from syncapp.syncs.wizard.compat import MAX_MATCH_FIELDS
 from syncapp.syncs.wizard.forms import ConfigureForm, LimitsForm, posted_match_rows
 from syncapp.syncs.wizard.pages import app_class, get_sync, wizard_context
-from syncapp.syncs.wizard.summary import IDENTIFIER_TABLE, has_identifier, sections
+from syncapp.syncs.wizard.summary import sections
 from syncapp.syncs.wizard.validate import Invalid
 
 CONFIGURE = Permission.MARKETPLACE
@@ -129,7 +130,7 @@ def configure(request, app_key: str, sync_id: int):
         if outcome is not None:
             return outcome
     context = {**wizard_context(request, sync, "configure", catalogs), "form": form,
-               "lifecycle": lifecycle, "identifier_table": IDENTIFIER_TABLE,
+               "lifecycle": lifecycle, "identifier_table": TABLE,
                "match_rows": _match_rows(sync, request.POST if request.method == "POST"
                                          else None),
                "has_identifier": has_identifier(sync.hub_object)}
