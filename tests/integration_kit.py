@@ -1,5 +1,6 @@
 """Connecting app accounts in tests the way a person does, against a live sandbox."""
 
+from contextlib import contextmanager
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -9,6 +10,19 @@ from django.urls import reverse
 from connectors.sdk import registry
 from syncapp.integrations import sandbox_state
 from tests.connectors.toy import ToyConnector
+
+
+@contextmanager
+def served_sandbox(app_key: str, live_server, settings):
+    """`app_key`'s sandbox served by the live server (SITE_URL points at it), fresh for
+    the test: the fixtures of tests that connect an app through its consent page."""
+    settings.SITE_URL = live_server.url
+    settings.SANDBOXES_ENABLED = True
+    sandbox_state.reset()
+    try:
+        yield sandbox_state.in_process(app_key)
+    finally:
+        sandbox_state.reset()
 
 
 @pytest.fixture

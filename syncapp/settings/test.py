@@ -44,9 +44,15 @@ CELERY_TASK_DEFAULT_QUEUE = queues.queue_name(queues.DEFAULT_KIND, TASK_QUEUE_PR
 # land on the same ones.
 _XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 if _XDIST_WORKER:
+    from urllib.parse import urlsplit
+
     from syncapp.settings.env import with_redis_database
 
-    REDIS_URL = with_redis_database(REDIS_URL, int(_XDIST_WORKER.removeprefix("gw")) + 1)  # noqa: F405
+    # Counted from REDIS_URL's own database, so two runs given databases 0 and 8 keep
+    # apart (0 → 1, 2, …; 8 → 9, 10, …).
+    _BASE_DB = int(urlsplit(REDIS_URL).path.strip("/") or 0)  # noqa: F405
+    REDIS_URL = with_redis_database(
+        REDIS_URL, _BASE_DB + int(_XDIST_WORKER.removeprefix("gw")) + 1)  # noqa: F405
     CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
     CELERY_BROKER_URL = REDIS_URL
     if "EXPORT_ROOT" not in os.environ:  # a test that sets it shares it with its worker

@@ -7,9 +7,8 @@ import redis
 from django.conf import settings
 
 from syncapp.core.queues import queue_name
-from syncapp.integrations import sandbox_state
 from syncapp.integrations.models import Connection
-from tests.integration_kit import connect_account
+from tests.integration_kit import connect_account, served_sandbox
 from tests.syncs.worker import own_queue
 
 
@@ -43,11 +42,8 @@ from tests.syncs.conftest import connection, live_pipedrive  # noqa: E402, F401
 @pytest.fixture
 def live_dynamics(live_server, settings):
     """The Dynamics sandbox served by the live server, fresh for each test."""
-    settings.SITE_URL = live_server.url
-    settings.SANDBOXES_ENABLED = True
-    sandbox_state.reset()
-    yield sandbox_state.in_process("dynamics")
-    sandbox_state.reset()
+    with served_sandbox("dynamics", live_server, settings) as sandbox:
+        yield sandbox
 
 
 @pytest.fixture
@@ -55,3 +51,17 @@ def dynamics(admin_client, live_dynamics, portal) -> Connection:
     """The portal's Contoso environment, connected through the real install flow."""
     connect_account(admin_client, "dynamics", "admin@contoso.example")
     return Connection.objects.get(portal=portal, app_key="dynamics")
+
+
+@pytest.fixture
+def live_hubspot(live_server, settings):
+    """HubSpot's sandbox served by the live server, fresh for each test."""
+    with served_sandbox("hubspot", live_server, settings) as sandbox:
+        yield sandbox
+
+
+@pytest.fixture
+def hubspot_connection(admin_client, live_hubspot, portal) -> Connection:
+    """The portal's HubSpot account, connected through the real install flow."""
+    connect_account(admin_client, "hubspot", "admin@acmecorp.example")
+    return Connection.objects.get(portal=portal, app_key="hubspot")

@@ -7,18 +7,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from syncapp.integrations import sandbox_state
-
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def live_hubspot(live_server, settings):
-    settings.SITE_URL = live_server.url
-    settings.SANDBOXES_ENABLED = True
-    sandbox_state.reset()
-    yield sandbox_state.in_process("hubspot")
-    sandbox_state.reset()
 
 
 def run(*args: str) -> str:

@@ -14,15 +14,12 @@ from syncapp.crm.models import Record
 from syncapp.crm.services import update_record
 from syncapp.inbound.models import Event, Subscription
 from syncapp.inbound.registration import register
-from syncapp.integrations import sandbox_state
 from syncapp.integrations.catalog import build_connector
-from syncapp.integrations.models import Connection
 from syncapp.syncs.configure import create_object_sync
 from syncapp.syncs.models import Link, LinkStatus, ObjectSync
 from syncapp.syncs.run.runner import DONE, SyncRunner
 from syncapp.syncs.services import save_and_sync
 from tests.inbound.kit import forget_debounce, hubspot_app_webhooks
-from tests.integration_kit import connect_account
 from tests.stack import wait_until
 from tests.syncs.worker import sync_worker
 
@@ -57,20 +54,6 @@ def first_name_in_hubspot(connection, app_id: str) -> str | None:
     return found.values.get("firstname")
 
 
-@pytest.fixture
-def live_hubspot(live_server, settings):
-    """HubSpot's sandbox served by the live server, fresh for each test."""
-    settings.SITE_URL = live_server.url
-    settings.SANDBOXES_ENABLED = True
-    sandbox_state.reset()
-    yield sandbox_state.in_process("hubspot")
-    sandbox_state.reset()
-
-
-@pytest.fixture
-def hubspot_connection(admin_client, live_hubspot, portal) -> Connection:
-    connect_account(admin_client, "hubspot", "admin@acmecorp.example")
-    return Connection.objects.get(portal=portal, app_key="hubspot")
 
 
 @pytest.mark.worker

@@ -4,12 +4,11 @@ person connects it (OAuth consent on the sandbox served by the live server)."""
 import pytest
 
 from syncapp.crm.properties import create_custom_property
-from syncapp.integrations import sandbox_state
 from syncapp.integrations.models import Connection
 from syncapp.syncs import tasks
 from syncapp.syncs.wizard import preview, services, state
 from syncapp.syncs.wizard.state import FilterChoice
-from tests.integration_kit import connect_account
+from tests.integration_kit import connect_account, served_sandbox
 from tests.syncs.kit import CONFIGURE, lead_source_mapping, messages_of, post_step, start
 
 PIPEDRIVE_LOGIN = "admin@northwind.example"
@@ -18,11 +17,8 @@ PIPEDRIVE_LOGIN = "admin@northwind.example"
 @pytest.fixture
 def live_pipedrive(live_server, settings):
     """Pipedrive's sandbox served by the live server, fresh for each test."""
-    settings.SITE_URL = live_server.url
-    settings.SANDBOXES_ENABLED = True
-    sandbox_state.reset()
-    yield sandbox_state.in_process("pipedrive")
-    sandbox_state.reset()
+    with served_sandbox("pipedrive", live_server, settings) as sandbox:
+        yield sandbox
 
 
 @pytest.fixture
