@@ -60,6 +60,18 @@ def celery(kind: str, *args: str, log: Path, **env: str):
             stop(process)
 
 
+def purge_queues() -> int:
+    """Drop what earlier tests left in this run's queues with no worker to take it (run
+    hints after hub writes, alert evaluations): a worker a test starts must not work
+    through that backlog before the test's own tasks. Returns the messages dropped."""
+    from syncapp.celery import app
+    from syncapp.core.queues import KINDS, queue_name
+
+    with app.connection_for_write() as conn:
+        channel = conn.default_channel
+        return sum(channel.queue_purge(queue_name(kind)) or 0 for kind in KINDS)
+
+
 def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
     """Stop a process group, escalating to SIGKILL if it lingers."""
     if process.poll() is None:

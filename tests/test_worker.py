@@ -6,7 +6,7 @@ from django.core.cache import cache
 from syncapp.core.heartbeat import BEAT_KEY, WORKER_KEYS
 from syncapp.core.queues import KINDS, queue_name
 from syncapp.core.tasks import heartbeat
-from tests.stack import celery, wait_until
+from tests.stack import celery, purge_queues, wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
@@ -30,6 +30,7 @@ def test_health_reports_a_missing_worker_and_beat(client):
 
 def test_a_real_worker_runs_tasks_and_health_sees_it(client, tmp_path):
     cache.delete_many([*WORKER_KEYS.values(), BEAT_KEY])
+    purge_queues()
     heartbeat.delay("sync")  # queued before any worker exists: must not be lost
     with celery("worker", *WORKER_ARGS, "-Q", ALL_QUEUES, log=tmp_path / "worker.log"):
         assert wait_until(lambda: health(client)["worker-sync"], timeout=60), (
@@ -40,6 +41,7 @@ def test_a_real_worker_runs_tasks_and_health_sees_it(client, tmp_path):
 
 def test_beat_schedules_the_heartbeat_and_health_turns_green(client, tmp_path):
     cache.delete_many([*WORKER_KEYS.values(), BEAT_KEY])
+    purge_queues()
     schedule = tmp_path / "beat-schedule"
     with (
         celery("worker", *WORKER_ARGS, "-Q", ALL_QUEUES, log=tmp_path / "worker.log"),
