@@ -14,8 +14,8 @@ from connectors.dynamics import DynamicsConnector
 from connectors.dynamics.contract import ContractLog
 from connectors.dynamics.spec import ENTITIES
 from connectors.sdk import HttpClient, OAuth2Auth
-from tests.connectors.conformance import ConnectorConformance
-from tests.connectors.harness import oauth_client
+from tests.connectors.conformance_kit import ConnectorConformance
+from tests.kits.sandbox import oauth_client
 
 WHEN = "2026-12-01T10:00:00Z"
 LATER = "2026-12-01T11:00:00Z"

@@ -11,7 +11,7 @@ from connectors.dynamics import DynamicsConnector
 from connectors.dynamics.contract import ContractLog
 from connectors.dynamics.sandbox import create_sandbox
 from connectors.sdk import AssociationRecord, ConnectorError, ErrorCategory, HttpClient, OAuth2Auth
-from tests.connectors.harness import (
+from tests.kits.sandbox import (
     MemoryTokenStore,
     connect,
     oauth_client,

@@ -9,7 +9,7 @@ import requests
 from connectors.dynamics import DynamicsConnector
 from connectors.dynamics.contract import check_request, check_response
 from connectors.dynamics.sandbox import create_sandbox
-from tests.connectors.harness import REDIRECT_URI, connect, oauth_client, sandbox_server
+from tests.kits.sandbox import REDIRECT_URI, connect, oauth_client, sandbox_server
 
 HEADERS = {"OData-Version": "4.0", "OData-MaxVersion": "4.0", "Accept": "application/json"}
 

@@ -11,10 +11,10 @@ from connectors.dynamics.contract import ContractLog
 from connectors.dynamics.sandbox import create_sandbox
 from connectors.sdk import ConnectorError
 from connectors.sdk.sandbox.webhooks import WebhookFaults
-from tests.connectors.harness import sandbox_server
 from tests.connectors.pipedrive.test_sandbox_webhooks import Receiver
 from tests.connectors.test_dynamics_behaviour import make_connector
-from tests.stack import wait_until
+from tests.kits.sandbox import sandbox_server
+from tests.kits.stack import wait_until
 
 KEY = "k3y/with+odd=chars"
 

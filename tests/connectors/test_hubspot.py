@@ -16,8 +16,8 @@ from connectors.hubspot import HubSpotConnector
 from connectors.hubspot.sandbox import HubSpotSandbox
 from connectors.hubspot.spec import object_spec
 from connectors.sdk import HttpClient, OAuth2Auth
-from tests.connectors.conformance import ConnectorConformance
-from tests.connectors.harness import MemoryTokenStore, consent, oauth_client, sandbox_server
+from tests.connectors.conformance_kit import ConnectorConformance
+from tests.kits.sandbox import MemoryTokenStore, consent, oauth_client, sandbox_server
 
 ACME = "admin@acmecorp.example"
 

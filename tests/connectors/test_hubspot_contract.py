@@ -30,8 +30,8 @@ from hubspot.crm.objects import models as om
 from connectors.hubspot import HubSpotConnector
 from connectors.sdk import AssociationRecord
 from connectors.sdk.sandbox.oauth import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
-from tests.connectors.harness import connect
 from tests.connectors.test_hubspot import ACME, VALUES, make_connector, running_sandbox
+from tests.kits.sandbox import connect
 
 
 def strict(package):

@@ -7,7 +7,7 @@ from syncapp.integrations import sandbox_state
 from syncapp.integrations.catalog import build_connector
 from syncapp.integrations.models import Connection, ConnectionStatus
 from syncapp.integrations.tokens import DbTokenStore
-from tests.integration_kit import connect_account
+from tests.kits.connect import connect_account
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

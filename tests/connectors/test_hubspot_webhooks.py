@@ -15,8 +15,8 @@ from connectors.sdk.sandbox.webhooks import WebhookFaults
 from connectors.sdk.webhooks import WebhookRefused, WebhookRequest
 from tests.connectors.pipedrive.test_sandbox_webhooks import Receiver
 from tests.connectors.test_hubspot import make_connector, running_sandbox
-from tests.inbound.kit import hubspot_app_webhooks
-from tests.stack import wait_until
+from tests.kits.inbound import hubspot_app_webhooks
+from tests.kits.stack import wait_until
 
 ACME_HUB_ID = 4410001
 

@@ -5,8 +5,8 @@ import pytest
 from connectors.pipedrive import PipedriveConnector
 from connectors.sdk import ErrorCategory, HttpClient, OAuth2Auth
 from connectors.sdk.records import AssociationRecord
-from tests.connectors.conformance import ConnectorConformance
-from tests.connectors.harness import (
+from tests.connectors.conformance_kit import ConnectorConformance
+from tests.kits.sandbox import (
     SPECS,
     MemoryTokenStore,
     ViolationLog,

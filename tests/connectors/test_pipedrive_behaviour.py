@@ -11,7 +11,7 @@ from connectors.pipedrive.connector import ADAPTERS
 from connectors.pipedrive.sandbox import PipedriveSandbox
 from connectors.sdk import ConnectorError, ErrorCategory, HttpClient, OAuth2Auth
 from connectors.sdk.sandbox import Response
-from tests.connectors.harness import (
+from tests.kits.sandbox import (
     MemoryTokenStore,
     connect,
     consent,

@@ -14,7 +14,7 @@ def installed_plugin(tmp_path, monkeypatch):
     package = tmp_path / "acme_sync_plugin"
     package.mkdir()
     (package / "__init__.py").write_text(textwrap.dedent("""
-        from tests.connectors.toy import SPEC, ToyConnector
+        from tests.kits.toy import SPEC, ToyConnector
         from dataclasses import replace
 
         class AcmeConnector(ToyConnector):

@@ -8,7 +8,7 @@ import requests
 from connectors.sdk import ConnectorError, ErrorCategory, HttpClient
 from connectors.sdk.http import Backoff, parse_retry_after
 from connectors.sdk.sandbox import Response, Sandbox, SandboxAccount, route
-from tests.connectors.harness import sandbox_server
+from tests.kits.sandbox import sandbox_server
 
 
 class ScriptedSandbox(Sandbox):

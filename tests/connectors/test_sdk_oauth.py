@@ -9,8 +9,8 @@ import requests
 
 from connectors.sdk import ConnectorError, ErrorCategory, NeedsReconnectError, OAuth2Auth
 from connectors.sdk.oauth import Token
-from tests.connectors.harness import consent, oauth_client, sandbox_server
-from tests.connectors.toy import ToyConnector, ToySandbox
+from tests.kits.sandbox import consent, oauth_client, sandbox_server
+from tests.kits.toy import ToyConnector, ToySandbox
 
 
 @pytest.fixture

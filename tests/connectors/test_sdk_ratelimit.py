@@ -10,8 +10,8 @@ import redis
 
 from connectors.sdk import ConnectorError, HttpClient
 from connectors.sdk.ratelimit import RedisRateLimiter, safe_burst
-from tests.connectors.harness import connect, sandbox_server
-from tests.connectors.toy import ToyConnector, ToySandbox
+from tests.kits.sandbox import connect, sandbox_server
+from tests.kits.toy import ToyConnector, ToySandbox
 
 LIMIT, PERIOD, CALLS_EACH = 5, 1.0, 8
 

@@ -33,10 +33,10 @@ from syncapp.syncs.configure import create_object_sync
 from syncapp.syncs.models import Link, LinkStatus, Run, RunKind, RunStatus
 from syncapp.syncs.services import save_and_sync
 from syncapp.syncs.tasks import run_lock_name
-from tests.engine.kit import connect_account
-from tests.soak import by_run
-from tests.stack import celery, private_postgres, wait_until
-from tests.syncs.worker import own_queue, worker_on
+from tests.kits.engine import connect_account
+from tests.kits.soak import by_run
+from tests.kits.stack import celery, private_postgres, wait_until
+from tests.kits.worker import own_queue, worker_on
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker,
               pytest.mark.grows_in_soak]

@@ -8,8 +8,8 @@ from django.conf import settings
 
 from syncapp.core.queues import queue_name
 from syncapp.integrations.models import Connection
-from tests.integration_kit import connect_account, served_sandbox
-from tests.syncs.worker import own_queue
+from tests.kits.connect import connect_account, served_sandbox
+from tests.kits.worker import own_queue
 
 
 @pytest.fixture

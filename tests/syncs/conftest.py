@@ -8,7 +8,7 @@ from syncapp.integrations.models import Connection
 from syncapp.syncs import tasks
 from syncapp.syncs.wizard import preview, services, state
 from syncapp.syncs.wizard.state import FilterChoice
-from tests.integration_kit import connect_account, served_sandbox
+from tests.kits.connect import connect_account, served_sandbox
 from tests.syncs.kit import CONFIGURE, lead_source_mapping, messages_of, post_step, start
 
 PIPEDRIVE_LOGIN = "admin@northwind.example"
