@@ -15,12 +15,10 @@ from django.views.debug import technical_500_response
 from connectors.sdk.sandbox.styles import csp_hash
 from syncapp.core.csp import HEADER
 from syncapp.settings import base as base_settings
+from tests.kits.csp import assert_carries_the_policy, assert_has_no_inline_code
 from tests.kits.health import quiet_sync
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
-INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
-STYLE_ATTRIBUTE = re.compile(r"<[^>]+\sstyle\s*=", re.IGNORECASE)
 PASSWORD = "hunter" + "2"  # never whole in this file: the debug page shows its source
 DATABASE_URL = f"postgres://syncapp:{PASSWORD}@db.internal:5432/syncapp"
 REDIS_URL = f"redis://:{PASSWORD}@cache.internal:6379/0"
@@ -52,20 +50,6 @@ def main_pages(role: str, sync) -> list[str]:
         "support": crm + health,
         "outsider": crm + health,  # another portal's sync: refused, still with the policy
     }[role]
-
-
-def assert_carries_the_policy(response, url: str) -> None:
-    policy = response.get(HEADER, "")
-    assert "default-src 'self'" in policy, f"{url} ({response.status_code}) has no CSP"
-    assert "script-src 'self';" in policy
-    assert "frame-ancestors 'none'" in policy
-    assert "unsafe" not in policy
-
-
-def assert_has_no_inline_code(html: str, url: str) -> None:
-    assert not INLINE_SCRIPT.search(html), f"{url}: an inline <script>"
-    assert not INLINE_HANDLER.search(html), f"{url}: an inline event handler"
-    assert not STYLE_ATTRIBUTE.search(html), f"{url}: a style attribute"
 
 
 @pytest.mark.django_db

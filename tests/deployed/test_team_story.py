@@ -39,8 +39,7 @@ from tests.kits.e2e.pages import Person
 from tests.kits.e2e.support import support_scenario
 
 # Its own xdist group: the stack is the module's, apart from the e2e rounds' one.
-pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.e2e,
-              pytest.mark.xdist_group("deployed")]
+pytestmark = [pytest.mark.worker, pytest.mark.e2e, pytest.mark.xdist_group("deployed")]
 
 ARTIFACT = LOGS.parent / "deployed-mode.json"
 PORTAL = "Acme Deployed"
@@ -237,6 +236,7 @@ def audit_names_who_did_what(me: Person, shot) -> None:
         expect(entry.first, f"{label} by {who}").to_be_visible()
 
 
+@pytest.mark.browser
 def test_a_team_sets_up_syncapp_from_an_empty_installation(deployed, person):
     stack = deployed.stack
     started = time.monotonic()

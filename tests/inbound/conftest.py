@@ -36,7 +36,7 @@ def broker():
 
 # A Pipedrive account connected through the real install flow, its sandbox served by
 # the live server (the wizard tests' fixtures).
-from tests.syncs.conftest import connection, live_pipedrive  # noqa: E402, F401
+from tests.kits.pipedrive import connection, live_pipedrive  # noqa: E402, F401
 
 
 @pytest.fixture

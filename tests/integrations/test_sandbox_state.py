@@ -26,6 +26,7 @@ from connectors.sdk.sandbox import Request, Response
 from syncapp.devstack.embedded_redis import free_port
 from syncapp.integrations import sandbox_state
 from syncapp.integrations.sandbox_state import SharedState, sandbox_factory
+from tests.kits.markers import require
 from tests.kits.stack import ROOT, process_env, stop, wait_until
 
 SANDBOX_APPS = sorted(key for key, cls in registry.connectors().items() if cls.sandbox)
@@ -219,6 +220,7 @@ ROUND_TRIPS = 30
 def gunicorn(db, tmp_path):
     """The Django app under gunicorn with three worker processes, sandboxes in Redis;
     yields its URL and the access log, which names the worker of every request."""
+    require("worker", "starts gunicorn's workers")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     access_log = tmp_path / "access.log"

@@ -17,6 +17,7 @@ from django.db import connection, connections
 
 from syncapp.devstack.embedded_postgres import start_postgres
 from syncapp.settings.env import database_from_url
+from tests.kits.markers import require
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,6 +49,7 @@ def process_env(**extra: str) -> dict[str, str]:
 @contextmanager
 def celery(kind: str, *args: str, log: Path, **env: str):
     """Run `celery -A syncapp <kind>` until the block ends; its output goes to `log`."""
+    require("worker", f"starts `celery {kind}`")
     command = [sys.executable, "-m", "celery", "-A", "syncapp", kind, "-l", "info", *args]
     with log.open("wb") as out:
         process = subprocess.Popen(

@@ -70,3 +70,11 @@ def _forget(queue: str) -> None:
     for _attempt in range(2):
         client.delete(*keys)
         time.sleep(1)
+
+
+def beat_on(queue: str, tmp_path):
+    """Celery beat ticking every second: it enqueues each sync that is due, and so also
+    picks up a run whose worker died (the message a killed worker held is not
+    redelivered before the broker's visibility timeout, over an hour)."""
+    return celery("beat", "-s", str(tmp_path / "beat-schedule"), log=tmp_path / "beat.log",
+                  SYNC_TICK_S="1", SYNCAPP_TEST_QUEUE=queue)

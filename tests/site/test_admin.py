@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from syncapp.integrations.models import Connection
 from syncapp.syncs.models import Run
-from tests.core.test_security_headers import assert_carries_the_policy, assert_has_no_inline_code
+from tests.kits.csp import assert_carries_the_policy, assert_has_no_inline_code
 from tests.kits.health import quiet_sync
 
 pytestmark = pytest.mark.django_db

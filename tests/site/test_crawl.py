@@ -23,7 +23,7 @@ from django.utils import translation
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
-from tests.core.test_security_headers import assert_carries_the_policy
+from tests.kits.csp import assert_carries_the_policy
 from tests.kits.soak import by_run
 from tests.site.crawl_kit import KeysRead, address, build_world, fingerprint, routes, send
 
