@@ -13,8 +13,8 @@ from connectors.hubspot.webhooks import verify
 from connectors.sdk.sandbox.oauth import SANDBOX_CLIENT_SECRET
 from connectors.sdk.sandbox.webhooks import WebhookFaults
 from connectors.sdk.webhooks import WebhookRefused, WebhookRequest
+from tests.connectors.hubspot.test_conformance import make_connector, running_sandbox
 from tests.connectors.pipedrive.test_sandbox_webhooks import Receiver
-from tests.connectors.test_hubspot import make_connector, running_sandbox
 from tests.kits.inbound import hubspot_app_webhooks
 from tests.kits.stack import wait_until
 

@@ -11,8 +11,8 @@ from connectors.dynamics.contract import ContractLog
 from connectors.dynamics.sandbox import create_sandbox
 from connectors.sdk import ConnectorError
 from connectors.sdk.sandbox.webhooks import WebhookFaults
+from tests.connectors.dynamics.test_behaviour import make_connector
 from tests.connectors.pipedrive.test_sandbox_webhooks import Receiver
-from tests.connectors.test_dynamics_behaviour import make_connector
 from tests.kits.sandbox import sandbox_server
 from tests.kits.stack import wait_until
 

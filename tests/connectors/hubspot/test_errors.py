@@ -11,7 +11,7 @@ from connectors.hubspot.connector import HubSpotConnector
 from connectors.sdk import ConnectorError
 from connectors.sdk import ErrorCategory as Cat
 from connectors.sdk.sandbox import Response
-from tests.connectors.test_hubspot import VALUES, make_connector, running_sandbox
+from tests.connectors.hubspot.test_conformance import VALUES, make_connector, running_sandbox
 
 ACME_ID = "4410001"
 

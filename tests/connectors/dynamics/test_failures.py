@@ -12,7 +12,7 @@ from connectors.dynamics import DynamicsConnector
 from connectors.dynamics.client import error_reader
 from connectors.dynamics.sandbox import create_sandbox
 from connectors.sdk import ConnectorError, ErrorCategory, HttpClient
-from tests.connectors.test_dynamics_behaviour import CONTOSO, drain, make_connector
+from tests.connectors.dynamics.test_behaviour import CONTOSO, drain, make_connector
 from tests.kits.sandbox import sandbox_server
 
 GUID = "5b9a3b1e-8f2c-4d6e-9a1b-0c2d3e4f5a6b"

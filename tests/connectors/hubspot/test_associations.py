@@ -6,7 +6,7 @@ from connectors.hubspot.associations import TYPES
 from connectors.hubspot.spec import SPEC
 from connectors.sdk import AssociationRecord
 from connectors.sdk import ErrorCategory as Cat
-from tests.connectors.test_hubspot import make_connector, running_sandbox
+from tests.connectors.hubspot.test_conformance import make_connector, running_sandbox
 
 ACME_ID = "4410001"
 

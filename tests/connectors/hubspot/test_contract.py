@@ -30,7 +30,7 @@ from hubspot.crm.objects import models as om
 from connectors.hubspot import HubSpotConnector
 from connectors.sdk import AssociationRecord
 from connectors.sdk.sandbox.oauth import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
-from tests.connectors.test_hubspot import ACME, VALUES, make_connector, running_sandbox
+from tests.connectors.hubspot.test_conformance import ACME, VALUES, make_connector, running_sandbox
 from tests.kits.sandbox import connect
 
 

@@ -13,7 +13,7 @@ from connectors.hubspot.spec import ALL_OBJECTS
 from connectors.sdk import FieldType, NeedsReconnectError
 from connectors.sdk.sandbox.oauth import SANDBOX_CLIENT_ID
 from syncapp.crm.demo import generate
-from tests.connectors.test_hubspot import make_connector, running_sandbox
+from tests.connectors.hubspot.test_conformance import make_connector, running_sandbox
 from tests.kits.sandbox import oauth_client
 
 ACME_ID, GLOBEX_ID = "4410001", "4410002"

@@ -12,7 +12,7 @@ from connectors.hubspot.sandbox.schema import modified_property
 from connectors.hubspot.sandbox.validate import iso
 from connectors.hubspot.values import canonical
 from connectors.sdk import ConnectorError, ErrorCategory, FieldType
-from tests.connectors.test_hubspot import make_connector, running_sandbox
+from tests.connectors.hubspot.test_conformance import make_connector, running_sandbox
 
 ACME_ID = "4410001"
 
