@@ -100,7 +100,7 @@ class Link(PortalOwned):
     last_synced = models.JSONField(default=dict, blank=True)
     # A failed link whose write was refused for a person to act on (not a transient
     # failure): per mapped field, what both sides held then, packed as last_synced. Runs
-    # do not send the write again while both sides still hold exactly this (engine/
+    # do not send the write again while both sides still hold exactly this (syncs/run/
     # executor.py); Retry forgets it (health/repair.py). Empty on any other status.
     refused = models.JSONField(default=dict, blank=True)
     # Names for the record views, kept so they need no join or vendor call.
