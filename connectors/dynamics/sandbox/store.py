@@ -9,7 +9,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
-from connectors.dynamics.sandbox_schema import BY_LOGICAL, Column, Table
+from connectors.dynamics.sandbox.schema import BY_LOGICAL, Column, Table
 from connectors.sdk.sandbox import SandboxAccount
 
 INT32 = (-2147483648, 2147483647)
@@ -247,6 +247,6 @@ class Environment(SandboxAccount):
     store: OrgStore = field(default_factory=OrgStore)
     denied: set[str] = field(default_factory=set)  # privileges the user's role lacks
     other_instances: list[dict] = field(default_factory=list)  # more of the user's environments
-    # Webhook registrations (sandbox_webhooks): id -> row.
+    # Webhook registrations (webhooks.py): id -> row.
     service_endpoints: dict[str, dict] = field(default_factory=dict)
     steps: dict[str, dict] = field(default_factory=dict)

@@ -15,14 +15,14 @@ import json
 import re
 from dataclasses import replace
 
-from connectors.dynamics import sandbox_metadata, sandbox_webhooks
-from connectors.dynamics.sandbox_batch import BatchFormatError, ChangeSet, join, split
-from connectors.dynamics.sandbox_pages import RecordPages
-from connectors.dynamics.sandbox_query import FilterError, UnknownProperty, preferences
-from connectors.dynamics.sandbox_reads import Query, read_collection, render, unknown_property
-from connectors.dynamics.sandbox_schema import BY_LOGICAL, TABLES, Table
-from connectors.dynamics.sandbox_seed import seed_environments
-from connectors.dynamics.sandbox_store import DataverseError, Environment, not_found, now_text
+from connectors.dynamics.sandbox import metadata, webhooks
+from connectors.dynamics.sandbox.batch import BatchFormatError, ChangeSet, join, split
+from connectors.dynamics.sandbox.pages import RecordPages
+from connectors.dynamics.sandbox.query import FilterError, UnknownProperty, preferences
+from connectors.dynamics.sandbox.reads import Query, read_collection, render, unknown_property
+from connectors.dynamics.sandbox.schema import BY_LOGICAL, TABLES, Table
+from connectors.dynamics.sandbox.seed import seed_environments
+from connectors.dynamics.sandbox.store import DataverseError, Environment, not_found, now_text
 from connectors.sdk.sandbox import Request, Response, Sandbox, route
 
 API = "/{org}/api/data/v9\\.2"
@@ -105,7 +105,7 @@ class DynamicsSandbox(RecordPages, Sandbox):
 
     @route("GET", "/globaldisco/api/discovery/v2\\.0/Instances")
     def instances(self, request: Request, account: Environment) -> Response:
-        rows = [sandbox_metadata.instance(request.root, account), *account.other_instances]
+        rows = [metadata.instance(request.root, account), *account.other_instances]
         select = request.arg("$select")
         if select:
             keep = set(select.split(","))
@@ -119,14 +119,14 @@ class DynamicsSandbox(RecordPages, Sandbox):
     @answers
     def attributes(self, request: Request, account: Environment, org: str, logical: str):
         self._environment(account, org)
-        return Response.json(sandbox_metadata.attributes(
+        return Response.json(metadata.attributes(
             self._base(request, org), self._logical(logical), request, cast=None))
 
     @route("GET", API + "/EntityDefinitions\\(LogicalName='{logical}'\\)/Attributes/{cast}")
     @answers
     def typed_attributes(self, request, account, org: str, logical: str, cast: str):
         self._environment(account, org)
-        return Response.json(sandbox_metadata.attributes(
+        return Response.json(metadata.attributes(
             self._base(request, org), self._logical(logical), request, cast=cast))
 
     @route("GET", API + "/{target}")
@@ -140,8 +140,8 @@ class DynamicsSandbox(RecordPages, Sandbox):
                 "@odata.context": f"{base}/$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse",
                 "BusinessUnitId": env.business_unit_id, "UserId": env.user_id,
                 "OrganizationId": env.id})
-        if name in sandbox_webhooks.SETS and key is None:
-            rows = sandbox_webhooks.read(env, name, {k: v[0] for k, v in request.query.items()})
+        if name in webhooks.SETS and key is None:
+            rows = webhooks.read(env, name, {k: v[0] for k, v in request.query.items()})
             return Response.json({"@odata.context": f"{base}/$metadata#{name}", "value": rows})
         table = self._table(name, env, "GET")
         prefer = preferences(request.headers.get("prefer", ""))
@@ -166,11 +166,11 @@ class DynamicsSandbox(RecordPages, Sandbox):
         name, key = self._parse(target)
         if key is not None:
             return self.error(405, "POST is not supported on a single row; use PATCH.")
-        if name in sandbox_webhooks.SETS:
+        if name in webhooks.SETS:
             return self._registered(request, org, env, name)
         table = self._table(name, env, "POST")
         row = env.store.create(table, _json(request, table), now_text(self.now))
-        sandbox_webhooks.announce(self, env, table, "Create", row[table.primary_id])
+        webhooks.announce(self, env, table, "Create", row[table.primary_id])
         return self._written(request, org, table, row, created=True)
 
     @route("PATCH", API + "/{target}")
@@ -178,7 +178,7 @@ class DynamicsSandbox(RecordPages, Sandbox):
     def patch(self, request: Request, account: Environment, org: str, target: str) -> Response:
         env = self._environment(account, org)
         name, key = self._parse(target)
-        if name in sandbox_webhooks.SETS:
+        if name in webhooks.SETS:
             return self.error(405, f"This sandbox does not update {name}.")
         table = self._table(name, env, "PATCH")
         if key is None:
@@ -190,10 +190,10 @@ class DynamicsSandbox(RecordPages, Sandbox):
         if row is None:  # no If-Match: PATCH creates the row (an upsert)
             row = env.store.create(table, {**payload, table.primary_id: row_id},
                                    now_text(self.now))
-            sandbox_webhooks.announce(self, env, table, "Create", row_id)
+            webhooks.announce(self, env, table, "Create", row_id)
         else:
             env.store.update(table, row, payload, now_text(self.now))
-            sandbox_webhooks.announce(self, env, table, "Update", row_id)
+            webhooks.announce(self, env, table, "Update", row_id)
         return self._written(request, org, table, row, created=False)
 
     @route("DELETE", API + "/{target}")
@@ -201,8 +201,8 @@ class DynamicsSandbox(RecordPages, Sandbox):
     def delete(self, request: Request, account: Environment, org: str, target: str) -> Response:
         env = self._environment(account, org)
         name, key = self._parse(target)
-        if name in sandbox_webhooks.SETS:
-            sandbox_webhooks.delete(env, name, self._key(None, key or ""))
+        if name in webhooks.SETS:
+            webhooks.delete(env, name, self._key(None, key or ""))
             return Response(204)
         table = self._table(name, env, "DELETE")
         row_id = self._key(table, key or "")
@@ -211,7 +211,7 @@ class DynamicsSandbox(RecordPages, Sandbox):
             raise not_found(table.logical, row_id)
         _check_version(request, row)
         env.store.delete(table, row_id, now_text(self.now))
-        sandbox_webhooks.announce(self, env, table, "Delete", row_id)
+        webhooks.announce(self, env, table, "Delete", row_id)
         return Response(204)
 
     # --- helpers -----------------------------------------------------------------------
@@ -290,12 +290,12 @@ class DynamicsSandbox(RecordPages, Sandbox):
             "OData-EntityId": entity_id, "Preference-Applied": "return=representation"})
 
     def _registered(self, request: Request, org: str, env: Environment, name: str) -> Response:
-        """A webhook registration row made (sandbox_webhooks), answered as any create."""
+        """A webhook registration row made (webhooks.py), answered as any create."""
         try:
             body = json.loads(request.body or b"null")
         except ValueError:
             return self.error(400, "The body is not valid JSON.", code="0x80048d19")
-        id_key, row = sandbox_webhooks.create(env, name, body)
+        id_key, row = webhooks.create(env, name, body)
         entity_id = f"{self._base(request, org)}/{name}({row['id']})"
         if preferences(request.headers.get("prefer", "")).get("return") != "representation":
             return Response(204, b"", {"OData-EntityId": entity_id})

@@ -9,9 +9,9 @@ https://learn.microsoft.com/power-apps/developer/data-platform/discovery-service
 
 import uuid
 
-from connectors.dynamics.sandbox_query import parse_filter
-from connectors.dynamics.sandbox_schema import Column, Table
-from connectors.dynamics.sandbox_store import DataverseError
+from connectors.dynamics.sandbox.query import parse_filter
+from connectors.dynamics.sandbox.schema import Column, Table
+from connectors.dynamics.sandbox.store import DataverseError
 from connectors.sdk.sandbox import Request
 
 TYPES = {"string": "String", "memo": "Memo", "int": "Integer", "decimal": "Decimal",

@@ -13,14 +13,14 @@ https://learn.microsoft.com/power-apps/developer/data-platform/use-change-tracki
 import datetime as dt
 from urllib.parse import unquote
 
-from connectors.dynamics.sandbox_query import (
+from connectors.dynamics.sandbox.query import (
     cookie,
     link,
     parse_filter,
     read_cookie,
 )
-from connectors.dynamics.sandbox_schema import Table
-from connectors.dynamics.sandbox_store import DataverseError, OrgStore
+from connectors.dynamics.sandbox.schema import Table
+from connectors.dynamics.sandbox.store import DataverseError, OrgStore
 
 MAX_PAGE = 5000
 LOOKUP_NAME = "@Microsoft.Dynamics.CRM.lookuplogicalname"
