@@ -88,6 +88,15 @@ def read_token(table: Table, text: str) -> int:
                                                 f"'{text}' is not valid.") from None
 
 
+def refuse_with_tracking(query: dict[str, list[str]], prefer: dict[str, str]) -> None:
+    """Change tracking reads whole tables: Dataverse refuses these options with it
+    (the code is not documented; the message is)."""
+    refused = [o for o in ("$filter", "$orderby", "$top", "$expand") if o in query]
+    if "odata.track-changes" in prefer and refused:
+        raise DataverseError(400, "0x80040203", f"The query parameter {refused[0]} is not "
+                                                "supported when Change Tracking is enabled.")
+
+
 class Query:
     """One GET on an entity set, parsed."""
 
@@ -95,18 +104,16 @@ class Query:
         self.table, self.args, self.base = table, args, base
         self.select = parse_select(table, args.get("$select"))
         self.tracking = "odata.track-changes" in prefer
-        # Change tracking reads whole tables: Dataverse refuses these options with it
-        # (the code is not documented; the message is).
-        refused = [o for o in ("$filter", "$orderby", "$top") if self.tracking and o in args]
-        if refused:
-            raise DataverseError(400, "0x80040203", f"The query parameter {refused[0]} is not "
-                                                    "supported when Change Tracking is enabled.")
         annotations = prefer.get("odata.include-annotations", "")
         self.annotate = "*" in annotations or "lookuplogicalname" in annotations
         size = prefer.get("odata.maxpagesize") or str(MAX_PAGE)
         self.page_size = max(1, min(int(size) if size.isdigit() else MAX_PAGE, MAX_PAGE))
         top = args.get("$top")
-        self.top = int(top) if top and top.isdigit() else None
+        if top is not None and not top.isdigit():
+            raise DataverseError(400, "0x80060888", f"Invalid value '{top}' for $top query "
+                                 "option found. The $top query option requires a non-negative "
+                                 "integer value.")
+        self.top = int(top) if top is not None else None
         text = args.get("$filter")
         self.predicate = parse_filter(text, lambda n: selectable(table, n)) if text else None
 
