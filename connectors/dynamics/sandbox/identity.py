@@ -116,7 +116,7 @@ class MicrosoftSignIn(OAuthProvider):
 
 
 def _unknown_tenant(tenant: str) -> Response:
-    return aad_error(400, "invalid_tenant", 90002, (
+    return aad_error(400, "invalid_request", 90002, (
         f"Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID "
         "and are signing into the correct cloud."))
 
