@@ -23,6 +23,7 @@ from connectors.dynamics.sandbox.pages import RecordPages
 from connectors.dynamics.sandbox.query import preferences
 from connectors.dynamics.sandbox.reads import (
     Query,
+    page_size,
     read_collection,
     refuse_with_tracking,
     render,
@@ -332,8 +333,12 @@ def _json(request: Request, table: Table):
 
 
 def _applied(prefer: dict[str, str]) -> str:
-    names = ("odata.maxpagesize", "odata.track-changes", "odata.include-annotations")
-    return ",".join(f"{n}={prefer[n]}" if prefer[n] else n for n in names if n in prefer)
+    """The preferences a read honoured, for `Preference-Applied` (an ignored page size
+    is not among them)."""
+    names = ("odata.track-changes", "odata.include-annotations")
+    applied = [f"{n}={prefer[n]}" if prefer[n] else n for n in names if n in prefer]
+    size = page_size(prefer)
+    return ",".join([f"odata.maxpagesize={size}"] * (size is not None) + applied)
 
 
 def create_sandbox(**kwargs) -> DynamicsSandbox:

@@ -88,6 +88,13 @@ def read_token(table: Table, text: str) -> int:
                                                 f"'{text}' is not valid.") from None
 
 
+def page_size(prefer: dict[str, str]) -> int | None:
+    """`odata.maxpagesize` when it is applied: 1 to 5,000 ("max page size requests
+    larger than 5,000 are ignored", and so is anything that is not a number)."""
+    size = prefer.get("odata.maxpagesize", "")
+    return int(size) if size.isdigit() and 1 <= int(size) <= MAX_PAGE else None
+
+
 def refuse_with_tracking(query: dict[str, list[str]], prefer: dict[str, str]) -> None:
     """Change tracking reads whole tables: Dataverse refuses these options with it
     (the code is not documented; the message is)."""
@@ -106,8 +113,7 @@ class Query:
         self.tracking = "odata.track-changes" in prefer
         annotations = prefer.get("odata.include-annotations", "")
         self.annotate = "*" in annotations or "lookuplogicalname" in annotations
-        size = prefer.get("odata.maxpagesize") or str(MAX_PAGE)
-        self.page_size = max(1, min(int(size) if size.isdigit() else MAX_PAGE, MAX_PAGE))
+        self.page_size = page_size(prefer) or MAX_PAGE
         top = args.get("$top")
         if top is not None and not top.isdigit():
             raise DataverseError(400, "0x80060888", f"Invalid value '{top}' for $top query "
