@@ -1,12 +1,15 @@
-"""A stateful emulator of Dynamics 365: the Microsoft sign-in, the Global Discovery
-Service, and each environment's Dataverse Web API.
+"""A stateful emulator of Dynamics 365: the Microsoft sign-in (identity.py), the
+Global Discovery Service and table definitions (catalog.py), and here each
+environment's rows through the Dataverse Web API.
 
 Environments live under `/<urlname>/api/data/v9.2/` (standing in for
 `https://<urlname>.crm.dynamics.com/api/data/v9.2/`); discovery under
-`/globaldisco/api/discovery/v2.0/`; sign-in under `/organizations/oauth2/v2.0/`.
+`/globaldisco/api/discovery/v2.0/`; sign-in under `/organizations/oauth2/v2.0/`
+and, for the client credentials grant, `/<tenant id>/oauth2/v2.0/`.
 Two environments are seeded, Contoso and Fabrikam, each with its own admin
 (admin@contoso.example / admin@fabrikam.example, password "sandbox") and data.
-BEHAVIOR.md lists the Dataverse behaviours reproduced here.
+BEHAVIOR.md lists what is implemented; everything else is refused in Dataverse's
+error shape.
 """
 
 import copy
