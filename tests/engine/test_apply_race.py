@@ -15,8 +15,8 @@ import pytest
 from django.db import connection as db_connection
 
 from connectors.dynamics import DynamicsConnector
-from connectors.dynamics.sandbox_schema import TABLES
-from connectors.dynamics.sandbox_store import now_text
+from connectors.dynamics.sandbox.schema import TABLES
+from connectors.dynamics.sandbox.store import now_text
 from syncapp.crm.models import Record
 from syncapp.crm.services import create_record, update_record
 from tests.kits.engine import make_sync, open_app, run, settle

@@ -1,4 +1,4 @@
-""""Failed" is declared once (syncs/models.py) and every count, list and filter uses it:
+""""Failed" is declared once (syncs/models/links.py) and every count, list and filter uses it:
 the sync page, the overview it links to, the failed panel, the record view and the
 Postgres tallies all agree that a record deleted on one side has failed."""
 

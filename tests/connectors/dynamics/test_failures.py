@@ -8,7 +8,7 @@ import uuid
 import pytest
 import requests
 
-from connectors.dynamics import DynamicsConnector
+from connectors.dynamics import DynamicsConnector, writes
 from connectors.dynamics.client import error_reader
 from connectors.dynamics.sandbox import create_sandbox
 from connectors.sdk import ConnectorError, ErrorCategory, HttpClient
@@ -188,6 +188,23 @@ def test_a_401_mid_run_refreshes_once_and_the_read_goes_on(sandbox, root):
     sandbox.expire_access_tokens()
     rest, _ = drain(connector, "contacts", first.cursor, limit=2)
     assert rest and store.saves == 1
+
+
+def test_a_rate_limit_between_batches_keeps_the_rows_already_written(sandbox, root,
+                                                                    monkeypatch):
+    """The rows of the first $batch keep their ids, so the next run does not create
+    them again; the row never sent carries the rate limit, and the run stops on it."""
+    connector, _ = make_connector(root, CONTOSO)
+    connector.fields("contacts")  # metadata first, as a run does
+    monkeypatch.setattr(writes, "BATCH_SIZE", 2)
+    sandbox.rate = (1, 600.0)  # the first $batch goes; the second meets a long 429
+    try:
+        first, second, third = connector.create(
+            "contacts", [(ref, {"lastname": f"Batch {ref}"}) for ref in "abc"])
+    finally:
+        sandbox.rate = None
+    assert first.ok and second.ok and first.record.id != second.record.id
+    assert third.error.category is ErrorCategory.RATE_LIMITED and third.error.connection_wide
 
 
 def test_one_bad_item_in_a_batch_does_not_fail_the_others(root):

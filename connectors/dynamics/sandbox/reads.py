@@ -13,14 +13,14 @@ https://learn.microsoft.com/power-apps/developer/data-platform/use-change-tracki
 import datetime as dt
 from urllib.parse import unquote
 
-from connectors.dynamics.sandbox_query import (
+from connectors.dynamics.sandbox.query import (
     cookie,
     link,
     parse_filter,
     read_cookie,
 )
-from connectors.dynamics.sandbox_schema import Table
-from connectors.dynamics.sandbox_store import DataverseError, OrgStore
+from connectors.dynamics.sandbox.schema import Table
+from connectors.dynamics.sandbox.store import DataverseError, OrgStore
 
 MAX_PAGE = 5000
 LOOKUP_NAME = "@Microsoft.Dynamics.CRM.lookuplogicalname"
@@ -88,6 +88,22 @@ def read_token(table: Table, text: str) -> int:
                                                 f"'{text}' is not valid.") from None
 
 
+def page_size(prefer: dict[str, str]) -> int | None:
+    """`odata.maxpagesize` when it is applied: 1 to 5,000 ("max page size requests
+    larger than 5,000 are ignored", and so is anything that is not a number)."""
+    size = prefer.get("odata.maxpagesize", "")
+    return int(size) if size.isdigit() and 1 <= int(size) <= MAX_PAGE else None
+
+
+def refuse_with_tracking(query: dict[str, list[str]], prefer: dict[str, str]) -> None:
+    """Change tracking reads whole tables: Dataverse refuses these options with it
+    (the code is not documented; the message is)."""
+    refused = [o for o in ("$filter", "$orderby", "$top", "$expand") if o in query]
+    if "odata.track-changes" in prefer and refused:
+        raise DataverseError(400, "0x80040203", f"The query parameter {refused[0]} is not "
+                                                "supported when Change Tracking is enabled.")
+
+
 class Query:
     """One GET on an entity set, parsed."""
 
@@ -95,18 +111,15 @@ class Query:
         self.table, self.args, self.base = table, args, base
         self.select = parse_select(table, args.get("$select"))
         self.tracking = "odata.track-changes" in prefer
-        # Change tracking reads whole tables: Dataverse refuses these options with it
-        # (the code is not documented; the message is).
-        refused = [o for o in ("$filter", "$orderby", "$top") if self.tracking and o in args]
-        if refused:
-            raise DataverseError(400, "0x80040203", f"The query parameter {refused[0]} is not "
-                                                    "supported when Change Tracking is enabled.")
         annotations = prefer.get("odata.include-annotations", "")
         self.annotate = "*" in annotations or "lookuplogicalname" in annotations
-        size = prefer.get("odata.maxpagesize") or str(MAX_PAGE)
-        self.page_size = max(1, min(int(size) if size.isdigit() else MAX_PAGE, MAX_PAGE))
+        self.page_size = page_size(prefer) or MAX_PAGE
         top = args.get("$top")
-        self.top = int(top) if top and top.isdigit() else None
+        if top is not None and not top.isdigit():
+            raise DataverseError(400, "0x80060888", f"Invalid value '{top}' for $top query "
+                                 "option found. The $top query option requires a non-negative "
+                                 "integer value.")
+        self.top = int(top) if top is not None else None
         text = args.get("$filter")
         self.predicate = parse_filter(text, lambda n: selectable(table, n)) if text else None
 

@@ -2,8 +2,8 @@
 (spec.record_page): /<urlname>/main.aspx?pagetype=entityrecord&etn=<logical>&id=<guid>,
 standing in for https://<urlname>.crm.dynamics.com/main.aspx?…"""
 
-from connectors.dynamics.sandbox_schema import BY_LOGICAL
-from connectors.dynamics.sandbox_store import Environment
+from connectors.dynamics.sandbox.schema import BY_LOGICAL
+from connectors.dynamics.sandbox.store import Environment
 from connectors.sdk.sandbox import Sandbox, route
 from connectors.sdk.sandbox.app_pages import record_missing, record_page
 

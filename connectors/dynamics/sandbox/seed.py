@@ -12,8 +12,8 @@ what Dataverse would refuse.
 import datetime as dt
 import uuid
 
-from connectors.dynamics.sandbox_schema import TABLES
-from connectors.dynamics.sandbox_store import Environment
+from connectors.dynamics.sandbox.schema import TABLES
+from connectors.dynamics.sandbox.store import Environment
 
 _NS = uuid.UUID("0f7c2b4e-2d6a-4c1b-8f51-6b0a3f2d9e11")
 

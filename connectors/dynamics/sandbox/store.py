@@ -9,7 +9,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
-from connectors.dynamics.sandbox_schema import BY_LOGICAL, Column, Table
+from connectors.dynamics.sandbox.schema import BY_LOGICAL, Column, Table
 from connectors.sdk.sandbox import SandboxAccount
 
 INT32 = (-2147483648, 2147483647)
@@ -130,8 +130,8 @@ class OrgStore:
         for key, value in payload.items():
             if key.endswith("@odata.bind"):
                 binds.update(self._bind(table, key.removesuffix("@odata.bind"), value))
-            elif key.startswith("@") or "@" in key:
-                continue  # instance annotations are ignored
+            elif "@" in key:
+                _check_annotation(table, key, value)
             elif key not in table.columns:
                 raise payload_error(table, (
                     f"The property '{key}' does not exist on type "
@@ -159,6 +159,23 @@ class OrgStore:
         if row_id not in self.rows(target):
             raise not_found(target.logical, row_id)
         return {lookup.name: (target.logical, row_id)}
+
+
+def _check_annotation(table: Table, key: str, value) -> None:
+    """Annotations a client may send back with a row it read (`@odata.etag`,
+    `@odata.type` naming the row's own type, annotations of a column) are ignored;
+    any other is refused, as a property would be."""
+    name, _, annotation = key.partition("@")
+    if name and name not in table.columns:
+        raise payload_error(table, (
+            f"An undeclared property '{name}' which only has property annotations in the "
+            "payload but no property value was found in the payload."))
+    if name or annotation in {"odata.etag", "odata.context"}:
+        return
+    own_type = f"Microsoft.Dynamics.CRM.{table.logical}"
+    if annotation == "odata.type" and str(value).lstrip("#") == own_type:
+        return
+    raise payload_error(table, f"The annotation '{key}' is not supported on type '{own_type}'.")
 
 
 def coerce(table: Table, column: Column, value):
@@ -247,6 +264,6 @@ class Environment(SandboxAccount):
     store: OrgStore = field(default_factory=OrgStore)
     denied: set[str] = field(default_factory=set)  # privileges the user's role lacks
     other_instances: list[dict] = field(default_factory=list)  # more of the user's environments
-    # Webhook registrations (sandbox_webhooks): id -> row.
+    # Webhook registrations (webhooks.py): id -> row.
     service_endpoints: dict[str, dict] = field(default_factory=dict)
     steps: dict[str, dict] = field(default_factory=dict)

@@ -81,13 +81,7 @@ def _part(head: dict[str, str], payload: str, outer: Request) -> Part:
         raise BatchFormatError(f"Bad request line in a batch part: {request_line!r}")
     inner_head, body = _head(rest)
     url = urlsplit(pieces[1])
-    path = url.path
-    if url.scheme:  # an absolute URL: below the sandbox root
-        prefix = urlsplit(outer.root).path
-        if prefix and path.startswith(prefix):
-            path = path[len(prefix):]
-    elif not path.startswith("/"):  # relative to the service root, like "contacts(…)"
-        path = outer.path.rsplit("/", 1)[0] + "/" + path
+    path = _below_root(url.path, absolute=bool(url.scheme), outer=outer)
     headers = {**inner_head}
     headers["authorization"] = outer.headers.get("authorization", "")
     request = Request(
@@ -96,6 +90,21 @@ def _part(head: dict[str, str], payload: str, outer: Request) -> Part:
         headers=headers, body=body.strip().encode("utf-8"), root=outer.root,
     )
     return Part(request, head.get("content-id"))
+
+
+def _below_root(path: str, *, absolute: bool, outer: Request) -> str:
+    """A part's path as the sandbox routes it. The documentation writes parts three
+    ways: absolute (`https://org.crm.dynamics.com/api/data/v9.2/contacts`),
+    host-relative (`/api/data/v9.2/contacts`) and relative to the service root
+    (`contacts`); here the environment's host is the `/<urlname>` below the root."""
+    prefix = urlsplit(outer.root).path.rstrip("/")
+    if (absolute or path.startswith("/")) and prefix and path.startswith(prefix + "/"):
+        return path[len(prefix):]  # absolute, or host-relative to the sandbox's own host
+    if path.startswith("/api/data/"):  # host-relative: on the environment's host
+        return outer.path.split("/api/data/", 1)[0] + path
+    if absolute or path.startswith("/"):
+        return path
+    return outer.path.rsplit("/", 1)[0] + "/" + path
 
 
 def join(answers: list[tuple[str | None, Response]]) -> Response:

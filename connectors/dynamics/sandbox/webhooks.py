@@ -10,8 +10,8 @@ import re
 import uuid
 from urllib.parse import quote
 
-from connectors.dynamics.sandbox_schema import BY_LOGICAL, Table
-from connectors.dynamics.sandbox_store import DataverseError, Environment
+from connectors.dynamics.sandbox.schema import BY_LOGICAL, Table
+from connectors.dynamics.sandbox.store import DataverseError, Environment
 from connectors.sdk.sandbox.webhooks import Delivery
 
 SETS = ("sdkmessages", "sdkmessagefilters", "serviceendpoints", "sdkmessageprocessingsteps")

@@ -1,12 +1,15 @@
-"""A stateful emulator of Dynamics 365: the Microsoft sign-in, the Global Discovery
-Service, and each environment's Dataverse Web API.
+"""A stateful emulator of Dynamics 365: the Microsoft sign-in (identity.py), the
+Global Discovery Service and table definitions (catalog.py), and here each
+environment's rows through the Dataverse Web API.
 
 Environments live under `/<urlname>/api/data/v9.2/` (standing in for
 `https://<urlname>.crm.dynamics.com/api/data/v9.2/`); discovery under
-`/globaldisco/api/discovery/v2.0/`; sign-in under `/organizations/oauth2/v2.0/`.
+`/globaldisco/api/discovery/v2.0/`; sign-in under `/organizations/oauth2/v2.0/`
+and, for the client credentials grant, `/<tenant id>/oauth2/v2.0/`.
 Two environments are seeded, Contoso and Fabrikam, each with its own admin
 (admin@contoso.example / admin@fabrikam.example, password "sandbox") and data.
-BEHAVIOR.md lists the Dataverse behaviours reproduced here.
+BEHAVIOR.md lists what is implemented; everything else is refused in Dataverse's
+error shape.
 """
 
 import copy
@@ -15,44 +18,44 @@ import json
 import re
 from dataclasses import replace
 
-from connectors.dynamics import sandbox_metadata, sandbox_webhooks
-from connectors.dynamics.sandbox_batch import BatchFormatError, ChangeSet, join, split
-from connectors.dynamics.sandbox_pages import RecordPages
-from connectors.dynamics.sandbox_query import FilterError, UnknownProperty, preferences
-from connectors.dynamics.sandbox_reads import Query, read_collection, render, unknown_property
-from connectors.dynamics.sandbox_schema import BY_LOGICAL, TABLES, Table
-from connectors.dynamics.sandbox_seed import seed_environments
-from connectors.dynamics.sandbox_store import DataverseError, Environment, not_found, now_text
+from connectors.dynamics.sandbox import webhooks
+from connectors.dynamics.sandbox.batch import BatchFormatError, ChangeSet, join, split
+from connectors.dynamics.sandbox.catalog import Catalog
+from connectors.dynamics.sandbox.identity import MicrosoftSignIn
+from connectors.dynamics.sandbox.pages import RecordPages
+from connectors.dynamics.sandbox.query import preferences
+from connectors.dynamics.sandbox.reads import (
+    Query,
+    page_size,
+    read_collection,
+    refuse_with_tracking,
+    render,
+)
+from connectors.dynamics.sandbox.routing import (
+    API,
+    NOTHING,
+    REGISTRATIONS,
+    ROW,
+    ROWS,
+    TARGET,
+    WRITE,
+    answers,
+    check_options,
+    environment_of,
+    web_api,
+)
+from connectors.dynamics.sandbox.schema import TABLES, Table
+from connectors.dynamics.sandbox.seed import seed_environments
+from connectors.dynamics.sandbox.store import DataverseError, Environment, not_found, now_text
 from connectors.sdk.sandbox import Request, Response, Sandbox, route
 
-API = "/{org}/api/data/v9\\.2"
-_TARGET = re.compile(r"^(?P<name>[$A-Za-z_]+)(?:\((?P<key>[^)]*)\))?$")
 _STATUS_CODES = {400: "0x80040203", 403: "0x80040220", 404: "0x80060888", 405: "0x80060888",
                  412: "0x80060882", 500: "0x80040216", 503: "0x80040216", 504: "0x80040216"}
 ODATA_JSON = "application/json; odata.metadata=minimal"  # as Dataverse labels its errors
 PRIVILEGE = {"GET": "Read", "POST": "Create", "PATCH": "Write", "DELETE": "Delete"}
 
 
-def answers(handler):
-    """Turn the Web API's errors, raised anywhere below, into its error bodies."""
-
-    def wrapped(self, request, account, **params):
-        try:
-            return handler(self, request, account, **params)
-        except DataverseError as exc:
-            return self.error(exc.status, exc.message, code=exc.code)
-        except UnknownProperty as exc:
-            table = self._table_named(params.get("target", ""))
-            error = unknown_property(table, exc.name) if table else DataverseError(
-                400, "0x80060888", str(exc))
-            return self.error(error.status, error.message, code=error.code)
-        except FilterError as exc:
-            return self.error(400, f"Syntax error: {exc}", code="0x80060888")
-
-    return wrapped
-
-
-class DynamicsSandbox(RecordPages, Sandbox):
+class DynamicsSandbox(MicrosoftSignIn, Catalog, RecordPages, Sandbox):
     key = "dynamics"
     name = "Microsoft Dynamics 365"
     authorize_path = "/organizations/oauth2/v2.0/authorize"
@@ -101,51 +104,27 @@ class DynamicsSandbox(RecordPages, Sandbox):
             response.headers.setdefault("OData-Version", "4.0")
         return response
 
-    # --- discovery -----------------------------------------------------------------------
-
-    @route("GET", "/globaldisco/api/discovery/v2\\.0/Instances")
-    def instances(self, request: Request, account: Environment) -> Response:
-        rows = [sandbox_metadata.instance(request.root, account), *account.other_instances]
-        select = request.arg("$select")
-        if select:
-            keep = set(select.split(","))
-            rows = [{k: v for k, v in r.items() if k in keep} for r in rows]
-        return Response.json({"@odata.context": "https://globaldisco.crm.dynamics.com/api/"
-                              "discovery/v2.0/$metadata#Instances", "value": rows})
-
-    # --- the Web API -------------------------------------------------------------------
-
-    @route("GET", API + "/EntityDefinitions\\(LogicalName='{logical}'\\)/Attributes")
-    @answers
-    def attributes(self, request: Request, account: Environment, org: str, logical: str):
-        self._environment(account, org)
-        return Response.json(sandbox_metadata.attributes(
-            self._base(request, org), self._logical(logical), request, cast=None))
-
-    @route("GET", API + "/EntityDefinitions\\(LogicalName='{logical}'\\)/Attributes/{cast}")
-    @answers
-    def typed_attributes(self, request, account, org: str, logical: str, cast: str):
-        self._environment(account, org)
-        return Response.json(sandbox_metadata.attributes(
-            self._base(request, org), self._logical(logical), request, cast=cast))
+    # --- the Web API's rows -------------------------------------------------------------
 
     @route("GET", API + "/{target}")
     @answers
     def get(self, request: Request, account: Environment, org: str, target: str) -> Response:
-        env = self._environment(account, org)
+        env = environment_of(account, org)
         name, key = self._parse(target)
-        base = self._base(request, org)
+        base = web_api(request, org)
         if name in {"WhoAmI", "WhoAmI()"}:
+            check_options(request, NOTHING)
             return Response.json({
                 "@odata.context": f"{base}/$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse",
                 "BusinessUnitId": env.business_unit_id, "UserId": env.user_id,
                 "OrganizationId": env.id})
-        if name in sandbox_webhooks.SETS and key is None:
-            rows = sandbox_webhooks.read(env, name, {k: v[0] for k, v in request.query.items()})
+        if name in webhooks.SETS and key is None:
+            rows = webhooks.read(env, name, check_options(request, REGISTRATIONS))
             return Response.json({"@odata.context": f"{base}/$metadata#{name}", "value": rows})
         table = self._table(name, env, "GET")
         prefer = preferences(request.headers.get("prefer", ""))
-        args = {k: v[0] for k, v in request.query.items()}
+        refuse_with_tracking(request.query, prefer)
+        args = check_options(request, ROWS if key is None else ROW)
         query = Query(table, args, prefer, base)
         if key is not None:
             row = env.store.rows(table).get(self._key(table, key))
@@ -160,25 +139,28 @@ class DynamicsSandbox(RecordPages, Sandbox):
     @route("POST", API + "/{target}")
     @answers
     def post(self, request: Request, account: Environment, org: str, target: str) -> Response:
-        env = self._environment(account, org)
+        env = environment_of(account, org)
         if target == "$batch":
+            check_options(request, NOTHING)
             return self._batch(request, env)
         name, key = self._parse(target)
+        check_options(request, WRITE)
         if key is not None:
             return self.error(405, "POST is not supported on a single row; use PATCH.")
-        if name in sandbox_webhooks.SETS:
+        if name in webhooks.SETS:
             return self._registered(request, org, env, name)
         table = self._table(name, env, "POST")
         row = env.store.create(table, _json(request, table), now_text(self.now))
-        sandbox_webhooks.announce(self, env, table, "Create", row[table.primary_id])
+        webhooks.announce(self, env, table, "Create", row[table.primary_id])
         return self._written(request, org, table, row, created=True)
 
     @route("PATCH", API + "/{target}")
     @answers
     def patch(self, request: Request, account: Environment, org: str, target: str) -> Response:
-        env = self._environment(account, org)
+        env = environment_of(account, org)
         name, key = self._parse(target)
-        if name in sandbox_webhooks.SETS:
+        check_options(request, WRITE)
+        if name in webhooks.SETS:
             return self.error(405, f"This sandbox does not update {name}.")
         table = self._table(name, env, "PATCH")
         if key is None:
@@ -190,19 +172,20 @@ class DynamicsSandbox(RecordPages, Sandbox):
         if row is None:  # no If-Match: PATCH creates the row (an upsert)
             row = env.store.create(table, {**payload, table.primary_id: row_id},
                                    now_text(self.now))
-            sandbox_webhooks.announce(self, env, table, "Create", row_id)
+            webhooks.announce(self, env, table, "Create", row_id)
         else:
             env.store.update(table, row, payload, now_text(self.now))
-            sandbox_webhooks.announce(self, env, table, "Update", row_id)
+            webhooks.announce(self, env, table, "Update", row_id)
         return self._written(request, org, table, row, created=False)
 
     @route("DELETE", API + "/{target}")
     @answers
     def delete(self, request: Request, account: Environment, org: str, target: str) -> Response:
-        env = self._environment(account, org)
+        env = environment_of(account, org)
         name, key = self._parse(target)
-        if name in sandbox_webhooks.SETS:
-            sandbox_webhooks.delete(env, name, self._key(None, key or ""))
+        check_options(request, NOTHING)
+        if name in webhooks.SETS:
+            webhooks.delete(env, name, self._key(None, key or ""))
             return Response(204)
         table = self._table(name, env, "DELETE")
         row_id = self._key(table, key or "")
@@ -211,31 +194,18 @@ class DynamicsSandbox(RecordPages, Sandbox):
             raise not_found(table.logical, row_id)
         _check_version(request, row)
         env.store.delete(table, row_id, now_text(self.now))
-        sandbox_webhooks.announce(self, env, table, "Delete", row_id)
+        webhooks.announce(self, env, table, "Delete", row_id)
         return Response(204)
 
     # --- helpers -----------------------------------------------------------------------
 
-    def _environment(self, account: Environment, org: str) -> Environment:
-        if org != account.url_name:
-            raise DataverseError(403, "0x80072560", "The user is not a member of the "
-                                                    "organization.")
-        return account
-
-    def _base(self, request: Request, org: str) -> str:
-        return f"{request.root}/{org}/api/data/v9.2"
-
     @staticmethod
     def _parse(target: str) -> tuple[str, str | None]:
-        found = _TARGET.match(target)
+        found = TARGET.match(target)
         if not found:
             raise DataverseError(400, "0x80060888", f"Bad Request - Error in query syntax: "
                                                     f"'{target}'.")
         return found.group("name"), found.group("key")
-
-    def _table_named(self, target: str) -> Table | None:
-        found = _TARGET.match(target)
-        return TABLES.get(found.group("name")) if found else None
 
     def _table(self, name: str, env: Environment, method: str) -> Table:
         table = TABLES.get(name)
@@ -248,14 +218,6 @@ class DynamicsSandbox(RecordPages, Sandbox):
                 f"Principal user (Id={env.user_id}, type=8, roleCount=1, privilegeCount=612, "
                 f"accessMode=0), is missing {privilege} privilege on OTC=1 for entity "
                 f"'{table.logical}'."))
-        return table
-
-    @staticmethod
-    def _logical(logical: str) -> Table:
-        table = BY_LOGICAL.get(logical)
-        if table is None:
-            raise DataverseError(404, "0x80040217", f"Could not find an entity with the name "
-                                                    f"'{logical}'.")
         return table
 
     @staticmethod
@@ -278,7 +240,7 @@ class DynamicsSandbox(RecordPages, Sandbox):
             _check_version(request, row)
 
     def _written(self, request, org, table, row, *, created: bool) -> Response:
-        base = self._base(request, org)
+        base = web_api(request, org)
         entity_id = f"{base}/{table.set_name}({row[table.primary_id]})"
         prefer = preferences(request.headers.get("prefer", ""))
         if prefer.get("return") != "representation":
@@ -290,17 +252,17 @@ class DynamicsSandbox(RecordPages, Sandbox):
             "OData-EntityId": entity_id, "Preference-Applied": "return=representation"})
 
     def _registered(self, request: Request, org: str, env: Environment, name: str) -> Response:
-        """A webhook registration row made (sandbox_webhooks), answered as any create."""
+        """A webhook registration row made (webhooks.py), answered as any create."""
         try:
             body = json.loads(request.body or b"null")
         except ValueError:
             return self.error(400, "The body is not valid JSON.", code="0x80048d19")
-        id_key, row = sandbox_webhooks.create(env, name, body)
-        entity_id = f"{self._base(request, org)}/{name}({row['id']})"
+        id_key, row = webhooks.create(env, name, body)
+        entity_id = f"{web_api(request, org)}/{name}({row['id']})"
         if preferences(request.headers.get("prefer", "")).get("return") != "representation":
             return Response(204, b"", {"OData-EntityId": entity_id})
         env.store.version += 1  # a new row takes the next row version, as any other
-        return Response.json({"@odata.context": f"{self._base(request, org)}/$metadata#{name}"
+        return Response.json({"@odata.context": f"{web_api(request, org)}/$metadata#{name}"
                               "/$entity", "@odata.etag": f'W/"{env.store.version}"',
                               id_key: row["id"]}, 201, headers={
             "OData-EntityId": entity_id, "Preference-Applied": "return=representation"})
@@ -374,8 +336,12 @@ def _json(request: Request, table: Table):
 
 
 def _applied(prefer: dict[str, str]) -> str:
-    names = ("odata.maxpagesize", "odata.track-changes", "odata.include-annotations")
-    return ",".join(f"{n}={prefer[n]}" if prefer[n] else n for n in names if n in prefer)
+    """The preferences a read honoured, for `Preference-Applied` (an ignored page size
+    is not among them)."""
+    names = ("odata.track-changes", "odata.include-annotations")
+    applied = [f"{n}={prefer[n]}" if prefer[n] else n for n in names if n in prefer]
+    size = page_size(prefer)
+    return ",".join([f"odata.maxpagesize={size}"] * (size is not None) + applied)
 
 
 def create_sandbox(**kwargs) -> DynamicsSandbox:

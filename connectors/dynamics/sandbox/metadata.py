@@ -7,12 +7,12 @@ https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query-meta
 https://learn.microsoft.com/power-apps/developer/data-platform/discovery-service
 """
 
+import re
 import uuid
 
-from connectors.dynamics.sandbox_query import parse_filter
-from connectors.dynamics.sandbox_schema import Column, Table
-from connectors.dynamics.sandbox_store import DataverseError
-from connectors.sdk.sandbox import Request
+from connectors.dynamics.sandbox.query import parse_filter
+from connectors.dynamics.sandbox.schema import Column, Table
+from connectors.dynamics.sandbox.store import DataverseError
 
 TYPES = {"string": "String", "memo": "Memo", "int": "Integer", "decimal": "Decimal",
          "money": "Money", "date": "DateTime", "datetime": "DateTime", "bool": "Boolean",
@@ -20,6 +20,12 @@ TYPES = {"string": "String", "memo": "Memo", "int": "Integer", "decimal": "Decim
 CASTS = {"Microsoft.Dynamics.CRM.PicklistAttributeMetadata": {"choice"},
          "Microsoft.Dynamics.CRM.DateTimeAttributeMetadata": {"date", "datetime"}}
 _NS = uuid.UUID("8d1f3a52-0c57-4c53-9a0e-5a1f0d1c2b3a")
+_OPTION_SET = re.compile(r"OptionSet(\(\$select=Options\))?")
+# What an attribute row here holds: the only names $select and $filter may use.
+ATTRIBUTE_PROPERTIES = frozenset({
+    "MetadataId", "LogicalName", "SchemaName", "EntityLogicalName", "AttributeType",
+    "AttributeOf", "IsCustomAttribute", "IsPrimaryId", "IsValidForCreate", "IsValidForUpdate",
+    "IsValidForRead", "RequiredLevel", "DisplayName", "MaxLength", "OptionSet", "Format"})
 
 
 def instance(root: str, env) -> dict:
@@ -37,35 +43,63 @@ def instance(root: str, env) -> dict:
         "Region": "NA",
         "OrganizationId": env.id,
         "EnvironmentId": str(uuid.uuid5(_NS, "environment:" + env.url_name)),
-        "TenantId": str(uuid.uuid5(_NS, "tenant:" + env.url_name)),
+        "TenantId": tenant_id(env),
     }
 
 
-def attributes(base: str, table: Table, request: Request, cast: str | None) -> dict:
+def tenant_id(env) -> str:
+    """The Microsoft Entra tenant the environment belongs to (one each here)."""
+    return str(uuid.uuid5(_NS, "tenant:" + env.url_name))
+
+
+def attributes(base: str, table: Table, options: dict[str, str], cast: str | None) -> dict:
+    """`EntityDefinitions(LogicalName='…')/Attributes[/cast]` with its query options."""
     if cast is not None and cast not in CASTS:
         raise DataverseError(404, "0x80060888", f"Resource not found for the segment '{cast}'.")
+    picklists = cast == "Microsoft.Dynamics.CRM.PicklistAttributeMetadata"
+    rows = shaped(attribute_rows(table, cast), options, expandable=picklists)
+    shape = f"EntityDefinitions('{table.logical}')/Attributes" + (f"/{cast}" if cast else "")
+    return {"@odata.context": f"{base}/$metadata#{shape}", "value": rows}
+
+
+def attribute_rows(table: Table, cast: str | None) -> list[dict]:
     rows = []
     for column in table.columns.values():
         if cast is None or column.kind in CASTS[cast]:
             rows.append(_attribute(table, column, cast))
             if column.kind == "choice" and cast is None:
                 rows.append(_companion(table, column))
-    text = request.arg("$filter")
+    return rows
+
+
+def shaped(rows: list[dict], options: dict[str, str], *, expandable: bool) -> list[dict]:
+    """Attribute rows filtered and cut to `$select`; `$expand` takes only a typed
+    choice column's OptionSet (`OptionSet` or `OptionSet($select=Options)`)."""
+    expand = options.get("$expand", "")
+    if expand and not (expandable and _OPTION_SET.fullmatch(expand)):
+        raise unknown_metadata_property("AttributeMetadata", expand.split("(", 1)[0])
+    if not expand:  # a navigation property: only there when expanded
+        rows = [{k: v for k, v in r.items() if k != "OptionSet"} for r in rows]
+    text = options.get("$filter")
     if text:
-        keep = parse_filter(text, lambda name: True)
+        keep = parse_filter(text, lambda name: name in ATTRIBUTE_PROPERTIES)
         rows = [r for r in rows if keep(r)]
-    select = request.arg("$select")
-    expand = request.arg("$expand") or ""
+    select = options.get("$select")
     if select:
-        wanted = {*select.split(","), "MetadataId", "@odata.type"}
-        if "OptionSet" in expand:
-            wanted.add("OptionSet")
+        wanted = set(select.split(","))
+        for name in wanted - ATTRIBUTE_PROPERTIES:
+            raise unknown_metadata_property("AttributeMetadata", name)
+        wanted |= {"MetadataId", "@odata.type", *(["OptionSet"] if expand else [])}
         rows = [{k: v for k, v in r.items() if k in wanted} for r in rows]
-    shape = f"EntityDefinitions('{table.logical}')/Attributes" + (f"/{cast}" if cast else "")
-    return {"@odata.context": f"{base}/$metadata#{shape}", "value": rows}
+    return rows
 
 
-def _label(text: str) -> dict:
+def unknown_metadata_property(kind: str, name: str) -> DataverseError:
+    return DataverseError(400, "0x80060888", f"Could not find a property named '{name}' on "
+                                             f"type 'Microsoft.Dynamics.CRM.{kind}'.")
+
+
+def label(text: str) -> dict:
     label = {"Label": text, "LanguageCode": 1033, "IsManaged": False}
     return {"LocalizedLabels": [label], "UserLocalizedLabel": label}
 
@@ -77,6 +111,8 @@ def _attribute(table: Table, column: Column, cast: str | None) -> dict:
         "MetadataId": str(uuid.uuid5(_NS, f"{table.logical}.{column.name}")),
         "LogicalName": column.name,
         "SchemaName": column.name if column.custom else column.name.capitalize(),
+        "EntityLogicalName": table.logical,
+        "IsPrimaryId": column.name == table.primary_id,
         "AttributeType": kind,
         "AttributeOf": None,
         "IsCustomAttribute": column.custom,
@@ -85,10 +121,10 @@ def _attribute(table: Table, column: Column, cast: str | None) -> dict:
         "IsValidForRead": True,
         "RequiredLevel": {"Value": "SystemRequired" if column.name == table.primary_id
                           else "None", "CanBeChanged": column.custom},
-        "DisplayName": _label(column.label),
+        "DisplayName": label(column.label),
     }
     if column.kind == "choice" and cast:
-        row["OptionSet"] = {"Options": [{"Value": value, "Label": _label(text)}
+        row["OptionSet"] = {"Options": [{"Value": value, "Label": label(text)}
                                         for value, text in column.options.items()]}
     if column.kind in {"date", "datetime"} and cast:
         row["Format"] = "DateOnly" if column.date_only or column.kind == "date" else "DateAndTime"
@@ -104,6 +140,8 @@ def _companion(table: Table, column: Column) -> dict:
         "MetadataId": str(uuid.uuid5(_NS, f"{table.logical}.{column.name}name")),
         "LogicalName": f"{column.name}name",
         "SchemaName": f"{column.name}Name",
+        "EntityLogicalName": table.logical,
+        "IsPrimaryId": False,
         "AttributeType": "Virtual",
         "AttributeOf": column.name,
         "IsCustomAttribute": column.custom,
@@ -111,5 +149,5 @@ def _companion(table: Table, column: Column) -> dict:
         "IsValidForUpdate": False,
         "IsValidForRead": True,
         "RequiredLevel": {"Value": "None", "CanBeChanged": False},
-        "DisplayName": _label(""),
+        "DisplayName": label(""),
     }
