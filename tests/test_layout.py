@@ -10,7 +10,7 @@ ROOT = TESTS.parent
 # Packages a test folder may be named after, besides syncapp's own apps.
 TOP_LEVEL_PACKAGES = {"connectors", "bench"}
 # Folders named for a kind of test rather than a package (tests/README.md says which).
-KINDS_OF_TEST = {"browser", "e2e", "deployed", "site", "deploy", "i18n", "kits"}
+KINDS_OF_TEST = {"browser", "e2e", "deployed", "site", "deploy", "docs", "i18n", "kits"}
 ROOT_MODULES = {"__init__.py", "conftest.py", "test_layout.py"}
 
 

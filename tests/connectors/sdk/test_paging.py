@@ -6,7 +6,7 @@ from connectors.pipedrive import PipedriveConnector
 from connectors.pipedrive.client import ReadCursor, next_window
 from connectors.sdk import ErrorCategory, HttpClient, Paginator, RepeatedCursorError
 from connectors.sdk.sandbox import Response, Sandbox
-from tests.connectors.harness import sandbox_server
+from tests.kits.sandbox import sandbox_server
 
 
 class Listing(Sandbox):

@@ -13,7 +13,7 @@ from connectors.sdk import (
     per_item,
 )
 from connectors.sdk.sandbox import Response, Sandbox
-from tests.connectors.harness import sandbox_server
+from tests.kits.sandbox import sandbox_server
 
 
 class Things(Sandbox):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "docs" / "architecture.md"
 SUFFIXES = (".py", ".md", ".toml", ".po", ".txt", ".lock")
 PATH = re.compile(r"(?<![\w/.<>-])(?:[\w-]+/)+[\w.-]*")

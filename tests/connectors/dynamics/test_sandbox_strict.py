@@ -12,7 +12,7 @@ from connectors.dynamics import DynamicsConnector
 from connectors.dynamics.sandbox import create_sandbox
 from connectors.dynamics.sandbox.metadata import tenant_id
 from connectors.sdk.sandbox.oauth import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
-from tests.connectors.harness import connect, sandbox_server
+from tests.kits.sandbox import connect, sandbox_server
 
 HEADERS = {"OData-Version": "4.0", "OData-MaxVersion": "4.0", "Accept": "application/json"}
 
