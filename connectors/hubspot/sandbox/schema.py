@@ -17,7 +17,6 @@ class Prop:
     options: tuple[tuple[str, str], ...] = ()
     read_only: bool = False
     custom: bool = False
-    group: str = "info"
 
 
 def text(name, label, field_type="text", **kw) -> Prop:
