@@ -85,6 +85,11 @@ def test_search_operators_select_what_hubspot_documents(stack, bearer, flt, expe
     assert _names(search(stack, bearer, {"filters": [flt]})) == expected
 
 
+def test_a_text_query_looks_in_the_default_searchable_properties_only(stack, bearer):
+    assert _names(search(stack, bearer, {"query": "ROTHCOLLINS"})) == {"Deanna", "Ana", "Carlos"}
+    assert _names(search(stack, bearer, {"query": "buyer"})) == set()  # a job title
+
+
 def test_search_through_associations_finds_the_records_associated(stack, bearer):
     sandbox, _root = stack
     portal = acme(sandbox)

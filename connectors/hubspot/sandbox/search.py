@@ -1,7 +1,8 @@
 """POST /crm/v3/objects/<type>/search: filters, one sort, offset paging, its limits.
 
 https://developers.hubspot.com/docs/api/crm/search
-Reproduced: `filterGroups` (ORed) of `filters` (ANDed), or one top-level `filters`
+Reproduced: `query` in each object's default searchable properties only;
+`filterGroups` (ORed) of `filters` (ANDed), or one top-level `filters`
 list (HubSpot's own example of searching through associations uses it); at most 5
 groups, 6 filters a group and 18 in all; the operators in OPERATORS, each checked
 for the operands it needs; the `associations.<object>` pseudo-property with EQ;
@@ -18,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from fnmatch import fnmatchcase
 
 from connectors.hubspot.sandbox.routing import bad, known_fields, object_type
-from connectors.hubspot.sandbox.schema import DEFAULT_PROPERTIES, Prop, property_map
+from connectors.hubspot.sandbox.schema import DEFAULT_PROPERTIES, SEARCHABLE, Prop, property_map
 from connectors.hubspot.sandbox.store import Portal, public
 from connectors.hubspot.sandbox.validate import epoch_ms
 
@@ -197,9 +198,11 @@ def search(portal: Portal, object_type_: str, body, raw_size: int, cap: int) -> 
     limit, after = _page_args(body, cap)
     groups = [[_condition(portal, object_type_, f, known) for f in g] for g in _groups(body)]
     query = str(body.get("query") or "").lower()
+    searched = SEARCHABLE[object_type_]
     rows = [r for r in portal.records(object_type_)
             if (not groups or any(all(test(r) for test in g) for g in groups))
-            and (not query or any(query in str(v).lower() for v in r["properties"].values()))]
+            and (not query or any(query in str(r["properties"].get(n) or "").lower()
+                                  for n in searched))]
     name, descending = _sort(body, known)
     prop_type = known[name].type
     present = [r for r in rows if _key(prop_type, r["properties"].get(name)) is not None]
