@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from connectors.hubspot.sandbox.store import Portal
-from tests.connectors.test_hubspot import make_connector, running_sandbox
+from tests.connectors.hubspot.test_conformance import make_connector, running_sandbox
 
 ACME_ID = "4410001"
 
