@@ -19,8 +19,8 @@ from connectors.dynamics.sandbox.schema import TABLES
 from connectors.dynamics.sandbox.store import now_text
 from syncapp.crm.models import Record
 from syncapp.crm.services import create_record, update_record
-from tests.engine.kit import make_sync, open_app, run, settle
-from tests.engine.observe import fresh, link_of_hub
+from tests.kits.engine import make_sync, open_app, run, settle
+from tests.kits.observe import fresh, link_of_hub
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

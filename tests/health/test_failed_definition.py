@@ -20,7 +20,7 @@ from syncapp.syncs.models import (
     RunKind,
     RunStatus,
 )
-from tests.health.kit import add_failed_links, many_links, quiet_sync
+from tests.kits.health import add_failed_links, many_links, quiet_sync
 
 pytestmark = pytest.mark.django_db
 
