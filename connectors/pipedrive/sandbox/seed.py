@@ -1,7 +1,7 @@
 """The two sandbox companies and their records, as Pipedrive would hold them.
 
 Chosen to overlap the demo hub the way real data does (see syncapp/crm/demo.py,
-and tests/connectors/test_pipedrive_sandbox.py, which checks the overlap): the
+and tests/connectors/test_pipedrive_behaviour.py, which checks the overlap): the
 same people with emails in other letter case, White-Lane under a `www.` website,
 conflicting phone numbers, people without email, an organization with several
 people, products with the hub's SKUs at other prices, and records only
