@@ -10,7 +10,7 @@ from tests.kits.e2e.stack import POLL_INTERVAL_S
 
 PIPEDRIVE_LOGIN = "admin@northwind.example"
 DYNAMICS_LOGINS = ("admin@contoso.example", "admin@fabrikam.example")
-# Pipedrive people the scenario follows (tests/.../pipedrive/sandbox_seed.py).
+# Pipedrive people the scenario follows (connectors/pipedrive/sandbox/seed.py).
 VERONICA = ("Veronica Hayes", "veronica.hayes@whitelane.com", "White-Lane")
 GUY = ("Guy Lane", "guy.lane@rivera.co", "Referral")  # his lead source in Pipedrive
 LEAD_SOURCES = ("Inbound", "Outbound", "Referral", "Event")

@@ -11,15 +11,15 @@ import binascii
 import datetime as dt
 import hashlib
 import json
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from connectors.pipedrive import sandbox_records as records
-from connectors.pipedrive.sandbox_rules import Invalid
-from connectors.pipedrive.sandbox_seed import ACTIVITY_TYPES, INDUSTRIES, STAGES
+from connectors.pipedrive.sandbox import records, v1_shapes
+from connectors.pipedrive.sandbox.rules import Invalid
+from connectors.pipedrive.sandbox.seed import ACTIVITY_TYPES, INDUSTRIES, STAGES
 from connectors.sdk.sandbox import SandboxAccount
 
-MAX_LIMIT = 500  # both APIs refuse a larger `limit`
 V2_OBJECTS = ("organizations", "persons", "deals", "products", "activities")
 FIELD_LISTS = {"personFields": "persons", "organizationFields": "organizations",
                "dealFields": "deals", "productFields": "products",
@@ -56,6 +56,7 @@ class PipedriveCompany(SandboxAccount):
     stages: dict = field(default_factory=lambda: dict(STAGES))
     types: tuple = ACTIVITY_TYPES
     webhooks: dict = field(default_factory=dict)
+    api_tokens: dict = field(default_factory=dict)  # a user's personal API token -> user id
     counters: dict = field(default_factory=lambda: defaultdict(int))
 
     @property
@@ -153,6 +154,22 @@ def page_v2(rows: list[dict], sort_by: str, direction: str, cursor: str | None, 
     return page, following
 
 
+def page_fields(fields: list[dict], cursor: str | None, limit: int):
+    """(page, next_cursor) of a fields list: its cursor is an opaque offset."""
+    offset = 0
+    if cursor:
+        try:
+            offset = int(json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+                         ["offset"])
+        except (ValueError, binascii.Error, KeyError, TypeError):
+            raise Invalid("Validation failed: cursor: Invalid cursor") from None
+    following = None
+    if len(fields) > offset + limit:
+        marker = json.dumps({"offset": offset + limit}).encode()
+        following = base64.urlsafe_b64encode(marker).decode().rstrip("=")
+    return fields[offset:offset + limit], following
+
+
 # --- /v1/recents ---------------------------------------------------------------------------
 
 
@@ -162,22 +179,42 @@ def changed_at(record: dict) -> str:
 
 
 def recents(company: PipedriveCompany, since: str, items: list[str], start: int, limit: int):
+    """(data, additional_data): the changes after `since`, oldest first, each with the
+    whole record in its v1 shape; paged with start/limit (and next_start)."""
     wanted = [name for name, item in records.RECENT_ITEMS.items() if item in items]
     changed = sorted(
         ((changed_at(record), name, record) for name in wanted
          for record in company.data[name].values() if changed_at(record) > since),
         key=lambda row: (row[0], row[1], row[2]["id"]),
     )
-    page = changed[start:start + limit]
+    page, pagination = v1_page(changed, start, limit)
+    counts = v1_shapes.tallies(company) if page else {}
     data = [{"item": records.RECENT_ITEMS[name], "id": record["id"],
-             "data": records.recent(company, name, record)} for _when, name, record in page]
-    extra = {
-        "since_timestamp": since,
-        "last_timestamp_on_page": page[-1][0] if page else since,
-        "pagination": {"start": start, "limit": limit,
-                       "more_items_in_collection": len(changed) > start + limit},
-    }
+             "data": _set_values(v1_shapes.render(company, name, record, counts))}
+            for _when, name, record in page]
+    extra = {"since_timestamp": since,
+             "last_timestamp_on_page": page[-1][0] if page else since,
+             "pagination": pagination}
     return data, extra
+
+
+def _set_values(data: dict) -> dict:
+    """A recents entry leaves out unset (null) fields. Pipedrive answers null there, but
+    the published schema of recents is an anyOf of twelve item shapes with most fields
+    non-nullable: a null fails every shape at once, and no contract check could tell a
+    real error from it (BEHAVIOR.md, "Contract")."""
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def v1_page(rows: list, start: int, limit: int) -> tuple[list, dict]:
+    """v1 offset paging: the page, and `additional_data.pagination` as documented:
+    start, limit, more_items_in_collection, and next_start when there are more.
+    https://pipedrive.readme.io/docs/core-api-concepts-pagination"""
+    page = rows[start:start + limit]
+    more = len(rows) > start + limit
+    pagination = {"start": start, "limit": limit, "more_items_in_collection": more,
+                  **({"next_start": start + limit} if more else {})}
+    return page, pagination
 
 
 def parse_since(value: str | None) -> str:
@@ -198,6 +235,8 @@ def build_company(profile: dict, now: dt.datetime) -> PipedriveCompany:
         id=str(profile["company_id"]), name=profile["name"], login=profile["login"],
         password="sandbox", company_id=profile["company_id"], domain=profile["domain"],  # noqa: S106
         currency=profile["currency"], users={user["id"]: user for user in profile["users"]},
+        # One per user, 40 hex characters like Pipedrive's; shown on /app/settings/api.
+        api_tokens={secrets.token_hex(20): user["id"] for user in profile["users"]},
     )
     company.fields = build_fields(company.company_id, profile["custom_fields"])
     for object_name in SEED_ORDER:

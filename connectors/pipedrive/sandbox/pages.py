@@ -4,15 +4,17 @@ Served below the sandbox root at /app, signed in with a sandbox account, so that
 browser test or a person trying the demo can change records on Pipedrive's side.
 Edits and deletions go through the same code as the API's PATCH and DELETE, so API
 readers (`updated_since`, /v1/recents) see them like any other change.
+/app/settings/api shows the signed-in user's personal API token, as Personal
+preferences > API does in Pipedrive.
 """
 
 import functools
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from connectors.pipedrive.sandbox_rules import Invalid
-from connectors.pipedrive.sandbox_store import PipedriveCompany
-from connectors.sdk.sandbox import Response, Sandbox, route
+from connectors.pipedrive.sandbox.base import PipedriveCore
+from connectors.pipedrive.sandbox.rules import Invalid
+from connectors.pipedrive.sandbox.store import PipedriveCompany
+from connectors.sdk.sandbox import Response, route
 from connectors.sdk.sandbox.app_pages import (
     AppSessions,
     Html,
@@ -60,15 +62,8 @@ def with_person(handler):
     return wrapped
 
 
-class PipedriveAppPages(Sandbox[PipedriveCompany]):
-    """Mixed into PipedriveSandbox: uses its accounts, lock, update_record and delete_record."""
-
-    if TYPE_CHECKING:  # PipedriveSandbox's, shared with its API's PATCH and DELETE
-        def update_record(self, account: PipedriveCompany, object_name: str, record: dict,
-                          body: object) -> dict: ...
-
-        def delete_record(self, account: PipedriveCompany, object_name: str,
-                          record: dict) -> dict: ...
+class PipedriveAppPages(PipedriveCore):
+    """Pipedrive's web app, over the same companies and record changes as its API."""
 
     def __init__(self, *args, **kwargs):
         self.app_sessions = AppSessions()
@@ -127,6 +122,18 @@ class PipedriveAppPages(Sandbox[PipedriveCompany]):
             + table(["Name", "People"], rows)
         )
         return page("Organizations", VENDOR, body)
+
+    @route("GET", "/app/settings/api", auth=False)
+    @signed_in
+    def app_api_token(self, request, account):
+        """Personal preferences > API: the signed-in company's personal API token."""
+        token = next(t for t, user in account.api_tokens.items() if user == account.admin_id)
+        body = Html(
+            nav(request, link(f"{request.root}/app", "People"))
+            + f'<h1>API</h1><p class="muted">{text(account.name)}</p>'
+            + f"<p>Your personal API token: <code id=\"api-token\">{text(token)}</code></p>"
+        )
+        return page("API", VENDOR, body)
 
     @route("GET", "/app/persons/{person_id}", auth=False)
     @signed_in

@@ -3,14 +3,14 @@
 Pipedrive sets ids and times, splits `name` into first and last name, keeps
 exactly one primary email and phone, stamps won/lost/close times when a deal's
 status changes and marks done activities. Records are kept in their v2 shape
-(notes in v1's); /v1/recents shows them in v1's shape. Also here: the account as
+(notes in v1's); v1_shapes shows them in v1's. Also here: the account as
 users/me shows it, and webhook subscriptions as POST /v1/webhooks records them.
 """
 
 import datetime as dt
 from typing import overload
 
-from connectors.pipedrive.sandbox_rules import Invalid, failed
+from connectors.pipedrive.sandbox.rules import Invalid, failed
 
 
 def stamp(moment: dt.datetime) -> str:
@@ -138,16 +138,19 @@ def _activity(record: dict, before: dict, body: dict, now: dt.datetime) -> None:
 
 NOTE_PARENTS = ("deal_id", "person_id", "org_id", "lead_id", "project_id")
 _NOTE_TARGETS = {"deal_id": "deals", "person_id": "persons", "org_id": "organizations"}
+# The body keys of POST and PUT /v1/notes the sandbox takes; the documented rest
+# (project_id, the pinned_to_* flags) is refused.
+NOTE_KEYS = ("content", "lead_id", "add_time", *_NOTE_TARGETS, "user_id")
 
 
 def note_changes(company, body: object, creating: bool) -> dict:
     """The v1 note fields in `body`, coerced the way v1 does (ids may be strings)."""
     if not isinstance(body, dict):
         raise Invalid("Bad request: the request body must be a JSON object")
-    changes = {}
-    for key in ("content", "lead_id", "add_time", *_NOTE_TARGETS, "user_id"):
-        if key in body:
-            changes[key] = _note_value(key, body[key])
+    unknown = sorted(set(body) - set(NOTE_KEYS))
+    if unknown:
+        raise failed(unknown[0], f"Parameter '{unknown[0]}' is not supported")
+    changes = {key: _note_value(key, body[key]) for key in NOTE_KEYS if key in body}
     if creating and not str(changes.get("content") or "").strip():
         raise failed("content", "Parameter 'content' is required")
     for key, target in _NOTE_TARGETS.items():
@@ -208,32 +211,10 @@ def render_note(company, note: dict) -> dict:
     }
 
 
-# --- /v1/recents shows changed records in (a subset of) their v1 shape -----------------
+# --- /v1/recents and webhooks name each object by its item ---------------------------
 
 RECENT_ITEMS = {"persons": "person", "organizations": "organization", "deals": "deal",
                 "products": "product", "activities": "activity", "notes": "note"}
-_TITLES = {"persons": "name", "organizations": "name", "products": "name", "deals": "title",
-           "activities": "subject", "notes": "content"}
-
-
-def recent(company, object_name: str, record: dict) -> dict:
-    """A subset of the record's v1 fields, unset ones left out."""
-    if object_name == "notes":
-        note = render_note(company, record)
-        return {key: value for key, value in note.items() if value is not None}
-    title = _TITLES[object_name]
-    data = {
-        "id": record["id"], "company_id": company.company_id, title: record[title],
-        "active_flag": not record["is_deleted"],
-        "add_time": v1_from_v2(record["add_time"]),
-        "update_time": v1_from_v2(record["update_time"]),
-    }
-    if object_name == "deals":
-        data.pop("active_flag")
-        data.update(active=not record["is_deleted"], deleted=record["is_deleted"],
-                    status=record["status"], value=record["value"],
-                    currency=record["currency"])
-    return data
 
 
 # --- the account (users/me) and webhook subscriptions ----------------------------------
@@ -254,6 +235,9 @@ def me(company, now: dt.datetime) -> dict:
     }
 
 
+# The documented body of POST /v1/webhooks. https://developers.pipedrive.com/docs/api/v1/Webhooks
+WEBHOOK_KEYS = ("subscription_url", "event_action", "event_object", "name", "user_id",
+                "http_auth_user", "http_auth_password", "version")
 _EVENT_ACTIONS = {"create", "change", "delete", "*"}
 _EVENT_OBJECTS = {"activity", "deal", "lead", "note", "organization", "person", "pipeline",
                   "product", "stage", "user", "*"}
@@ -263,6 +247,9 @@ def webhook(company, body: object, now: dt.datetime) -> dict:
     """A subscription as POST /v1/webhooks records it (deliveries are not sent)."""
     if not isinstance(body, dict):
         raise Invalid("Bad request: the request body must be a JSON object")
+    unknown = sorted(set(body) - set(WEBHOOK_KEYS))
+    if unknown:
+        raise failed(unknown[0], f"Parameter '{unknown[0]}' is not supported")
     for name in ("subscription_url", "event_action", "event_object", "name"):
         if not isinstance(body.get(name), str) or not body[name]:
             raise failed(name, f"Parameter '{name}' is required")

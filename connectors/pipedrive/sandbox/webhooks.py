@@ -8,7 +8,7 @@ import copy
 import datetime as dt
 import uuid
 
-from connectors.pipedrive.sandbox_records import RECENT_ITEMS
+from connectors.pipedrive.sandbox.records import RECENT_ITEMS
 from connectors.sdk.sandbox.webhooks import Delivery
 
 
