@@ -45,7 +45,8 @@ class ReadAhead:
     def __init__(self, enabled: bool | None = None):
         if enabled is None:
             enabled = settings.SYNC_READ_AHEAD and not connection.in_atomic_block
-        self._pool = ThreadPoolExecutor(1, "sync-apply") if enabled else None
+        self._enabled = enabled
+        self._pool: ThreadPoolExecutor | None = None  # started by the first batch it takes
         self._in_flight: tuple[object, Future] | None = None
         self.redecided = 0  # batches decided again after the one in flight (bench, tests)
 
@@ -64,9 +65,11 @@ class ReadAhead:
                 self.redecided += 1
                 batch = decide()  # batch n's writes are visible now
         sent = executor.send_to_app(batch, batch.plan)
-        if self._pool is None:
+        if not self._enabled:
             executor.commit(batch, batch.plan, sent, lambda: on_commit(batch))
             return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, "sync-apply")
         batch.field_labels.prime()  # a failure's label is never fetched off this thread
         self._in_flight = (batch, self._pool.submit(
             executor.commit, batch, batch.plan, sent, lambda: on_commit(batch)))
