@@ -11,8 +11,8 @@ from syncapp.crm.models import Record
 from syncapp.crm.services import create_record
 from syncapp.syncs.models import Link, LinkStatus, Run, RunStatus
 from syncapp.syncs.run.runner import SyncRunner
-from tests.engine.kit import make_sync, run
-from tests.engine.observe import fresh
+from tests.kits.engine import make_sync, run
+from tests.kits.observe import fresh
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
