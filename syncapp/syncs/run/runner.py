@@ -9,7 +9,7 @@ the worker back after a time budget; the task re-enqueues itself to go on.
 import logging
 import time
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -156,7 +156,8 @@ class SyncRunner:
         finished = len(records) < self.batch
 
         def advance():
-            fields = {"hub_scan_after": records[-1].id if records else self.sync.hub_scan_after}
+            fields: dict[str, int | str] = {
+                "hub_scan_after": records[-1].id if records else self.sync.hub_scan_after}
             if finished:
                 fields.update(initial_phase="associations", hub_scan_after=0)
             self._save_sync(**fields)
@@ -300,8 +301,9 @@ class SyncRunner:
             status=RunStatus.PAUSED if wait else RunStatus.FAILED, finished_at=now,
             error_category=str(error.category),
             error_message=error.vendor_message or error.message)
-        fields = {"pause_reason": str(error.category),
-                  "pause_message": error.vendor_message or error.message}
+        fields: dict[str, str | datetime] = {
+            "pause_reason": str(error.category),
+            "pause_message": error.vendor_message or error.message}
         if wait:
             fields["paused_until"] = now + timedelta(seconds=wait)
             fields["next_run_at"] = now + timedelta(seconds=wait)
