@@ -76,7 +76,7 @@ def _reserve_ids(cursor, meta, count: int) -> list[int]:
     return [pk for (pk,) in cursor.fetchall()]
 
 
-def insert(objs: Sequence[Model]) -> None:
+def insert(objs: Sequence) -> None:
     """INSERT `objs` (all of one model, not saved yet) with COPY; sets their pk."""
     if not objs:
         return
@@ -125,7 +125,7 @@ def _rows(objs: Sequence, fields: list) -> Iterable[list]:
         yield row
 
 
-def update(objs: Sequence[Model], field_names: Sequence[str]) -> None:
+def update(objs: Sequence, field_names: Sequence[str]) -> None:
     """UPDATE `field_names` of saved `objs` (one model): COPY, then one UPDATE … FROM."""
     if not objs:
         return

@@ -16,11 +16,13 @@ normalise, and decide what the candidates mean. A match is never guessed:
 
 from dataclasses import dataclass
 from itertools import groupby
+from typing import Generic, TypeVar
 
 from syncapp.crm.identifiers import NORMALIZERS
 from syncapp.engine.config import MatchRule
 
 Keys = list[tuple[MatchRule, str]]
+Id = TypeVar("Id", int, str)  # a hub record id, or (from the hub side) an app id
 
 
 def match_keys(rules: tuple[MatchRule, ...], values: dict, *, hub: bool = False) -> Keys:
@@ -45,8 +47,8 @@ def deciding_key(keys: Keys, candidates: dict) -> str:
 
 
 @dataclass(frozen=True)
-class Match:
-    candidate: int | str  # a hub record id (or, from the hub side, an app id)
+class Match(Generic[Id]):
+    candidate: Id
     note: str  # how it was chosen, for the record's history
 
 
@@ -60,7 +62,7 @@ class Ambiguous:
     note: str  # what the record's failure says
 
 
-def choose(keys: Keys, candidates: dict, claimed: set) -> Match | Ambiguous | None:
+def choose(keys: Keys, candidates: dict, claimed: set[Id]) -> Match[Id] | Ambiguous | None:
     """What the first group of keys that finds a candidate says (None: nothing found).
 
     `candidates` maps (column, key) to candidate ids; `claimed` holds the candidates

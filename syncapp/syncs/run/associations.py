@@ -5,12 +5,14 @@ a record's primary company only; invoices to contacts only. An association
 whose other record is not linked yet marks the link, and is retried later.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from connectors.sdk import AssociationRecord, ConnectorError
 from syncapp.crm.models import Association, Record
 from syncapp.crm.services import Actor, RecordInvalid, associate, association_allowed, orient
 from syncapp.syncs.models import HistoryEntry, Link, LinkStatus, ObjectSync, SyncState
+from syncapp.syncs.run.store import LinkColumns
 
 SINGLE_PRIMARY = {"company"}  # "Where a record has several companies, only the primary one"
 
@@ -49,7 +51,7 @@ def association_kept(from_type: str, to_type: str) -> bool:
     return association_allowed(from_type, to_type) or association_allowed(to_type, from_type)
 
 
-def sync_associations(sync: ObjectSync, config, connector, links: list[Link],
+def sync_associations(sync: ObjectSync, config, connector, links: Sequence[LinkColumns],
                       run_id: int | None) -> int:
     """Bring the associations of `links` in step with each partner sync; returns writes."""
     spec_object = connector.object(config.app_object)

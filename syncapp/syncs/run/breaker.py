@@ -208,7 +208,8 @@ def plan_ahead(config, connector, pages: RunPages) -> tuple[Volume, list[dict], 
     """Every page read, decided over an overlay (nothing written): the plan's volume,
     its changes as held rows, and the links whose values it changes."""
     overlay = LinkOverlay()
-    total, rows, changing = Volume(), [], set()
+    total, rows = Volume(), []
+    changing: set[int] = set()
     settled: set[str] = set()
     for page in pages.queued:
         app_records, _echoes = drop_own_echoes(config, page.app.records)

@@ -29,7 +29,7 @@ from syncapp.crm.services import _diff, derived_columns, property_shapes
 from syncapp.crm.validation import clean_values
 from syncapp.engine.config import SyncConfig
 from syncapp.engine.plan import AppCreate, BatchPlan, HubCreate, PairUpdate
-from syncapp.syncs.models import Link, LinkStatus
+from syncapp.syncs.models import LinkStatus
 from syncapp.syncs.run import store
 from syncapp.syncs.run.hubside import HubRecord
 from syncapp.syncs.run.overlay import LinkOverlay
@@ -213,11 +213,11 @@ class _Simulation:
         for link in links.values():
             self.overlay.keep(link)
 
-    def _links(self, batch: BatchRun, plan: BatchPlan) -> dict[int, Link]:
+    def _links(self, batch: BatchRun, plan: BatchPlan) -> dict[int, store.LinkColumns]:
         """The plan's links as the run would leave them, in memory only."""
         return self.overlay.take(batch, plan, self.config.object_sync_id, self.config.portal_id)
 
-    def _leave_aside(self, link: Link, bucket: Bucket, side: str,
+    def _leave_aside(self, link: store.LinkColumns, bucket: Bucket, side: str,
                      sample: Sample | None = None) -> None:
         """Excluded or failed: counted; an app record's is taken back if a hub record
         matches it later."""
@@ -229,13 +229,13 @@ class _Simulation:
             self.left_aside[link.pk] = (bucket, sample)
 
     @staticmethod
-    def _duplicate_sample(link: Link, side: str) -> Sample:
+    def _duplicate_sample(link: store.LinkColumns, side: str) -> Sample:
         note = link.error_message or ""
         if side == "app":
             return Sample(link.app_name, app_id=link.app_id, note=note)
         return Sample(link.hub_name, hub_id=link.hub_record_id, note=note)
 
-    def _create_in_hub(self, creates: list[HubCreate], links: dict[int, Link]) -> None:
+    def _create_in_hub(self, creates: list[HubCreate], links: dict[int, store.LinkColumns]) -> None:
         taken = self._taken_emails(create.values for create in creates)
         for create in creates:
             link = links[create.ref]
@@ -257,11 +257,11 @@ class _Simulation:
                 store.mark(link, LinkStatus.IN_SYNC)
                 self.result.created_hub.add(sample)
 
-    def _fail(self, link: Link, category: str, sample: Sample) -> None:
+    def _fail(self, link: store.LinkColumns, category: str, sample: Sample) -> None:
         store.mark(link, LinkStatus.FAILED, category=str(category))
         self._leave_aside(link, self.result.failing_bucket(category), "app", sample)
 
-    def _create_in_app(self, create: AppCreate, link: Link) -> None:
+    def _create_in_app(self, create: AppCreate, link: store.LinkColumns) -> None:
         sample = Sample(link.hub_name, hub_id=create.hub_id,
                         changes_app={k: [None, v] for k, v in create.values.items()})
         problem = self._app_problem(create.values, creating=True)
@@ -275,7 +275,7 @@ class _Simulation:
 
     # --- a matched pair ------------------------------------------------------------------
 
-    def _pair(self, link: Link, pair: PairUpdate) -> None:
+    def _pair(self, link: store.LinkColumns, pair: PairUpdate) -> None:
         """A pair: linked before (already linked), or just matched — as the runner
         applies it, each side's write on its own."""
         if pair.last is not None:

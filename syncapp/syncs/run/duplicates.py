@@ -13,15 +13,30 @@ other side's candidates into new records (a duplicate each):
   matching first: it links only if that finds exactly this hub record.
 """
 
+from typing import TYPE_CHECKING
+
 from connectors.sdk import ErrorCategory
-from syncapp.engine.config import HUB
+from syncapp.engine.config import HUB, SyncConfig
 from syncapp.engine.matching import Ambiguous, choose, match_keys
-from syncapp.engine.plan import Note
-from syncapp.syncs.models import Link, LinkStatus
+from syncapp.engine.plan import BatchPlan, Note
+from syncapp.syncs.models import LinkStatus
 from syncapp.syncs.run import hubside
+from syncapp.syncs.run.store import LinkColumns
+
+if TYPE_CHECKING:
+    from syncapp.syncs.run.step import LinkLookup
 
 
 class Duplicates:
+    # What the mixin uses of step.BatchRun, which sets them.
+    config: SyncConfig
+    plan: BatchPlan
+    lookup: "LinkLookup"
+    _paired_hubs: set[int]
+
+    if TYPE_CHECKING:
+        def _links_for(self, app_ids, hub_ids) -> tuple[dict, dict]: ...
+
     def _hold_hub_candidates(self, named: dict[int, list[str]]) -> None:
         """The free hub records a duplicate named fail too, naming the app records: else
         the hub phase would create them in the app, one more duplicate each."""
@@ -56,7 +71,7 @@ class Duplicates:
                        for a in ids if a in by_app
                        and by_app[a].error_category == ErrorCategory.DUPLICATE)}
 
-    def _duplicate(self, ref: int, link: Link | None, side: str, outcome: Ambiguous,
+    def _duplicate(self, ref: int, link: LinkColumns | None, side: str, outcome: Ambiguous,
                    candidates: dict) -> None:
         """Several records answer this record's identifier: it fails as a duplicate
         naming them all, and nothing is linked or created (DESIGN "Matching")."""

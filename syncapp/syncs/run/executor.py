@@ -17,7 +17,7 @@ from syncapp.crm.services import RecordInvalid
 from syncapp.engine.config import HUB, SyncConfig
 from syncapp.engine.plan import BatchPlan, PairUpdate
 from syncapp.engine.rules import pack, split
-from syncapp.syncs.models import Link, LinkStatus
+from syncapp.syncs.models import LinkStatus
 from syncapp.syncs.run import hubside, store
 from syncapp.syncs.run.failures import fail, needs_action
 
@@ -100,11 +100,11 @@ def write_chunk_size(connector, app_object: str) -> int:
                if capabilities.batch_write else 50)
 
 
-def _links(batch, plan: BatchPlan) -> dict[int, Link]:
+def _links(batch, plan: BatchPlan) -> dict[int, store.LinkColumns]:
     """The plan's links as objects, its link changes made on them (statuses and notes
     recorded in the batch's changes); the pairs' links too."""
     config, changes = batch.config, batch.changes
-    links: dict[int, Link] = {}
+    links: dict[int, store.LinkColumns] = {}
     for ref, change in plan.links.items():
         if change.new:
             link = store.new_link(config.object_sync_id, config.portal_id, **change.fields)
@@ -125,7 +125,7 @@ def _links(batch, plan: BatchPlan) -> dict[int, Link]:
     return links
 
 
-def _create_in_app(batch, plan: BatchPlan, links: dict[int, Link]) -> list:
+def _create_in_app(batch, plan: BatchPlan, links: dict[int, store.LinkColumns]) -> list:
     """Announce creates with committed pending links, then send them; returns outcomes."""
     creates = plan.app_creates
     if not creates:
@@ -146,7 +146,7 @@ def _create_in_app(batch, plan: BatchPlan, links: dict[int, Link]) -> list:
     return list(zip(created, outcomes, strict=True))
 
 
-def _update_app(batch, pairs: list[PairUpdate], links: dict[int, Link],
+def _update_app(batch, pairs: list[PairUpdate], links: dict[int, store.LinkColumns],
                 stored_last: dict[int, dict]) -> dict[str, ConnectorError]:
     items = [(pair.app_id, pair.plan.app_writes) for pair in pairs if pair.plan.app_writes]
     failures: dict[str, ConnectorError] = {}
@@ -212,7 +212,7 @@ def _app_last_as_stored(config: SyncConfig, written: dict, last: dict, values: d
             last[mapping.hub_property] = pack(hub_side, mapping.hub_value(value))
 
 
-def _create_in_hub(batch, plan: BatchPlan, links: dict[int, Link]) -> None:
+def _create_in_hub(batch, plan: BatchPlan, links: dict[int, store.LinkColumns]) -> None:
     creates = plan.hub_creates
     if not creates:
         return
@@ -304,7 +304,7 @@ def _left_alone(pair: PairUpdate, app_error, hub_error) -> bool:
             and not pair.note)
 
 
-def _settle_pair(batch, link: Link, pair: PairUpdate, stored_last: dict | None,
+def _settle_pair(batch, link: store.LinkColumns, pair: PairUpdate, stored_last: dict | None,
                  errors) -> None:
     """Record a pair's outcome; `stored_last`: its last-synced values as the sides
     stored them (a copy, None when nothing was written), `errors`: (app's, hub's)."""

@@ -46,6 +46,7 @@ class FieldLabels:
             return message
         if self._labels is None:
             self._load()
-        if self._pattern is None:
+        labels, pattern = self._labels, self._pattern
+        if pattern is None or labels is None:  # no custom field has a label
             return message
-        return self._pattern.sub(lambda found: self._labels[found.group(1)], message)
+        return pattern.sub(lambda found: labels[found.group(1)], message)

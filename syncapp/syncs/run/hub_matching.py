@@ -6,17 +6,35 @@ A mixin of step.BatchRun: it records on the batch's plan, through the batch's ow
 lookups and connector.
 """
 
+from typing import TYPE_CHECKING
+
+from connectors.sdk import AppRecord, Connector
 from syncapp.engine.config import HUB
 from syncapp.engine.limits import DIRECTION, exclusion_reason
 from syncapp.engine.matching import Ambiguous, choose, deciding_key, match_keys
 from syncapp.engine.plan import AppCreate
 from syncapp.engine.planner import app_values_from_hub
-from syncapp.syncs.models import Link
-from syncapp.syncs.run.duplicates import named_by
+from syncapp.syncs.run import store
+from syncapp.syncs.run.ahead import Footprint
+from syncapp.syncs.run.duplicates import Duplicates, named_by
 from syncapp.syncs.run.hubside import HubRecord
 
 
-class HubMatching:
+class HubMatching(Duplicates):
+    # What the mixin uses of step.BatchRun, which sets them.
+    connector: Connector
+    footprint: Footprint
+
+    if TYPE_CHECKING:
+        def _know(self, links) -> None: ...
+
+        def _exclude(self, ref: int, link, side: str, reason: str) -> None: ...
+
+        def _give_way(self, ref: int) -> None: ...
+
+        def _pair(self, link, hub: HubRecord, record: AppRecord, last: dict | None, *,
+                  note: str = "", ref: int | None = None) -> None: ...
+
     def _consider_hubs(self, records, by_hub) -> None:
         config = self.config
         # An app record of this batch may just have matched one of them: that hub
@@ -72,7 +90,8 @@ class HubMatching:
                 self._unmatched_hub(ref, link, hub, keys)
         self._link_app_only(to_fetch)
 
-    def _unmatched_hub(self, ref: int, link: Link | None, hub: HubRecord, keys) -> None:
+    def _unmatched_hub(self, ref: int, link: store.LinkColumns | None, hub: HubRecord,
+                       keys) -> None:
         if self.config.writes_app:
             self.plan.link(ref).fields.update(hub_name=hub.name,
                                               match_key=deciding_key(keys, {}))

@@ -24,6 +24,14 @@ class HubRecord:
     modified_at: object = None  # the row's updated_at (a field rule's "most recent")
 
 
+def record_of(link: Link) -> Record | None:
+    """The link's hub record as a model instance, archived or not (None: it has none,
+    or the record is gone)."""
+    if link.hub_record_id is None:
+        return None
+    return Record.objects.filter(pk=link.hub_record_id).first()
+
+
 # Plain tuples, not model instances: a batch loads thousands of records.
 _COLUMNS = ("id", "properties", "display_name", "archived_at", "updated_at")
 

@@ -8,7 +8,6 @@ writing, so each page must see the links the pages before it would have made
 
 from itertools import chain
 
-from syncapp.syncs.models import Link
 from syncapp.syncs.run import store
 
 
@@ -18,10 +17,10 @@ class LinkOverlay:
     would create): the dry run writes nothing, so nothing here has a real id."""
 
     def __init__(self):
-        self.by_pk: dict[int, Link] = {}
-        self.by_app: dict[str, Link] = {}
-        self.by_hub: dict[int, Link] = {}
-        self.by_key: dict[str, list[Link]] = {}  # app-only candidates, oldest first
+        self.by_pk: dict[int, store.LinkColumns] = {}
+        self.by_app: dict[str, store.LinkColumns] = {}
+        self.by_hub: dict[int, store.LinkColumns] = {}
+        self.by_key: dict[str, list[store.LinkColumns]] = {}  # app-only candidates, oldest first
         self.gone: set[int] = set()  # stored links that gave way
         self._last_id = 0
 
@@ -29,7 +28,7 @@ class LinkOverlay:
         self._last_id -= 1
         return self._last_id
 
-    def keep(self, link: Link) -> None:
+    def keep(self, link: store.LinkColumns) -> None:
         self.by_pk[link.pk] = link
         if link.app_id:
             self.by_app[link.app_id] = link
@@ -38,20 +37,20 @@ class LinkOverlay:
         elif link.match_key and link.app_id:
             self.by_key.setdefault(link.match_key, []).append(link)
 
-    def drop(self, link: Link) -> None:
+    def drop(self, link: store.LinkColumns) -> None:
         self.gone.add(link.pk)
         self.by_pk.pop(link.pk, None)
-        if self.by_app.get(link.app_id) is link:
+        if link.app_id is not None and self.by_app.get(link.app_id) is link:
             del self.by_app[link.app_id]
-        if self.by_hub.get(link.hub_record_id) is link:
+        if link.hub_record_id is not None and self.by_hub.get(link.hub_record_id) is link:
             del self.by_hub[link.hub_record_id]
 
-    def take(self, batch, plan, sync_id: int, portal_id: int) -> dict[int, Link]:
+    def take(self, batch, plan, sync_id: int, portal_id: int) -> dict[int, store.LinkColumns]:
         """A decided page's links as applying its plan would leave them, in memory only
         (not kept yet: the caller marks creates and failures first, then `keep`s them)."""
         for ref in plan.dropped:
             self.drop(batch.known[ref])
-        links: dict[int, Link] = {}
+        links: dict[int, store.LinkColumns] = {}
         for ref, change in plan.links.items():
             if change.new:
                 link = store.new_link(sync_id, portal_id, **change.fields)
@@ -69,7 +68,7 @@ class LinkOverlay:
                 links[pair.ref] = batch.known[pair.ref]
         return links
 
-    def _live(self, links) -> list[Link]:
+    def _live(self, links) -> list[store.LinkColumns]:
         return [self.by_pk.get(link.pk, link) for link in links if link.pk not in self.gone]
 
     def links_for(self, sync_id: int, app_ids, hub_ids):
@@ -88,7 +87,7 @@ class LinkOverlay:
         mine = {h for h in hub_ids if h in self.by_hub and self.by_hub[h].app_id}
         return store.claimed(sync_id, hub_ids) | mine
 
-    def app_only_by_key(self, sync_id: int, keys) -> dict[str, list[Link]]:
+    def app_only_by_key(self, sync_id: int, keys) -> dict[str, list[store.LinkColumns]]:
         found = {}
         stored = store.app_only_by_key(sync_id, keys)
         for key in keys:

@@ -10,7 +10,6 @@ from collections import Counter
 from django.db import transaction
 
 from connectors.sdk import ConnectorError
-from syncapp.crm.models import Record
 from syncapp.crm.services import Actor, RecordInvalid, restore_record
 from syncapp.engine.config import SyncConfig
 from syncapp.engine.planner import app_values_from_hub, plan_pair
@@ -69,7 +68,7 @@ def restore_in_hub(config: SyncConfig, connector, links: list[Link],
     for link in links:
         changes.touch(link)
         app = found.get(link.app_id)
-        record = Record.objects.filter(pk=link.hub_record_id).first()
+        record = hubside.record_of(link)
         if app is None or record is None:
             store.mark(link, LinkStatus.DELETED_BOTH, category=LinkStatus.DELETED_BOTH,
                        message="The record is gone on both sides; nothing live to restore "
@@ -99,7 +98,7 @@ def restore_in_hub(config: SyncConfig, connector, links: list[Link],
 def _restore_archived_only(link: Link, actor: Actor, changes, counts: Counter) -> None:
     """Deleted on both sides: no live record to copy from, but the hub archived its
     own. Restored, it is a record deleted in the app, which a resync can recreate."""
-    record = Record.objects.filter(pk=link.hub_record_id).first()
+    record = hubside.record_of(link)
     if record is None:
         counts["failed"] += 1
         return

@@ -9,7 +9,7 @@ the worker back after a time budget; the task re-enqueues itself to go on.
 import logging
 import time
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -67,7 +67,8 @@ class SyncRunner:
         self.counted = True  # False: applying a plan a person approved (syncs/run/breaker.py)
         self.ahead = ReadAhead(enabled=False)  # run_for reads ahead where it may
         # Where the initial sync's scans have read to, ahead of what has committed.
-        self._read_to: dict[str, object] = {}
+        self._app_read: str | None = sync.app_cursor or None
+        self._hub_read: int = sync.hub_scan_after
         self.field_labels = FieldLabels(self.connector, self.config.app_object)
 
     # --- the run ------------------------------------------------------------------------
@@ -166,10 +167,9 @@ class SyncRunner:
                         field_labels=self.field_labels)
 
     def _initial_app(self) -> str:
-        cursor = self._read_to.get("app_cursor", self.sync.app_cursor)
-        page = self.connector.read_changes(self.config.app_object, cursor or None,
-                                           limit=self.batch)
-        self._read_to["app_cursor"] = page.cursor or cursor
+        cursor = self._app_read
+        page = self.connector.read_changes(self.config.app_object, cursor, limit=self.batch)
+        self._app_read = page.cursor or cursor
 
         def decide() -> BatchRun:
             batch = self._batch_run(Counter(read=len(page.records)))
@@ -186,14 +186,13 @@ class SyncRunner:
         self.ahead.apply(decide, advance)
         if page.done:  # the hub scan reads what this phase linked
             self.ahead.settle()
-            self._read_to.clear()
         return MORE
 
     def _initial_hub(self) -> str:
-        after = self._read_to.get("hub_scan_after", self.sync.hub_scan_after)
+        after = self._hub_read
         records = hubside.scan_unlinked(self.config, after, self.batch)
         finished = len(records) < self.batch
-        self._read_to["hub_scan_after"] = records[-1].id if records else after
+        self._hub_read = records[-1].id if records else after
 
         def decide() -> BatchRun:
             batch = self._batch_run(Counter(read=len(records)))
@@ -201,7 +200,8 @@ class SyncRunner:
             return batch
 
         def advance(batch: BatchRun) -> None:
-            fields = {"hub_scan_after": records[-1].id if records else after}
+            fields: dict[str, int | str] = {
+                "hub_scan_after": records[-1].id if records else after}
             if finished:
                 fields.update(initial_phase="associations", hub_scan_after=0)
             self._save_sync(**fields)
@@ -210,7 +210,6 @@ class SyncRunner:
         self.ahead.apply(decide, advance)
         if finished:
             self.ahead.settle()
-            self._read_to.clear()
         return MORE
 
     def _initial_associations(self) -> str:
@@ -347,8 +346,9 @@ class SyncRunner:
             status=RunStatus.PAUSED if wait else RunStatus.FAILED, finished_at=now,
             error_category=str(error.category),
             error_message=error.vendor_message or error.message)
-        fields = {"pause_reason": str(error.category),
-                  "pause_message": error.vendor_message or error.message}
+        fields: dict[str, str | datetime] = {
+            "pause_reason": str(error.category),
+            "pause_message": error.vendor_message or error.message}
         if wait:
             fields["paused_until"] = now + timedelta(seconds=wait)
             fields["next_run_at"] = now + timedelta(seconds=wait)

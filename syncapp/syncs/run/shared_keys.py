@@ -7,8 +7,9 @@ dry run reads anyway (no second read of the app); the hub side is one grouped qu
 per identifier column, over its matching index.
 """
 
+import dataclasses
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count
@@ -30,7 +31,8 @@ class SharedValue:
     field: str  # the hub property (hub side) or app field (app side) holding it
     value: str  # normalised, as matching compares it
     count: int
-    names: list[str] = field(default_factory=list)  # a sample of the records
+    # dataclasses.field: the `field` above names the attribute, not the function.
+    names: list[str] = dataclasses.field(default_factory=list)  # a sample of the records
 
 
 class AppKeys:

@@ -16,17 +16,16 @@ from syncapp.engine.limits import DIRECTION, exclusion_reason
 from syncapp.engine.matching import Ambiguous, choose, match_keys
 from syncapp.engine.plan import BatchPlan, HubCreate, Note, PairUpdate
 from syncapp.engine.planner import plan_pair
-from syncapp.syncs.models import FAILED_FALLBACK_CATEGORY, Link, LinkStatus
+from syncapp.syncs.models import FAILED_FALLBACK_CATEGORY, LinkStatus
 from syncapp.syncs.run import hubside, store
 from syncapp.syncs.run.ahead import Footprint
-from syncapp.syncs.run.duplicates import Duplicates
 from syncapp.syncs.run.executor import execute, refused_unchanged
 from syncapp.syncs.run.field_labels import FieldLabels
 from syncapp.syncs.run.hub_matching import HubMatching
 from syncapp.syncs.run.hubside import HubRecord
 
 DELETED = {LinkStatus.DELETED_IN_APP, LinkStatus.DELETED_IN_HUB, LinkStatus.DELETED_BOTH}
-GONE = {  # what a link deleted on a side tells people
+GONE: dict[str, str] = {  # what a link deleted on a side tells people
     LinkStatus.DELETED_IN_APP: "The record was deleted in the app.",
     LinkStatus.DELETED_IN_HUB: "The record was deleted in Syncapp.",
     LinkStatus.DELETED_BOTH: "The record was deleted in Syncapp and in the app.",
@@ -50,7 +49,7 @@ class LinkLookup(Protocol):
     def app_only_by_key(self, sync_id: int, keys) -> dict[str, list]: ...
 
 
-class BatchRun(Duplicates, HubMatching):
+class BatchRun(HubMatching):
     def __init__(self, config: SyncConfig, connector, run_id: int | None, counts: Counter,
                  *, retry_pending: bool = False, lookup: LinkLookup = store,
                  field_labels: FieldLabels | None = None):
@@ -64,8 +63,8 @@ class BatchRun(Duplicates, HubMatching):
         self.lookup = lookup
         self.changes = store.Changes()
         self.plan = BatchPlan()
-        self.known: dict[int, Link] = {}  # existing links the plan names, by pk
-        self.applied: dict[int, Link] = {}  # every link of the plan, once applied
+        self.known: dict[int, store.LinkColumns] = {}  # existing links the plan names, by pk
+        self.applied: dict[int, store.LinkColumns] = {}  # every link of the plan, once applied
         self._paired_hubs: set[int] = set()
         self.field_labels = field_labels or FieldLabels(connector, config.app_object)
         self.footprint = Footprint()  # what the decision read (syncs/run/ahead.py)
@@ -98,7 +97,7 @@ class BatchRun(Duplicates, HubMatching):
         self._consider_hubs(unlinked_hubs, by_hub)
         return self.plan
 
-    def touched_links(self) -> list[Link]:
+    def touched_links(self) -> list[store.LinkColumns]:
         """Every link the applied batch wrote or paired (an association may be all
         that changed on a pair in step)."""
         return [*self.changes.new_links, *self.changes.changed_links.values(),
@@ -120,7 +119,7 @@ class BatchRun(Duplicates, HubMatching):
             if link.hub_record_id:
                 footprint.hub_ids.add(link.hub_record_id)
 
-    def _status(self, link: Link) -> str:
+    def _status(self, link: store.LinkColumns) -> str:
         """A link's status as this plan leaves it so far (a record deleted in the app
         and changed in the hub in one batch is marked once)."""
         change = self.plan.links.get(link.pk)
@@ -143,7 +142,7 @@ class BatchRun(Duplicates, HubMatching):
                 self._mark_deleted(link, LinkStatus.DELETED_IN_APP, "app", "deleted")
                 self.plan.counts["deleted"] += 1
 
-    def _deleted_in_hub(self, link: Link) -> None:
+    def _deleted_in_hub(self, link: store.LinkColumns) -> None:
         status = self._status(link)
         if status == LinkStatus.DELETED_IN_APP:
             self._mark_deleted(link, LinkStatus.DELETED_BOTH, HUB, "deleted")
@@ -151,13 +150,13 @@ class BatchRun(Duplicates, HubMatching):
             self._mark_deleted(link, LinkStatus.DELETED_IN_HUB, HUB, "deleted")
             self.plan.counts["deleted"] += 1
 
-    def _back_on_one_side(self, link: Link, side: str) -> None:
+    def _back_on_one_side(self, link: store.LinkColumns, side: str) -> None:
         """Deleted on both sides, then restored by hand on `side` (the app's recycle bin,
         Undo delete in the hub): only the other side's record is gone now."""
         status = LinkStatus.DELETED_IN_HUB if side == "app" else LinkStatus.DELETED_IN_APP
         self._mark_deleted(link, status, side, "restored")
 
-    def _mark_deleted(self, link: Link, status: str, side: str, action: str) -> None:
+    def _mark_deleted(self, link: store.LinkColumns, status: str, side: str, action: str) -> None:
         self.plan.link(link.pk).mark(status, Note(side, action, GONE[status]),
                                      category=str(FAILED_FALLBACK_CATEGORY[status]),
                                      message=GONE[status])
@@ -220,13 +219,14 @@ class BatchRun(Duplicates, HubMatching):
                 continue
             self._pair(link, hub, record, link.last_synced or None)
 
-    def _pair(self, link: Link | None, hub: HubRecord, record: AppRecord, last: dict | None,
-              *, note: str = "", ref: int | None = None) -> None:
+    def _pair(self, link: store.LinkColumns | None, hub: HubRecord, record: AppRecord,
+              last: dict | None, *, note: str = "", ref: int | None = None) -> None:
         """A linked pair's update; `link` None: a link this batch makes (`ref`)."""
         self._paired_hubs.add(hub.id)
         status = None if link is None else self._status(link)
         if status == LinkStatus.FAILED and refused_unchanged(self.config, link, hub.values,
                                                             record.values):
+            assert link is not None  # only a link has a status
             self.plan.held.append(link.pk)
             return
         plan = plan_pair(self.config, hub.values, record.values, last,
@@ -240,8 +240,11 @@ class BatchRun(Duplicates, HubMatching):
         quiet = (link is not None and last is not None and not note
                  and not plan.writes_anything and status == LinkStatus.IN_SYNC
                  and link.last_synced == plan.last and link.hub_name == hub.name)
+        if ref is None:
+            assert link is not None  # a link this batch makes comes with its `ref`
+            ref = link.pk
         self.plan.pairs.append(PairUpdate(
-            link.pk if ref is None else ref, hub.id, hub.values, hub.name, record.id,
+            ref, hub.id, hub.values, hub.name, record.id,
             record.values, last, plan, note, quiet, record.version))
 
     # --- unlinked records ---------------------------------------------------------------
@@ -276,7 +279,8 @@ class BatchRun(Duplicates, HubMatching):
         self.footprint.keys.update(wanted)
         self.footprint.hub_ids.update(ids)
         claimed = self.lookup.claimed(self.config.object_sync_id, ids)
-        matched, held = [], {}
+        matched = []
+        held: dict[int, list[str]] = {}  # hub record id -> the app records naming it
         for record, keys, ref, link in waiting:
             match = choose(keys, candidates, claimed)
             if isinstance(match, Ambiguous):
@@ -323,8 +327,9 @@ class BatchRun(Duplicates, HubMatching):
     def app_name(self, record: AppRecord) -> str:
         return app_name(self.config, record)
 
-    def _exclude(self, ref: int, link: Link | None, side: str, reason: str) -> None:
+    def _exclude(self, ref: int, link: store.LinkColumns | None, side: str, reason: str) -> None:
         change = self.plan.links.get(ref)
+        status: str | None
         if change is not None and change.status:
             status, was = change.status, change.reason
         else:

@@ -2,12 +2,13 @@
 
 A batch handles thousands of links: they are `LinkRow`s, the Link model's columns
 as plain attributes, read with one statement and written with COPY (core/bulkrows),
-never Django model instances (building those cost more than the writes).
+never Django model instances (building those cost more than the writes). Code that
+takes either (marking, history, restores, undo) is typed with `LinkColumns`.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import orjson
 from django.db import OperationalError, connection, transaction
@@ -34,6 +35,41 @@ _DEFAULTS = {f.attname: f.get_default() for f in Link._meta.concrete_fields
              if f.attname not in _JSON}
 
 
+class LinkColumns(Protocol):
+    """A Link model instance or a LinkRow: the columns both have, as code reads and
+    writes them on either."""
+
+    portal_id: int
+    object_sync_id: int
+    hub_record_id: int | None
+    app_id: str | None
+    status: str
+    error_category: str
+    error_message: str
+    exclusion_reason: str
+    match_key: str
+    candidates: dict
+    associations_pending: bool
+    last_synced: dict
+    refused: dict
+    hub_name: str
+    app_name: str
+    last_synced_at: datetime | None
+    app_seen: str
+
+    @property
+    def pk(self) -> Any: ...  # as django-stubs types Model.pk (None until saved)
+
+    @property
+    def updated_at(self) -> datetime | None: ...  # a saved Link's is never None
+
+    @updated_at.setter
+    def updated_at(self, value: datetime) -> None: ...
+
+
+AnyLink = TypeVar("AnyLink", bound=LinkColumns)
+
+
 class LinkRow:
     """A link as a batch reads and writes it: the Link model's columns, nothing else.
     Code that holds a LinkRow or a Link treats them alike (same attribute names)."""
@@ -52,6 +88,7 @@ class LinkRow:
         error_message: str
         exclusion_reason: str
         match_key: str
+        candidates: dict
         associations_pending: bool
         last_synced: dict
         refused: dict
@@ -138,11 +175,13 @@ def links_for(sync_id: int, app_ids, hub_ids) -> tuple[dict[str, LinkRow], dict[
         _known_to_planner()
     if app_ids:
         for link in _by_key(sync_id, "app_id", "text", app_ids):
+            assert link.app_id is not None  # found by it
             by_app[link.app_id] = link
             if link.hub_record_id:
                 by_hub[link.hub_record_id] = link
     if hub_ids:
         for link in _by_key(sync_id, "hub_record_id", "bigint", hub_ids):
+            assert link.hub_record_id is not None  # found by it
             by_hub[link.hub_record_id] = link
             if link.app_id:
                 by_app[link.app_id] = link
@@ -172,7 +211,8 @@ def claimed(sync_id: int, hub_ids) -> set[int]:
     if not hub_ids:
         return set()
     return {link.hub_record_id for link in _by_key(sync_id, "hub_record_id", "bigint",
-                                                    hub_ids, "AND app_id IS NOT NULL")}
+                                                    hub_ids, "AND app_id IS NOT NULL")
+            if link.hub_record_id is not None}  # all of them: found by it
 
 
 def app_only_by_key(sync_id: int, keys) -> dict[str, list[LinkRow]]:
@@ -190,14 +230,14 @@ def app_only_by_key(sync_id: int, keys) -> dict[str, list[LinkRow]]:
 class Changes:
     """What one batch writes to links and history, saved in one go."""
 
-    new_links: list[LinkRow] = field(default_factory=list)
-    changed_links: dict[int, LinkRow] = field(default_factory=dict)
+    new_links: list[LinkColumns] = field(default_factory=list)
+    changed_links: dict[int, LinkColumns] = field(default_factory=dict)
     history: dict[int, "_Row"] = field(default_factory=dict)  # id(link): its one row
     _new_ids: set[int] = field(default_factory=set)  # id() of new_links: touch is O(1)
 
     now: datetime = field(default_factory=timezone.now)  # one time for the batch's writes
 
-    def touch(self, link: LinkRow) -> LinkRow:
+    def touch(self, link: AnyLink) -> AnyLink:
         link.updated_at = self.now
         if link.pk:
             self.changed_links[link.pk] = link
@@ -206,7 +246,7 @@ class Changes:
             self.new_links.append(link)
         return link
 
-    def note(self, link: LinkRow, side: str, action: str, changes: dict | None = None,
+    def note(self, link: LinkColumns, side: str, action: str, changes: dict | None = None,
              reason: str = "", *, rules: dict | None = None) -> None:
         """One thing the batch did to `link`'s record: `changes` ({field: [old, new]}) on
         `side`, each field decided by its rule in `rules` ({field: why}; a field without
@@ -224,7 +264,7 @@ class _Row:
 
     __slots__ = ("actions", "changes", "link", "reasons", "side")
 
-    def __init__(self, link: LinkRow) -> None:
+    def __init__(self, link: LinkColumns) -> None:
         self.link = link
         self.side = ""
         self.actions: list[str] = []
@@ -272,7 +312,7 @@ def save(changes: Changes, portal_id: int, run_id: int | None) -> None:
         row.values(portal_id, run_id, now) for row in changes.history.values()])
 
 
-def delete_link(link: Link) -> None:
+def delete_link(link: LinkColumns) -> None:
     """A link that gives way to another (a match found for an excluded record)."""
     Link.objects.filter(pk=link.pk).delete()
 
@@ -281,8 +321,8 @@ def new_link(sync_id: int, portal_id: int, **values) -> LinkRow:
     return LinkRow(object_sync_id=sync_id, portal_id=portal_id, **values)
 
 
-def mark(link: Link, status: str, *, category: str = "", message: str = "",
-         reason: str = "") -> Link:
+def mark(link: AnyLink, status: str, *, category: str = "", message: str = "",
+         reason: str = "") -> AnyLink:
     link.status = status
     link.error_category = category
     link.error_message = message[:2000]

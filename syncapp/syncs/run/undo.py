@@ -35,7 +35,6 @@ from syncapp import audit
 from syncapp.audit.models import AuditAction
 from syncapp.core.queue import enqueue
 from syncapp.crm.bulk import ChangedSinceRead
-from syncapp.crm.models import Record
 from syncapp.crm.services import SYSTEM, Actor, RecordInvalid, archive_record
 from syncapp.engine.config import APP, HUB
 from syncapp.engine.rules import pack
@@ -143,7 +142,7 @@ def _work(undo: Run, connector, budget_s: float) -> str:
             if not ids:
                 _finish(undo, RunStatus.SUCCEEDED)
                 return DONE
-            _Batch(undo, config, connector).run(ids)
+            _Batch(undo, undo.undoes_id, config, connector).run(ids)
     except ConnectorError as exc:
         if exc.transient:
             return BUSY
@@ -168,8 +167,8 @@ def _finish(undo: Run, status: str, message: str = "", category: str = "") -> No
 class _Batch:
     """One batch of the undone run's records: app writes first, then one hub transaction."""
 
-    def __init__(self, undo: Run, config, connector):
-        self.undo, self.config, self.connector = undo, config, connector
+    def __init__(self, undo: Run, undoes_id: int, config, connector):
+        self.undo, self.undoes_id, self.config, self.connector = undo, undoes_id, config, connector
         self.app_object = config.app_object
         self.counts: Counter = Counter()
         self.changes = store.Changes()
@@ -177,7 +176,7 @@ class _Batch:
         self.versions: dict[str, str | None] = {}  # app id -> version read
         self.refusals: dict[str, ConnectorError] = {}  # app id -> why a delete failed
         self.hubs: dict = {}  # hub record id -> hubside.HubRecord as read before writing
-        self.rule = f"undo of run {undo.undoes_id}"
+        self.rule = f"undo of run {undoes_id}"
 
     def run(self, ids: list[int]) -> None:
         records, app_now = self._decide(ids)
@@ -187,10 +186,7 @@ class _Batch:
             hub_now = self._put_back_in_hub([r for r in records if r.back[HUB]])
             for record in records:
                 if not record.remove:
-                    self._settle(record, hub_now.get(record.link.hub_record_id) or
-                                 self._hub_values(record.link.hub_record_id),
-                                 stored.get(record.link.app_id) or app_now.get(
-                                     record.link.app_id, {}))
+                    self._settle(record, *self._held_now(record.link, hub_now, stored, app_now))
             self._remove_links([r for r in records if r.remove], removed)
             store.save(self.changes, self.config.portal_id, self.undo.pk)
             merged = Counter(self.undo.counts) + self.counts
@@ -203,7 +199,7 @@ class _Batch:
             raise self.outage  # the batch is saved; the undo comes back when the app does
 
     def _decide(self, ids: list[int]) -> tuple[list[RecordUndo], dict[str, dict]]:
-        effects = effects_of(self.undo.undoes_id, ids)
+        effects = effects_of(self.undoes_id, ids)
         links = list(Link.objects.filter(object_sync_id=self.config.object_sync_id,
                                          pk__in=ids).order_by("pk"))
         hubs = self.hubs = hubside.load(self.config.portal_id, self.config.hub_object,
@@ -216,6 +212,15 @@ class _Batch:
         app_now = {r.id: dict(r.values) for r in found}
         return [decide(self.config, effects[lk.pk], lk, hubs.get(lk.hub_record_id),
                        app_now.get(lk.app_id)) for lk in links], app_now
+
+    def _held_now(self, link: Link, hub_now: dict[int, dict], stored: dict[str, dict],
+                  app_now: dict[str, dict]) -> tuple[dict, dict]:
+        """What the hub and the app hold of the link's records after the batch's writes:
+        as written back, else as read before writing."""
+        hub_id, app_id = link.hub_record_id, link.app_id
+        hub = hub_now.get(hub_id) if hub_id is not None else None
+        app = (stored.get(app_id) or app_now.get(app_id, {})) if app_id is not None else {}
+        return hub or self._hub_values(hub_id), app
 
     def _hub_values(self, hub_id: int | None) -> dict:
         hub = self.hubs.get(hub_id)
@@ -254,10 +259,10 @@ class _Batch:
     def _put_back_in_app(self, records: list[RecordUndo], app_now: dict) -> dict[str, dict]:
         """Write the old values back; app id -> what the app stored. A record changed
         since it was read (the app's precondition) turns its fields into conflicts."""
-        items = [(r.link.app_id, r.back[APP]) for r in records]
+        items = [(_app_id(r), r.back[APP]) for r in records]
         conditions = write_conditions(self.connector, self.app_object,
                                       {app_id: self.versions.get(app_id) for app_id, _ in items})
-        by_id = {r.link.app_id: r for r in records}
+        by_id = {_app_id(r): r for r in records}
         stored: dict[str, dict] = {}
         size = write_chunk_size(self.connector, self.app_object)
         for start in range(0, len(items), size):
@@ -291,11 +296,11 @@ class _Batch:
     def _put_back_in_hub(self, records: list[RecordUndo]) -> dict[int, dict]:
         """Write the old values back where the rows still hold what the run wrote;
         hub record id -> its mapped values now."""
-        updates = {r.link.hub_record_id: r.back[HUB] for r in records}
-        read = {r.link.hub_record_id: r.expect[HUB] for r in records}
+        updates = {_hub_id(r): r.back[HUB] for r in records}
+        read = {_hub_id(r): r.expect[HUB] for r in records}
         results = hubside.update(self.config, updates, read, actor=SYSTEM)
         for record in records:
-            result = results.get(record.link.hub_record_id)
+            result = results.get(_hub_id(record))
             if isinstance(result, ChangedSinceRead):
                 record.conflicts += [Conflict(HUB, f, record.expect[HUB][f], None)
                                      for f in record.back[HUB]]
@@ -349,16 +354,31 @@ class _Batch:
         for record in records:
             link = record.link
             if record.remove == APP:
-                outcome = removed.get(link.app_id, "gone")
+                outcome = removed.get(link.app_id, "gone") if link.app_id else "gone"
                 if outcome == "failed":
-                    self._failed(record, APP, self.refusals[link.app_id])
+                    self._failed(record, APP, self.refusals[_app_id(record)])
                 if outcome in ("failed", "again"):
                     continue
                 self.counts["kept_in_app" if outcome == "kept" else "deleted_app"] += 1
             else:
-                hub = Record.objects.filter(pk=link.hub_record_id).first()
+                hub = hubside.record_of(link)
                 if hub is not None:
                     archive_record(hub, Actor(object_sync_id=self.config.object_sync_id))
                 self.counts["archived_hub"] += 1
             gone.append(link.pk)
         Link.objects.filter(pk__in=gone).delete()
+
+
+# The app or hub record of a record with values put back on that side (decide() gives
+# them only to records the run wrote to there, which its link names: a link's ids, once
+# set, stay), or of an app record whose removal failed.
+
+
+def _app_id(record: RecordUndo) -> str:
+    assert record.link.app_id is not None, record.link
+    return record.link.app_id
+
+
+def _hub_id(record: RecordUndo) -> int:
+    assert record.link.hub_record_id is not None, record.link
+    return record.link.hub_record_id

@@ -10,10 +10,11 @@ skipped. The review page (`review`) decides from recorded facts (the app as last
 synced); the undo itself from the app's live values (syncs/run/undo.py).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from connectors.sdk.connector import Connector
-from syncapp.engine.config import APP, HUB, SyncConfig
+from syncapp.engine.config import APP, HUB, MappingRule, SyncConfig
 from syncapp.engine.rules import split
 from syncapp.integrations.catalog import connector_class
 from syncapp.syncs.configure import build_config
@@ -50,7 +51,7 @@ class Conflict:
 class RecordUndo:
     """What the undo does to one record: fields put back, conflicts, removal, or skip."""
 
-    link: object
+    link: Link
     back: dict[str, dict] = field(default_factory=lambda: {HUB: {}, APP: {}})  # side -> {f: old}
     expect: dict[str, dict] = field(default_factory=lambda: {HUB: {}, APP: {}})  # f -> new
     conflicts: list[Conflict] = field(default_factory=list)
@@ -189,14 +190,18 @@ def decide(config: SyncConfig, effect: Effect, link, hub, app: dict | None) -> R
         _field(undo, HUB, name, [old, new], hub.values.get(name), same=_equal)
     for name, (old, new) in writes.get(APP, {}).items():
         mapping = by_app_field.get(name)
-        same = _equal if mapping is None else (
-            lambda a, b, m=mapping: _equal(m.hub_value(a), m.hub_value(b)))
+        same = _equal if mapping is None else _equal_as_hub(mapping)
         _field(undo, APP, name, [old, new], (app or {}).get(name), same=same)
     return undo
 
 
 def _equal(a, b) -> bool:
     return _blank(a) == _blank(b)
+
+
+def _equal_as_hub(mapping: MappingRule) -> Callable[[str | None, str | None], bool]:
+    """Equal once both are read as the hub holds them (the mapping's conversion)."""
+    return lambda a, b: _equal(mapping.hub_value(a), mapping.hub_value(b))
 
 
 def _blank(value):
