@@ -1,9 +1,11 @@
 """The whole UI ships in English and Brazilian Portuguese.
 
-Fails when a template shows text outside the translation tags, when a template
-or Python message has no Portuguese translation in the committed catalog, when
-a translation loses a placeholder (which would break the page it is on), or when
-a brand name loses its article ("em Pipedrive" reads "no Pipedrive" in Brazil).
+Fails when a template shows text outside the translation tags, when a template or
+Python message (the product's, or a connector's label marked in connectors/) has no
+Portuguese translation in the committed catalog, when a translation loses a
+placeholder (which would break the page it is on), or when a brand name loses its
+article ("em Pipedrive" reads "no Pipedrive" in Brazil). test_connector_texts.py
+adds what connectors' specs declare.
 """
 
 import ast
@@ -21,6 +23,8 @@ from django.utils.translation import trans_real
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))
 PYTHON = sorted(p for p in (ROOT / "syncapp").rglob("*.py") if "migrations" not in p.parts)
+# A connector's labels, options and listing texts, marked by connectors/sdk/text.py.
+PYTHON += sorted((ROOT / "connectors").rglob("*.py"))
 # Words that read the same in both languages: the product's name, "ID", and the
 # page class one template passes to its layout.
 SAME_IN_EVERY_LANGUAGE = {"Syncapp", "ID", "page-auth", "#", "·"}

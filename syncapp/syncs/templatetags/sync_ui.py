@@ -7,6 +7,7 @@ from syncapp.accounts.permissions import PERMISSION_LABELS, Permission
 from syncapp.crm.schema import ObjectType
 from syncapp.integrations.catalog import connector_class
 from syncapp.integrations.models import ConnectionStatus
+from syncapp.integrations.texts import object_labels
 from syncapp.syncs.history import SyncEvent
 from syncapp.syncs.history import record_sync_history as _record_sync_history
 from syncapp.syncs.models import ObjectSync, Run
@@ -30,7 +31,7 @@ def rule_words(reason: str) -> str:
 
 def _labels(app_key: str) -> dict[str, str]:
     try:
-        return {o.name: o.label for o in connector_class(app_key).spec.objects}
+        return object_labels(connector_class(app_key).spec)
     except LookupError:
         return {}
 
