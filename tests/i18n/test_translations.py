@@ -29,8 +29,8 @@ PYTHON += sorted((ROOT / "connectors").rglob("*.py"))
 # page class one template passes to its layout.
 SAME_IN_EVERY_LANGUAGE = {"Syncapp", "ID", "page-auth", "#", "·"}
 VISIBLE_ATTRIBUTES = re.compile(r'\b(?:placeholder|title|aria-label|alt|label)\s*=\s*"([^"]*)"')
-GETTEXT_CALLS = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext",
-                 "pgettext_lazy", "npgettext", "npgettext_lazy"}
+GETTEXT_CALLS = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy",
+                 "pgettext", "pgettext_lazy", "npgettext", "npgettext_lazy"}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w*)\}")
 # A brand, or a placeholder that is filled with one (every app's name is masculine in
 # Portuguese: o Pipedrive, o HubSpot, o Dynamics 365, o Syncapp).

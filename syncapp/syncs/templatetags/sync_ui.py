@@ -8,6 +8,7 @@ from syncapp.crm.schema import ObjectType
 from syncapp.integrations.catalog import connector_class
 from syncapp.integrations.models import ConnectionStatus
 from syncapp.integrations.texts import object_labels
+from syncapp.syncs import match_words
 from syncapp.syncs.history import SyncEvent
 from syncapp.syncs.history import record_sync_history as _record_sync_history
 from syncapp.syncs.models import ObjectSync, Run
@@ -27,6 +28,12 @@ def record_sync_history(record) -> list[SyncEvent]:
 def rule_words(reason: str) -> str:
     """The conflict rule that decided a field, in the reader's language."""
     return in_words(reason)
+
+
+@register.filter(name="match_words")
+def match_words_filter(note: str) -> str:
+    """How a record was matched, or why it could not be, in the reader's language."""
+    return match_words.in_words(note)
 
 
 def _labels(app_key: str) -> dict[str, str]:

@@ -20,6 +20,7 @@ from syncapp.core.queue import UNREACHABLE, QueueUnreachable, cache_get, enqueue
 from syncapp.engine.limits import DIRECTION, FILTERS, NO_EMAIL, NO_IDENTIFIER
 from syncapp.integrations.catalog import build_connector, connector_class
 from syncapp.syncs.configure import build_config
+from syncapp.syncs.match_words import in_words
 from syncapp.syncs.models import ObjectSync
 from syncapp.syncs.run.dryrun import DryRun, dry_run
 from syncapp.syncs.wizard import state
@@ -155,7 +156,7 @@ def _rule(sample, side: str, name: str) -> str:
 
 def rows(samples, labels: Labels) -> list[Row]:
     return [
-        Row(s.name, s.app_id, s.hub_id, s.note,
+        Row(s.name, s.app_id, s.hub_id, in_words(s.note),
             [Change(labels.hub(k), labels.hub_value(k, old), labels.hub_value(k, new),
                     _rule(s, "rules_hub", k))
              for k, (old, new) in sorted(s.changes_hub.items())],
