@@ -16,6 +16,12 @@ from django.utils.translation import ngettext
 from syncapp.engine import matching as words
 
 
+def read_back(template: str, text: str) -> dict[str, str] | None:
+    """The values `template` ("{label} is read-only") was filled with to give `text`."""
+    found = re.match(_pattern(template) + "$", text)
+    return found.groupdict() if found else None
+
+
 def _pattern(template: str) -> str:
     """A template's regular expression: each {name} becomes a group of that name."""
     parts = re.split(r"\{(\w+)\}", template)  # literal, name, literal, …

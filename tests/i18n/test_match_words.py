@@ -1,8 +1,9 @@
 """The Review step and a record's history say how it was matched in Portuguese too.
 
 The engine writes its matching notes in English and the history keeps them as
-written; syncs/match_words.py words each of them again for the page. Fails when a note
-the engine can write still shows English on a Portuguese page.
+written; syncs/match_words.py words each of them again for the page, and the Review
+step does the same for why an app write is likely to fail. Fails when a note the
+engine or the dry run can write still shows English on a Portuguese page.
 """
 
 import pytest
@@ -11,6 +12,8 @@ from django.utils import translation
 from syncapp.engine.config import MatchRule
 from syncapp.engine.matching import choose
 from syncapp.syncs.match_words import in_words
+from syncapp.syncs.run.dryrun import NOT_AN_OPTION, READ_ONLY
+from syncapp.syncs.wizard.preview import note_words
 
 EMAIL = MatchRule("email", "email", "email_key", "email", "email", 0)
 NAME = MatchRule("name", "name", "name_key", "name", "name", 1)
@@ -57,3 +60,12 @@ def test_other_messages_and_english_pages_are_left_as_written():
     with translation.override("pt-br"):
         assert in_words("INVALID_EMAIL: not an email") == "INVALID_EMAIL: not an email"
         assert in_words("matched by nothing in quotes") == "matched by nothing in quotes"
+
+
+def test_the_reviews_likely_failures_read_in_portuguese():
+    with translation.override("pt-br"):
+        assert note_words(READ_ONLY.format(label="Job title")) == "Cargo é somente leitura"
+        assert note_words(NOT_AN_OPTION.format(label="Lifecycle stage", value="vip")) == (
+            "Fase do ciclo de vida: “vip” não é uma opção")
+        assert note_words("Name, Email", field_labels=True) == "Nome, E-mail"
+        assert note_words(NOTES["matched"][0]) == NOTES["matched"][1]
