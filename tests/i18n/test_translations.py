@@ -11,6 +11,7 @@ adds what connectors' specs declare.
 import ast
 import datetime as dt
 import re
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,7 @@ def _context(node) -> str | None:
     return str(getattr(var, "literal", var))
 
 
+@cache  # several checks read every file's messages
 def python_messages(path: Path) -> list[tuple[str, str | None, bool]]:
     found = []
     for call in ast.walk(ast.parse(path.read_text())):
