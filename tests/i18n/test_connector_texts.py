@@ -4,7 +4,8 @@ A spec's labels, options, tagline and description are English, marked for the
 catalog in connectors/ (connectors/sdk/text.py) and translated where the product
 shows them (syncapp/integrations/texts.py). Fails when a text a spec declares is not
 marked (makemessages would not see it), has no Portuguese translation or one that
-is still the English, or when an app's page in pt-BR still shows one in English.
+is still the English, or when an app's page in pt-BR still shows one in English (or
+the hub's own lifecycle stages, which its rows keep in English too).
 test_translations.py checks the same catalog entries keep placeholders and brand
 articles.
 """
@@ -109,3 +110,12 @@ def test_an_apps_pages_in_portuguese_show_no_english_from_its_spec(admin_client)
         english |= {str(t) for t in texts if catalog().get(str(t), t) != t}
     assert sorted(english & pages) == []
     assert "Pessoas" in pages and "Tíquetes" in pages and "Clientes potenciais" in pages
+
+
+@pytest.mark.django_db
+def test_lifecycle_stages_read_in_portuguese_on_the_contact_form_and_record(admin_client):
+    """The hub's default options keep their English in the row, like the vendors'."""
+    form = admin_client.get(reverse("crm:create", args=["contact"]), **BRAZILIAN)
+    shown = visible_texts(form.content.decode())
+    assert {"Assinante", "Lead qualificado para marketing", "Cliente"} <= shown
+    assert {"Subscriber", "Marketing qualified lead", "Customer"} & shown == set()

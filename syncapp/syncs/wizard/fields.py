@@ -105,7 +105,7 @@ def hub_properties(portal, hub_object: str) -> list[FieldInfo]:
     return [
         FieldInfo(name=p.name, label=p.display_label, type=p.type, custom=p.is_custom,
                   read_only=p.name in READ_ONLY_PROPERTIES,
-                  options=tuple((o["value"], o["label"]) for o in p.options))
+                  options=tuple(p.display_options))
         for p in rows.order_by("position", "id")
     ]
 
