@@ -110,6 +110,9 @@ def test_an_apps_pages_in_portuguese_show_no_english_from_its_spec(admin_client)
         english |= {str(t) for t in texts if catalog().get(str(t), t) != t}
     assert sorted(english & pages) == []
     assert "Pessoas" in pages and "Tíquetes" in pages and "Clientes potenciais" in pages
+    grid = admin_client.get(reverse("integrations:marketplace"), {"q": "clientes potenc"},
+                            HTTP_HX_REQUEST="true", **BRAZILIAN).content.decode()
+    assert "Microsoft Dynamics 365" in grid and "Pipedrive" not in grid  # words they read
 
 
 @pytest.mark.django_db
