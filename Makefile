@@ -58,7 +58,7 @@ node_modules/.installed: package.json package-lock.json
 /usr/bin/chromium:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-# Debian's docker-compose, for tests/test_compose.py (`config` only: no Docker daemon).
+# Debian's docker-compose, for tests/deploy/test_compose.py (`config` only: no Docker daemon).
 /usr/bin/docker-compose:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose
 

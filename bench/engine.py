@@ -30,27 +30,55 @@ def make_sync(portal, winner: str = "hub") -> ObjectSync:
 
 
 class CpuClock:
-    """CPU seconds of this process and of its Postgres backend (when on this machine):
-    on a busy machine they say more than wall time about the engine's own cost."""
+    """CPU seconds of this process and of the Postgres server (when on this machine):
+    on a busy machine they say more than wall time about the engine's own cost.
+
+    The server's is every process of it: the backends of both the engine's connections
+    (the initial sync commits on a second one, syncs/run/ahead.py), those that ended
+    meanwhile (counted in the postmaster's children's time) and its writers. Other
+    clients of the server count too: measure on an otherwise idle server."""
 
     def __init__(self):
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
-            self.backend = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+            backend = cursor.fetchone()[0]
+        try:
+            self.postmaster = int(_stat(backend)[1])
+        except (OSError, IndexError, ValueError):
+            self.postmaster = None
         self.start = self.read()
 
     def read(self) -> tuple[float, float | None]:
         own = resource.getrusage(resource.RUSAGE_SELF)
+        return own.ru_utime + own.ru_stime, self._server()
+
+    def _server(self) -> float | None:
+        if self.postmaster is None:
+            return None
         try:
-            fields = self.backend.read_text().rsplit(")", 1)[1].split()
-            backend = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            fields = _stat(self.postmaster)
+            ticks = sum(int(f) for f in fields[11:15])  # its own time and its reaped children's
         except (OSError, IndexError, ValueError):
-            backend = None
-        return own.ru_utime + own.ru_stime, backend
+            return None
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = _stat(int(entry.name))
+                if int(fields[1]) == self.postmaster:
+                    ticks += int(fields[11]) + int(fields[12])
+            except (OSError, IndexError, ValueError):
+                continue  # ended while we looked: its time is in the postmaster's now
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def spent(self) -> tuple[float, float | None]:
         (own0, db0), (own1, db1) = self.start, self.read()
         return own1 - own0, (db1 - db0 if db0 is not None and db1 is not None else None)
+
+
+def _stat(pid: int) -> list[str]:
+    """/proc/<pid>/stat's fields after the command name (state, ppid, …, utime at 11)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
 
 
 def run_until_done(sync: ObjectSync, connector, batch: int, max_slices: int = 100_000) -> float:

@@ -37,7 +37,7 @@ from connectors.sdk import HttpClient, OAuth2Auth
 from connectors.sdk.ratelimit import RedisRateLimiter
 from connectors.sdk.registry import load
 from connectors.sdk.sandbox import serve
-from tests.connectors.harness import MemoryTokenStore, connect, oauth_client
+from tests.kits.sandbox import MemoryTokenStore, connect, oauth_client
 
 
 @dataclass(frozen=True)

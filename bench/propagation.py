@@ -35,7 +35,7 @@ def say(message: str) -> None:
 
 
 def measure(metrics: dict) -> None:
-    from tests.inbound import waits  # noqa: PLC0415 - needs the test extra
+    from tests.kits import waits  # noqa: PLC0415 - needs the test extra
 
     for metric, setting, default, env in MODES:
         edits = int(os.environ.get(setting) or default)

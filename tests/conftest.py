@@ -14,11 +14,13 @@ from django.test.testcases import LiveServerThread
 
 from syncapp.accounts.services import add_member, create_portal
 from syncapp.core.devserver import NoDelayThreadedWSGIServer
-from tests.inbound import waits
+from tests.kits import waits
 
 # Fixtures for tests that connect app accounts (toy_app, …).
 # The browser (one Playwright session for the run) of tests/browser and tests/e2e.
-pytest_plugins = ["tests.integration_kit", "tests.engine.kit", "tests.browser_kit"]
+# The markers' rules, checked at collection (tests/README.md, "Markers").
+pytest_plugins = ["tests.kits.connect", "tests.kits.engine", "tests.kits.browser",
+                  "tests.kits.markers"]
 
 # The live server answers workers' pooled connections as `make run`'s does: at once.
 LiveServerThread.server_class = NoDelayThreadedWSGIServer

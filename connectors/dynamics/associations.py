@@ -13,7 +13,7 @@ from connectors.dynamics import writes
 from connectors.dynamics.batch import Operation, PartResponse
 from connectors.dynamics.client import INCLUDE_LOOKUP_NAMES, error_parts, is_guid
 from connectors.dynamics.entities import Entity
-from connectors.sdk import AssociationRecord, ConnectorError, WriteOutcome
+from connectors.sdk import AssociationRecord, ConnectorError, Outcomes, WriteOutcome
 from connectors.sdk import ErrorCategory as Cat
 
 LOOKUP_NAME = "@Microsoft.Dynamics.CRM.lookuplogicalname"
@@ -50,21 +50,22 @@ def write(conn, entity: Entity, to_object: str,
             Cat.REJECTED, f"Dynamics 365 keeps no link from {entity.set_name} to {to_object}.")
         return [WriteOutcome(ref=p.from_id, error=refused) for p in pairs]
     target, nav = lk.targets[to_object]
-    outcomes: dict[int, WriteOutcome] = {}
+    book = Outcomes([pair.from_id for pair in pairs])
     operations = []
     for index, pair in enumerate(pairs):
         if not (is_guid(pair.from_id) and is_guid(pair.to_id)):
-            outcomes[index] = WriteOutcome(ref=pair.from_id, error=ConnectorError(
+            book.settle(index, error=ConnectorError(
                 Cat.NOT_FOUND, "No Dynamics 365 row has this id."))
             continue
         operations.append((index, Operation(
             "PATCH", f"{conn.web_api()}/{entity.set_name}({pair.from_id})",
             {f"{nav}@odata.bind": f"/{to_object}({pair.to_id})"}, dict(writes.EXISTING_ONLY))))
-    for index, result in writes.run(conn, operations):
+    for index, result in writes.run(conn, operations, book):
         ok = isinstance(result, PartResponse) and result.status < 300
-        error = None if ok else _association_failure(result, target)
-        outcomes[index] = WriteOutcome(ref=pairs[index].from_id, error=error)
-    return [outcomes[i] for i in range(len(pairs))]
+        book.settle(index, error=None if ok else _association_failure(result, target))
+    if book.stopped is not None:  # binding a lookup twice is harmless: the run stops
+        raise book.stopped
+    return book.results()
 
 
 def _association_failure(result, target: str) -> ConnectorError:

@@ -36,6 +36,7 @@ from connectors.sdk import (
     DeletedRecord,
     Field,
     Page,
+    Paginator,
     WriteOutcome,
 )
 from connectors.sdk import ErrorCategory as Cat
@@ -43,6 +44,7 @@ from connectors.sdk.webhooks import WEBHOOK_KEY, WebhookEvent
 
 log = logging.getLogger(__name__)
 
+APP = "Dynamics 365"
 TRACK_CHANGES = "odata.track-changes"
 IDS_PER_FILTER = 50  # keeps a read-by-ids URL well under Dataverse's URL length limit
 
@@ -117,8 +119,8 @@ class DynamicsConnector(Connector):
             return self.read_changes(object_name, None, limit)
         records = [self._record(entity, fields, row) for row in body["value"]
                    if not is_deleted(row)]
-        cursor, done = _continuation(body)
-        return Page([r for r in records if r], cursor, done)
+        following, done = _continuation(body, cursor)
+        return Page([r for r in records if r], following, done)
 
     def read_deleted(self, object_name: str, cursor: str | None, limit: int = 100) -> DeletedPage:
         """Deletions come through a delta link of their own, kept apart from the one
@@ -132,8 +134,8 @@ class DynamicsConnector(Connector):
             return self.read_deleted(object_name, None, limit)
         gone = [DeletedRecord(id=str(row["id"])) for row in body["value"]
                 if is_deleted(row) and row.get("id")]
-        cursor, done = _continuation(body)
-        return DeletedPage(gone, cursor, done)
+        following, done = _continuation(body, cursor)
+        return DeletedPage(gone, following, done)
 
     def read_by_ids(self, object_name: str, ids: Sequence[str]) -> list[AppRecord]:
         entity = self.entity(object_name)
@@ -218,15 +220,14 @@ class DynamicsConnector(Connector):
 
     def all_rows(self, url: str, *prefer: str):
         """Every row of a (non-tracked) query, following @odata.nextLink."""
-        seen: set[str] = set()
-        while url:
+
+        def fetch(link: str | None) -> tuple[list, str | None]:
             body = ensure_collection(self.http.request(
-                "GET", url, headers=headers(max_page_size(500), *prefer)).body)
-            yield from (row for row in body["value"] if isinstance(row, dict))
-            url = body.get("@odata.nextLink") or ""
-            if url in seen:  # a server repeating a page would loop us forever
-                raise ConnectorError(Cat.APP_UNAVAILABLE, "The app repeated a page link.")
-            seen.add(url)
+                "GET", link or url, headers=headers(max_page_size(500), *prefer)).body)
+            return body["value"], body.get("@odata.nextLink") or None
+
+        for rows in Paginator(APP, url).pages(fetch):
+            yield from (row for row in rows if isinstance(row, dict))
 
     def _record(self, entity: Entity, fields: Sequence[Field], row: object) -> AppRecord | None:
         if not isinstance(row, dict) or not is_guid(str(row.get(entity.primary_id, ""))):
@@ -246,11 +247,12 @@ def is_deleted(row: object) -> bool:
     return isinstance(row, dict) and "$deletedEntity" in str(row.get("@odata.context", ""))
 
 
-def _continuation(body: dict) -> tuple[str, bool]:
-    """(cursor, done): the nextLink while pages remain, then the deltaLink."""
+def _continuation(body: dict, cursor: str | None) -> tuple[str, bool]:
+    """(cursor, done): the nextLink while pages remain, then the deltaLink. A delta
+    link may come back unchanged when nothing changed; a next link may not."""
     next_link, delta_link = body.get("@odata.nextLink"), body.get("@odata.deltaLink")
     if next_link:
-        return relative_link(str(next_link)), False
+        return Paginator(APP, cursor).advance(relative_link(str(next_link))) or "", False
     if delta_link:
         return relative_link(str(delta_link)), True
     raise ConnectorError(Cat.APP_UNAVAILABLE,

@@ -10,6 +10,9 @@ Quirks handled here:
   server-set id and modifiedon, so no second read is needed.
 - A $batch the service refuses as a whole (not for the connection's sake) is
   sent again one request at a time, so one bad item cannot fail the others.
+- A connection-wide failure stops the write (sdk/outcomes.py): the rows already
+  written keep their outcomes and the rest carry that error, so no row is created
+  twice when the run resumes.
 """
 
 import re
@@ -26,7 +29,7 @@ from connectors.dynamics.client import (
 )
 from connectors.dynamics.entities import CAPABILITIES, Entity
 from connectors.dynamics.values import from_vendor, parse_time, to_vendor
-from connectors.sdk import AppRecord, ConnectorError, Field, WriteOutcome
+from connectors.sdk import AppRecord, ConnectorError, Field, Outcomes, WriteOutcome
 from connectors.sdk import ErrorCategory as Cat
 from connectors.sdk.http import classify_status
 
@@ -79,20 +82,20 @@ def _changed_since_read(outcome: WriteOutcome) -> WriteOutcome:
 
 
 def delete(conn, entity: Entity, ids: Sequence[str]) -> list[WriteOutcome]:
-    outcomes: dict[int, WriteOutcome] = {}
+    book = Outcomes(ids)
     planned = []
     for index, app_id in enumerate(ids):
         if is_guid(app_id):
             url = f"{conn.web_api()}/{entity.set_name}({app_id})"
             planned.append((index, Operation("DELETE", url)))
         else:  # no such row can exist: it is as good as deleted
-            outcomes[index] = WriteOutcome(ref=app_id)
-    for index, result in run(conn, planned):
+            book.settle(index)
+    for index, result in run(conn, planned, book):
         gone = isinstance(result, PartResponse) and result.status == 404
         ok = isinstance(result, PartResponse) and (result.status < 300 or gone)
         # Deleting a row that is already gone leaves the app as asked.
-        outcomes[index] = WriteOutcome(ref=ids[index], error=None if ok else failure(result))
-    return [outcomes[i] for i in range(len(ids))]
+        book.settle(index, error=None if ok else failure(result))
+    return book.results()
 
 
 def _fields(conn, entity: Entity) -> dict[str, Field]:
@@ -100,21 +103,21 @@ def _fields(conn, entity: Entity) -> dict[str, Field]:
 
 
 def _write(conn, entity, fields, planned: list[tuple[str, dict, Operation | None]]):
-    outcomes: dict[int, WriteOutcome] = {}
+    book = Outcomes([ref for ref, _values, _operation in planned])
     operations = []
-    for index, (ref, values, operation) in enumerate(planned):
+    for index, (_ref, values, operation) in enumerate(planned):
         problem = _local_problem(fields, values, operation)
         if operation is not None and problem is None:
             operations.append((index, operation))
         else:
-            outcomes[index] = WriteOutcome(ref=ref, error=problem)
-    for index, result in run(conn, operations):
+            book.settle(index, error=problem)
+    for index, result in run(conn, operations, book):
         ref = planned[index][0]
         if isinstance(result, PartResponse) and result.status < 300:
-            outcomes[index] = WriteOutcome(ref=ref, record=_written(entity, fields, result, ref))
+            book.settle(index, _written(entity, fields, result, ref))
         else:
-            outcomes[index] = WriteOutcome(ref=ref, error=failure(result))
-    return [outcomes[i] for i in range(len(planned))]
+            book.settle(index, error=failure(result))
+    return book.results()
 
 
 def _local_problem(fields: dict[str, Field], values: dict, op: Operation | None):
@@ -145,15 +148,19 @@ def _id_from_header(part_headers: dict[str, str]) -> str | None:
     return found.group(1) if found else None
 
 
-def run(conn, operations: list[tuple[int, Operation]]) -> list[tuple[int, Result]]:
-    """Send operations in $batch requests; (index, response or error) for each."""
+def run(conn, operations: list[tuple[int, Operation]],
+        book: Outcomes) -> list[tuple[int, Result]]:
+    """Send operations in $batch requests; (index, response or error) for each one
+    sent. After a connection-wide error `book` stops and the rest are not sent."""
     results: list[tuple[int, Result]] = []
     for start in range(0, len(operations), BATCH_SIZE):
-        results.extend(_run_batch(conn, operations[start:start + BATCH_SIZE]))
+        if book.stopped is None:
+            results.extend(_run_batch(conn, operations[start:start + BATCH_SIZE], book))
     return results
 
 
-def _run_batch(conn, chunk: list[tuple[int, Operation]]) -> list[tuple[int, Result]]:
+def _run_batch(conn, chunk: list[tuple[int, Operation]],
+               book: Outcomes) -> list[tuple[int, Result]]:
     content_type, body = encode([op for _, op in chunk])
     try:
         reply = conn.http.request(
@@ -161,24 +168,25 @@ def _run_batch(conn, chunk: list[tuple[int, Operation]]) -> list[tuple[int, Resu
             headers=headers("odata.continue-on-error", extra={"Content-Type": content_type}))
         parts = decode(_header(reply.headers, "Content-Type"), reply.body)
     except ConnectorError as exc:
-        if exc.connection_wide:
-            raise
+        if book.stop_on(exc):
+            return []
         parts = []  # refused as a whole: isolate the culprit below
     answered = list(zip(chunk, parts, strict=False))
     results: list[tuple[int, Result]] = [(index, part) for (index, _op), part in answered]
     for index, op in chunk[len(answered):]:
-        results.append((index, _single(conn, op)))
+        result = _single(conn, op, book) if book.stopped is None else None
+        if result is not None:
+            results.append((index, result))
     return results
 
 
-def _single(conn, op: Operation) -> Result:
+def _single(conn, op: Operation, book: Outcomes) -> Result | None:
+    """The one operation's response or error; None when its error stopped `book`."""
     try:
         reply = conn.http.request(op.method, op.url, json=op.body,
                                   headers=headers(extra=op.headers))
     except ConnectorError as exc:
-        if exc.connection_wide:
-            raise
-        return exc
+        return None if book.stop_on(exc) else exc
     return PartResponse(reply.status, {k.lower(): v for k, v in reply.headers.items()},
                         reply.body)
 

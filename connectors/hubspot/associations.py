@@ -12,12 +12,20 @@ https://developers.hubspot.com/docs/api/crm/line-items
 """
 
 from collections.abc import Sequence
+from functools import partial
 
 from connectors.hubspot import writes
 from connectors.hubspot.client import CrmApi, result_page
 from connectors.hubspot.crm import LINE_ITEMS
-from connectors.hubspot.reads import read_by_ids
-from connectors.sdk import AssociationRecord, ConnectorError, ErrorCategory, WriteOutcome
+from connectors.hubspot.reads import APP, read_by_ids
+from connectors.sdk import (
+    AssociationRecord,
+    ConnectorError,
+    ErrorCategory,
+    Outcomes,
+    Paginator,
+    WriteOutcome,
+)
 
 BATCH_MAX = 100
 
@@ -68,10 +76,19 @@ def _edges(api: CrmApi, from_object: str, ids: Sequence[str], to_object: str):
             from_id = str((result.get("from") or {}).get("id") or "")
             yield from _targets(from_id, result.get("to"))
             after = ((result.get("paging") or {}).get("next") or {}).get("after")
-            while from_id and after:
-                more = api.association_page(from_object, from_id, to_object, str(after))
-                yield from _targets(from_id, more.results)
-                after = more.next_after
+            if from_id and after:
+                yield from _more_edges(api, from_object, from_id, to_object, str(after))
+
+
+def _more_edges(api: CrmApi, from_object: str, from_id: str, to_object: str, after: str):
+    """The rest of one record's associations, beyond the batch read's first page."""
+
+    def fetch(cursor: str | None):
+        more = api.association_page(from_object, from_id, to_object, cursor)
+        return more.results, more.next_after
+
+    for results in Paginator(APP, after).pages(fetch):
+        yield from _targets(from_id, results)
 
 
 def _targets(from_id: str, targets):
@@ -92,11 +109,14 @@ def write(api: CrmApi, from_object: str, to_object: str,
     types = TYPES.get((from_object, to_object))
     if types is None:
         raise KeyError(f"HubSpot has no association from {from_object} to {to_object}")
-    outcomes: list[WriteOutcome] = []
-    for start in range(0, len(pairs), BATCH_MAX):
-        chunk = [(p, _association_input(p, types)) for p in pairs[start:start + BATCH_MAX]]
-        outcomes += _write_chunk(api, from_object, to_object, chunk)
-    return outcomes
+    book = Outcomes([_ref(p) for p in pairs])
+    indexed = [(index, p, _association_input(p, types)) for index, p in enumerate(pairs)]
+    for start in range(0, len(indexed), BATCH_MAX):
+        if book.stopped is None:
+            _write_chunk(api, from_object, to_object, indexed[start:start + BATCH_MAX], book)
+    if book.stopped is not None:
+        raise book.stopped
+    return book.results()
 
 
 def _association_input(pair: AssociationRecord, types: tuple[int, int | None]) -> dict:
@@ -106,41 +126,35 @@ def _association_input(pair: AssociationRecord, types: tuple[int, int | None]) -
     return {"from": {"id": pair.from_id}, "to": {"id": pair.to_id}, "types": kinds}
 
 
-def _write_chunk(api: CrmApi, from_object: str, to_object: str, chunk) -> list[WriteOutcome]:
+def _write_chunk(api: CrmApi, from_object: str, to_object: str, chunk, book: Outcomes) -> None:
     """batch/create; a refused batch, or a pair missing from a 207, goes one by one."""
     try:
-        response = api.associations_v4(from_object, to_object, "create", [i for _p, i in chunk])
+        response = api.associations_v4(from_object, to_object, "create",
+                                       [body for _i, _p, body in chunk])
     except ConnectorError as exc:
-        if exc.connection_wide:
-            raise
-        return _associate_one_by_one(api, from_object, to_object, chunk)
+        if not book.stop_on(exc):
+            _associate_one_by_one(api, from_object, to_object, chunk, book)
+        return
     made = {(str(r.get("fromObjectId")), str(r.get("toObjectId")))
             for r in result_page(response, "an association write").results}
-    outcomes = []
-    for pair, body in chunk:
+    for index, pair, _body in chunk:
         if (pair.from_id, pair.to_id) in made:
-            outcomes.append(WriteOutcome(_ref(pair)))
-        else:
-            outcomes += _associate_one_by_one(api, from_object, to_object, [(pair, body)])
-    return outcomes
+            book.settle(index)
+    missing = [item for item in chunk if (item[1].from_id, item[1].to_id) not in made]
+    _associate_one_by_one(api, from_object, to_object, missing, book)
 
 
 def _ref(pair: AssociationRecord) -> str:
     return f"{pair.from_id}->{pair.to_id}"
 
 
-def _associate_one_by_one(api, from_object, to_object, chunk) -> list[WriteOutcome]:
-    outcomes = []
-    for pair, body in chunk:
-        try:
-            api.associate_one(from_object, pair.from_id, to_object, pair.to_id, body["types"])
-        except ConnectorError as exc:
-            if exc.connection_wide:
-                raise
-            outcomes.append(WriteOutcome(_ref(pair), error=_association_error(exc)))
-            continue
-        outcomes.append(WriteOutcome(_ref(pair)))
-    return outcomes
+def _associate_one_by_one(api: CrmApi, from_object: str, to_object: str, chunk,
+                          book: Outcomes) -> None:
+    def associate(pair: AssociationRecord, body: dict) -> None:
+        api.associate_one(from_object, pair.from_id, to_object, pair.to_id, body["types"])
+
+    for index, pair, body in chunk:
+        book.attempt(index, partial(associate, pair, body), refine=_association_error)
 
 
 def _association_error(exc: ConnectorError) -> ConnectorError:

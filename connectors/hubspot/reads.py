@@ -32,8 +32,10 @@ from connectors.sdk import (
     ErrorCategory,
     Field,
     Page,
+    Paginator,
 )
 
+APP = "HubSpot"
 LAG_MS = 30_000  # how far behind the search index may be
 SEARCH_MAX = 200  # records per search page
 BATCH_MAX = 100  # inputs per batch call
@@ -86,11 +88,9 @@ def _list_step(api, object_name, fields, state: ChangeCursor, limit: int) -> Pag
     page = api.list_page(object_name, properties=list(fields), limit=limit, after=state.after)
     since = state.since if state.since is not None else page.server_ms - LAG_MS
     records = _records(page, fields)
-    if page.next_after:
-        if page.next_after == state.after:
-            raise ConnectorError(ErrorCategory.APP_UNAVAILABLE,
-                                 "HubSpot repeated a paging token; stopping to avoid a loop.")
-        return Page(records, replace(state, since=since, after=page.next_after).encode(), False)
+    after = Paginator(APP, state.after).advance(page.next_after)
+    if after:
+        return Page(records, replace(state, since=since, after=after).encode(), False)
     return Page(records, ChangeCursor(phase="search", since=since).encode(), True)
 
 
@@ -123,9 +123,10 @@ def _search_step(api, object_name, fields, state: ChangeCursor, limit: int) -> P
             return Page(records, replace(state, tie=None, pos=pos + 1).encode(), False)
         next_since = max(since, started - LAG_MS)
         return Page(records, ChangeCursor(phase="search", since=next_since).encode(), True)
-    if state.tie is not None:
+    if state.tie is not None:  # the tie pass pages by the last id read at `pos`
         last_id = max((r.id for r in records), key=_id_order, default=state.tie)
-        return Page(records, replace(state, tie=last_id).encode(), False)
+        tie = Paginator(APP, state.tie).advance(last_id)
+        return Page(records, replace(state, tie=tie).encode(), False)
     prop = modified_property(object_name)
     stamps = [t for t in (_millis(obj, prop) for obj in page.results) if t is not None]
     reached = max(stamps, default=pos)
@@ -206,8 +207,9 @@ def read_deleted(api: CrmApi, object_name: str, cursor: str | None, limit: int) 
         if state.is_new(millis, object_id):
             gone.append(DeletedRecord(id=object_id, deleted_at=moment))
         state = state.noting(millis, object_id)
-    if page.next_after and page.next_after != state.after:
-        return DeletedPage(gone, replace(state, after=page.next_after).encode(), False)
+    after = Paginator(APP, state.after).advance(page.next_after)
+    if after:
+        return DeletedPage(gone, replace(state, after=after).encode(), False)
     return DeletedPage(gone, state.finished().encode(), True)
 
 

@@ -16,14 +16,14 @@ after the client's own retries) stops the batch: the items not yet written get
 that error, the ones already written keep their ids, so nothing is created twice.
 """
 
-import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 from connectors.hubspot.client import CATEGORIES, CrmApi, field_of, unexpected
 from connectors.hubspot.crm import CAPABILITIES
 from connectors.hubspot.values import record_from_object
-from connectors.sdk import ConnectorError, ErrorCategory, Field, WriteOutcome
+from connectors.sdk import AppRecord, ConnectorError, ErrorCategory, Field, Outcomes, WriteOutcome
 
 BATCH_MAX = 100
 
@@ -36,40 +36,31 @@ def _with_field(error: ConnectorError) -> ConnectorError:
     return error
 
 
-def _one_by_one(items: list[Item], send: Callable, fields, outcomes: list) -> ConnectorError | None:
-    for index, (ref, body) in items:
-        try:
-            response = send(body)
-        except ConnectorError as exc:
-            if exc.connection_wide:
-                return exc
-            outcomes[index] = WriteOutcome(ref, error=_with_field(exc))
-            continue
-        record = record_from_object(response.body, fields) if isinstance(response.body, dict) \
-            else None
-        outcomes[index] = WriteOutcome(ref, record) if record else \
-            WriteOutcome(ref, error=unexpected("a write", response.body))
-    return None
+def _one_by_one(items: list[Item], send: Callable, fields, book: Outcomes) -> None:
+    for index, (_ref, body) in items:
+        book.attempt(index, partial(_write_one, send, body, fields), refine=_with_field)
+
+
+def _write_one(send: Callable, body: dict, fields) -> AppRecord:
+    response = send(body)
+    record = record_from_object(response.body, fields) if isinstance(response.body, dict) \
+        else None
+    if record is None:
+        raise unexpected("a write", response.body)
+    return record
 
 
 def _run(api: CrmApi, items: Sequence[tuple[str, dict]], chunk_handler) -> list[WriteOutcome]:
-    """Each chunk of BATCH_MAX through `chunk_handler`, several at once; once one
-    returns a connection-wide error, chunks not yet started are not sent and every
-    item still without an outcome carries that error."""
-    outcomes: list[WriteOutcome | None] = [None] * len(items)
+    """Each chunk of BATCH_MAX through `chunk_handler`, several at once; once the
+    book stops on a connection-wide error, chunks not yet started are not sent and
+    every item still without an outcome carries that error."""
+    book = Outcomes([ref for ref, _body in items])
     indexed = list(enumerate(items))
     chunks = [indexed[start:start + BATCH_MAX] for start in range(0, len(indexed), BATCH_MAX)]
-    stops: list[ConnectorError] = []
-    guard = threading.Lock()
 
     def send(chunk: list[Item]) -> None:
-        with guard:
-            if stops:
-                return
-        stop = chunk_handler(chunk, outcomes)  # each chunk fills its own indices
-        if stop is not None:
-            with guard:
-                stops.append(stop)
+        if book.stopped is None:
+            chunk_handler(chunk, book)  # each chunk settles its own indices
 
     workers = min(CAPABILITIES.concurrent_requests, len(chunks))
     if workers <= 1:
@@ -79,11 +70,7 @@ def _run(api: CrmApi, items: Sequence[tuple[str, dict]], chunk_handler) -> list[
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hubspot-batch")
         with api.http.pinned_auth(), pool:
             list(pool.map(send, chunks))
-    finished = []
-    for outcome, (ref, _body) in zip(outcomes, items, strict=True):
-        # No outcome: its chunk was not sent after a connection-wide error (stops).
-        finished.append(outcome if outcome is not None else WriteOutcome(ref, error=stops[0]))
-    return finished
+    return book.results()
 
 
 def _results(response) -> tuple[list[dict], list[dict]]:
@@ -100,12 +87,14 @@ def create(api: CrmApi, object_name: str, fields: dict[str, Field],
     def send_one(body):
         return api.create_one(object_name, body)
 
-    def handle(chunk: list[Item], outcomes) -> ConnectorError | None:
+    def handle(chunk: list[Item], book: Outcomes) -> None:
         inputs = [{**body, "objectWriteTraceId": str(index)} for index, (_ref, body) in chunk]
         try:
             response = api.batch(object_name, "create", inputs)
         except ConnectorError as exc:
-            return exc if exc.connection_wide else _one_by_one(chunk, send_one, fields, outcomes)
+            if not book.stop_on(exc):
+                _one_by_one(chunk, send_one, fields, book)
+            return
         results, _errors = _results(response)
         by_trace = {str(r.get("objectWriteTraceId")): r for r in results
                     if r.get("objectWriteTraceId") is not None}
@@ -116,10 +105,10 @@ def create(api: CrmApi, object_name: str, fields: dict[str, Field],
             obj = by_trace.get(str(index))
             record = record_from_object(obj, fields) if obj else None
             if record:
-                outcomes[index] = WriteOutcome(ref, record)
+                book.settle(index, record)
             else:
                 leftovers.append((index, (ref, body)))
-        return _one_by_one(leftovers, send_one, fields, outcomes)
+        _one_by_one(leftovers, send_one, fields, book)
 
     return _run(api, items, handle)
 
@@ -142,11 +131,13 @@ def update(api: CrmApi, object_name: str, fields: dict[str, Field],
     def send_one(body):
         return api.update_one(object_name, body["id"], {"properties": body["properties"]})
 
-    def handle(chunk: list[Item], outcomes) -> ConnectorError | None:
+    def handle(chunk: list[Item], book: Outcomes) -> None:
         try:
             response = api.batch(object_name, "update", [body for _i, (_r, body) in chunk])
         except ConnectorError as exc:
-            return exc if exc.connection_wide else _one_by_one(chunk, send_one, fields, outcomes)
+            if not book.stop_on(exc):
+                _one_by_one(chunk, send_one, fields, book)
+            return
         results, errors = _results(response)
         by_id = {str(r.get("id")): r for r in results}
         leftovers = []
@@ -154,10 +145,10 @@ def update(api: CrmApi, object_name: str, fields: dict[str, Field],
             record = record_from_object(by_id[ref], fields) if ref in by_id else None
             error = None if record else _error_for(errors, ref)
             if record or error:
-                outcomes[index] = WriteOutcome(ref, record, error)
+                book.settle(index, record, error)
             else:
                 leftovers.append((index, (ref, body)))
-        return _one_by_one(leftovers, send_one, fields, outcomes)
+        _one_by_one(leftovers, send_one, fields, book)
 
     return _run(api, items, handle)
 
@@ -165,29 +156,23 @@ def update(api: CrmApi, object_name: str, fields: dict[str, Field],
 def delete(api: CrmApi, object_name: str, ids: Sequence[str]) -> list[WriteOutcome]:
     """Archive. HubSpot answers 204 for ids it does not have: already gone is fine."""
 
-    def handle(chunk: list[Item], outcomes) -> ConnectorError | None:
+    def handle(chunk: list[Item], book: Outcomes) -> None:
         try:
             api.batch(object_name, "archive", [body for _i, (_r, body) in chunk])
         except ConnectorError as exc:
-            if exc.connection_wide:
-                return exc
-            return _archive_one_by_one(api, object_name, chunk, outcomes)
-        for index, (ref, _body) in chunk:
-            outcomes[index] = WriteOutcome(ref)
-        return None
+            if not book.stop_on(exc):
+                for index, (ref, _body) in chunk:
+                    book.attempt(index, partial(_archive_one, api, object_name, ref))
+            return
+        for index, _item in chunk:
+            book.settle(index)
 
     return _run(api, [(str(i), {"id": str(i)}) for i in ids], handle)
 
 
-def _archive_one_by_one(api: CrmApi, object_name: str, chunk: list[Item], outcomes):
-    for index, (ref, _body) in chunk:
-        try:
-            api.http.request("DELETE", api.objects(object_name, f"/{ref}"))
-        except ConnectorError as exc:
-            if exc.connection_wide:
-                return exc
-            if exc.category is not ErrorCategory.NOT_FOUND:
-                outcomes[index] = WriteOutcome(ref, error=exc)
-                continue
-        outcomes[index] = WriteOutcome(ref)
-    return None
+def _archive_one(api: CrmApi, object_name: str, object_id: str) -> None:
+    try:
+        api.http.request("DELETE", api.objects(object_name, f"/{object_id}"))
+    except ConnectorError as exc:
+        if exc.category is not ErrorCategory.NOT_FOUND:
+            raise

@@ -13,6 +13,9 @@ from dataclasses import asdict, dataclass
 from connectors.sdk.errors import ConnectorError
 from connectors.sdk.errors import ErrorCategory as Cat
 from connectors.sdk.http import HttpClient, default_error_reader
+from connectors.sdk.paging import Paginator
+
+APP = "Pipedrive"
 
 _REQUIRED_HINTS = ("required", "is missing", "must be provided", "cannot be empty")
 _DUPLICATE_HINTS = ("already exists", "duplicate")
@@ -118,6 +121,11 @@ class ReadCursor:
                 Cat.UNKNOWN, "The stored Pipedrive cursor is unreadable; resync the object."
             ) from None
 
+    @property
+    def position(self) -> tuple[str | None, str | int]:
+        """Where the next page starts: the window and the vendor's place in it."""
+        return self.since, self.page or 0
+
     def advanced(self, page: str | int | None, seen: str | None) -> "ReadCursor":
         return ReadCursor(self.since, page, max_time(self.seen, seen))
 
@@ -141,8 +149,12 @@ def next_window(state: ReadCursor, times: list[str], more: bool) -> ReadCursor:
         return ReadCursor(since=seen or state.since)
     offset = state.page if isinstance(state.page, int) else 0
     if not times or times[-1] == state.since:
-        return ReadCursor(state.since, offset + len(times), seen)
-    return ReadCursor(times[-1], 0, seen)
+        following = ReadCursor(state.since, offset + len(times), seen)
+    else:
+        following = ReadCursor(times[-1], 0, seen)
+    # "More items" with an empty page would ask for the same window for ever.
+    Paginator(APP, state.position).advance(following.position)
+    return following
 
 
 def max_time(first: str | None, second: str | None) -> str | None:

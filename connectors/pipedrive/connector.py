@@ -12,6 +12,7 @@ from connectors.pipedrive import custom_fields, values, webhooks
 from connectors.pipedrive.activities import Activities
 from connectors.pipedrive.adapter import Adapter, Context, is_deleted
 from connectors.pipedrive.client import (
+    APP,
     PipedriveApi,
     ReadCursor,
     more_items,
@@ -29,6 +30,7 @@ from connectors.pipedrive.writes import WritesMixin
 from connectors.sdk.connector import Connector
 from connectors.sdk.errors import ConnectorError, ErrorCategory
 from connectors.sdk.http import HttpClient
+from connectors.sdk.paging import Paginator
 from connectors.sdk.records import (
     AccountInfo,
     AppRecord,
@@ -155,16 +157,12 @@ class PipedriveConnector(WritesMixin, Connector):
         return self._custom[object_name]
 
     def _all_fields(self, api: str, path: str) -> list[dict]:
-        rows: list[dict] = []
-        cursor = None
-        for _ in range(1000):
+        def fetch(cursor: str | None) -> tuple[list[dict], str | None]:
             params = {"limit": MAX_PAGE, **({"cursor": cursor} if cursor else {})}
             page, extra = self.client(api).records(path, params, key="field_code")
-            rows.extend(page)
-            cursor = next_cursor(extra)
-            if cursor is None:
-                return rows
-        raise ConnectorError(ErrorCategory.APP_UNAVAILABLE, f"{path} never stopped paging.")
+            return page, next_cursor(extra)
+
+        return [row for page in Paginator[str](APP).pages(fetch) for row in page]
 
     # --- reads ------------------------------------------------------------------------
 
@@ -190,7 +188,8 @@ class PipedriveConnector(WritesMixin, Connector):
         if state.page:
             params["cursor"] = state.page
         rows, extra = self.client("v2").records(adapter.path, params)
-        state = state.advanced(next_cursor(extra), _newest(rows))
+        following = Paginator[str | int](APP, state.page).advance(next_cursor(extra))
+        state = state.advanced(following, _newest(rows))
         if state.page is None:
             return rows, state.finished(), True
         return rows, state, False

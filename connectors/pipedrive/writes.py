@@ -5,7 +5,7 @@ requests are in flight at once (CAPABILITIES.concurrent_requests), paced by the 
 limiter, so the 80-per-2-seconds budget stays full. When a failure concerns the
 whole connection (token refused, rate limit, Pipedrive down), the items not yet
 started are not attempted and carry the same error, while the records already
-written keep their outcomes (connectors/sdk/fanout.py).
+written keep their outcomes (connectors/sdk/outcomes.py).
 https://pipedrive.readme.io/docs/core-api-concepts-requests
 """
 
@@ -17,7 +17,7 @@ from connectors.pipedrive.adapter import Adapter, Context
 from connectors.pipedrive.spec import CAPABILITIES
 from connectors.sdk.connector import Connector
 from connectors.sdk.errors import ConnectorError, ErrorCategory
-from connectors.sdk.fanout import write_each
+from connectors.sdk.outcomes import per_item
 from connectors.sdk.records import AppRecord, AssociationRecord, WriteOutcome
 from connectors.sdk.spec import Field
 
@@ -157,4 +157,4 @@ def _numeric(app_id: str) -> str:
 
 def _each(http, items, work) -> list[WriteOutcome]:
     with http.pinned_auth():
-        return write_each(items, work, workers=CAPABILITIES.concurrent_requests)
+        return per_item(items, work, workers=CAPABILITIES.concurrent_requests)

@@ -4,6 +4,8 @@ from connectors.sdk.connector import Connector
 from connectors.sdk.errors import ConnectorError, ErrorCategory, NeedsReconnectError
 from connectors.sdk.http import Backoff, HttpClient, Response
 from connectors.sdk.oauth import OAuth2Auth, OAuth2Client, Token
+from connectors.sdk.outcomes import Outcomes, per_item
+from connectors.sdk.paging import Paginator, RepeatedCursorError
 from connectors.sdk.records import (
     AccountInfo,
     AppRecord,
@@ -31,5 +33,6 @@ __all__ = [
     "Capabilities", "Connector", "ConnectorError", "ConnectorSpec", "DeletedPage",
     "DeletedRecord", "ErrorCategory", "Field", "FieldType", "HttpClient", "Mapping",
     "NeedsReconnectError", "OAuth2Auth", "OAuth2Client", "OAuth2Spec", "ObjectSpec", "Option",
-    "Page", "RateLimit", "Response", "Token", "WriteOutcome",
+    "Outcomes", "Page", "Paginator", "RateLimit", "RepeatedCursorError", "Response", "Token",
+    "WriteOutcome", "per_item",
 ]

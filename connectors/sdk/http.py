@@ -163,9 +163,10 @@ class HttpClient:
     def pinned_auth(self) -> Iterator[None]:
         """Within the block, every request reuses the auth headers read here.
 
-        Requests sent from worker threads (fanout.py) then never read the token store
-        themselves: the product's store is a database row, and a thread would open a
-        connection of its own (and, inside a test's transaction, not see the row).
+        Requests sent from worker threads (outcomes.per_item, batch writes) then never
+        read the token store themselves: the product's store is a database row, and a
+        thread would open a connection of its own (and, inside a test's transaction,
+        not see the row).
         A token that expires meanwhile is refreshed on its 401, as always."""
         self._pinned_auth = self.auth.headers()
         try:

@@ -36,7 +36,7 @@ KINDS = {kind.name: kind for kind in (
 )}
 
 # Every task by name: a task missing here would land on the default (sync) queue with
-# the default limits, so tests/test_queues.py checks that each registered task is listed.
+# the default limits, so tests/core/test_queues.py checks that each registered task is listed.
 TASK_KINDS = {
     "syncapp.syncs.tasks.run_sync": "sync",
     "syncapp.syncs.tasks.tick": "sync",

@@ -1,5 +1,5 @@
 """The tallies' idea of "failed" and "excluded", rebuilt from the one definition in
-syncs/models.py.
+syncs/models/links.py.
 
 Postgres triggers (migrations/0002) count links per (status, detail), where the detail
 is a failed link's error category or an excluded link's reason. Which statuses count as

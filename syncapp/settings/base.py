@@ -197,6 +197,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": queues.VISIBILITY_TIMEO
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # How often a new sync looks for changes on both sides (the help article promises 10 min).
 SYNC_POLL_INTERVAL_S = envint("SYNC_POLL_INTERVAL_S", 120)
+# The initial sync commits each batch on a second connection while it reads the next
+# (syncs/run/ahead.py): Postgres and the worker's Python work at once.
+SYNC_READ_AHEAD = envbool("SYNC_READ_AHEAD", True)
 # The REST API (syncapp/api): calls per key per minute, and the largest request body.
 API_RATE_PER_MINUTE = envint("API_RATE_PER_MINUTE", 120)
 API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", 1_048_576)

@@ -32,7 +32,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 # A test that starts its own worker gives it queues of its own (this prefix before
 # each kind's queue name), so that workers of other test runs sharing this Redis
-# never take its tasks (see tests/syncs/worker.py).
+# never take its tasks (see tests/kits/worker.py).
 TASK_QUEUE_PREFIX = os.environ.get("SYNCAPP_TEST_QUEUE", "test") + "-"
 CELERY_TASK_DEFAULT_QUEUE = queues.queue_name(queues.DEFAULT_KIND, TASK_QUEUE_PREFIX)  # noqa: F405
 

@@ -14,12 +14,12 @@ from syncapp.syncs.models import Run, RunStatus
 from syncapp.webhooks import services as webhooks
 from syncapp.webhooks.events import emit
 from syncapp.webhooks.models import AttemptOutcome, Delivery, DeliveryStatus
-from tests.alerts.kit import BREAK, MEND, WORKER_ENV, Outbox, only_rule, write_latency
-from tests.alerts.receiver import receiving
-from tests.health.kit import quiet_sync
-from tests.monitoring.kit import TOKEN, samples, scrape
-from tests.stack import wait_until
-from tests.syncs.worker import own_queue, worker_on
+from tests.kits.alerts import BREAK, MEND, WORKER_ENV, Outbox, only_rule, write_latency
+from tests.kits.health import quiet_sync
+from tests.kits.metrics import TOKEN, samples, scrape
+from tests.kits.receiver import receiving
+from tests.kits.stack import wait_until
+from tests.kits.worker import own_queue, worker_on
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 ALERT_EVENTS = ["alert.opened", "alert.resolved", "run.failed", "run.finished"]
@@ -147,7 +147,7 @@ def test_time_from_a_sync_failing_to_the_mail_and_the_webhook(stack, portal, ops
     """A real run fails (the app revoked every token): the engine's hook has the worker
     open the alerts and send them within seconds; the times go to
     test-artifacts/alert-latency.json."""
-    from tests.engine.kit import make_sync, run
+    from tests.kits.engine import make_sync, run
 
     receiver, outbox, log = stack
     sync = make_sync(hubspot, "contacts")

@@ -10,8 +10,8 @@ from syncapp.alerts.evaluate import evaluate_sync
 from syncapp.alerts.languages import languages_of
 from syncapp.alerts.models import Alert, PersonLanguage
 from syncapp.syncs.models import ObjectSync, SyncState
-from tests.alerts.kit import BREAK, only_rule
-from tests.health.kit import quiet_sync
+from tests.kits.alerts import BREAK, only_rule
+from tests.kits.health import quiet_sync
 
 pytestmark = pytest.mark.django_db
 

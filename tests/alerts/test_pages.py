@@ -8,7 +8,7 @@ from syncapp.alerts import services
 from syncapp.alerts.models import PortalAlertSettings, RuleSilence
 from syncapp.audit.models import AuditAction, AuditEntry
 from syncapp.webhooks.models import Subscription
-from tests.health.kit import quiet_sync
+from tests.kits.health import quiet_sync
 
 RULES_FORM = {"failing-enabled": "on", "failing-paused_minutes": "15",
               "failed_records-enabled": "on", "failed_records-percent": "5",

@@ -6,7 +6,7 @@ import pytest
 from syncapp.syncs.run.runner import SyncRunner
 from syncapp.webhooks.models import Delivery
 from syncapp.webhooks.services import create
-from tests.engine.kit import make_sync, run
+from tests.kits.engine import make_sync, run
 
 pytestmark = pytest.mark.django_db
 

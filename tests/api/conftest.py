@@ -10,7 +10,7 @@ from django.test import Client
 from syncapp.api.keys import create_key
 from syncapp.api.models import Scope
 from syncapp.syncs.models import Link, LinkStatus, Run
-from tests.health.kit import add_failed_links, many_links, quiet_sync
+from tests.kits.health import add_failed_links, many_links, quiet_sync
 
 
 @dataclass

@@ -10,7 +10,7 @@ from syncapp.audit.models import AuditEntry
 from syncapp.health.models import RepairJob
 from syncapp.syncs.models import ObjectSync
 from tests.api.conftest import Api, is_problem
-from tests.stack import redis_stopped
+from tests.kits.stack import redis_stopped
 
 pytestmark = pytest.mark.django_db
 

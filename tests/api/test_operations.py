@@ -10,7 +10,7 @@ from syncapp.health.models import ExportJob, RepairJob
 from syncapp.integrations.models import Connection
 from syncapp.syncs.models import Link, LinkStatus, ObjectSync
 from tests.api.conftest import is_problem
-from tests.health.kit import FAILURES, quiet_sync
+from tests.kits.health import FAILURES, quiet_sync
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,8 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from syncapp.wsgi import application
-from tests.health.kit import quiet_sync
-from tests.soak import SOAK, by_run
+from tests.kits.health import quiet_sync
+from tests.kits.soak import SOAK, by_run
 
 CHECKS = [not_a_server_error, response_schema_conformance]
 EXAMPLES = by_run(5, 200)

@@ -6,7 +6,7 @@ Screenshots of every step go to test-artifacts/screenshots/ (kept out of git).
 import pytest
 
 from syncapp.integrations import sandbox_state
-from tests.browser_kit import Screens, watch_csp
+from tests.kits.browser import Screens, watch_csp
 
 
 @pytest.fixture

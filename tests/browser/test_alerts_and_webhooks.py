@@ -15,12 +15,12 @@ from syncapp.integrations.models import Connection, ConnectionStatus
 from syncapp.syncs.configure import create_object_sync
 from syncapp.syncs.models import SyncState
 from syncapp.syncs.run.runner import SyncRunner
-from tests.alerts.kit import WORKER_ENV, Outbox
-from tests.alerts.receiver import receiving
 from tests.browser.test_api_keys import create_key_in_browser
 from tests.browser.test_connect_apps import consent_in_sandbox
-from tests.stack import celery, wait_until
-from tests.syncs.worker import own_queue, worker_on
+from tests.kits.alerts import WORKER_ENV, Outbox
+from tests.kits.receiver import receiving
+from tests.kits.stack import celery, wait_until
+from tests.kits.worker import own_queue, worker_on
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.worker]
 

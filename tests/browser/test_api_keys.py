@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from syncapp.accounts.services import add_member, create_portal
 from tests.conftest import PASSWORD
-from tests.health.kit import quiet_sync
+from tests.kits.health import quiet_sync
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 ADMIN = "admin@acme.test"

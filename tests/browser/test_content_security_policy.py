@@ -3,7 +3,7 @@ hears of it: the page fixture fails a test whose pages met a violation."""
 
 import pytest
 
-from tests.browser_kit import watch_csp
+from tests.kits.browser import watch_csp
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 

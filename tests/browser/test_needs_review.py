@@ -8,8 +8,8 @@ from syncapp.accounts.services import add_member
 from syncapp.crm.models import Record
 from syncapp.syncs import tasks
 from syncapp.syncs.held import GuardState, guard_of
-from tests.engine.kit import run
-from tests.syncs.breaker_kit import PEOPLE, held_by_a_new_mapping
+from tests.kits.breaker import PEOPLE, held_by_a_new_mapping
+from tests.kits.engine import run
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 SUPPORT, PASSWORD = "support@acme.test", "a-support-password"

@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from syncapp.accounts.first_run import start_portal
 from syncapp.accounts.services import add_member
-from tests.browser_kit import Screens, watch_csp
 from tests.conftest import PASSWORD
+from tests.kits.browser import Screens, watch_csp
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 

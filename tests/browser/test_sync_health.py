@@ -16,9 +16,9 @@ from syncapp.accounts.services import add_member, create_portal
 from syncapp.crm.models import Record
 from syncapp.integrations import sandbox_state
 from syncapp.syncs.models import Link, LinkStatus
-from tests.engine.kit import App, connect_account
-from tests.health.kit import build_mixed
-from tests.syncs.worker import sync_worker
+from tests.kits.engine import App, connect_account
+from tests.kits.health import build_mixed
+from tests.kits.worker import sync_worker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.worker]
 

@@ -15,7 +15,7 @@ from syncapp.crm.services import create_record
 from syncapp.syncs.models import ObjectSync, Run, SyncState
 from tests.browser.conftest import PIPEDRIVE
 from tests.browser.test_connect_apps import consent_in_sandbox
-from tests.syncs.worker import sync_worker
+from tests.kits.worker import sync_worker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.worker]
 

@@ -9,9 +9,9 @@ from connectors.hubspot import HubSpotConnector
 from syncapp.accounts.services import add_member, create_portal
 from syncapp.crm.services import create_record, update_record
 from syncapp.integrations import sandbox_state
-from tests.engine.kit import App, connect_account, make_sync, run, settle
-from tests.engine.observe import fresh, link_of_hub
-from tests.syncs.worker import sync_worker
+from tests.kits.engine import App, connect_account, make_sync, run, settle
+from tests.kits.observe import fresh, link_of_hub
+from tests.kits.worker import sync_worker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.worker]
 

@@ -19,7 +19,7 @@ from connectors.pipedrive import PipedriveConnector
 from connectors.sdk import HttpClient, OAuth2Auth
 from connectors.sdk.ratelimit import RedisRateLimiter
 from connectors.sdk.registry import load
-from tests.connectors.harness import MemoryTokenStore, connect, oauth_client, sandbox_server
+from tests.kits.sandbox import MemoryTokenStore, connect, oauth_client, sandbox_server
 
 LOGINS = {"hubspot": "admin@acmecorp.example", "pipedrive": "admin@northwind.example",
           "dynamics": "admin@contoso.example"}

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.browser_kit import Screens, watch_csp
-from tests.deployed.stack import deployed_stack
-from tests.e2e.pages import Person
-from tests.e2e.stack import Stack
-from tests.e2e.texts import Texts
+from tests.deployed.stack_kit import deployed_stack
+from tests.kits.browser import Screens, watch_csp
+from tests.kits.e2e.pages import Person
+from tests.kits.e2e.stack import Stack
+from tests.kits.e2e.texts import Texts
 
 
 @dataclass

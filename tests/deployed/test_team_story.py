@@ -1,5 +1,5 @@
 """A team sets Syncapp up from an empty installation run the way docker-compose runs
-it (tests/deployed/stack.py: gunicorn, whitenoise, DEBUG off, worker and beat apart).
+it (tests/deployed/stack_kit.py: gunicorn, whitenoise, DEBUG off, worker and beat apart).
 
 The operator runs `create_portal`; the admin sets a password, signs in and invites an
 ops and a support member from the Members page; each accepts the mailed link in a
@@ -26,21 +26,20 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from syncapp.audit.models import AuditAction
-from tests.deployed.mailbox import wait_for_mail
-from tests.deployed.stack import LOGS, manage
-from tests.e2e.admin import create_lead_source_property, install_pipedrive, set_up_contacts
-from tests.e2e.ops import (
+from tests.deployed.mailbox_kit import wait_for_mail
+from tests.deployed.stack_kit import LOGS, manage
+from tests.kits.e2e.admin import create_lead_source_property, install_pipedrive, set_up_contacts
+from tests.kits.e2e.ops import (
     check_exported_file,
     object_view_matches_the_data,
     record_view_filters_and_columns,
     start_export,
 )
-from tests.e2e.pages import Person
-from tests.e2e.support import support_scenario
+from tests.kits.e2e.pages import Person
+from tests.kits.e2e.support import support_scenario
 
 # Its own xdist group: the stack is the module's, apart from the e2e rounds' one.
-pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.e2e,
-              pytest.mark.xdist_group("deployed")]
+pytestmark = [pytest.mark.worker, pytest.mark.e2e, pytest.mark.xdist_group("deployed")]
 
 ARTIFACT = LOGS.parent / "deployed-mode.json"
 PORTAL = "Acme Deployed"
@@ -237,6 +236,7 @@ def audit_names_who_did_what(me: Person, shot) -> None:
         expect(entry.first, f"{label} by {who}").to_be_visible()
 
 
+@pytest.mark.browser
 def test_a_team_sets_up_syncapp_from_an_empty_installation(deployed, person):
     stack = deployed.stack
     started = time.monotonic()

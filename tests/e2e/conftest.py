@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser_kit import Screens, watch_csp
-from tests.e2e.stack import LOGS, build_template, running_stack
-from tests.e2e.texts import Texts
+from tests.kits.browser import Screens, watch_csp
+from tests.kits.e2e.stack import LOGS, build_template, running_stack
+from tests.kits.e2e.texts import Texts
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """Admin, ops and support each do their whole job in the browser, on the real stack.
 
-Every round starts a fresh stack (tests/e2e/stack.py) and runs the three scenarios
+Every round starts a fresh stack (tests/kits/e2e/stack.py) and runs the three scenarios
 in order on it: the admin connects Pipedrive and sets up the syncs that ops then
 reads and support then repairs. `make test` runs the Brazilian Portuguese round once;
 the English story runs there too, on the deployed-mode stack (tests/deployed/: the same
@@ -15,11 +15,11 @@ import os
 import pytest
 
 from syncapp.crm.demo import DEMO_USERS
-from tests.e2e.admin import admin_scenario
-from tests.e2e.ops import ops_scenario
-from tests.e2e.pages import Person
-from tests.e2e.stack import LOGS
-from tests.e2e.support import support_scenario
+from tests.kits.e2e.admin import admin_scenario
+from tests.kits.e2e.ops import ops_scenario
+from tests.kits.e2e.pages import Person
+from tests.kits.e2e.stack import LOGS
+from tests.kits.e2e.support import support_scenario
 
 # One xdist worker takes every round: they share the demo template database.
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.e2e,

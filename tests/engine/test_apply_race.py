@@ -15,12 +15,12 @@ import pytest
 from django.db import connection as db_connection
 
 from connectors.dynamics import DynamicsConnector
-from connectors.dynamics.sandbox_schema import TABLES
-from connectors.dynamics.sandbox_store import now_text
+from connectors.dynamics.sandbox.schema import TABLES
+from connectors.dynamics.sandbox.store import now_text
 from syncapp.crm.models import Record
 from syncapp.crm.services import create_record, update_record
-from tests.engine.kit import make_sync, open_app, run, settle
-from tests.engine.observe import fresh, link_of_hub
+from tests.kits.engine import make_sync, open_app, run, settle
+from tests.kits.observe import fresh, link_of_hub
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

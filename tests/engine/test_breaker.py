@@ -1,6 +1,6 @@
 """The mass-change circuit breaker (DESIGN "Safety"): a run that would change too much
 writes nothing and waits for a person; approve, discard and turn off. The sync and
-its lowered thresholds: tests/syncs/breaker_kit.py."""
+its lowered thresholds: tests/kits/breaker.py."""
 
 import pytest
 
@@ -13,9 +13,9 @@ from syncapp.syncs import review
 from syncapp.syncs.held import MASS_CHANGE, GuardState, HeldChange, guard_of
 from syncapp.syncs.models import HistoryEntry, LinkStatus, ObjectSync, RunStatus
 from syncapp.syncs.run.runner import runnable
-from tests.engine.kit import run, settle
-from tests.engine.observe import app_writes, hub_by, live, statuses
-from tests.syncs.breaker_kit import PEOPLE, held_by_a_new_mapping, linked_sync
+from tests.kits.breaker import PEOPLE, held_by_a_new_mapping, linked_sync
+from tests.kits.engine import run, settle
+from tests.kits.observe import app_writes, hub_by, live, statuses
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

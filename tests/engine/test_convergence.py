@@ -24,7 +24,7 @@ the wizard accepts for that direction). After a final run:
   it, until a person edits it (a record whose link the undo removed may stay unlinked).
 
 `--hypothesis-show-statistics` reports what the examples built (links, deletes and
-restores on each side) and how often a known gap (convergence_checks) was met; the
+restores on each side) and how often a known gap (convergence_kit) was met; the
 cases it found and that are now fixed stay as tests in test_convergence_cases.
 `make soak` (SOAK=1) draws 200 new examples of 40 steps, one-record batches included;
 `make test` runs the same 30 of 20 every time.
@@ -66,9 +66,9 @@ from syncapp.syncs.run import undo
 from syncapp.syncs.run.restore import recreate_in_app, restore_in_hub
 from syncapp.syncs.wizard.compat import effective_direction
 from syncapp.syncs.wizard.field_rules import pointless
-from tests.engine.convergence_checks import FinalChecks, blank
-from tests.engine.kit import make_sync, open_app, run, settle
-from tests.soak import by_run
+from tests.engine.convergence_kit import FinalChecks, blank
+from tests.kits.engine import make_sync, open_app, run, settle
+from tests.kits.soak import by_run
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.grows_in_soak]
 

@@ -7,8 +7,8 @@ from syncapp.integrations.catalog import connector_class
 from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import HistoryEntry, Link, LinkStatus
 from syncapp.syncs.run.restore import restore_in_hub
-from tests.engine.convergence_checks import app_writes
-from tests.engine.kit import make_sync, run, settle
+from tests.engine.convergence_kit import app_writes
+from tests.kits.engine import make_sync, run, settle
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -14,8 +14,8 @@ from syncapp.integrations.catalog import connector_class
 from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import LinkStatus
 from syncapp.syncs.run.restore import recreate_in_app, restore_in_hub
-from tests.engine.kit import make_sync, run, settle
-from tests.engine.observe import fresh, link_of_app, link_of_hub
+from tests.kits.engine import make_sync, run, settle
+from tests.kits.observe import fresh, link_of_app, link_of_hub
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

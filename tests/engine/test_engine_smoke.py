@@ -5,7 +5,7 @@ import pytest
 from syncapp.crm.models import ChangeLogEntry, Record
 from syncapp.crm.services import create_record
 from syncapp.syncs.models import Link, LinkStatus
-from tests.engine.kit import make_sync, run
+from tests.kits.engine import make_sync, run
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

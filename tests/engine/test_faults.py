@@ -33,10 +33,10 @@ from syncapp.syncs.configure import create_object_sync
 from syncapp.syncs.models import Link, LinkStatus, Run, RunKind, RunStatus
 from syncapp.syncs.services import save_and_sync
 from syncapp.syncs.tasks import run_lock_name
-from tests.engine.kit import connect_account
-from tests.soak import by_run
-from tests.stack import celery, private_postgres, wait_until
-from tests.syncs.worker import own_queue, worker_on
+from tests.kits.engine import connect_account
+from tests.kits.soak import by_run
+from tests.kits.stack import private_postgres, wait_until
+from tests.kits.worker import beat_on, own_queue, worker_on
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker,
               pytest.mark.grows_in_soak]
@@ -182,14 +182,6 @@ def assert_same(state, reference) -> None:
         differ = [k for k in reference[side] if state[side].get(k) != reference[side][k]]
         assert not differ, (side, len(differ), [(k, state[side].get(k), reference[side][k])
                                                  for k in differ[:5]])
-
-
-def beat_on(queue: str, tmp_path):
-    """Celery beat ticking every second: it enqueues each sync that is due, and so also
-    picks up a run whose worker died (the message a killed worker held is not
-    redelivered before the broker's visibility timeout, over an hour)."""
-    return celery("beat", "-s", str(tmp_path / "beat-schedule"), log=tmp_path / "beat.log",
-                  SYNC_TICK_S="1", SYNCAPP_TEST_QUEUE=queue)
 
 
 def run_through(sync, queue: str, site: str, log, timeout: float = 150) -> None:

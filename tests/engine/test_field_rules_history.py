@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from syncapp.crm.services import create_record, update_record
 from syncapp.syncs.models import FieldMapping
-from tests.engine.kit import make_sync, run, settle
-from tests.engine.observe import fresh, history, link_of_hub
+from tests.kits.engine import make_sync, run, settle
+from tests.kits.observe import fresh, history, link_of_hub
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from syncapp.crm.services import create_record
 from syncapp.syncs.models import HistoryEntry
-from tests.engine.kit import make_sync, run
-from tests.engine.observe import fresh, history, link_of_hub
+from tests.kits.engine import make_sync, run
+from tests.kits.observe import fresh, history, link_of_hub
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

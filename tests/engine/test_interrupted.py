@@ -20,7 +20,7 @@ from syncapp.syncs import tasks
 from syncapp.syncs.models import Link, LinkStatus, Run, RunStatus
 from syncapp.syncs.run import runner
 from syncapp.syncs.run.runner import DONE, SyncRunner
-from tests.engine.kit import make_sync, run
+from tests.kits.engine import make_sync, run
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

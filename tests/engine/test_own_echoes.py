@@ -13,9 +13,9 @@ from connectors.dynamics import DynamicsConnector
 from syncapp.crm.models import Record
 from syncapp.crm.services import create_record, update_record
 from syncapp.syncs.models import Link, LinkStatus
-from tests.engine.kit import make_sync, open_app, run, settle
-from tests.engine.observe import app_writes, fresh, link_of_hub
 from tests.engine.test_apply_race import while_app_writes
+from tests.kits.engine import make_sync, open_app, run, settle
+from tests.kits.observe import app_writes, fresh, link_of_hub
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -14,8 +14,8 @@ from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import Link, LinkStatus, SyncFilter
 from syncapp.syncs.run.executor import execute
 from syncapp.syncs.run.step import BatchRun
-from tests.engine.kit import make_sync, run
-from tests.engine.observe import app_writes, fresh, link_of_app, link_of_hub
+from tests.kits.engine import make_sync, run
+from tests.kits.observe import app_writes, fresh, link_of_app, link_of_hub
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -23,9 +23,9 @@ from syncapp.syncs.configure import create_object_sync
 from syncapp.syncs.models import Run, RunKind, RunStatus
 from syncapp.syncs.services import save_and_sync
 from syncapp.syncs.tasks import LOCK_TTL_S, portal_slot_names
-from tests.engine.kit import connect_account
-from tests.stack import celery, wait_until
-from tests.syncs.worker import own_queue
+from tests.kits.engine import connect_account
+from tests.kits.stack import celery, wait_until
+from tests.kits.worker import own_queue
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 

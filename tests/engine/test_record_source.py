@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from syncapp.crm.services import RecordInvalid, create_record, update_record
-from tests.engine.kit import make_sync, run
-from tests.engine.observe import fresh, link_of_app
+from tests.kits.engine import make_sync, run
+from tests.kits.observe import fresh, link_of_app
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

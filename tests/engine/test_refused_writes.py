@@ -6,8 +6,8 @@ import pytest
 from syncapp.crm.services import create_record, update_record
 from syncapp.health import repair
 from syncapp.syncs.models import Link, LinkStatus
-from tests.engine.convergence_checks import app_writes
-from tests.engine.kit import make_sync, run, settle
+from tests.engine.convergence_kit import app_writes
+from tests.kits.engine import make_sync, run, settle
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

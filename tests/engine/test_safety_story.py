@@ -11,9 +11,9 @@ from syncapp.syncs import review, tasks
 from syncapp.syncs.held import GuardState, guard_of
 from syncapp.syncs.models import LinkStatus, Run, RunKind, RunStatus
 from syncapp.syncs.run import undo, undo_plan
-from tests.engine.kit import run, settle
-from tests.engine.observe import hub_by, live, statuses
-from tests.syncs.breaker_kit import PEOPLE, held_by_a_new_mapping
+from tests.kits.breaker import PEOPLE, held_by_a_new_mapping
+from tests.kits.engine import run, settle
+from tests.kits.observe import hub_by, live, statuses
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,7 +5,7 @@ import pytest
 from connectors.sdk import AssociationRecord
 from syncapp.crm.models import Association, Record
 from syncapp.crm.services import associate, create_record
-from tests.engine.kit import make_sync, run
+from tests.kits.engine import make_sync, run
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

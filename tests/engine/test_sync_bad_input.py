@@ -12,8 +12,8 @@ from syncapp.crm.services import create_record, update_record
 from syncapp.crm.validation import MAX_TEXT
 from syncapp.engine.limits import NO_EMAIL
 from syncapp.syncs.models import FieldMapping, LinkStatus, SyncFilter
-from tests.engine.kit import make_sync, run
-from tests.engine.observe import (
+from tests.kits.engine import make_sync, run
+from tests.kits.observe import (
     age_hubspot_records,
     app_writes,
     fresh,

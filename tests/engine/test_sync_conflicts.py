@@ -7,8 +7,8 @@ import pytest
 from connectors.pipedrive import PipedriveConnector
 from syncapp.crm.models import ChangeLogEntry
 from syncapp.crm.services import create_record, update_record
-from tests.engine.kit import make_sync, run
-from tests.engine.observe import (
+from tests.kits.engine import make_sync, run
+from tests.kits.observe import (
     age_hubspot_records,
     app_writes,
     fresh,

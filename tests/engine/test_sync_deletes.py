@@ -7,8 +7,8 @@ from syncapp.crm.models import Record
 from syncapp.crm.services import archive_record, create_record, update_record
 from syncapp.health.counts import counts_for
 from syncapp.syncs.models import LinkStatus
-from tests.engine.kit import make_sync, run
-from tests.engine.observe import app_writes, fresh, link_of_app, link_of_hub, live
+from tests.kits.engine import make_sync, run
+from tests.kits.observe import app_writes, fresh, link_of_app, link_of_hub, live
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,8 +6,8 @@ from syncapp.crm.models import ChangeLogEntry, Record
 from syncapp.crm.services import create_record, update_record
 from syncapp.engine.limits import DIRECTION
 from syncapp.syncs.models import LinkStatus
-from tests.engine.kit import make_sync, run
-from tests.engine.observe import app_writes, fresh, hub_by, hub_writes, link_of_app, link_of_hub
+from tests.kits.engine import make_sync, run
+from tests.kits.observe import app_writes, fresh, hub_by, hub_writes, link_of_app, link_of_hub
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,8 +11,8 @@ from syncapp.crm.services import bulk_create_records, create_record, update_reco
 from syncapp.syncs import services, tasks
 from syncapp.syncs.models import Link, LinkStatus, ObjectSync, RunStatus, SyncState
 from syncapp.syncs.run.runner import SyncRunner
-from tests.engine.kit import make_sync, run
-from tests.engine.observe import (
+from tests.kits.engine import make_sync, run
+from tests.kits.observe import (
     age_hubspot_records,
     app_writes,
     fresh,

@@ -5,8 +5,8 @@ import pytest
 from syncapp.crm.services import create_record, update_record
 from syncapp.engine.limits import FILTERS, NO_EMAIL, NO_IDENTIFIER
 from syncapp.syncs.models import LinkStatus, SyncFilter
-from tests.engine.kit import make_sync, run
-from tests.engine.observe import fresh, hub_by, link_of_app, link_of_hub, live
+from tests.kits.engine import make_sync, run
+from tests.kits.observe import fresh, hub_by, link_of_app, link_of_hub, live
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,8 +5,8 @@ import pytest
 from connectors.sdk import ErrorCategory
 from syncapp.crm.services import create_record, update_record
 from syncapp.syncs.models import FieldMapping, LinkStatus, SyncFilter
-from tests.engine.kit import make_sync, run
-from tests.engine.observe import (
+from tests.kits.engine import make_sync, run
+from tests.kits.observe import (
     app_writes,
     fresh,
     history,

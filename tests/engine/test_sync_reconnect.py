@@ -5,7 +5,7 @@ import pytest
 from syncapp.integrations.models import ConnectionStatus
 from syncapp.syncs.models import RunStatus
 from syncapp.syncs.run.runner import DONE, SyncRunner, runnable
-from tests.engine.kit import make_sync, run
+from tests.kits.engine import make_sync, run
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

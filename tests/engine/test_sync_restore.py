@@ -8,7 +8,7 @@ from syncapp.integrations.catalog import connector_class
 from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import Link, LinkStatus
 from syncapp.syncs.run.restore import recreate_in_app, restore_in_hub
-from tests.engine.kit import make_sync, run
+from tests.kits.engine import make_sync, run
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -16,8 +16,8 @@ from syncapp.health import tasks as health_tasks
 from syncapp.syncs import tasks
 from syncapp.syncs.models import Link, LinkStatus, Run, RunKind, RunStatus
 from syncapp.syncs.run import undo, undo_plan
-from tests.engine.kit import make_sync, run, settle
-from tests.engine.observe import age_hubspot_records, fresh, link_of_hub, statuses
+from tests.kits.engine import make_sync, run, settle
+from tests.kits.observe import age_hubspot_records, fresh, link_of_hub, statuses
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from syncapp.syncs.models import Link, LinkStatus
-from tests.health.kit import quiet_sync
+from tests.kits.health import quiet_sync
 
 pytestmark = pytest.mark.django_db
 

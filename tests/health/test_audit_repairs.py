@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from syncapp.audit.models import AuditAction, AuditEntry
 from syncapp.syncs.models import Link, LinkStatus
-from tests.health.kit import add_failed_links, quiet_sync
+from tests.kits.health import add_failed_links, quiet_sync
 
 pytestmark = pytest.mark.django_db
 

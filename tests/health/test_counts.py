@@ -10,7 +10,7 @@ from syncapp.health.counts import compact, counts_for
 from syncapp.health.models import LinkTally
 from syncapp.syncs.models import Link, LinkStatus
 from syncapp.syncs.services import delete_sync
-from tests.health.kit import FAILURES, build_mixed
+from tests.kits.health import FAILURES, build_mixed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

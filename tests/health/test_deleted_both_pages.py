@@ -8,7 +8,7 @@ from django.urls import reverse
 from syncapp.crm.services import archive_record, create_record
 from syncapp.health.models import RepairJob
 from syncapp.syncs.models import Link, LinkStatus
-from tests.health.kit import quiet_sync
+from tests.kits.health import quiet_sync
 
 pytestmark = pytest.mark.django_db
 

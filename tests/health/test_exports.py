@@ -13,7 +13,7 @@ from syncapp.health import exports
 from syncapp.health.models import ExportJob, JobStatus
 from syncapp.health.records import parse_filter
 from syncapp.syncs.models import Link, LinkStatus
-from tests.health.kit import many_links, quiet_sync
+from tests.kits.health import many_links, quiet_sync
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def test_ordinary_cells_are_kept_as_they_are(value):
 @pytest.fixture(autouse=True)
 def notify_at_once(monkeypatch):
     """The export-ready mail goes through the notify queue; here it is sent at once, as
-    a notify worker would (tests/test_queues.py checks the queue, the e2e stack a
+    a notify worker would (tests/core/test_queues.py checks the queue, the e2e stack a
     real notify worker), so the shared broker receives nothing."""
     monkeypatch.setattr(send_notification, "delay", send_notification.run)
 

@@ -1,4 +1,4 @@
-""""Failed" is declared once (syncs/models.py) and every count, list and filter uses it:
+""""Failed" is declared once (syncs/models/links.py) and every count, list and filter uses it:
 the sync page, the overview it links to, the failed panel, the record view and the
 Postgres tallies all agree that a record deleted on one side has failed."""
 
@@ -20,7 +20,7 @@ from syncapp.syncs.models import (
     RunKind,
     RunStatus,
 )
-from tests.health.kit import add_failed_links, many_links, quiet_sync
+from tests.kits.health import add_failed_links, many_links, quiet_sync
 
 pytestmark = pytest.mark.django_db
 

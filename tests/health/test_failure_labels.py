@@ -7,7 +7,7 @@ from django.urls import reverse
 from syncapp.crm.services import create_record
 from syncapp.syncs.models import FieldMapping, HistoryEntry, Link, LinkStatus
 from syncapp.syncs.run.field_labels import FieldLabels
-from tests.engine.kit import make_sync, pipedrive, run  # noqa: F401 - fixtures
+from tests.kits.engine import make_sync, pipedrive, run  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from syncapp.health.overview import connection_state, hourly_activity
 from syncapp.integrations.models import ConnectionStatus
 from syncapp.syncs.models import Run, RunStatus, SyncState
-from tests.health.kit import quiet_sync
+from tests.kits.health import quiet_sync
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from syncapp.health.models import ColumnChoice, RepairJob
 from syncapp.health.templatetags.health_ui import checks_every
 from syncapp.syncs.models import HistoryEntry, Link, LinkStatus
-from tests.health.kit import add_failed_links, many_links, quiet_sync
+from tests.kits.health import add_failed_links, many_links, quiet_sync
 
 pytestmark = pytest.mark.django_db
 

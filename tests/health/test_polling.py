@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from syncapp.health.models import ExportJob, JobStatus, RepairJob, RepairKind
-from tests.health.kit import quiet_sync
+from tests.kits.health import quiet_sync
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -6,7 +6,7 @@ from syncapp.crm.models import Record
 from syncapp.health import repair
 from syncapp.health.models import JobStatus, RepairJob, RepairKind
 from syncapp.syncs.models import HistoryEntry, Link, LinkStatus, Run, RunKind
-from tests.health.kit import build_mixed
+from tests.kits.health import build_mixed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -120,7 +120,7 @@ def test_the_sweeper_resends_jobs_a_lost_message_left_behind(portal, support, mo
     from django.utils import timezone
 
     from syncapp.health import tasks
-    from tests.health.kit import quiet_sync
+    from tests.kits.health import quiet_sync
 
     sync = quiet_sync(portal)
     stale = RepairJob.objects.create(portal=portal, object_sync=sync, kind=RepairKind.RESTORE,

@@ -8,8 +8,8 @@ from django.conf import settings
 
 from syncapp.core.queues import queue_name
 from syncapp.integrations.models import Connection
-from tests.integration_kit import connect_account, served_sandbox
-from tests.syncs.worker import own_queue
+from tests.kits.connect import connect_account, served_sandbox
+from tests.kits.worker import own_queue
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def broker():
 
 # A Pipedrive account connected through the real install flow, its sandbox served by
 # the live server (the wizard tests' fixtures).
-from tests.syncs.conftest import connection, live_pipedrive  # noqa: E402, F401
+from tests.kits.pipedrive import connection, live_pipedrive  # noqa: E402, F401
 
 
 @pytest.fixture

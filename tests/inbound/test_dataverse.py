@@ -18,14 +18,14 @@ from syncapp.inbound.registration import register
 from syncapp.integrations.catalog import build_connector
 from syncapp.integrations.models import Connection
 from syncapp.syncs.models import SyncState
-from tests.inbound.kit import (
+from tests.kits.inbound import (
     ROW_ID,
     dataverse_context,
     deliver_keyed,
     forget_debounce,
     make_sync,
 )
-from tests.stack import wait_until
+from tests.kits.stack import wait_until
 
 
 @pytest.fixture

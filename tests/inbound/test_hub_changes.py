@@ -6,7 +6,7 @@ from django.db import transaction
 
 from syncapp.crm import bulk
 from syncapp.crm.services import Actor, create_record, update_record
-from tests.inbound.kit import forget_debounce, make_connection, make_sync
+from tests.kits.inbound import forget_debounce, make_connection, make_sync
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from syncapp.inbound.models import Endpoint, Event, Refusal, RefusalCount
 from syncapp.integrations.models import Connection
 from syncapp.syncs.configure import create_object_sync
 from syncapp.syncs.models import SyncState
-from tests.inbound.kit import forget_debounce
+from tests.kits.inbound import forget_debounce
 
 pytestmark = pytest.mark.django_db
 PATH = "/inbound/hubspot/"

@@ -26,13 +26,12 @@ from syncapp.syncs.configure import create_object_sync
 from syncapp.syncs.models import Link, LinkStatus, ObjectSync
 from syncapp.syncs.review import save_thresholds
 from syncapp.syncs.services import save_and_sync
-from tests.engine.test_faults import beat_on
-from tests.inbound import waits
-from tests.inbound.kit import forget_debounce, hubspot_app_webhooks
-from tests.integration_kit import connect_account
-from tests.soak import by_run
-from tests.stack import wait_until
-from tests.syncs.worker import sync_worker
+from tests.kits import waits
+from tests.kits.connect import connect_account
+from tests.kits.inbound import forget_debounce, hubspot_app_webhooks
+from tests.kits.soak import by_run
+from tests.kits.stack import wait_until
+from tests.kits.worker import beat_on, sync_worker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker,
               pytest.mark.grows_in_soak]

@@ -19,9 +19,9 @@ from syncapp.syncs.configure import create_object_sync
 from syncapp.syncs.models import Link, LinkStatus, ObjectSync
 from syncapp.syncs.run.runner import DONE, SyncRunner
 from syncapp.syncs.services import save_and_sync
-from tests.inbound.kit import forget_debounce, hubspot_app_webhooks
-from tests.stack import wait_until
-from tests.syncs.worker import sync_worker
+from tests.kits.inbound import forget_debounce, hubspot_app_webhooks
+from tests.kits.stack import wait_until
+from tests.kits.worker import sync_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 HOUR = 3600  # the poll interval: no poll comes within a test

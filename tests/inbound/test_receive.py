@@ -16,7 +16,7 @@ from syncapp.inbound.models import Event, Refusal, RefusalCount
 from syncapp.inbound.receive import MAX_BODY_BYTES
 from syncapp.inbound.tasks import prune_events
 from syncapp.integrations.models import ConnectionStatus
-from tests.inbound.kit import (
+from tests.kits.inbound import (
     basic,
     deliver,
     forget_debounce,

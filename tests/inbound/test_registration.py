@@ -10,8 +10,8 @@ from syncapp.inbound.registration import register
 from syncapp.integrations.catalog import build_connector
 from syncapp.syncs.models import SyncState
 from syncapp.syncs.run.runner import DONE, SyncRunner
-from tests.inbound.kit import forget_debounce, make_sync
-from tests.stack import wait_until
+from tests.kits.inbound import forget_debounce, make_sync
+from tests.kits.stack import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

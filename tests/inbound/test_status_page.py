@@ -18,7 +18,7 @@ from syncapp.inbound.models import Endpoint, Refusal, Subscription
 from syncapp.integrations.models import Connection
 from syncapp.syncs.configure import create_object_sync
 from syncapp.syncs.models import SyncState
-from tests.inbound.kit import make_connection, make_sync
+from tests.kits.inbound import make_connection, make_sync
 
 pytestmark = pytest.mark.django_db
 

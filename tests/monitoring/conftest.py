@@ -1,6 +1,6 @@
 import pytest
 
-from tests.monitoring.kit import TOKEN
+from tests.kits.metrics import TOKEN
 
 
 @pytest.fixture

@@ -21,8 +21,8 @@ from syncapp.integrations.models import Connection
 from syncapp.integrations.tokens import redis_client
 from syncapp.monitoring.runs import runs_by_outcome
 from syncapp.syncs.models import Link, LinkStatus, Run, RunKind, RunStatus
-from tests.health.kit import many_links, quiet_sync
-from tests.monitoring.kit import TOKEN, samples, scrape, value
+from tests.kits.health import many_links, quiet_sync
+from tests.kits.metrics import TOKEN, samples, scrape, value
 
 
 def _labels(sync) -> dict:
@@ -177,7 +177,7 @@ def test_api_calls_429s_and_retries_are_counted_per_connection(
 def test_a_connected_accounts_calls_through_the_workers_connector_are_counted(
         metrics_on, admin_client, toy_app, portal, fresh_call_counts):
     from syncapp.integrations.catalog import build_connector
-    from tests.integration_kit import connect_account
+    from tests.kits.connect import connect_account
 
     connect_account(admin_client, "toy", "admin@toy.example")
     connection = Connection.objects.get(portal=portal)
@@ -241,7 +241,7 @@ def test_a_scrape_costs_the_same_queries_for_one_sync_or_many(metrics_on, portal
 
 def test_with_redis_down_a_scrape_still_answers_from_postgres(metrics_on, portal, settings,
                                                               tmp_path):
-    from tests.stack import redis_stopped
+    from tests.kits.stack import redis_stopped
 
     sync = quiet_sync(portal)
     many_links(sync, 2)

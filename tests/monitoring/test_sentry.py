@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
 from syncapp.monitoring.sentry import start_sentry
-from tests.monitoring.boom_urls import ACCESS_TOKEN, RECORD_VALUES
+from tests.monitoring.boom_kit import ACCESS_TOKEN, RECORD_VALUES
 
 SESSION_COOKIE = "sessionid-9d8e7f6a"
 
@@ -52,7 +52,7 @@ def sentry_receiver():
     server.server_close()
 
 
-@pytest.mark.urls("tests.monitoring.boom_urls")
+@pytest.mark.urls("tests.monitoring.boom_kit")
 def test_an_error_reaches_sentry_without_tokens_cookies_or_record_values(db, sentry_receiver):
     client = Client(raise_request_exception=False)
     client.cookies["sessionid"] = SESSION_COOKIE

@@ -4,28 +4,13 @@ person connects it (OAuth consent on the sandbox served by the live server)."""
 import pytest
 
 from syncapp.crm.properties import create_custom_property
-from syncapp.integrations.models import Connection
 from syncapp.syncs import tasks
 from syncapp.syncs.wizard import preview, services, state
 from syncapp.syncs.wizard.state import FilterChoice
-from tests.integration_kit import connect_account, served_sandbox
+
+# A Pipedrive account connected through the real install flow.
+from tests.kits.pipedrive import connection, live_pipedrive  # noqa: F401
 from tests.syncs.kit import CONFIGURE, lead_source_mapping, messages_of, post_step, start
-
-PIPEDRIVE_LOGIN = "admin@northwind.example"
-
-
-@pytest.fixture
-def live_pipedrive(live_server, settings):
-    """Pipedrive's sandbox served by the live server, fresh for each test."""
-    with served_sandbox("pipedrive", live_server, settings) as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-def connection(admin_client, live_pipedrive, portal) -> Connection:
-    """The portal's Pipedrive account, connected through the real install flow."""
-    connect_account(admin_client, "pipedrive", PIPEDRIVE_LOGIN)
-    return Connection.objects.get(portal=portal, app_key="pipedrive")
 
 
 @pytest.fixture
@@ -48,7 +33,7 @@ def enqueued(monkeypatch) -> list[int]:
 
 
 @pytest.fixture
-def hand_made(admin_client, connection, hub_lead_source):
+def hand_made(admin_client, connection, hub_lead_source):  # noqa: F811 - the fixture above
     """A contacts sync set up by hand in the wizard and saved: the app wins, phone is off,
     Lead source maps option by option, only Syncapp leads go to Pipedrive."""
     sync = start(admin_client, connection)

@@ -4,7 +4,7 @@ on which sync, and for an edit the settings that changed; a refused action leave
 import pytest
 
 from syncapp.audit.models import AuditAction, AuditEntry
-from tests.stack import redis_stopped
+from tests.kits.stack import redis_stopped
 from tests.syncs.kit import CONFIGURE, post_step, start, url
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ from syncapp.syncs.models import Link, LinkStatus, Run, SyncState
 from syncapp.syncs.run.dryrun import dry_run
 from syncapp.syncs.wizard import state
 from syncapp.syncs.wizard.state import FilterChoice, MappingChoice
-from tests.engine.kit import make_sync, run
-from tests.engine.observe import fresh
+from tests.kits.engine import make_sync, run
+from tests.kits.observe import fresh
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,7 +7,7 @@ import pytest
 from syncapp.crm.services import create_record
 from syncapp.syncs.models import FieldMapping
 from syncapp.syncs.wizard import state
-from tests.stack import wait_until
+from tests.kits.stack import wait_until
 from tests.syncs.kit import CONFIGURE, messages_of, page, post_step, start, text_of, url
 
 pytestmark = pytest.mark.django_db

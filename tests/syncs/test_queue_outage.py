@@ -4,7 +4,7 @@ Save and sync leaves the draft a draft, saying that nothing was started."""
 import pytest
 
 from syncapp.syncs.models import SyncState
-from tests.stack import redis_stopped
+from tests.kits.stack import redis_stopped
 from tests.syncs.kit import messages_of, page, post_step, start, text_of
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from syncapp.crm.services import Actor, create_record, update_record
 from syncapp.syncs import retention
 from syncapp.syncs.models import HistoryEntry, Link, LinkStatus, ObjectSync, Run, RunStatus
 from syncapp.syncs.tasks import prune_history
-from tests.health.kit import quiet_sync
+from tests.kits.health import quiet_sync
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,8 @@ from syncapp.integrations.catalog import build_connector
 from syncapp.syncs import tasks
 from syncapp.syncs.models import Run, RunStatus, SyncState
 from syncapp.syncs.wizard import state
-from tests.stack import wait_until
+from tests.kits.stack import wait_until
+from tests.kits.worker import sync_worker
 from tests.syncs.kit import (
     CONFIGURE,
     lead_source_mapping,
@@ -22,7 +23,6 @@ from tests.syncs.kit import (
     text_of,
     url,
 )
-from tests.syncs.worker import sync_worker
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from syncapp.audit.models import AuditAction, AuditEntry
 from syncapp.integrations.models import Connection, ConnectionStatus
 from syncapp.syncs import config
 from syncapp.syncs.models import ObjectSync, SyncState
-from tests.integration_kit import connect_account
+from tests.kits.connect import connect_account
 from tests.syncs.kit import CONFIGURE, post_step, snapshot, start
 
 pytestmark = pytest.mark.django_db

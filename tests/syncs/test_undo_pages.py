@@ -11,8 +11,8 @@ from syncapp.crm.services import archive_record, create_record, update_record
 from syncapp.syncs import tasks
 from syncapp.syncs.models import Run, RunKind
 from syncapp.syncs.run import undo
-from tests.engine.kit import make_sync, run, settle
-from tests.engine.observe import fresh, link_of_hub
+from tests.kits.engine import make_sync, run, settle
+from tests.kits.observe import fresh, link_of_hub
 from tests.syncs.kit import text_of
 
 pytestmark = pytest.mark.django_db(transaction=True)

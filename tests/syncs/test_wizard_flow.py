@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from syncapp.integrations.models import Connection
 from syncapp.syncs.models import ObjectSync, SyncState
-from tests.integration_kit import connect_account
+from tests.kits.connect import connect_account
 from tests.syncs.kit import CONFIGURE, page, post_step, start, text_of, url
 
 pytestmark = pytest.mark.django_db

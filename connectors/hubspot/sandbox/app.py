@@ -12,6 +12,7 @@ import json
 import time
 import uuid
 
+from connectors.hubspot.sandbox.definitions import DefinitionRoutes
 from connectors.hubspot.sandbox.links import LinkRoutes
 from connectors.hubspot.sandbox.objects import ObjectRoutes
 from connectors.hubspot.sandbox.pages import RecordPages
@@ -35,7 +36,8 @@ _CATEGORY_BY_STATUS = {400: "VALIDATION_ERROR", 401: "INVALID_AUTHENTICATION",
 _TOKEN_STATUS = {"invalid_client": "BAD_CLIENT_ID", "unsupported_grant_type": "BAD_GRANT_TYPE"}
 
 
-class HubSpotSandbox(ObjectRoutes, LinkRoutes, RecordPages, WebhookRoutes, Sandbox):
+class HubSpotSandbox(ObjectRoutes, LinkRoutes, DefinitionRoutes, RecordPages, WebhookRoutes,
+                     Sandbox):
     key = "hubspot"
     name = "HubSpot"
     authorize_path = "/oauth/authorize"  # app.hubspot.com/oauth/authorize

@@ -1,7 +1,6 @@
-"""Associations v4, property definitions, and the token information endpoints.
+"""Associations v4 and the token information endpoints.
 
 https://developers.hubspot.com/docs/api/crm/associations
-https://developers.hubspot.com/docs/api/crm/properties
 https://developers.hubspot.com/docs/api/oauth/tokens
 """
 
@@ -14,15 +13,16 @@ from connectors.hubspot.sandbox.routing import (
     batch_inputs,
     batch_response,
     json_body,
+    known_fields,
+    next_link,
     object_type,
 )
-from connectors.hubspot.sandbox.schema import PROPERTIES, TYPE_IDS, Prop, schema_scopes
+from connectors.hubspot.sandbox.schema import TYPE_IDS
 from connectors.hubspot.sandbox.store import LABELS, Portal, association_types, not_found
-from connectors.hubspot.sandbox.validate import HubSpotError, iso
+from connectors.hubspot.sandbox.validate import HubSpotError
 from connectors.sdk.sandbox import Response, Sandbox
 
 CATEGORIES = {"HUBSPOT_DEFINED", "USER_DEFINED", "INTEGRATOR_DEFINED"}
-PROPERTY_EPOCH_MS = 1_577_836_800_000  # when the sandbox's properties were "created"
 
 
 def _target(to_id: str, kinds: set) -> dict:
@@ -35,7 +35,8 @@ def _type_ids(from_type: str, to_type: str, specs) -> list[int]:
     if not isinstance(specs, list) or not specs:
         raise HubSpotError(400, "Each association needs at least one type", "VALIDATION_ERROR")
     for spec in specs:
-        if not isinstance(spec, dict) or spec.get("associationCategory") not in CATEGORIES:
+        known_fields(spec, ("associationCategory", "associationTypeId"), "AssociationSpec")
+        if spec.get("associationCategory") not in CATEGORIES:
             raise HubSpotError(400, f"Invalid association category in {spec!r}",
                                "VALIDATION_ERROR")
     return [spec.get("associationTypeId") for spec in specs]
@@ -46,24 +47,6 @@ def _pair(portal, from_type, from_id, to_type, to_id, *, type_ids) -> dict:
     return {"fromObjectTypeId": TYPE_IDS[from_type], "fromObjectId": int(from_id),
             "toObjectTypeId": TYPE_IDS[to_type], "toObjectId": int(to_id),
             "labels": [LABELS[t] for t in type_ids if LABELS.get(t)]}
-
-
-def property_json(prop: Prop, position: int) -> dict:
-    stamp = iso(PROPERTY_EPOCH_MS)
-    return {
-        "name": prop.name, "label": prop.label, "type": prop.type, "fieldType": prop.field_type,
-        "description": "", "groupName": f"{prop.group}information",
-        "options": [{"label": label, "value": value, "displayOrder": n, "hidden": False}
-                    for n, (value, label) in enumerate(prop.options)],
-        "displayOrder": position, "calculated": prop.name == "amount" and prop.read_only,
-        "externalOptions": prop.name == "hubspot_owner_id",
-        "hasUniqueValue": prop.name == "hs_object_id", "hidden": False,
-        "hubspotDefined": not prop.custom, "formField": not prop.read_only,
-        "modificationMetadata": {"archivable": prop.custom,
-                                 "readOnlyDefinition": not prop.custom,
-                                 "readOnlyValue": prop.read_only},
-        "createdAt": stamp, "updatedAt": stamp, "archived": False,
-    }
 
 
 class LinkRoutes(Sandbox):
@@ -83,7 +66,7 @@ class LinkRoutes(Sandbox):
     def associations_batch_read(self, request, portal, from_name, to_name):
         from_type, to_type = self._pair_types(request, from_name, to_name)
         results, empty = [], []
-        for item in batch_inputs(request):
+        for item in batch_inputs(request, ("id",)):
             from_id = str(item.get("id") or "")
             targets = portal.targets(from_type, from_id, to_type) \
                 if portal.live(from_type, from_id) else []
@@ -99,7 +82,8 @@ class LinkRoutes(Sandbox):
                               empty, key="fromObjectId")] if empty else []
         return batch_response(portal.now(), results, errors)
 
-    @api_route("GET", "/crm/v4/objects/{from_name}/{from_id}/associations/{to_name}")
+    @api_route("GET", "/crm/v4/objects/{from_name}/{from_id}/associations/{to_name}",
+               query=("limit", "after"))
     def associations_list(self, request, portal, from_name, from_id, to_name):
         from_type, to_type = self._pair_types(request, from_name, to_name)
         if portal.live(from_type, from_id) is None:
@@ -110,14 +94,16 @@ class LinkRoutes(Sandbox):
         body: dict[str, object] = {
             "results": [_target(t, k) for t, k in targets[after:after + limit]]}
         if after + limit < len(targets):
-            body["paging"] = {"next": {"after": str(after + limit)}}
+            token = str(after + limit)
+            body["paging"] = {"next": {"after": token, "link": next_link(
+                request, f"/crm/v4/objects/{from_name}/{from_id}/associations/{to_name}", token)}}
         return Response.json(body)
 
     @api_route("POST", "/crm/v4/associations/{from_name}/{to_name}/batch/create")
     def associations_batch_create(self, request, portal, from_name, to_name):
         from_type, to_type = self._pair_types(request, from_name, to_name)
         self.need(request, from_type, write=True)
-        inputs = batch_inputs(request)
+        inputs = batch_inputs(request, ("from", "to", "types"))
         typed = [(i, _type_ids(from_type, to_type, i.get("types"))) for i in inputs]
         results, errors = [], []
         for item, type_ids in typed:
@@ -139,7 +125,7 @@ class LinkRoutes(Sandbox):
             raise HubSpotError(400, f"{from_type} cannot be associated with {to_type}",
                                "VALIDATION_ERROR")
         results = []
-        for item in batch_inputs(request):
+        for item in batch_inputs(request, ("from", "to")):
             from_id = str((item.get("from") or {}).get("id") or "")
             to_id = str((item.get("to") or {}).get("id") or "")
             portal.associate(from_type, from_id, to_type, to_id, [default[0][0]])
@@ -151,7 +137,7 @@ class LinkRoutes(Sandbox):
     def associations_batch_archive(self, request, portal, from_name, to_name):
         from_type, to_type = self._pair_types(request, from_name, to_name)
         self.need(request, from_type, write=True)
-        for item in batch_inputs(request):
+        for item in batch_inputs(request, ("from", "to")):
             from_id = str((item.get("from") or {}).get("id") or "")
             for target in item.get("to") or []:
                 portal.disassociate(from_type, from_id, to_type, str((target or {}).get("id")))
@@ -185,25 +171,6 @@ class LinkRoutes(Sandbox):
         self.need(request, from_type, write=True)
         portal.disassociate(from_type, from_id, to_type, to_id)
         return Response(204)
-
-    # --- properties -------------------------------------------------------------------
-
-    @api_route("GET", "/crm/v3/properties/{name}")
-    def properties_list(self, request, portal, name):
-        kind = object_type(name)
-        self.need_any(request, schema_scopes(kind))
-        return Response.json({"results": [property_json(p, n)
-                                          for n, p in enumerate(PROPERTIES[kind])]})
-
-    @api_route("GET", "/crm/v3/properties/{name}/{property_name}")
-    def properties_get(self, request, portal, name, property_name):
-        kind = object_type(name)
-        self.need_any(request, schema_scopes(kind))
-        for position, prop in enumerate(PROPERTIES[kind]):
-            if prop.name == property_name:
-                return Response.json(property_json(prop, position))
-        raise HubSpotError(404, f"Unable to find property {property_name} for {kind}",
-                           "OBJECT_NOT_FOUND")
 
     # --- tokens -----------------------------------------------------------------------
 

@@ -5,13 +5,19 @@ https://developers.hubspot.com/docs/api/crm/understanding-the-crm
 
 from typing import TYPE_CHECKING
 
+from connectors.hubspot.sandbox.associated import associations_of, wanted_associations
 from connectors.hubspot.sandbox.routing import (
     api_route,
+    archived_arg,
+    bad,
     batch_error,
     batch_inputs,
     batch_response,
     json_body,
+    known_fields,
+    next_link,
     object_type,
+    refuse_history,
     wanted_properties,
 )
 from connectors.hubspot.sandbox.schema import DEFAULT_PROPERTIES
@@ -26,9 +32,11 @@ from connectors.hubspot.sandbox.store import (
 from connectors.hubspot.sandbox.validate import HubSpotError
 from connectors.sdk.sandbox import Response, Sandbox
 
-
-def _bad(message: str) -> HubSpotError:
-    return HubSpotError(400, message, "VALIDATION_ERROR")
+# The query parameters each read implements (HubSpot's v3 basic API); others are refused.
+LIST_QUERY = ("limit", "after", "properties", "propertiesWithHistory", "associations",
+              "archived")
+GET_QUERY = ("properties", "propertiesWithHistory", "associations", "archived", "idProperty")
+CREATE_FIELDS = ("properties", "associations")
 
 
 def _int_arg(request, name: str, default: int, low: int, high: int) -> int:
@@ -36,7 +44,7 @@ def _int_arg(request, name: str, default: int, low: int, high: int) -> int:
     if raw is None:
         return default
     if not raw.isdigit() or not low <= int(raw) <= high:
-        raise _bad(f"{name} must be an integer between {low} and {high}")
+        raise bad(f"{name} must be an integer between {low} and {high}")
     return int(raw)
 
 
@@ -48,14 +56,14 @@ def parse_associations(portal: Portal, from_type: str, raw) -> list[tuple[str, s
         type_ids = [t.get("associationTypeId") for t in item.get("types") or []
                     if isinstance(t, dict)]
         if not to_id or not type_ids:
-            raise _bad("Each association needs `to.id` and `types`")
+            raise bad("Each association needs `to.id` and `types`")
         to_type = target_type(from_type, type_ids[0])
         if to_type is None:
-            raise _bad(f"{type_ids[0]} is not a valid association type id from {from_type}")
+            raise bad(f"{type_ids[0]} is not a valid association type id from {from_type}")
         if portal.live(to_type, to_id) is None:
-            raise _bad(f"One or more associations are invalid: {to_type} {to_id} does not exist")
+            raise bad(f"One or more associations are invalid: {to_type} {to_id} does not exist")
         if not set(type_ids) <= {t for t, _l in association_types(from_type, to_type)}:
-            raise _bad(f"Invalid association types {type_ids} from {from_type} to {to_type}")
+            raise bad(f"Invalid association types {type_ids} from {from_type} to {to_type}")
         links.append((to_type, to_id, type_ids))
     return links
 
@@ -67,33 +75,50 @@ class ObjectRoutes(Sandbox):
         def need(self, request, object_type: str, *, write: bool) -> None: ...
         def search_limited(self, token: str) -> Response | None: ...
 
-    @api_route("GET", "/crm/v3/objects/{name}")
+    @api_route("GET", "/crm/v3/objects/{name}", query=LIST_QUERY)
     def list_objects(self, request, portal, name):
         kind = object_type(name)
         self.need(request, kind, write=False)
         limit = _int_arg(request, "limit", 10, 1, 100)
-        rows = portal.records(kind, archived=request.arg("archived", "false").lower() == "true")
+        rows = portal.records(kind, archived=archived_arg(request))
         after = request.arg("after")
         if after is not None:
             if not after.isdigit():
-                raise _bad(f"Invalid paging token {after!r}")
+                raise bad(f"Invalid paging token {after!r}")
             rows = [r for r in rows if int(r["id"]) >= int(after)]
         wanted = wanted_properties(request) or list(DEFAULT_PROPERTIES.get(kind, ()))
-        body: dict[str, object] = {"results": [public(kind, r, wanted) for r in rows[:limit]]}
+        linked = self._linked_types(request)
+        body: dict[str, object] = {"results": [
+            self._record_answer(portal, kind, r, wanted, linked) for r in rows[:limit]]}
         if len(rows) > limit:
             token = rows[limit]["id"]
-            body["paging"] = {"next": {"after": token, "link": (
-                f"{request.root}/crm/v3/objects/{kind}?after={token}")}}
+            body["paging"] = {"next": {"after": token, "link": next_link(
+                request, f"/crm/v3/objects/{name}", token)}}
         return Response.json(body)
 
-    @api_route("GET", "/crm/v3/objects/{name}/{object_id}")
+    @api_route("GET", "/crm/v3/objects/{name}/{object_id}", query=GET_QUERY)
     def get_object(self, request, portal, name, object_id):
         kind = object_type(name)
         self.need(request, kind, write=False)
-        record = self._find(portal, kind, object_id, request.arg("idProperty"),
-                            request.arg("archived", "false").lower() == "true")
         wanted = wanted_properties(request) or list(DEFAULT_PROPERTIES.get(kind, ()))
-        return Response.json(public(kind, record, wanted))
+        linked = self._linked_types(request)
+        record = self._find(portal, kind, object_id, request.arg("idProperty"),
+                            archived_arg(request))
+        return Response.json(self._record_answer(portal, kind, record, wanted, linked))
+
+    def _linked_types(self, request) -> list[str]:
+        """`associations=`: the types asked for, each needing its own read scope."""
+        linked = wanted_associations(request)
+        for to_type in linked:
+            self.need(request, to_type, write=False)
+        return linked
+
+    def _record_answer(self, portal, kind: str, record: dict, wanted, linked: list[str]) -> dict:
+        answer = public(kind, record, wanted)
+        found = associations_of(portal, kind, record["id"], linked) if linked else {}
+        if found:
+            answer["associations"] = found
+        return answer
 
     def _find(self, portal, kind, object_id, id_property, archived) -> dict:
         rows = portal.records(kind, archived=archived)
@@ -110,9 +135,7 @@ class ObjectRoutes(Sandbox):
     def create_object(self, request, portal, name):
         kind = object_type(name)
         self.need(request, kind, write=True)
-        body = json_body(request)
-        if not isinstance(body, dict):
-            raise _bad("Invalid input JSON: expected an object")
+        body = known_fields(json_body(request), CREATE_FIELDS, "SimplePublicObjectInputForCreate")
         clean = portal.prepare(kind, body.get("properties"), creating=True)
         links = parse_associations(portal, kind, body.get("associations"))
         record = portal.insert(kind, clean)
@@ -124,8 +147,8 @@ class ObjectRoutes(Sandbox):
     def update_object(self, request, portal, name, object_id):
         kind = object_type(name)
         self.need(request, kind, write=True)
-        body = json_body(request)
-        properties = body.get("properties") if isinstance(body, dict) else None
+        body = known_fields(json_body(request), ("properties",), "SimplePublicObjectInput")
+        properties = body.get("properties")
         record = portal.update(kind, object_id, properties)
         return Response.json(public(kind, record, list(properties or {})))
 
@@ -143,17 +166,21 @@ class ObjectRoutes(Sandbox):
         limited = self.search_limited(request.bearer)
         if limited is not None:
             return limited
-        return Response.json(search(portal, kind, json_body(request), self.search_cap))
+        return Response.json(search(portal, kind, json_body(request), len(request.body),
+                                    self.search_cap))
 
-    @api_route("POST", "/crm/v3/objects/{name}/batch/read")
+    @api_route("POST", "/crm/v3/objects/{name}/batch/read", query=("archived",))
     def batch_read(self, request, portal, name):
         kind = object_type(name)
         self.need(request, kind, write=False)
-        inputs, body = batch_inputs(request), json_body(request)
+        inputs = batch_inputs(request, ("id",), envelope=(
+            "inputs", "properties", "propertiesWithHistory", "idProperty"))
+        body = json_body(request)
         for required in ("properties", "propertiesWithHistory"):
             if not isinstance(body.get(required), list):
-                raise _bad(f"Invalid input JSON: `{required}` is required")
-        archived = request.arg("archived", "false").lower() == "true"
+                raise bad(f"Invalid input JSON: `{required}` is required")
+        refuse_history(body["propertiesWithHistory"])
+        archived = archived_arg(request)
         results, missing = [], []
         for item in inputs:
             object_id = str(item.get("id") or "")
@@ -174,7 +201,7 @@ class ObjectRoutes(Sandbox):
         kind = object_type(name)
         self.need(request, kind, write=True)
         prepared, emails = [], set()
-        for item in batch_inputs(request):
+        for item in batch_inputs(request, (*CREATE_FIELDS, "objectWriteTraceId")):
             clean = portal.prepare(kind, item.get("properties"), creating=True)
             email = (clean.get("email") or "").lower()
             if email and email in emails:
@@ -198,11 +225,11 @@ class ObjectRoutes(Sandbox):
     def batch_update(self, request, portal, name):
         kind = object_type(name)
         self.need(request, kind, write=True)
-        inputs = batch_inputs(request)
+        inputs = batch_inputs(request, ("id", "properties"))
         ids = [str(item.get("id") or "") for item in inputs]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
-            raise _bad(f"Duplicate IDs found in batch input: {duplicates}. IDs must be unique")
+            raise bad(f"Duplicate IDs found in batch input: {duplicates}. IDs must be unique")
         prepared, missing = [], []
         for object_id, item in zip(ids, inputs, strict=True):
             record = portal.live(kind, object_id)
@@ -222,6 +249,6 @@ class ObjectRoutes(Sandbox):
     def batch_archive(self, request, portal, name):
         kind = object_type(name)
         self.need(request, kind, write=True)
-        for item in batch_inputs(request):
+        for item in batch_inputs(request, ("id",)):
             portal.archive(kind, str(item.get("id") or ""))
         return Response(204)

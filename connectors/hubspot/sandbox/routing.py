@@ -1,7 +1,10 @@
-"""What every emulated endpoint shares: error bodies, scopes, JSON input, batches."""
+"""What every emulated endpoint shares: error bodies, scopes, JSON input, batches, and
+the refusal of whatever a route does not implement (query parameters, body fields)."""
 
 import functools
 import json
+from collections.abc import Iterable
+from urllib.parse import urlencode
 
 from connectors.hubspot.sandbox.schema import ALIASES
 from connectors.hubspot.sandbox.validate import HubSpotError, iso
@@ -10,13 +13,23 @@ from connectors.sdk.sandbox import Response, route
 BATCH_LIMIT = 100
 
 
-def api_route(method: str, pattern: str, *, auth: bool = True):
-    """`route`, answering a HubSpotError raised by the handler in HubSpot's body shape."""
+def bad(message: str) -> HubSpotError:
+    return HubSpotError(400, message, "VALIDATION_ERROR")
+
+
+def api_route(method: str, pattern: str, *, auth: bool = True, query: Iterable[str] = ()):
+    """`route`, answering a HubSpotError raised by the handler in HubSpot's body shape.
+
+    `query` names the query parameters the route implements; any other is refused
+    (400 VALIDATION_ERROR) rather than silently ignored, so a client relying on a
+    parameter the sandbox does not honour finds out here, not in production."""
+    allowed = frozenset(query)
 
     def mark(handler):
         @functools.wraps(handler)
         def guarded(self, request, *args, **kwargs):
             try:
+                refuse_unknown_query(request.query, allowed)
                 return handler(self, request, *args, **kwargs)
             except HubSpotError as exc:
                 return Response.json(exc.body(), exc.status)
@@ -24,6 +37,24 @@ def api_route(method: str, pattern: str, *, auth: bool = True):
         return route(method, pattern, auth=auth)(guarded)
 
     return mark
+
+
+def refuse_unknown_query(query: dict, allowed: frozenset) -> None:
+    unknown = sorted(set(query) - allowed)
+    if unknown:
+        takes = ", ".join(sorted(allowed)) or "none"
+        raise bad(f"Unknown query parameter {unknown[0]!r}; this endpoint takes: {takes}")
+
+
+def known_fields(body, allowed: Iterable[str], model: str) -> dict:
+    """`body` when it is a JSON object holding only `allowed` fields; 400 otherwise."""
+    if not isinstance(body, dict):
+        raise bad(f"Invalid input JSON: {model} must be a JSON object")
+    unknown = sorted(set(body) - set(allowed))
+    if unknown:
+        raise bad(f'Invalid input JSON on line 1: Unrecognized field "{unknown[0]}" ({model}), '
+                  f"not marked as ignorable; known fields: {', '.join(sorted(allowed))}")
+    return body
 
 
 def object_type(raw: str) -> str:
@@ -42,26 +73,49 @@ def json_body(request):
                            "VALIDATION_ERROR") from None
 
 
-def batch_inputs(request) -> list:
-    body = json_body(request)
-    inputs = body.get("inputs") if isinstance(body, dict) else None
+def batch_inputs(request, fields: Iterable[str], envelope: Iterable[str] = ("inputs",)) -> list:
+    """A batch's `inputs`, each holding only `fields`; the body only `envelope`'s keys."""
+    body = known_fields(json_body(request), envelope, "batch input")
+    inputs = body.get("inputs")
     if not isinstance(inputs, list):
-        raise HubSpotError(400, "Invalid input JSON: `inputs` is required", "VALIDATION_ERROR")
+        raise bad("Invalid input JSON: `inputs` is required")
     if len(inputs) > BATCH_LIMIT:
-        raise HubSpotError(400, f"Batch size {len(inputs)} is above the limit of {BATCH_LIMIT}",
-                           "VALIDATION_ERROR")
+        raise bad(f"Batch size {len(inputs)} is above the limit of {BATCH_LIMIT}")
     if not all(isinstance(i, dict) for i in inputs):
-        raise HubSpotError(400, "Invalid input JSON: every input must be an object",
-                           "VALIDATION_ERROR")
+        raise bad("Invalid input JSON: every input must be an object")
+    for item in inputs:
+        known_fields(item, fields, "batch input item")
     return inputs
 
 
+def listed(request, name: str) -> list[str]:
+    """A list parameter, comma-separated or repeated (the official clients repeat it)."""
+    return [item for value in request.query.get(name) or () for item in value.split(",") if item]
+
+
 def wanted_properties(request) -> list[str] | None:
-    """`properties` as a comma-separated list or repeated (the official clients repeat it)."""
-    values = request.query.get("properties")
-    if not values:
-        return None
-    return [name for value in values for name in value.split(",") if name]
+    refuse_history(listed(request, "propertiesWithHistory"))
+    return listed(request, "properties") or None
+
+
+def refuse_history(names) -> None:
+    """Property history is not kept: asking for it is refused, not answered without it."""
+    if names:
+        raise bad("propertiesWithHistory is not supported by this sandbox "
+                  "(it keeps no property history)")
+
+
+def archived_arg(request) -> bool:
+    raw = (request.arg("archived") or "false").lower()
+    if raw not in ("true", "false"):
+        raise bad(f"archived must be true or false, not {raw!r}")
+    return raw == "true"
+
+
+def next_link(request, path: str, after: str) -> str:
+    """`paging.next.link`: this request's own query with the next `after`."""
+    query = {name: values for name, values in request.query.items() if name != "after"}
+    return f"{request.root}{path}?{urlencode({**query, 'after': after}, doseq=True)}"
 
 
 def batch_response(now_ms: int, results: list, errors: list, ok_status: int = 200) -> Response:

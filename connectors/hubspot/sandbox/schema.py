@@ -17,7 +17,6 @@ class Prop:
     options: tuple[tuple[str, str], ...] = ()
     read_only: bool = False
     custom: bool = False
-    group: str = "info"
 
 
 def text(name, label, field_type="text", **kw) -> Prop:
@@ -182,6 +181,22 @@ DEFAULT_PROPERTIES = {
     "products": ("name", "price", "description"),
     "tickets": ("subject", "content", "hs_pipeline", "hs_pipeline_stage"),
     "line_items": ("name", "quantity", "price", "amount"),
+}
+# What a search's free-text `query` looks in ("default searchable properties"; the
+# guide lists none for line items: the sandbox chooses their name, description and SKU).
+# https://developers.hubspot.com/docs/api/crm/search#search-default-searchable-properties
+SEARCHABLE = {
+    "contacts": ("firstname", "lastname", "email", "phone", "hs_additional_emails", "fax",
+                 "mobilephone", "company", "hs_marketable_until_renewal"),
+    "companies": ("website", "phone", "name", "domain"),
+    "deals": ("dealname", "pipeline", "dealstage", "description", "dealtype"),
+    "products": ("name", "description", "price", "hs_sku"),
+    "tickets": ("subject", "content", "hs_pipeline_stage", "hs_ticket_category",
+                "hs_ticket_id"),
+    "line_items": ("name", "description", "hs_sku"),
+    "calls": ("hs_call_title", "hs_body_preview"), "emails": ("hs_email_subject",),
+    "meetings": ("hs_meeting_title", "hs_meeting_body"), "notes": ("hs_note_body",),
+    "tasks": ("hs_task_body", "hs_task_subject"),
 }
 TYPE_IDS = {
     "contacts": "0-1", "companies": "0-2", "deals": "0-3", "tickets": "0-5",

@@ -142,6 +142,15 @@ class Sandbox(OAuthProvider, Generic[AccountT]):
         """An error in the vendor's own body shape."""
         return Response.json({"error": message, **extra}, status)
 
+    def account_for_request(self, request: Request) -> AccountT | None:
+        """The account the request's credentials reach; None refuses it. The OAuth
+        bearer token, unless the vendor takes other credentials too (Pipedrive's api_token)."""
+        return self.account_for_token(request.bearer)
+
+    def unauthorized(self, request: Request) -> Response:
+        """The answer to a request without valid credentials, in the vendor's words."""
+        return self.error(401, "Unauthorized: the access token is missing, invalid or expired")
+
     # --- dispatch -----------------------------------------------------------------------
 
     def handle(self, request: Request) -> Response:
@@ -174,9 +183,9 @@ class Sandbox(OAuthProvider, Generic[AccountT]):
         return self.error(404, f"No route for {request.method} {request.path}")
 
     def _handle_api(self, request: Request, handler: Callable, params: dict) -> Response:
-        account = self.account_for_token(request.bearer)
+        account = self.account_for_request(request)
         if account is None:
-            return self.error(401, "Unauthorized: the access token is missing, invalid or expired")
+            return self.unauthorized(request)
         verdict = None if request.inner else self._rate_verdict(self.rate_key(request, account))
         if verdict is not None and not verdict.allowed:
             return self._with_rate_headers(self.rate_limit_response(verdict.retry_after), verdict)

@@ -5,6 +5,8 @@ is settled here — what each side stored, refusals, failures — and recorded o
 links and in their history with the plan's own changes.
 """
 
+from dataclasses import dataclass, field
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,6 +19,7 @@ from syncapp.engine.plan import BatchPlan, PairUpdate
 from syncapp.engine.rules import pack, split
 from syncapp.syncs.models import Link, LinkStatus
 from syncapp.syncs.run import hubside, store
+from syncapp.syncs.run.failures import fail, needs_action
 
 APP = "app"
 
@@ -34,28 +37,52 @@ def _chunks(items: list, size: int):
 
 def execute(batch, plan: BatchPlan, on_commit=None) -> None:
     """Apply `plan`; `on_commit` runs inside the final transaction."""
-    config = batch.config
+    commit(batch, plan, send_to_app(batch, plan), on_commit)
+
+
+@dataclass
+class Sent:
+    """What the app side of a batch did, for its hub transaction to record."""
+
+    created_in_app: list  # ((link, AppCreate), outcome) per create sent
+    app_failures: dict[str, ConnectorError]  # app id -> why its update failed
+    stored: dict[int, dict] = field(default_factory=dict)  # a pair's last-synced as stored
+
+
+def send_to_app(batch, plan: BatchPlan) -> Sent:
+    """The app's part of a batch: creates announced by committed pending links, then
+    every app write. Nothing of the hub is written yet."""
     links = batch.applied = _links(batch, plan)
     batch.counts.update(plan.counts)
     created_in_app = _create_in_app(batch, plan, links)
-    stored: dict[int, dict] = {}  # a pair's last-synced values as the sides stored them
-    app_failures = _update_app(batch, plan.pairs, links, stored)
+    sent = Sent(created_in_app, {})
+    sent.app_failures = _update_app(batch, plan.pairs, links, sent.stored)
+    return sent
+
+
+def commit(batch, plan: BatchPlan, sent: Sent, on_commit=None) -> None:
+    """The hub's part of a batch, in one transaction: hub writes, links, history and
+    (`on_commit`) the cursors that cover them. It uses only the database, so it can run
+    on a connection of its own while the next batch is read (syncs/run/ahead.py)."""
+    config, links = batch.config, batch.applied
     with transaction.atomic():
         for ref in plan.dropped:  # before the links that take their place are saved
             store.delete_link(batch.known[ref])
             batch.changes.changed_links.pop(ref, None)
         _create_in_hub(batch, plan, links)
-        hub_failures = _update_hub(batch, plan.pairs, stored)
+        hub_failures = _update_hub(batch, plan.pairs, sent.stored)
         for pair in plan.pairs:
             if not pair.quiet:
-                _settle_pair(batch, links[pair.ref], pair, stored.get(pair.ref),
-                             (app_failures.get(pair.app_id), hub_failures.get(pair.hub_id)))
-        _settle_app_creates(batch, created_in_app)
+                _settle_pair(batch, links[pair.ref], pair, sent.stored.get(pair.ref),
+                             (sent.app_failures.get(pair.app_id),
+                              hub_failures.get(pair.hub_id)))
+        _settle_app_creates(batch, sent.created_in_app)
         store.save(batch.changes, config.portal_id, batch.run_id)
         if on_commit:
             on_commit()
-    errors = [outcome.error for _, outcome in created_in_app if not outcome.ok]
-    outage = next((e for e in [*errors, *app_failures.values()] if e.connection_wide), None)
+    errors = [outcome.error for _, outcome in sent.created_in_app if not outcome.ok]
+    outage = next((e for e in [*errors, *sent.app_failures.values()] if e.connection_wide),
+                  None)
     if outage is not None:
         # The app is down, limits us or refuses us: the batch is saved (its records
         # failed, the transient ones to be retried), and the run stops here to wait.
@@ -194,7 +221,7 @@ def _create_in_hub(batch, plan: BatchPlan, links: dict[int, Link]) -> None:
     for create, result in zip(creates, results, strict=True):
         link = batch.changes.touch(links[create.ref])
         if isinstance(result, RecordInvalid):
-            _fail(batch, link, HUB, result)
+            fail(batch, link, HUB, result)
             continue
         link.hub_record_id = result.pk
         link.hub_name = result.display_name
@@ -253,14 +280,6 @@ def refused_unchanged(config: SyncConfig, link, hub: dict, app: dict) -> bool:
             and link.refused == observed_last(config, hub, app))
 
 
-def _needs_action(error) -> bool:
-    """A refusal a later run cannot overcome by itself (DESIGN: not transient)."""
-    if isinstance(error, RecordInvalid):
-        return True
-    return not (error.transient or error.connection_wide
-                or error.category == ErrorCategory.NOT_FOUND)
-
-
 def _refusal(config: SyncConfig, pair: PairUpdate, last: dict, failed: set[str]) -> dict:
     """What both sides hold after this batch, as refused_unchanged will see them on a
     re-read: the writes that went through as stored, the refused fields as they were."""
@@ -317,8 +336,8 @@ def _settle_pair(batch, link: Link, pair: PairUpdate, stored_last: dict | None,
         batch.counts["deleted"] += 1
     elif app_error is not None or hub_error is not None:
         error = app_error or hub_error
-        _fail(batch, link, APP if app_error else HUB, error, note=False)
-        if _needs_action(error):
+        fail(batch, link, APP if app_error else HUB, error, note=False)
+        if needs_action(error):
             link.refused = _refusal(batch.config, pair, last, failed)
     elif link.status != LinkStatus.IN_SYNC or plan.writes_anything or pair.last is None:
         store.mark(link, LinkStatus.IN_SYNC)
@@ -348,7 +367,7 @@ def _settle_app_creates(batch, created) -> None:
     for (link, create), outcome in created:
         batch.changes.touch(link)
         if not outcome.ok:
-            _fail(batch, link, APP, outcome.error)
+            fail(batch, link, APP, outcome.error)
             continue
         link.app_id = outcome.record.id
         link.app_seen = outcome.record.stamp  # its echo is ours (echoes.py)
@@ -361,26 +380,3 @@ def _settle_app_creates(batch, created) -> None:
                                                    if v is not None},
                            "no matching record in the app")
         batch.counts["created_app"] += 1
-
-
-def failure_text(error: ConnectorError | RecordInvalid) -> tuple[str, str]:
-    """(category, message) for a failed link."""
-    if isinstance(error, RecordInvalid):
-        message = "; ".join(f"{k}: {v}" for k, v in error.errors.items())
-        category = (ErrorCategory.DUPLICATE if "already uses" in message
-                    else ErrorCategory.INVALID_VALUE)
-        return str(category), message
-    return str(error.category), error.vendor_message or error.message
-
-
-def _fail(batch, link, side: str, error, note: bool = True) -> None:
-    category, vendor_text = failure_text(error)
-    message = batch.field_labels.readable(vendor_text)
-    # The same failure again (the record re-read, unchanged) is no news for its history.
-    again = (link.status == LinkStatus.FAILED and link.error_category == category
-             and link.error_message == message[:2000])
-    store.mark(link, LinkStatus.FAILED, category=category, message=message)
-    batch.changes.touch(link)
-    if not again:  # the history keeps the vendor's own words
-        batch.changes.note(link, side, "failed", {}, vendor_text)
-    batch.counts["failed"] += 1

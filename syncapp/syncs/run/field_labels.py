@@ -34,6 +34,11 @@ class FieldLabels:
         self._pattern = re.compile(
             r"(?:custom_fields\.)?(" + "|".join(map(re.escape, keys)) + r")\b") if keys else None
 
+    def prime(self) -> None:
+        """Read the labels now, on this thread, if not read yet."""
+        if self._labels is None:
+            self._load()
+
     def readable(self, message: str) -> str:
         """`message` with every custom field key (and its `custom_fields.` path) replaced
         by the field's label."""

@@ -16,7 +16,8 @@ from syncapp.engine.config import SyncConfig
 from syncapp.engine.planner import app_values_from_hub, plan_pair
 from syncapp.syncs.models import Link, LinkStatus
 from syncapp.syncs.run import hubside, store
-from syncapp.syncs.run.executor import failure_text, observed_last
+from syncapp.syncs.run.executor import observed_last
+from syncapp.syncs.run.failures import failure_text
 from syncapp.syncs.run.field_labels import FieldLabels
 
 

@@ -26,6 +26,7 @@ from syncapp.syncs.configure import build_config
 from syncapp.syncs.held import MASS_CHANGE
 from syncapp.syncs.models import Link, LinkStatus, ObjectSync, Run, RunKind, RunStatus, SyncState
 from syncapp.syncs.run import breaker, hubside
+from syncapp.syncs.run.ahead import ReadAhead
 from syncapp.syncs.run.associations import (
     links_after,
     partners,
@@ -34,6 +35,7 @@ from syncapp.syncs.run.associations import (
     walk_partners_again,
 )
 from syncapp.syncs.run.echoes import drop_own_echoes
+from syncapp.syncs.run.field_labels import FieldLabels
 from syncapp.syncs.run.step import BatchRun
 from syncapp.syncs.signals import run_ended
 
@@ -63,6 +65,10 @@ class SyncRunner:
         self.run = self._current_run()
         self.pages: breaker.RunPages | None = None  # the incremental run's pages read ahead
         self.counted = True  # False: applying a plan a person approved (syncs/run/breaker.py)
+        self.ahead = ReadAhead(enabled=False)  # run_for reads ahead where it may
+        # Where the initial sync's scans have read to, ahead of what has committed.
+        self._read_to: dict[str, object] = {}
+        self.field_labels = FieldLabels(self.connector, self.config.app_object)
 
     # --- the run ------------------------------------------------------------------------
 
@@ -71,14 +77,24 @@ class SyncRunner:
         deadline = time.monotonic() + budget_s
         context = {"object_sync_id": self.sync.pk, "run_id": self.run.pk,
                    "connection_id": self.sync.connection_id}
+        self.ahead = ReadAhead()
+        try:
+            return self._steps(deadline, context)
+        finally:
+            self.ahead.close()
+
+    def _steps(self, deadline: float, context: dict) -> str:
         try:
             while time.monotonic() < deadline:
                 if not self._still_on():
+                    self.ahead.settle()
                     Run.objects.filter(pk=self.run.pk).update(status=RunStatus.STOPPED,
                                                               finished_at=timezone.now())
                     log.info("run stopped: the sync is off", extra=context)
                     return self._ended()
                 outcome = self.step()
+                if outcome != MORE:
+                    self.ahead.settle()
                 if outcome == breaker.HOLD:
                     log.info("run held for review", extra=context)
                     return self._ended()
@@ -86,13 +102,24 @@ class SyncRunner:
                     self._finish(self._outcome())
                     log.info("run finished", extra={**context, "counts": self.run.counts})
                     return self._ended()
+            self.ahead.settle()
         except ConnectorError as exc:
+            exc = self._settled_after(exc)
             self._pause(exc)
             log.warning("run paused", extra={**context, "category": str(exc.category),
                                               "retry_after": exc.retry_after})
             return self._ended()
         log.info("run slice done", extra={**context, "counts": self.run.counts})
         return MORE
+
+    def _settled_after(self, error: ConnectorError) -> ConnectorError:
+        """The batch in flight commits before the run pauses; an outage it met itself
+        came first, so the run pauses for that one."""
+        try:
+            self.ahead.settle()
+        except ConnectorError as earlier:
+            return earlier
+        return error
 
     def _ended(self) -> str:
         """Tell alerts and webhooks that this run ended (they queue their work after
@@ -105,11 +132,11 @@ class SyncRunner:
         return ObjectSync.objects.filter(pk=self.sync.pk, state=SyncState.ON).exists()
 
     def step(self) -> str:
-        if not self.sync.initial_done:
-            phase = {"app": self._initial_app, "hub": self._initial_hub}.get(
-                self.sync.initial_phase, self._initial_associations)
-            return phase()
-        return self._incremental()
+        scan = {"app": self._initial_app, "hub": self._initial_hub}.get(self.sync.initial_phase)
+        if not self.sync.initial_done and scan is not None:
+            return scan()
+        self.ahead.settle()  # the scans' last batch, before what reads its links
+        return self._incremental() if self.sync.initial_done else self._initial_associations()
 
     def _current_run(self) -> Run:
         # An undo running beside it is not the engine's (syncs/run/undo.py).
@@ -134,36 +161,56 @@ class SyncRunner:
 
     # --- phases -------------------------------------------------------------------------
 
-    def _initial_app(self) -> str:
-        page = self.connector.read_changes(self.config.app_object,
-                                           self.sync.app_cursor or None, limit=self.batch)
-        counts = Counter(read=len(page.records))
+    def _batch_run(self, counts: Counter) -> BatchRun:
+        return BatchRun(self.config, self.connector, self.run.pk, counts,
+                        field_labels=self.field_labels)
 
-        def advance():
-            fields = {"app_cursor": page.cursor or self.sync.app_cursor}
+    def _initial_app(self) -> str:
+        cursor = self._read_to.get("app_cursor", self.sync.app_cursor)
+        page = self.connector.read_changes(self.config.app_object, cursor or None,
+                                           limit=self.batch)
+        self._read_to["app_cursor"] = page.cursor or cursor
+
+        def decide() -> BatchRun:
+            batch = self._batch_run(Counter(read=len(page.records)))
+            batch.decide(app_records=page.records)
+            return batch
+
+        def advance(batch: BatchRun) -> None:
+            fields = {"app_cursor": page.cursor or cursor}
             if page.done:
                 fields["initial_phase"] = "hub"
             self._save_sync(**fields)
-            self._add_counts(counts)
+            self._add_counts(batch.counts)
 
-        BatchRun(self.config, self.connector, self.run.pk, counts).process(
-            app_records=page.records, on_commit=advance)
+        self.ahead.apply(decide, advance)
+        if page.done:  # the hub scan reads what this phase linked
+            self.ahead.settle()
+            self._read_to.clear()
         return MORE
 
     def _initial_hub(self) -> str:
-        records = hubside.scan_unlinked(self.config, self.sync.hub_scan_after, self.batch)
-        counts = Counter(read=len(records))
+        after = self._read_to.get("hub_scan_after", self.sync.hub_scan_after)
+        records = hubside.scan_unlinked(self.config, after, self.batch)
         finished = len(records) < self.batch
+        self._read_to["hub_scan_after"] = records[-1].id if records else after
 
-        def advance():
-            fields = {"hub_scan_after": records[-1].id if records else self.sync.hub_scan_after}
+        def decide() -> BatchRun:
+            batch = self._batch_run(Counter(read=len(records)))
+            batch.decide(hub_records={r.id: r for r in records})
+            return batch
+
+        def advance(batch: BatchRun) -> None:
+            fields = {"hub_scan_after": records[-1].id if records else after}
             if finished:
                 fields.update(initial_phase="associations", hub_scan_after=0)
             self._save_sync(**fields)
-            self._add_counts(counts)
+            self._add_counts(batch.counts)
 
-        BatchRun(self.config, self.connector, self.run.pk, counts).process(
-            hub_records={r.id: r for r in records}, on_commit=advance)
+        self.ahead.apply(decide, advance)
+        if finished:
+            self.ahead.settle()
+            self._read_to.clear()
         return MORE
 
     def _initial_associations(self) -> str:

@@ -13,14 +13,16 @@ from typing import Protocol
 from connectors.sdk import AppRecord
 from syncapp.engine.config import HUB, SyncConfig
 from syncapp.engine.limits import DIRECTION, exclusion_reason
-from syncapp.engine.matching import Ambiguous, choose, deciding_key, match_keys
-from syncapp.engine.plan import AppCreate, BatchPlan, HubCreate, Note, PairUpdate
-from syncapp.engine.planner import app_values_from_hub, plan_pair
+from syncapp.engine.matching import Ambiguous, choose, match_keys
+from syncapp.engine.plan import BatchPlan, HubCreate, Note, PairUpdate
+from syncapp.engine.planner import plan_pair
 from syncapp.syncs.models import FAILED_FALLBACK_CATEGORY, Link, LinkStatus
 from syncapp.syncs.run import hubside, store
-from syncapp.syncs.run.duplicates import Duplicates, named_by
+from syncapp.syncs.run.ahead import Footprint
+from syncapp.syncs.run.duplicates import Duplicates
 from syncapp.syncs.run.executor import execute, refused_unchanged
 from syncapp.syncs.run.field_labels import FieldLabels
+from syncapp.syncs.run.hub_matching import HubMatching
 from syncapp.syncs.run.hubside import HubRecord
 
 DELETED = {LinkStatus.DELETED_IN_APP, LinkStatus.DELETED_IN_HUB, LinkStatus.DELETED_BOTH}
@@ -48,9 +50,10 @@ class LinkLookup(Protocol):
     def app_only_by_key(self, sync_id: int, keys) -> dict[str, list]: ...
 
 
-class BatchRun(Duplicates):
+class BatchRun(Duplicates, HubMatching):
     def __init__(self, config: SyncConfig, connector, run_id: int | None, counts: Counter,
-                 *, retry_pending: bool = False, lookup: LinkLookup = store):
+                 *, retry_pending: bool = False, lookup: LinkLookup = store,
+                 field_labels: FieldLabels | None = None):
         self.config = config
         self.connector = connector
         self.run_id = run_id
@@ -64,7 +67,8 @@ class BatchRun(Duplicates):
         self.known: dict[int, Link] = {}  # existing links the plan names, by pk
         self.applied: dict[int, Link] = {}  # every link of the plan, once applied
         self._paired_hubs: set[int] = set()
-        self.field_labels = FieldLabels(connector, config.app_object)
+        self.field_labels = field_labels or FieldLabels(connector, config.app_object)
+        self.footprint = Footprint()  # what the decision read (syncs/run/ahead.py)
 
     # --- entry points ------------------------------------------------------------------
 
@@ -86,6 +90,8 @@ class BatchRun(Duplicates):
         hubs.update(hubside.load(self.config.portal_id, self.config.hub_object,
                                  (hub_ids | {link.hub_record_id for link in by_app.values()
                                              if link.hub_record_id}) - set(hubs)))
+        self.footprint.app_ids.update(apps, deleted_app_ids)
+        self.footprint.hub_ids.update(hubs)
         unlinked_apps = self._pair_app_side(apps, by_app, hubs)
         unlinked_hubs = self._pair_hub_side(hub_ids, by_hub, hubs, apps)
         self._consider_apps(unlinked_apps, by_app)
@@ -106,8 +112,13 @@ class BatchRun(Duplicates):
         return by_app, by_hub
 
     def _know(self, links) -> None:
+        footprint = self.footprint
         for link in links:
             self.known[link.pk] = link
+            if link.app_id:
+                footprint.app_ids.add(link.app_id)
+            if link.hub_record_id:
+                footprint.hub_ids.add(link.hub_record_id)
 
     def _status(self, link: Link) -> str:
         """A link's status as this plan leaves it so far (a record deleted in the app
@@ -220,6 +231,10 @@ class BatchRun(Duplicates):
             return
         plan = plan_pair(self.config, hub.values, record.values, last,
                          modified=(hub.modified_at, record.modified_at))
+        if plan.hub_writes:  # a new identifier value is a key another batch may look up
+            self.footprint.keys.update(
+                (rule.column, key) for rule, key in self.hub_keys_of({**hub.values,
+                                                                      **plan.hub_writes}))
         # In step already: its link is not rewritten (echoes of our own writes and
         # unchanged re-reads are most of what a run reads).
         quiet = (link is not None and last is not None and not note
@@ -258,6 +273,8 @@ class BatchRun(Duplicates):
         wanted = {(rule.column, key) for _, keys, _, _ in waiting for rule, key in keys}
         candidates = hubside.candidates(self.config, wanted) if wanted else {}
         ids = {i for found in candidates.values() for i in found}
+        self.footprint.keys.update(wanted)
+        self.footprint.hub_ids.update(ids)
         claimed = self.lookup.claimed(self.config.object_sync_id, ids)
         matched, held = [], {}
         for record, keys, ref, link in waiting:
@@ -300,94 +317,6 @@ class BatchRun(Duplicates):
         change = self.plan.links.pop(ref, None)
         if change is None or not change.new:
             self.plan.dropped.append(ref)
-
-    def _consider_hubs(self, records, by_hub) -> None:
-        config = self.config
-        # An app record of this batch may just have matched one of them: that hub
-        # record is paired now, and a second link for it would break the batch.
-        paired = self._paired_hubs
-        waiting = []
-        for hub in records:
-            if hub.id in paired:
-                continue
-            reason = exclusion_reason(hub.values, config.hub_filters,
-                                      email_field=config.hub_email_field,
-                                      identifier_fields=config.hub_identifier_fields)
-            link = by_hub.get(hub.id)
-            if link is None:
-                ref = self.plan.new_link({"hub_record_id": hub.id, "hub_name": hub.name}).ref
-            else:
-                ref = link.pk
-                self.plan.link(ref).fields["hub_name"] = hub.name
-            if reason:
-                self._exclude(ref, link, HUB, reason)
-                continue
-            waiting.append((hub, ref, link, self.hub_keys(hub)))
-        self._match_hubs(waiting)
-
-    def hub_keys(self, hub: HubRecord) -> list:
-        return match_keys(self.config.match_rules, hub.values, hub=True)
-
-    def _match_hubs(self, waiting) -> None:
-        """Hub records against the app records waiting by a key (excluded, failed): the
-        same rule as the app side, the candidates being those app records."""
-        still = self._still_named(waiting)
-        waiting = [w for w in waiting if w[0].id not in still]
-        app_only = self.lookup.app_only_by_key(
-            self.config.object_sync_id, {k for *_, keys in waiting for _, k in keys})
-        by_app_id = {c.app_id: c for found in app_only.values() for c in found}
-        taken: set[str] = set()
-        to_fetch = []
-        for hub, ref, link, keys in waiting:
-            candidates = {(rule.column, key): [c.app_id for c in app_only.get(key, ())]
-                          for rule, key in keys}
-            match = choose(keys, candidates, taken)
-            if isinstance(match, Ambiguous):
-                self._duplicate(ref, link, HUB, match, {"app": list(match.candidates)})
-            elif match:
-                taken.add(match.candidate)
-                to_fetch.append((hub, ref, link, by_app_id[match.candidate], match.note))
-            else:
-                self._unmatched_hub(ref, link, hub, keys)
-        self._link_app_only(to_fetch)
-
-    def _unmatched_hub(self, ref: int, link: Link | None, hub: HubRecord, keys) -> None:
-        if self.config.writes_app:
-            self.plan.link(ref).fields.update(hub_name=hub.name,
-                                              match_key=deciding_key(keys, {}))
-            self.plan.app_creates.append(AppCreate(
-                ref, hub.id, hub.values, app_values_from_hub(self.config, hub.values)))
-        else:
-            self._exclude(ref, link, HUB, DIRECTION)
-
-    def _link_app_only(self, to_fetch) -> None:
-        if not to_fetch:
-            return
-        self._know(candidate for _, _, _, candidate, _ in to_fetch)
-        ids = [candidate.app_id for _, _, _, candidate, _ in to_fetch]
-        found = {r.id: r for r in self.connector.read_by_ids(self.config.app_object, ids)}
-        answers = self._app_side_answers(found.values())
-        for hub, ref, link, candidate, note in to_fetch:
-            record = found.get(candidate.app_id)
-            answer = answers.get(candidate.app_id)
-            if record is None:
-                # Deleted since it was listed: its link names nothing any more, and the
-                # hub record goes on as if nothing had matched (else it would be lost).
-                self.plan.dropped.append(candidate.pk)
-                self._unmatched_hub(ref, link, hub, self.hub_keys(hub))
-                continue
-            if isinstance(answer, Ambiguous) or (answer and answer.candidate != hub.id):
-                # The app record's own identifier finds other hub records too: linking
-                # this one would be a guess (and creating it in the app, a duplicate).
-                self._duplicate(ref, link, HUB, Ambiguous(
-                    (candidate.app_id,), (), "", named_by([candidate.app_id])),
-                    {"app": [candidate.app_id]})
-                continue
-            self._give_way(ref)  # the hub record's own link gives way to the app's
-            self.plan.link(candidate.pk).fields.update(hub_record_id=hub.id,
-                                                       hub_name=hub.name)
-            self.plan.counts["matched"] += 1
-            self._pair(candidate, hub, record, None, note=note)
 
     # --- helpers ------------------------------------------------------------------------
 

@@ -44,7 +44,8 @@ from syncapp.integrations.tokens import redis_client
 from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import Link, Run, RunKind, RunStatus
 from syncapp.syncs.run import hubside, store
-from syncapp.syncs.run.executor import failure_text, write_chunk_size, write_conditions
+from syncapp.syncs.run.executor import write_chunk_size, write_conditions
+from syncapp.syncs.run.failures import failure_text
 from syncapp.syncs.run.undo_plan import (
     Conflict,
     RecordUndo,

@@ -15,7 +15,7 @@ import requests
 from connectors.pipedrive import PipedriveConnector
 from connectors.pipedrive.sandbox import PipedriveSandbox
 from connectors.sdk.sandbox import Request
-from tests.connectors.harness import connect, sandbox_server
+from tests.kits.sandbox import connect, sandbox_server
 
 NORTHWIND, GLOBEX, PASSWORD = "admin@northwind.example", "admin@globex.example", "sandbox"
 GUY_LANE = 4  # a Northwind person with an email, a phone and an organization (Rivera Ltd)

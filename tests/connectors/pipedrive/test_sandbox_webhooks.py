@@ -11,9 +11,9 @@ import pytest
 
 from connectors.pipedrive.sandbox import PipedriveSandbox
 from connectors.sdk.sandbox.webhooks import WebhookFaults
-from tests.connectors.harness import sandbox_server
-from tests.connectors.test_pipedrive_behaviour import make_connector
-from tests.stack import wait_until
+from tests.connectors.pipedrive.test_behaviour import make_connector
+from tests.kits.sandbox import sandbox_server
+from tests.kits.stack import wait_until
 
 
 class Receiver:

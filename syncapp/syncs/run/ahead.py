@@ -1,0 +1,95 @@
+"""Reading ahead: batch n's hub transaction commits on a second connection while the
+runner reads and decides batch n+1, so Postgres and Python work at the same time.
+
+What keeps this as safe as one batch after the other:
+- batch n+1 writes nothing (no pending link, no app call) before batch n has
+  committed; if batch n failed, batch n+1 is dropped and the run stops as it would
+  have;
+- deciding only reads. A plan made while batch n was in flight read the database as
+  it was before batch n. When the two batches share a record or an identifier key
+  (their `Footprint`s meet), batch n+1 is decided again once batch n has committed;
+- the hub transaction uses only the database (executor.commit): every app call stays
+  on the runner's thread.
+
+Only the initial sync's two scans read ahead: they read disjoint slices of each side,
+where footprints rarely meet. A caller already inside a transaction (a test's) gets
+the batches applied in turn, since a second connection could not see its rows.
+"""
+
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection, connections
+
+from syncapp.syncs.run import executor
+
+
+@dataclass
+class Footprint:
+    """What a batch read or planned to write: the records and identifier keys that
+    another batch's outcome could change."""
+
+    app_ids: set = field(default_factory=set)
+    hub_ids: set = field(default_factory=set)
+    keys: set = field(default_factory=set)  # (match column, normalised key)
+
+    def meets(self, other: "Footprint") -> bool:
+        return bool(self.app_ids & other.app_ids or self.hub_ids & other.hub_ids
+                    or self.keys & other.keys)
+
+
+class ReadAhead:
+    """At most one batch's hub transaction in flight, on a thread of its own."""
+
+    def __init__(self, enabled: bool | None = None):
+        if enabled is None:
+            enabled = settings.SYNC_READ_AHEAD and not connection.in_atomic_block
+        self._enabled = enabled
+        self._pool: ThreadPoolExecutor | None = None  # started by the first batch it takes
+        self._in_flight: tuple[object, Future] | None = None
+        self.redecided = 0  # batches decided again after the one in flight (bench, tests)
+
+    @property
+    def busy(self) -> bool:
+        return self._in_flight is not None
+
+    def apply(self, decide, on_commit) -> None:
+        """Decide a batch (`decide()` returns a BatchRun with its plan made), send its
+        app writes once the batch before it has committed, then commit its hub side,
+        in the background when reading ahead. `on_commit(batch)` runs in that commit."""
+        batch = decide()
+        if self._in_flight is not None:
+            earlier = self.settle()
+            if earlier.footprint.meets(batch.footprint):
+                self.redecided += 1
+                batch = decide()  # batch n's writes are visible now
+        sent = executor.send_to_app(batch, batch.plan)
+        if not self._enabled:
+            executor.commit(batch, batch.plan, sent, lambda: on_commit(batch))
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, "sync-apply")
+        batch.field_labels.prime()  # a failure's label is never fetched off this thread
+        self._in_flight = (batch, self._pool.submit(
+            executor.commit, batch, batch.plan, sent, lambda: on_commit(batch)))
+
+    def settle(self):
+        """Wait for the batch in flight to commit; raise what it raised. Its BatchRun."""
+        if self._in_flight is None:
+            return None
+        batch, future = self._in_flight
+        self._in_flight = None
+        future.result()
+        return batch
+
+    def close(self) -> None:
+        """Settle, then end the thread and its database connection."""
+        if self._pool is None:
+            return
+        try:
+            self.settle()
+        finally:
+            self._pool.submit(connections.close_all).result()
+            self._pool.shutdown()
+            self._pool = None

@@ -1,0 +1,76 @@
+"""The initial sync commits batch n on a second connection while it reads batch n+1
+(syncs/run/ahead.py): what people see must be what batches one after the other give.
+
+Batches of two, so that every run here has several batches in flight in turn.
+"""
+
+import pytest
+
+from connectors.sdk import ConnectorError, ErrorCategory, WriteOutcome
+from syncapp.crm.models import Record
+from syncapp.crm.services import create_record
+from syncapp.syncs.models import Link, LinkStatus, Run, RunStatus
+from syncapp.syncs.run.runner import SyncRunner
+from tests.kits.engine import make_sync, run
+from tests.kits.observe import fresh
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_company_created_by_one_batch_is_found_by_the_next_batch(portal, hubspot):
+    """Two app companies share a name, a batch apart: the first is created in the hub,
+    and the second must find it (a duplicate, as DESIGN says), not create another."""
+    fresh(hubspot, "companies")
+    first = hubspot.create("companies", name="Acme")
+    hubspot.create("companies", name="Beta")
+    second = hubspot.create("companies", name="ACME ")
+    hubspot.create("companies", name="Gamma")
+    sync = make_sync(hubspot, "companies", winner="hub")
+
+    run(hubspot, sync, batch=2)
+
+    names = sorted(Record.objects.filter(portal=portal, object_type="company")
+                   .values_list("properties__name", flat=True))
+    assert names == ["Acme", "Beta", "Gamma"]
+    links = {link.app_id: link for link in Link.objects.filter(object_sync=sync)}
+    assert links[first].status == LinkStatus.IN_SYNC
+    assert (links[second].status, links[second].error_category) == (LinkStatus.FAILED,
+                                                                     "duplicate")
+
+
+def counting_outage(connector, calls: list):
+    """The app's connector while the app is down for creates; each call is counted."""
+
+    def create(object_name, items):
+        items = list(items)
+        calls.append(len(items))
+        outage = ConnectorError(ErrorCategory.APP_UNAVAILABLE, "The app answered HTTP 503.",
+                                status=503)
+        return [WriteOutcome(ref, error=outage) for ref, _values in items]
+
+    connector.create = create
+    return connector
+
+
+def test_an_outage_in_one_batch_stops_the_run_before_the_next_batch_writes(portal, hubspot):
+    fresh(hubspot, "contacts")
+    for name in ("ann", "bob", "cy", "dee", "eve", "fay"):
+        create_record(portal, "contact", {"email": f"{name}@acme.example", "firstname": name})
+    sync = make_sync(hubspot, "contacts")
+    calls: list[int] = []
+
+    SyncRunner(sync, connector=counting_outage(hubspot.connector(), calls), batch=2).run_for(60)
+
+    assert calls == [2]  # the next batch was read, never sent
+    paused = Run.objects.get(object_sync=sync)
+    assert (paused.status, paused.error_category) == (RunStatus.PAUSED, "app_unavailable")
+    assert list(Link.objects.filter(object_sync=sync).values_list(
+        "status", "error_category")) == [(LinkStatus.FAILED, "app_unavailable")] * 2
+
+    run(hubspot, sync, batch=2)  # the app is back: the initial sync goes on
+    run(hubspot, sync, batch=2)  # and the next run sends what the outage turned away
+    emails = sorted(v["email"] for v in hubspot.all("contacts").values())
+    assert emails == [f"{name}@acme.example" for name in ("ann", "bob", "cy", "dee", "eve",
+                                                         "fay")]
+    assert set(Link.objects.filter(object_sync=sync).values_list("status", flat=True)) == {
+        LinkStatus.IN_SYNC}

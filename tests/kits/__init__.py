@@ -1,0 +1,1 @@
+"""Helpers more than one test folder uses (see tests/README.md, "Where tests and helpers live")."""
