@@ -20,9 +20,10 @@ from connectors.dynamics.entities import (
 from connectors.sdk import Field, Mapping, ObjectSpec, Option
 from connectors.sdk import FieldType as T
 from connectors.sdk.spec import Direction
+from connectors.sdk.text import _, pgettext
 
-PRIORITIES = (Option("0", "Low"), Option("1", "Normal"), Option("2", "High"))
-ACTIVITY_STATES = (Option("0", "Open"), Option("1", "Completed"), Option("2", "Canceled"))
+PRIORITIES = (Option("0", _("Low")), Option("1", _("Normal")), Option("2", _("High")))
+ACTIVITY_STATES = (Option("0", _("Open")), Option("1", _("Completed")), Option("2", _("Canceled")))
 
 
 def _activity(name: str, label: str, hub_object: str, fields: tuple, mappings: tuple) -> Entity:
@@ -33,12 +34,12 @@ def _activity(name: str, label: str, hub_object: str, fields: tuple, mappings: t
             label=label,
             hub_object=hub_object,
             fields=(
-                Field("subject", "Subject"),
-                Field("description", "Description", T.TEXTAREA),
+                Field("subject", _("Subject")),
+                Field("description", _("Description"), T.TEXTAREA),
                 *fields,
-                Field("prioritycode", "Priority", T.ENUMERATION, options=PRIORITIES),
+                Field("prioritycode", _("Priority"), T.ENUMERATION, options=PRIORITIES),
                 # Completing an activity goes through statecode/statuscode together.
-                Field("statecode", "Activity Status", T.ENUMERATION, read_only=True,
+                Field("statecode", _("Activity Status"), T.ENUMERATION, read_only=True,
                       options=ACTIVITY_STATES),
                 *SYSTEM_TIMES,
             ),
@@ -53,12 +54,12 @@ def _activity(name: str, label: str, hub_object: str, fields: tuple, mappings: t
 
 
 PHONECALLS = _activity(
-    "phonecall", "Phone Calls", "call",
+    "phonecall", _("Phone Calls"), "call",
     fields=(
-        Field("phonenumber", "Phone Number", T.PHONE),
-        Field("directioncode", "Outgoing", T.BOOLEAN),
-        Field("scheduledend", "Due", T.DATETIME),
-        Field("actualdurationminutes", "Duration (minutes)", T.NUMBER),
+        Field("phonenumber", _("Phone Number"), T.PHONE),
+        Field("directioncode", _("Outgoing"), T.BOOLEAN),
+        Field("scheduledend", _("Due"), T.DATETIME),
+        Field("actualdurationminutes", _("Duration (minutes)"), T.NUMBER),
     ),
     mappings=(
         Mapping("subject", "hs_call_title", required=True),
@@ -68,11 +69,11 @@ PHONECALLS = _activity(
 )
 
 EMAILS = _activity(
-    "email", "Email Messages", "email",
+    "email", _("Email Messages"), "email",
     fields=(
-        Field("directioncode", "Outgoing", T.BOOLEAN),
-        Field("actualend", "Actual End", T.DATETIME),
-        Field("senton", "Date Sent", T.DATETIME, read_only=True),
+        Field("directioncode", _("Outgoing"), T.BOOLEAN),
+        Field("actualend", _("Actual End"), T.DATETIME),
+        Field("senton", _("Date Sent"), T.DATETIME, read_only=True),
     ),
     mappings=(
         Mapping("subject", "hs_email_subject", required=True),
@@ -82,10 +83,10 @@ EMAILS = _activity(
 )
 
 TASKS = _activity(
-    "task", "Tasks", "task",
+    "task", _("Tasks"), "task",
     fields=(
-        Field("scheduledend", "Due Date", T.DATETIME),
-        Field("percentcomplete", "Percent Complete", T.NUMBER),
+        Field("scheduledend", _("Due Date"), T.DATETIME),
+        Field("percentcomplete", _("Percent Complete"), T.NUMBER),
     ),
     mappings=(
         Mapping("subject", "hs_task_subject", required=True),
@@ -95,12 +96,12 @@ TASKS = _activity(
 )
 
 APPOINTMENTS = _activity(
-    "appointment", "Appointments", "meeting",
+    "appointment", _("Appointments"), "meeting",
     fields=(
-        Field("scheduledstart", "Start Time", T.DATETIME),
-        Field("scheduledend", "End Time", T.DATETIME),
-        Field("location", "Location"),
-        Field("isalldayevent", "All Day Event", T.BOOLEAN),
+        Field("scheduledstart", _("Start Time"), T.DATETIME),
+        Field("scheduledend", _("End Time"), T.DATETIME),
+        Field("location", _("Location")),
+        Field("isalldayevent", _("All Day Event"), T.BOOLEAN),
     ),
     mappings=(
         Mapping("subject", "hs_meeting_title", required=True),
@@ -121,11 +122,11 @@ _NOTE_OBJECT = lookup(
 ANNOTATIONS = Entity(
     spec=ObjectSpec(
         name="annotations",
-        label="Notes",
+        label=pgettext("dynamics", "Notes"),
         hub_object="note",
         fields=(
-            Field("subject", "Title"),
-            Field("notetext", "Description", T.TEXTAREA),
+            Field("subject", _("Title")),
+            Field("notetext", _("Description"), T.TEXTAREA),
             *SYSTEM_TIMES,
         ),
         default_mappings=(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from connectors.dynamics.batch import MAX_REQUESTS
 from connectors.sdk import AssociationSpec, Capabilities, Field, ObjectSpec
 from connectors.sdk import FieldType as T
+from connectors.sdk.text import _
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def associations(*lookups: Lookup, labels: dict[str, str]) -> tuple[AssociationS
     )
 
 
-LABELS = {"accounts": "Account", "contacts": "Contact", "opportunities": "Opportunity"}
+LABELS = {"accounts": _("Account"), "contacts": _("Contact"), "opportunities": _("Opportunity")}
 
 
 def regarding(activity: str) -> Lookup:
@@ -93,14 +94,14 @@ CAPABILITIES = Capabilities(
 )
 
 SYSTEM_TIMES = (
-    Field("createdon", "Created on", T.DATETIME, read_only=True),
-    Field("modifiedon", "Modified on", T.DATETIME, read_only=True),
+    Field("createdon", _("Created on"), T.DATETIME, read_only=True),
+    Field("modifiedon", _("Modified on"), T.DATETIME, read_only=True),
 )
 
 ADDRESS = (
-    Field("address1_line1", "Address 1: Street 1"),
-    Field("address1_city", "Address 1: City"),
-    Field("address1_stateorprovince", "Address 1: State/Province"),
-    Field("address1_postalcode", "Address 1: ZIP/Postal Code"),
-    Field("address1_country", "Address 1: Country/Region"),
+    Field("address1_line1", _("Address 1: Street 1")),
+    Field("address1_city", _("Address 1: City")),
+    Field("address1_stateorprovince", _("Address 1: State/Province")),
+    Field("address1_postalcode", _("Address 1: ZIP/Postal Code")),
+    Field("address1_country", _("Address 1: Country/Region")),
 )

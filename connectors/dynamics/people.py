@@ -16,17 +16,18 @@ from connectors.dynamics.entities import (
 )
 from connectors.sdk import Field, Mapping, ObjectSpec, Option
 from connectors.sdk import FieldType as T
+from connectors.sdk.text import _, pgettext
 
 PERSON = (
-    Field("emailaddress1", "Email", T.EMAIL),
-    Field("firstname", "First Name"),
-    Field("lastname", "Last Name"),
-    Field("telephone1", "Business Phone", T.PHONE),
-    Field("mobilephone", "Mobile Phone", T.PHONE),
-    Field("jobtitle", "Job Title"),
-    Field("websiteurl", "Website", T.URL),
+    Field("emailaddress1", _("Email"), T.EMAIL),
+    Field("firstname", _("First Name")),
+    Field("lastname", _("Last Name")),
+    Field("telephone1", _("Business Phone"), T.PHONE),
+    Field("mobilephone", _("Mobile Phone"), T.PHONE),
+    Field("jobtitle", _("Job Title")),
+    Field("websiteurl", _("Website"), T.URL),
     *ADDRESS,
-    Field("description", "Description", T.TEXTAREA),
+    Field("description", _("Description"), T.TEXTAREA),
 )
 
 PERSON_MAPPINGS = (
@@ -44,23 +45,23 @@ PERSON_MAPPINGS = (
     Mapping("address1_country", "country"),
 )
 
-CONTACT_METHODS = (Option("1", "Any"), Option("2", "Email"), Option("3", "Phone"),
-                   Option("4", "Fax"), Option("5", "Mail"))
+CONTACT_METHODS = (Option("1", _("Any")), Option("2", _("Email")), Option("3", _("Phone")),
+                   Option("4", _("Fax")), Option("5", _("Mail")))
 
 _CONTACT_COMPANY = lookup("parentcustomerid", accounts=("account", "parentcustomerid_account"))
 
 CONTACTS = Entity(
     spec=ObjectSpec(
         name="contacts",
-        label="Contacts",
+        label=_("Contacts"),
         hub_object="contact",
         fields=(
             *PERSON,
-            Field("fullname", "Full Name", read_only=True),
-            Field("birthdate", "Birthday", T.DATE),
-            Field("donotemail", "Do not allow Emails", T.BOOLEAN),
-            Field("donotbulkemail", "Do not allow Bulk Emails", T.BOOLEAN),
-            Field("preferredcontactmethodcode", "Preferred Method of Contact", T.ENUMERATION,
+            Field("fullname", _("Full Name"), read_only=True),
+            Field("birthdate", _("Birthday"), T.DATE),
+            Field("donotemail", _("Do not allow Emails"), T.BOOLEAN),
+            Field("donotbulkemail", _("Do not allow Bulk Emails"), T.BOOLEAN),
+            Field("preferredcontactmethodcode", _("Preferred Method of Contact"), T.ENUMERATION,
                   options=CONTACT_METHODS),
             *SYSTEM_TIMES,
         ),
@@ -79,8 +80,9 @@ CONTACTS = Entity(
 )
 
 LEAD_SOURCES = tuple(Option(str(n), label) for n, label in enumerate((
-    "Advertisement", "Employee Referral", "External Referral", "Partner", "Public Relations",
-    "Seminar", "Trade Show", "Web", "Word of Mouth", "Other"), start=1))
+    _("Advertisement"), _("Employee Referral"), _("External Referral"), _("Partner"),
+    _("Public Relations"),
+    _("Seminar"), _("Trade Show"), _("Web"), _("Word of Mouth"), _("Other")), start=1))
 
 _LEAD_ACCOUNT = lookup("parentaccountid", accounts=("account", "parentaccountid"))
 _LEAD_CONTACT = lookup("parentcontactid", contacts=("contact", "parentcontactid"))
@@ -88,16 +90,16 @@ _LEAD_CONTACT = lookup("parentcontactid", contacts=("contact", "parentcontactid"
 LEADS = Entity(
     spec=ObjectSpec(
         name="leads",
-        label="Leads",
+        label=pgettext("dynamics", "Leads"),
         hub_object="lead",
         fields=(
-            Field("subject", "Topic"),
+            Field("subject", _("Topic")),
             *PERSON,
-            Field("companyname", "Company Name"),
-            Field("fullname", "Name", read_only=True),
-            Field("leadsourcecode", "Lead Source", T.ENUMERATION, options=LEAD_SOURCES),
-            Field("leadqualitycode", "Rating", T.ENUMERATION,
-                  options=(Option("1", "Hot"), Option("2", "Warm"), Option("3", "Cold"))),
+            Field("companyname", _("Company Name")),
+            Field("fullname", _("Name"), read_only=True),
+            Field("leadsourcecode", _("Lead Source"), T.ENUMERATION, options=LEAD_SOURCES),
+            Field("leadqualitycode", _("Rating"), T.ENUMERATION,
+                  options=(Option("1", _("Hot")), Option("2", _("Warm")), Option("3", _("Cold")))),
             *SYSTEM_TIMES,
         ),
         identifiers=(("email", "emailaddress1"),),

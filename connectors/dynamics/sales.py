@@ -16,29 +16,30 @@ from connectors.dynamics.entities import (
 from connectors.sdk import Field, Mapping, ObjectSpec, Option
 from connectors.sdk import FieldType as T
 from connectors.sdk.spec import Direction
+from connectors.sdk.text import _
 
 _DEAL_ACCOUNT = lookup("parentaccountid", accounts=("account", "parentaccountid"))
 _DEAL_CONTACT = lookup("parentcontactid", contacts=("contact", "parentcontactid"))
 
-SALES_STAGES = (Option("0", "Qualify"), Option("1", "Develop"), Option("2", "Propose"),
-                Option("3", "Close"))
+SALES_STAGES = (Option("0", _("Qualify")), Option("1", _("Develop")), Option("2", _("Propose")),
+                Option("3", _("Close")))
 
 OPPORTUNITIES = Entity(
     spec=ObjectSpec(
         name="opportunities",
-        label="Opportunities",
+        label=_("Opportunities"),
         hub_object="deal",
         fields=(
-            Field("name", "Topic"),
-            Field("estimatedvalue", "Est. Revenue", T.NUMBER),
-            Field("estimatedclosedate", "Est. Close Date", T.DATE),
-            Field("closeprobability", "Probability", T.NUMBER),
-            Field("salesstage", "Sales Stage", T.ENUMERATION, options=SALES_STAGES),
-            Field("stepname", "Pipeline Phase"),
-            Field("description", "Description", T.TEXTAREA),
+            Field("name", _("Topic")),
+            Field("estimatedvalue", _("Est. Revenue"), T.NUMBER),
+            Field("estimatedclosedate", _("Est. Close Date"), T.DATE),
+            Field("closeprobability", _("Probability"), T.NUMBER),
+            Field("salesstage", _("Sales Stage"), T.ENUMERATION, options=SALES_STAGES),
+            Field("stepname", _("Pipeline Phase")),
+            Field("description", _("Description"), T.TEXTAREA),
             # Won/lost is set by the WinOpportunity/LoseOpportunity actions, not a PATCH.
-            Field("statecode", "Status", T.ENUMERATION, read_only=True, options=(
-                Option("0", "Open"), Option("1", "Won"), Option("2", "Lost"))),
+            Field("statecode", _("Status"), T.ENUMERATION, read_only=True, options=(
+                Option("0", _("Open")), Option("1", _("Won")), Option("2", _("Lost")))),
             *SYSTEM_TIMES,
         ),
         default_mappings=(
@@ -58,16 +59,16 @@ OPPORTUNITIES = Entity(
 PRODUCTS = Entity(
     spec=ObjectSpec(
         name="products",
-        label="Products",
+        label=_("Products"),
         hub_object="product",
         fields=(
-            Field("name", "Name"),
-            Field("productnumber", "Product ID"),
-            Field("price", "List Price", T.NUMBER),
-            Field("standardcost", "Standard Cost", T.NUMBER),
-            Field("currentcost", "Current Cost", T.NUMBER),
-            Field("quantitydecimal", "Decimals Supported", T.NUMBER),
-            Field("description", "Description", T.TEXTAREA),
+            Field("name", _("Name")),
+            Field("productnumber", _("Product ID")),
+            Field("price", _("List Price"), T.NUMBER),
+            Field("standardcost", _("Standard Cost"), T.NUMBER),
+            Field("currentcost", _("Current Cost"), T.NUMBER),
+            Field("quantitydecimal", _("Decimals Supported"), T.NUMBER),
+            Field("description", _("Description"), T.TEXTAREA),
             *SYSTEM_TIMES,
         ),
         # Product ID is unique in Dataverse: the product's SKU. Name second.
@@ -90,20 +91,20 @@ _INVOICE_CONTACT = lookup("customerid", contacts=("contact", "customerid_contact
 INVOICES = Entity(
     spec=ObjectSpec(
         name="invoices",
-        label="Invoices",
+        label=_("Invoices"),
         hub_object="invoice",
         fields=(
-            Field("name", "Name"),
+            Field("name", _("Name")),
             # Dataverse numbers invoices itself (auto-number); the total is the sum
             # of the invoice's lines, computed by the platform.
-            Field("invoicenumber", "Invoice ID", read_only=True),
-            Field("totalamount", "Total Amount", T.NUMBER, read_only=True),
-            Field("duedate", "Due Date", T.DATE),
-            Field("datedelivered", "Date Delivered", T.DATE),
-            Field("description", "Description", T.TEXTAREA),
-            Field("statecode", "Status", T.ENUMERATION, read_only=True, options=(
-                Option("0", "Active"), Option("1", "Closed"), Option("2", "Paid"),
-                Option("3", "Canceled"))),
+            Field("invoicenumber", _("Invoice ID"), read_only=True),
+            Field("totalamount", _("Total Amount"), T.NUMBER, read_only=True),
+            Field("duedate", _("Due Date"), T.DATE),
+            Field("datedelivered", _("Date Delivered"), T.DATE),
+            Field("description", _("Description"), T.TEXTAREA),
+            Field("statecode", _("Status"), T.ENUMERATION, read_only=True, options=(
+                Option("0", _("Active")), Option("1", _("Closed")), Option("2", _("Paid")),
+                Option("3", _("Canceled")))),
             *SYSTEM_TIMES,
         ),
         default_mappings=(

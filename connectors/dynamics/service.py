@@ -13,6 +13,7 @@ from connectors.dynamics.entities import (
 )
 from connectors.sdk import Field, Mapping, ObjectSpec, Option
 from connectors.sdk import FieldType as T
+from connectors.sdk.text import _
 
 # A case has one customer, an account or a contact (a polymorphic lookup).
 _CUSTOMER = lookup(
@@ -24,21 +25,21 @@ _CUSTOMER = lookup(
 INCIDENTS = Entity(
     spec=ObjectSpec(
         name="incidents",
-        label="Cases",
+        label=_("Cases"),
         hub_object="ticket",
         fields=(
-            Field("title", "Case Title"),
-            Field("ticketnumber", "Case Number", read_only=True),
-            Field("description", "Description", T.TEXTAREA),
-            Field("prioritycode", "Priority", T.ENUMERATION, options=(
-                Option("1", "High"), Option("2", "Normal"), Option("3", "Low"))),
-            Field("caseorigincode", "Origin", T.ENUMERATION, options=(
-                Option("1", "Phone"), Option("2", "Email"), Option("3", "Web"))),
-            Field("casetypecode", "Case Type", T.ENUMERATION, options=(
-                Option("1", "Question"), Option("2", "Problem"), Option("3", "Request"))),
+            Field("title", _("Case Title")),
+            Field("ticketnumber", _("Case Number"), read_only=True),
+            Field("description", _("Description"), T.TEXTAREA),
+            Field("prioritycode", _("Priority"), T.ENUMERATION, options=(
+                Option("1", _("High")), Option("2", _("Normal")), Option("3", _("Low")))),
+            Field("caseorigincode", _("Origin"), T.ENUMERATION, options=(
+                Option("1", _("Phone")), Option("2", _("Email")), Option("3", _("Web")))),
+            Field("casetypecode", _("Case Type"), T.ENUMERATION, options=(
+                Option("1", _("Question")), Option("2", _("Problem")), Option("3", _("Request")))),
             # Resolving a case is the CloseIncident action, not a PATCH.
-            Field("statecode", "Status", T.ENUMERATION, read_only=True, options=(
-                Option("0", "Active"), Option("1", "Resolved"), Option("2", "Cancelled"))),
+            Field("statecode", _("Status"), T.ENUMERATION, read_only=True, options=(
+                Option("0", _("Active")), Option("1", _("Resolved")), Option("2", _("Cancelled")))),
             *SYSTEM_TIMES,
         ),
         default_mappings=(

@@ -15,6 +15,7 @@ from connectors.dynamics.people import CONTACTS, LEADS
 from connectors.dynamics.sales import INVOICES, OPPORTUNITIES, PRODUCTS
 from connectors.dynamics.service import INCIDENTS
 from connectors.sdk import ConnectorSpec, OAuth2Spec, ObjectSpec, RateLimit
+from connectors.sdk.text import _
 
 ENTITIES: dict[str, Entity] = {
     entity.set_name: entity
@@ -45,8 +46,9 @@ SPEC = ConnectorSpec(
     key="dynamics",
     web_app="{instance_url}",  # the environment's own host: https://<org>.crm.dynamics.com
     name="Microsoft Dynamics 365",
-    tagline="Sync contacts, accounts, leads, opportunities, cases and activities with Dataverse.",
-    description=(
+    tagline=_("Sync contacts, accounts, leads, opportunities, cases and activities with "
+              "Dataverse."),
+    description=_(
         "Connect one or more Dynamics 365 environments (Dataverse). Contacts, accounts, "
         "leads, opportunities, products, invoices, cases, phone calls, emails, tasks, "
         "appointments and notes sync both ways; changes and deletions are picked up "

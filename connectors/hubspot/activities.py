@@ -9,11 +9,12 @@ https://developers.hubspot.com/docs/api/crm/engagements
 from connectors.hubspot.crm import CAPABILITIES, OWNER, options, same_names, timestamps
 from connectors.sdk import AssociationSpec, Field, ObjectSpec
 from connectors.sdk import FieldType as T
+from connectors.sdk.text import _, pgettext
 
 _ASSOCIATIONS = (
-    AssociationSpec("contacts", "Contact"),
-    AssociationSpec("companies", "Company"),
-    AssociationSpec("deals", "Deal"),
+    AssociationSpec("contacts", _("Contact")),
+    AssociationSpec("companies", _("Company")),
+    AssociationSpec("deals", _("Deal")),
 )
 
 
@@ -21,24 +22,25 @@ _ASSOCIATIONS = (
 ENGAGEMENT_TIMES = timestamps(created="hs_createdate")
 
 
-def _timestamp(label: str = "Activity date") -> Field:
+def _timestamp(label: str = _("Activity date")) -> Field:
     return Field("hs_timestamp", label, T.DATETIME, required=True)
 
 
 CALLS = ObjectSpec(
-    name="calls", label="Calls", hub_object="call",
+    name="calls", label=_("Calls"), hub_object="call",
     fields=(
-        Field("hs_call_title", "Call title"),
-        Field("hs_call_body", "Call notes", T.TEXTAREA),
+        Field("hs_call_title", _("Call title")),
+        Field("hs_call_body", _("Call notes"), T.TEXTAREA),
         _timestamp(),
-        Field("hs_call_duration", "Call duration (ms)", T.NUMBER),
-        Field("hs_call_direction", "Call direction", T.ENUMERATION,
-              options=options(("INBOUND", "Inbound"), ("OUTBOUND", "Outbound"))),
-        Field("hs_call_status", "Call status", T.ENUMERATION, options=options(
-            ("COMPLETED", "Completed"), ("BUSY", "Busy"), ("NO_ANSWER", "No answer"),
-            ("FAILED", "Failed"), ("CANCELED", "Canceled"), ("IN_PROGRESS", "In progress"))),
-        Field("hs_call_to_number", "To number", T.PHONE),
-        Field("hs_call_from_number", "From number", T.PHONE),
+        Field("hs_call_duration", _("Call duration (ms)"), T.NUMBER),
+        Field("hs_call_direction", _("Call direction"), T.ENUMERATION,
+              options=options(("INBOUND", _("Inbound")), ("OUTBOUND", _("Outbound")))),
+        Field("hs_call_status", _("Call status"), T.ENUMERATION, options=options(
+            ("COMPLETED", _("Completed")), ("BUSY", _("Busy")), ("NO_ANSWER", _("No answer")),
+            ("FAILED", _("Failed")), ("CANCELED", _("Canceled")),
+            ("IN_PROGRESS", _("In progress")))),
+        Field("hs_call_to_number", _("To number"), T.PHONE),
+        Field("hs_call_from_number", _("From number"), T.PHONE),
         OWNER, *ENGAGEMENT_TIMES,
     ),
     default_mappings=same_names(
@@ -49,17 +51,17 @@ CALLS = ObjectSpec(
 )
 
 EMAILS = ObjectSpec(
-    name="emails", label="Emails", hub_object="email",
+    name="emails", label=_("Emails"), hub_object="email",
     fields=(
-        Field("hs_email_subject", "Email subject"),
-        Field("hs_email_text", "Email body", T.TEXTAREA),
+        Field("hs_email_subject", _("Email subject")),
+        Field("hs_email_text", _("Email body"), T.TEXTAREA),
         _timestamp(),
-        Field("hs_email_direction", "Email direction", T.ENUMERATION, options=options(
-            ("EMAIL", "Sent"), ("INCOMING_EMAIL", "Received"),
-            ("FORWARDED_EMAIL", "Forwarded"))),
-        Field("hs_email_status", "Email send status", T.ENUMERATION, options=options(
-            ("SENT", "Sent"), ("SCHEDULED", "Scheduled"), ("SENDING", "Sending"),
-            ("BOUNCED", "Bounced"), ("FAILED", "Failed"))),
+        Field("hs_email_direction", _("Email direction"), T.ENUMERATION, options=options(
+            ("EMAIL", _("Sent")), ("INCOMING_EMAIL", _("Received")),
+            ("FORWARDED_EMAIL", _("Forwarded")))),
+        Field("hs_email_status", _("Email send status"), T.ENUMERATION, options=options(
+            ("SENT", _("Sent")), ("SCHEDULED", _("Scheduled")), ("SENDING", _("Sending")),
+            ("BOUNCED", _("Bounced")), ("FAILED", _("Failed")))),
         OWNER, *ENGAGEMENT_TIMES,
     ),
     default_mappings=same_names(
@@ -70,18 +72,18 @@ EMAILS = ObjectSpec(
 )
 
 TASKS = ObjectSpec(
-    name="tasks", label="Tasks", hub_object="task",
+    name="tasks", label=_("Tasks"), hub_object="task",
     fields=(
-        Field("hs_task_subject", "Task title"),
-        Field("hs_task_body", "Task notes", T.TEXTAREA),
-        _timestamp("Due date"),
-        Field("hs_task_status", "Task status", T.ENUMERATION, options=options(
-            ("NOT_STARTED", "Not started"), ("IN_PROGRESS", "In progress"),
-            ("WAITING", "Waiting"), ("COMPLETED", "Completed"), ("DEFERRED", "Deferred"))),
-        Field("hs_task_priority", "Priority", T.ENUMERATION, options=options(
-            ("NONE", "None"), ("LOW", "Low"), ("MEDIUM", "Medium"), ("HIGH", "High"))),
-        Field("hs_task_type", "Task type", T.ENUMERATION, options=options(
-            ("TODO", "To-do"), ("CALL", "Call"), ("EMAIL", "Email"))),
+        Field("hs_task_subject", _("Task title")),
+        Field("hs_task_body", _("Task notes"), T.TEXTAREA),
+        _timestamp(_("Due date")),
+        Field("hs_task_status", _("Task status"), T.ENUMERATION, options=options(
+            ("NOT_STARTED", _("Not started")), ("IN_PROGRESS", _("In progress")),
+            ("WAITING", _("Waiting")), ("COMPLETED", _("Completed")), ("DEFERRED", _("Deferred")))),
+        Field("hs_task_priority", _("Priority"), T.ENUMERATION, options=options(
+            ("NONE", _("None")), ("LOW", _("Low")), ("MEDIUM", _("Medium")), ("HIGH", _("High")))),
+        Field("hs_task_type", _("Task type"), T.ENUMERATION, options=options(
+            ("TODO", _("To-do")), ("CALL", _("Call")), ("EMAIL", _("Email")))),
         OWNER, *ENGAGEMENT_TIMES,
     ),
     default_mappings=same_names(
@@ -92,9 +94,9 @@ TASKS = ObjectSpec(
 )
 
 NOTES = ObjectSpec(
-    name="notes", label="Notes", hub_object="note",
+    name="notes", label=pgettext("hubspot", "Notes"), hub_object="note",
     fields=(
-        Field("hs_note_body", "Note body", T.TEXTAREA),
+        Field("hs_note_body", _("Note body"), T.TEXTAREA),
         _timestamp(),
         OWNER, *ENGAGEMENT_TIMES,
     ),
@@ -103,17 +105,18 @@ NOTES = ObjectSpec(
 )
 
 MEETINGS = ObjectSpec(
-    name="meetings", label="Meetings", hub_object="meeting",
+    name="meetings", label=_("Meetings"), hub_object="meeting",
     fields=(
-        Field("hs_meeting_title", "Meeting name"),
-        Field("hs_meeting_body", "Meeting description", T.TEXTAREA),
+        Field("hs_meeting_title", _("Meeting name")),
+        Field("hs_meeting_body", _("Meeting description"), T.TEXTAREA),
         _timestamp(),
-        Field("hs_meeting_start_time", "Start time", T.DATETIME),
-        Field("hs_meeting_end_time", "End time", T.DATETIME),
-        Field("hs_meeting_location", "Location"),
-        Field("hs_meeting_outcome", "Outcome", T.ENUMERATION, options=options(
-            ("SCHEDULED", "Scheduled"), ("COMPLETED", "Completed"),
-            ("RESCHEDULED", "Rescheduled"), ("NO_SHOW", "No show"), ("CANCELED", "Canceled"))),
+        Field("hs_meeting_start_time", _("Start time"), T.DATETIME),
+        Field("hs_meeting_end_time", _("End time"), T.DATETIME),
+        Field("hs_meeting_location", _("Location")),
+        Field("hs_meeting_outcome", _("Outcome"), T.ENUMERATION, options=options(
+            ("SCHEDULED", _("Scheduled")), ("COMPLETED", _("Completed")),
+            ("RESCHEDULED", _("Rescheduled")), ("NO_SHOW", _("No show")),
+            ("CANCELED", _("Canceled")))),
         OWNER, *ENGAGEMENT_TIMES,
     ),
     default_mappings=same_names(

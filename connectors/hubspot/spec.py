@@ -5,6 +5,7 @@ from dataclasses import replace
 from connectors.hubspot.activities import ACTIVITY_OBJECTS
 from connectors.hubspot.crm import LINE_ITEMS, RECORD_OBJECTS
 from connectors.sdk import ConnectorSpec, OAuth2Spec, ObjectSpec, RateLimit
+from connectors.sdk.text import _
 
 # An original abstract mark in HubSpot's orange with its initial; not HubSpot's logo.
 LOGO = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" role="img"
@@ -47,8 +48,8 @@ SPEC = ConnectorSpec(
     key="hubspot",
     web_app="https://app.hubspot.com",
     name="HubSpot",
-    tagline="Keep another HubSpot portal's CRM in step with yours.",
-    description=(
+    tagline=_("Keep another HubSpot portal's CRM in step with yours."),
+    description=_(
         "Two-way sync with a HubSpot account: contacts, companies, deals, products, "
         "tickets and activities (calls, emails, tasks, notes, meetings), with their "
         "associations. Changes are read incrementally by last-modified time, deleted "

@@ -16,6 +16,7 @@ from connectors.sdk.spec import (
     Option,
     RateLimit,
 )
+from connectors.sdk.text import _, pgettext
 
 T = FieldType
 
@@ -38,23 +39,23 @@ CAPABILITIES = Capabilities(
 
 def _stamps() -> tuple[Field, ...]:
     return (
-        Field("add_time", "Created", T.DATETIME, read_only=True),
-        Field("update_time", "Last updated", T.DATETIME, read_only=True),
+        Field("add_time", _("Created"), T.DATETIME, read_only=True),
+        Field("update_time", _("Last updated"), T.DATETIME, read_only=True),
     )
 
 
 def _address(prefix: str) -> tuple[Field, ...]:
     return (
-        Field(prefix, "Address"),
-        Field(f"{prefix}_locality", "City"),
-        Field(f"{prefix}_admin_area_level_1", "State/region"),
-        Field(f"{prefix}_postal_code", "Postal code"),
-        Field(f"{prefix}_country", "Country"),
+        Field(prefix, _("Address")),
+        Field(f"{prefix}_locality", _("City")),
+        Field(f"{prefix}_admin_area_level_1", _("State/region")),
+        Field(f"{prefix}_postal_code", _("Postal code")),
+        Field(f"{prefix}_country", _("Country")),
     )
 
 
-def _options(*values: str) -> tuple[Option, ...]:
-    return tuple(Option(value, value.replace("-", " ").capitalize()) for value in values)
+def _options(*pairs: tuple[str, str]) -> tuple[Option, ...]:
+    return tuple(Option(value, label) for value, label in pairs)
 
 
 def _link(to_object: str, label: str, via: str) -> AssociationSpec:
@@ -64,20 +65,20 @@ def _link(to_object: str, label: str, via: str) -> AssociationSpec:
 PERSONS = ObjectSpec(
     record_page="/person/{id}",
     name="persons",
-    label="Persons",
+    label=_("Persons"),
     hub_object="contact",
     fields=(
         # Pipedrive requires a name; a write composes it from first and last name.
-        Field("name", "Name"),
-        Field("first_name", "First name"),
-        Field("last_name", "Last name"),
-        Field("email", "Email", T.EMAIL),
-        Field("phone", "Phone", T.PHONE),
-        Field("job_title", "Job title"),
-        Field("birthday", "Birthday", T.DATE),
+        Field("name", _("Name")),
+        Field("first_name", _("First name")),
+        Field("last_name", _("Last name")),
+        Field("email", _("Email"), T.EMAIL),
+        Field("phone", _("Phone"), T.PHONE),
+        Field("job_title", _("Job title")),
+        Field("birthday", _("Birthday"), T.DATE),
         *_address("postal_address"),
-        Field("org_id", "Organization", T.REFERENCE),
-        Field("owner_id", "Owner", T.OWNER),
+        Field("org_id", _("Organization"), T.REFERENCE),
+        Field("owner_id", _("Owner"), T.OWNER),
         *_stamps(),
     ),
     identifiers=(("email", "email"),),
@@ -95,24 +96,24 @@ PERSONS = ObjectSpec(
         Mapping("postal_address_country", "country"),
     ),
     capabilities=CAPABILITIES,
-    associations=(_link("organizations", "Organization", "org_id"),),
+    associations=(_link("organizations", _("Organization"), "org_id"),),
 )
 
 ORGANIZATIONS = ObjectSpec(
     record_page="/organization/{id}",
     name="organizations",
-    label="Organizations",
+    label=_("Organizations"),
     hub_object="company",
     fields=(
-        Field("name", "Name", required=True),
+        Field("name", _("Name"), required=True),
         *_address("address"),
-        Field("website", "Website", T.URL),
-        Field("linkedin", "LinkedIn profile", T.URL),
+        Field("website", _("Website"), T.URL),
+        Field("linkedin", _("LinkedIn profile"), T.URL),
         # Option ids of the company's own Industry field, hence no static options.
-        Field("industry", "Industry", T.ENUMERATION),
-        Field("annual_revenue", "Annual revenue", T.NUMBER),
-        Field("employee_count", "Number of employees", T.NUMBER),
-        Field("owner_id", "Owner", T.OWNER),
+        Field("industry", _("Industry"), T.ENUMERATION),
+        Field("annual_revenue", _("Annual revenue"), T.NUMBER),
+        Field("employee_count", _("Number of employees"), T.NUMBER),
+        Field("owner_id", _("Owner"), T.OWNER),
         *_stamps(),
     ),
     # Pipedrive has no domain field: companies match on name only.
@@ -132,24 +133,25 @@ ORGANIZATIONS = ObjectSpec(
 DEALS = ObjectSpec(
     record_page="/deal/{id}",
     name="deals",
-    label="Deals",
+    label=_("Deals"),
     hub_object="deal",
     fields=(
-        Field("title", "Title", required=True),
-        Field("value", "Value", T.NUMBER),
-        Field("currency", "Currency"),
-        Field("status", "Status", T.ENUMERATION, options=_options("open", "won", "lost")),
-        Field("stage_id", "Stage ID", T.NUMBER),
-        Field("pipeline_id", "Pipeline ID", T.NUMBER),
-        Field("probability", "Probability", T.NUMBER),
-        Field("expected_close_date", "Expected close date", T.DATE),
-        Field("lost_reason", "Lost reason"),
-        Field("close_time", "Closed on", T.DATETIME, read_only=True),
-        Field("won_time", "Won on", T.DATETIME, read_only=True),
-        Field("lost_time", "Lost on", T.DATETIME, read_only=True),
-        Field("person_id", "Contact person", T.REFERENCE),
-        Field("org_id", "Organization", T.REFERENCE),
-        Field("owner_id", "Owner", T.OWNER),
+        Field("title", _("Title"), required=True),
+        Field("value", _("Value"), T.NUMBER),
+        Field("currency", _("Currency")),
+        Field("status", _("Status"), T.ENUMERATION, options=_options(
+            ("open", _("Open")), ("won", _("Won")), ("lost", _("Lost")))),
+        Field("stage_id", _("Stage ID"), T.NUMBER),
+        Field("pipeline_id", _("Pipeline ID"), T.NUMBER),
+        Field("probability", _("Probability"), T.NUMBER),
+        Field("expected_close_date", _("Expected close date"), T.DATE),
+        Field("lost_reason", _("Lost reason")),
+        Field("close_time", _("Closed on"), T.DATETIME, read_only=True),
+        Field("won_time", _("Won on"), T.DATETIME, read_only=True),
+        Field("lost_time", _("Lost on"), T.DATETIME, read_only=True),
+        Field("person_id", _("Contact person"), T.REFERENCE),
+        Field("org_id", _("Organization"), T.REFERENCE),
+        Field("owner_id", _("Owner"), T.OWNER),
         *_stamps(),
     ),
     default_mappings=(
@@ -159,28 +161,30 @@ DEALS = ObjectSpec(
     ),
     capabilities=CAPABILITIES,
     associations=(
-        _link("organizations", "Organization", "org_id"),
-        _link("persons", "Contact person", "person_id"),
+        _link("organizations", _("Organization"), "org_id"),
+        _link("persons", _("Contact person"), "person_id"),
     ),
 )
 
 PRODUCTS = ObjectSpec(
     record_page="/product/{id}",
     name="products",
-    label="Products",
+    label=_("Products"),
     hub_object="product",
     fields=(
-        Field("name", "Name", required=True),
-        Field("code", "Product code"),
-        Field("description", "Description", T.TEXTAREA),
-        Field("unit", "Unit"),
-        Field("tax", "Tax %", T.NUMBER),
-        Field("price", "Unit price", T.NUMBER),
-        Field("cost", "Unit cost", T.NUMBER),
-        Field("currency", "Price currency"),
-        Field("billing_frequency", "Billing frequency", T.ENUMERATION, options=_options(
-            "one-time", "annually", "semi-annually", "quarterly", "monthly", "weekly")),
-        Field("owner_id", "Owner", T.OWNER),
+        Field("name", _("Name"), required=True),
+        Field("code", _("Product code")),
+        Field("description", _("Description"), T.TEXTAREA),
+        Field("unit", _("Unit")),
+        Field("tax", _("Tax %"), T.NUMBER),
+        Field("price", _("Unit price"), T.NUMBER),
+        Field("cost", _("Unit cost"), T.NUMBER),
+        Field("currency", _("Price currency")),
+        Field("billing_frequency", _("Billing frequency"), T.ENUMERATION, options=_options(
+            ("one-time", _("One time")), ("annually", _("Annually")),
+            ("semi-annually", _("Semi annually")), ("quarterly", _("Quarterly")),
+            ("monthly", _("Monthly")), ("weekly", _("Weekly")))),
+        Field("owner_id", _("Owner"), T.OWNER),
         *_stamps(),
     ),
     identifiers=(("sku", "code"), ("name", "name")),  # the product code is the SKU
@@ -196,25 +200,26 @@ PRODUCTS = ObjectSpec(
 
 ACTIVITIES = ObjectSpec(
     name="activities",
-    label="Activities",
+    label=_("Activities"),
     hub_object="task",  # see activities.py for why tasks
     fields=(
-        Field("subject", "Subject"),
-        Field("type", "Type", T.ENUMERATION, options=_options(
-            "call", "meeting", "task", "deadline", "email", "lunch")),
-        Field("due_at", "Due", T.DATETIME),
-        Field("duration", "Duration (HH:MM)"),
-        Field("done", "Done", T.BOOLEAN),
-        Field("busy", "Busy", T.BOOLEAN),
-        Field("note", "Note", T.TEXTAREA),
-        Field("public_description", "Public description", T.TEXTAREA),
-        Field("location", "Location"),
-        Field("priority", "Priority", T.NUMBER),
-        Field("marked_as_done_time", "Marked as done", T.DATETIME, read_only=True),
-        Field("person_id", "Person", T.REFERENCE),
-        Field("org_id", "Organization", T.REFERENCE),
-        Field("deal_id", "Deal", T.REFERENCE),
-        Field("owner_id", "Assigned to", T.OWNER),
+        Field("subject", _("Subject")),
+        Field("type", _("Type"), T.ENUMERATION, options=_options(
+            ("call", _("Call")), ("meeting", _("Meeting")), ("task", _("Task")),
+            ("deadline", _("Deadline")), ("email", _("Email")), ("lunch", _("Lunch")))),
+        Field("due_at", _("Due"), T.DATETIME),
+        Field("duration", _("Duration (HH:MM)")),
+        Field("done", _("Done"), T.BOOLEAN),
+        Field("busy", _("Busy"), T.BOOLEAN),
+        Field("note", _("Note"), T.TEXTAREA),
+        Field("public_description", _("Public description"), T.TEXTAREA),
+        Field("location", _("Location")),
+        Field("priority", _("Priority"), T.NUMBER),
+        Field("marked_as_done_time", _("Marked as done"), T.DATETIME, read_only=True),
+        Field("person_id", _("Person"), T.REFERENCE),
+        Field("org_id", _("Organization"), T.REFERENCE),
+        Field("deal_id", _("Deal"), T.REFERENCE),
+        Field("owner_id", _("Assigned to"), T.OWNER),
         *_stamps(),
     ),
     default_mappings=(
@@ -224,25 +229,25 @@ ACTIVITIES = ObjectSpec(
     ),
     capabilities=CAPABILITIES,
     associations=(
-        _link("persons", "Person", "person_id"),
-        _link("organizations", "Organization", "org_id"),
-        _link("deals", "Deal", "deal_id"),
+        _link("persons", _("Person"), "person_id"),
+        _link("organizations", _("Organization"), "org_id"),
+        _link("deals", _("Deal"), "deal_id"),
     ),
 )
 
 NOTES = ObjectSpec(
     name="notes",
-    label="Notes",
+    label=pgettext("pipedrive", "Notes"),
     hub_object="note",
     fields=(
-        Field("content", "Content", T.TEXTAREA, required=True),
-        Field("add_time", "Date", T.DATETIME),
-        Field("person_id", "Person", T.REFERENCE),
-        Field("org_id", "Organization", T.REFERENCE),
-        Field("deal_id", "Deal", T.REFERENCE),
-        Field("lead_id", "Lead"),
-        Field("user_id", "Author", T.OWNER),
-        Field("update_time", "Last updated", T.DATETIME, read_only=True),
+        Field("content", _("Content"), T.TEXTAREA, required=True),
+        Field("add_time", _("Date"), T.DATETIME),
+        Field("person_id", _("Person"), T.REFERENCE),
+        Field("org_id", _("Organization"), T.REFERENCE),
+        Field("deal_id", _("Deal"), T.REFERENCE),
+        Field("lead_id", _("Lead")),
+        Field("user_id", _("Author"), T.OWNER),
+        Field("update_time", _("Last updated"), T.DATETIME, read_only=True),
     ),
     default_mappings=(
         Mapping("content", "hs_note_body", required=True),
@@ -250,9 +255,9 @@ NOTES = ObjectSpec(
     ),
     capabilities=CAPABILITIES,
     associations=(
-        _link("persons", "Person", "person_id"),
-        _link("organizations", "Organization", "org_id"),
-        _link("deals", "Deal", "deal_id"),
+        _link("persons", _("Person"), "person_id"),
+        _link("organizations", _("Organization"), "org_id"),
+        _link("deals", _("Deal"), "deal_id"),
     ),
 )
 
@@ -262,8 +267,8 @@ SPEC = ConnectorSpec(
     # page is /person/123, /organization/4, /deal/5, /product/6.
     web_app="{api_domain}",
     name="Pipedrive",
-    tagline="Keep persons, organizations, deals and activities in step with Pipedrive.",
-    description=(
+    tagline=_("Keep persons, organizations, deals and activities in step with Pipedrive."),
+    description=_(
         "Two-way sync between the hub and a Pipedrive company: persons with contacts, "
         "organizations with companies, deals, products, activities (as tasks) and notes, "
         "with their custom fields. Changes are read by update time; deletions are "

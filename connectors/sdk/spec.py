@@ -2,7 +2,8 @@
 
 The marketplace card, the listing page, the wizard's choices and the field menus
 are all generated from these declarations; nothing in the product branches on a
-vendor's name.
+vendor's name. Every text a person reads (a label, an option, the tagline and the
+description) is English marked for translation with connectors/sdk/text.py.
 """
 
 from dataclasses import dataclass, field

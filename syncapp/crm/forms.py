@@ -95,7 +95,7 @@ MULTILINE = {
 def _widget(definition: PropertyDefinition) -> forms.Widget:
     kind = definition.type
     if kind == PropertyType.ENUMERATION:
-        choices = [("", "—")] + [(o["value"], o["label"]) for o in definition.options]
+        choices = [("", "—"), *definition.display_options]
         return forms.Select(choices=choices)
     if kind == PropertyType.TEXT and definition.name in MULTILINE:
         return forms.Textarea(attrs={"rows": 4})

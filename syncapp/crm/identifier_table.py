@@ -10,7 +10,7 @@ identifier's `key` (connectors.sdk.ObjectSpec.identifiers).
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from syncapp.crm.identifiers import NORMALIZERS
 
@@ -21,7 +21,9 @@ class Identifier:
     hub_property: str
     column: str  # the indexed Record column holding its normalised value
     normalizer: str  # a key of crm.identifiers.NORMALIZERS
-    label: str  # how a record's history names it ("matched by company domain …")
+    # How a record's history names it ("matched by company domain …"), in English:
+    # pages translate it (syncs/match_words.py).
+    label: str
     # DESIGN: the company domain matches only while the hub's domain property is mapped
     # as a default mapping.
     only_while_default_mapping: bool = False
@@ -30,12 +32,12 @@ class Identifier:
         return NORMALIZERS[self.normalizer](raw)
 
 
-EMAIL = Identifier("email", "email", "email_key", "email", "email")
-COMPANY_NAME = Identifier("name", "name", "name_key", "name", "name")
-DOMAIN = Identifier("domain", "domain", "domain_key", "domain", "company domain",
+EMAIL = Identifier("email", "email", "email_key", "email", gettext_noop("email"))
+COMPANY_NAME = Identifier("name", "name", "name_key", "name", gettext_noop("name"))
+DOMAIN = Identifier("domain", "domain", "domain_key", "domain", gettext_noop("company domain"),
                     only_while_default_mapping=True)
-SKU = Identifier("sku", "hs_sku", "sku_key", "sku", "SKU")
-PRODUCT_NAME = Identifier("name", "name", "name_key", "name", "name")
+SKU = Identifier("sku", "hs_sku", "sku_key", "sku", gettext_noop("SKU"))
+PRODUCT_NAME = Identifier("name", "name", "name_key", "name", gettext_noop("name"))
 
 Groups = tuple[tuple[Identifier, ...], ...]
 

@@ -14,6 +14,14 @@ _DEFAULT_LABELS = {
     for object_type, specs in DEFAULT_PROPERTIES.items()
     for spec in specs
 }
+# A default property's options keep their English in the row; pages show them in the
+# reader's language, as its label.
+_DEFAULT_OPTION_LABELS = {
+    (object_type, spec.name, value): label
+    for object_type, specs in DEFAULT_PROPERTIES.items()
+    for spec in specs
+    for value, label in spec.options
+}
 
 
 class PropertyDefinition(PortalOwned):
@@ -53,11 +61,22 @@ class PropertyDefinition(PortalOwned):
             options=tuple(option["value"] for option in self.options),
         )
 
+    @property
+    def display_options(self) -> list[tuple[str, str]]:
+        """(value, label) of each option, a default property's in the reader's language."""
+        return [(option["value"], self._shown(option)) for option in self.options]
+
     def option_label(self, value: str) -> str:
         for option in self.options:
             if option["value"] == value:
-                return option["label"]
+                return self._shown(option)
         return value
+
+    def _shown(self, option: dict) -> str:
+        if self.is_custom:
+            return option["label"]
+        key = (self.object_type, self.name, option["value"])
+        return str(_DEFAULT_OPTION_LABELS.get(key, option["label"]))
 
 
 class RecordQuerySet(models.QuerySet):

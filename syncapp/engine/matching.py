@@ -24,6 +24,18 @@ from syncapp.engine.config import MatchRule
 Keys = list[tuple[MatchRule, str]]
 Id = TypeVar("Id", int, str)  # a hub record id, or (from the hub side) an app id
 
+# The notes' English, as a record's history keeps it; syncs/match_words.py shows them in
+# the reader's language, so a change here is a change there.
+KEY = "{label} “{key}”"
+OR = " or "
+MATCHED = "matched by {keys}"
+MISSED = " ({labels} found no record)"
+LINKED_ELSEWHERE = ("Duplicate: the record found by {keys} is linked to another record "
+                    "already; nothing was linked or created.")
+SHARED = ("Duplicate: {n} records share {keys}; nothing was linked or created. Merge or "
+          "change them, then retry.")
+TAKEN = " Already linked to another record: {ids}."
+
 
 def match_keys(rules: tuple[MatchRule, ...], values: dict, *, hub: bool = False) -> Keys:
     """(rule, normalised key) for every rule the record has a value for, in rule order:
@@ -76,12 +88,12 @@ def choose(keys: Keys, candidates: dict, claimed: set[Id]) -> Match[Id] | Ambigu
         if not found:
             missed.extend(rule.label for rule, _ in group_keys)
             continue
-        shown = " or ".join(f"{rule.label} “{key}”" for rule, key in group_keys)
+        shown = OR.join(KEY.format(label=rule.label, key=key) for rule, key in group_keys)
         taken = tuple(c for c in found if c in claimed)
         if len(found) == 1 and not taken:
-            note = f"matched by {shown}"
+            note = MATCHED.format(keys=shown)
             if missed:
-                note += f" ({', '.join(missed)} found no record)"
+                note += MISSED.format(labels=", ".join(missed))
             return Match(found[0], note)
         deciding = next(key for rule, key in group_keys
                         if candidates.get((rule.column, key)))
@@ -91,10 +103,8 @@ def choose(keys: Keys, candidates: dict, claimed: set[Id]) -> Match[Id] | Ambigu
 
 def _ambiguous_note(shown: str, found: list, taken: tuple) -> str:
     if len(found) == 1:
-        return (f"Duplicate: the record found by {shown} is linked to another record "
-                "already; nothing was linked or created.")
-    note = (f"Duplicate: {len(found)} records share {shown}; nothing was linked or "
-            "created. Merge or change them, then retry.")
+        return LINKED_ELSEWHERE.format(keys=shown)
+    note = SHARED.format(n=len(found), keys=shown)
     if taken:
-        note += f" Already linked to another record: {', '.join(map(str, taken))}."
+        note += TAKEN.format(ids=", ".join(map(str, taken)))
     return note

@@ -12,6 +12,7 @@ from connectors.sdk.errors import ErrorCategory
 from syncapp.crm.schema import ObjectType
 from syncapp.integrations.catalog import connector_class
 from syncapp.integrations.models import Connection, ConnectionStatus
+from syncapp.integrations.texts import object_label
 from syncapp.syncs.models import ObjectSync, Run, RunStatus, SyncState
 
 CHART_HOURS = 7 * 24
@@ -47,9 +48,7 @@ def sync_rows(connection: Connection) -> list[SyncRow]:
     for sync in syncs:
         hub = str(ObjectType(sync.hub_object).label) if sync.hub_object in ObjectType.values \
             else sync.hub_object
-        app = sync.app_object
-        if spec is not None:
-            app = next((o.label for o in spec.objects if o.name == sync.app_object), app)
+        app = object_label(spec, sync.app_object) if spec is not None else sync.app_object
         rows.append(SyncRow(sync, f"{hub} ↔ {app}", hub, app))
     return rows
 

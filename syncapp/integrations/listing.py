@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from connectors.sdk import Connector
 from syncapp.crm.schema import ObjectType
+from syncapp.integrations.texts import shown
 
 
 @dataclass(frozen=True)
@@ -45,22 +46,27 @@ def _hub_label(hub_object: str) -> str:
 def app_card(cls: type[Connector]) -> AppCard:
     spec = cls.spec
     return AppCard(
-        key=spec.key, name=spec.name, tagline=spec.tagline, description=spec.description,
+        key=spec.key, name=spec.name, tagline=shown(spec.tagline),
+        description=shown(spec.description),
         logo_url=reverse("integrations:logo", args=[spec.key]),
-        objects=tuple(ObjectPairing(o.label, _hub_label(o.hub_object)) for o in spec.objects),
+        objects=tuple(ObjectPairing(shown(o.label), _hub_label(o.hub_object))
+                      for o in spec.objects),
         scopes=spec.auth.scopes, docs_url=spec.docs_url,
     )
 
 
 def search_apps(classes, query: str) -> list[type[Connector]]:
     """Apps where every word of `query` begins a word of the app's name, tagline,
-    description or objects ("pipe" finds Pipedrive; "toy" does not find "factory")."""
+    description or objects, in English or the reader's language ("pipe" finds Pipedrive;
+    "pesso" finds it in pt-BR; "toy" does not find "factory")."""
     wanted = query.lower().split()
 
     def words(cls) -> list[str]:
         spec = cls.spec
         parts = [spec.name, spec.tagline, spec.description]
         parts += [f"{o.label} {o.hub_object}" for o in spec.objects]
+        parts += [shown(text) for text in (spec.tagline, spec.description)]
+        parts += [shown(o.label) for o in spec.objects]
         return re.findall(r"\w+", " ".join(parts).lower())
 
     def matches(cls) -> bool:

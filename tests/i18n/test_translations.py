@@ -1,14 +1,17 @@
 """The whole UI ships in English and Brazilian Portuguese.
 
-Fails when a template shows text outside the translation tags, when a template
-or Python message has no Portuguese translation in the committed catalog, when
-a translation loses a placeholder (which would break the page it is on), or when
-a brand name loses its article ("em Pipedrive" reads "no Pipedrive" in Brazil).
+Fails when a template shows text outside the translation tags, when a template or
+Python message (the product's, or a connector's label marked in connectors/) has no
+Portuguese translation in the committed catalog, when a translation loses a
+placeholder (which would break the page it is on), or when a brand name loses its
+article ("em Pipedrive" reads "no Pipedrive" in Brazil). test_connector_texts.py
+adds what connectors' specs declare.
 """
 
 import ast
 import datetime as dt
 import re
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -21,12 +24,14 @@ from django.utils.translation import trans_real
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))
 PYTHON = sorted(p for p in (ROOT / "syncapp").rglob("*.py") if "migrations" not in p.parts)
+# A connector's labels, options and listing texts, marked by connectors/sdk/text.py.
+PYTHON += sorted((ROOT / "connectors").rglob("*.py"))
 # Words that read the same in both languages: the product's name, "ID", and the
 # page class one template passes to its layout.
 SAME_IN_EVERY_LANGUAGE = {"Syncapp", "ID", "page-auth", "#", "·"}
 VISIBLE_ATTRIBUTES = re.compile(r'\b(?:placeholder|title|aria-label|alt|label)\s*=\s*"([^"]*)"')
-GETTEXT_CALLS = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext",
-                 "pgettext_lazy", "npgettext", "npgettext_lazy"}
+GETTEXT_CALLS = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy",
+                 "pgettext", "pgettext_lazy", "npgettext", "npgettext_lazy"}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w*)\}")
 # A brand, or a placeholder that is filled with one (every app's name is masculine in
 # Portuguese: o Pipedrive, o HubSpot, o Dynamics 365, o Syncapp).
@@ -81,6 +86,7 @@ def _context(node) -> str | None:
     return str(getattr(var, "literal", var))
 
 
+@cache  # several checks read every file's messages
 def python_messages(path: Path) -> list[tuple[str, str | None, bool]]:
     found = []
     for call in ast.walk(ast.parse(path.read_text())):

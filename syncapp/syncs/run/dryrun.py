@@ -36,6 +36,11 @@ from syncapp.syncs.run.overlay import LinkOverlay
 from syncapp.syncs.run.shared_keys import AppKeys, SharedValue, hub_shared
 from syncapp.syncs.run.step import BatchRun, app_name
 
+# Why an app write is likely to fail, in English (a worker computes the dry run); the
+# Review step words them again for its reader (wizard/preview.py).
+READ_ONLY = "{label} is read-only"
+NOT_AN_OPTION = "{label}: “{value}” is not an option"
+
 PAGE = 200  # as the runner's batches: duplicates within and across them behave alike
 HUB_PAGE = 1000
 MAX_APP_RECORDS = 50_000
@@ -329,11 +334,12 @@ class _Simulation:
             if spec is None:
                 continue
             if spec.read_only:
-                return ErrorCategory.READ_ONLY, f"{spec.label} is read-only"
+                return ErrorCategory.READ_ONLY, READ_ONLY.format(label=spec.label)
             options = {o.value for o in spec.options}
             if options and value is not None and value not in options and (
                     str(spec.type) == "enumeration"):
-                return ErrorCategory.INVALID_VALUE, f"{spec.label}: “{value}” is not an option"
+                return ErrorCategory.INVALID_VALUE, NOT_AN_OPTION.format(label=spec.label,
+                                                                        value=value)
         if creating:
             missing = [f.label for f in self.app_fields.values()
                        if f.required and not f.read_only and not values.get(f.name)]

@@ -7,6 +7,8 @@ from syncapp.accounts.permissions import PERMISSION_LABELS, Permission
 from syncapp.crm.schema import ObjectType
 from syncapp.integrations.catalog import connector_class
 from syncapp.integrations.models import ConnectionStatus
+from syncapp.integrations.texts import object_labels
+from syncapp.syncs import match_words
 from syncapp.syncs.history import SyncEvent
 from syncapp.syncs.history import record_sync_history as _record_sync_history
 from syncapp.syncs.models import ObjectSync, Run
@@ -28,9 +30,15 @@ def rule_words(reason: str) -> str:
     return in_words(reason)
 
 
+@register.filter(name="match_words")
+def match_words_filter(note: str) -> str:
+    """How a record was matched, or why it could not be, in the reader's language."""
+    return match_words.in_words(note)
+
+
 def _labels(app_key: str) -> dict[str, str]:
     try:
-        return {o.name: o.label for o in connector_class(app_key).spec.objects}
+        return object_labels(connector_class(app_key).spec)
     except LookupError:
         return {}
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from syncapp.crm.schema import ObjectType
+from syncapp.integrations.texts import shown
 from syncapp.syncs.models import ObjectSync, SyncState
 from syncapp.syncs.run.associations import association_kept, partners
 
@@ -48,7 +49,7 @@ def association_rows(sync: ObjectSync, spec, app_name: str) -> list[AssociationR
         other_hub = other_spec.hub_object
         pair = f"{_hub_label(sync.hub_object)} ↔ {_hub_label(other_hub)}"
         other = others.get(association.to_object)
-        names = {"object": other_spec.label, "app": app_name}
+        names = {"object": shown(other_spec.label), "app": app_name}
         if not association_kept(sync.hub_object, other_hub):
             status, note = NOT_KEPT, _("Not kept: invoices associate to contacts only.")
         elif association.to_object in running:
@@ -61,6 +62,6 @@ def association_rows(sync: ObjectSync, spec, app_name: str) -> list[AssociationR
         else:
             status, note = NEEDS_SYNC, _("Needs the %(object)s sync on this %(app)s account "
                                          "first.") % names
-        rows.append(AssociationRow(association.label, association.to_object, other_spec.label,
+        rows.append(AssociationRow(shown(association.label), association.to_object, names["object"],
                                    pair, status, note, other))
     return rows

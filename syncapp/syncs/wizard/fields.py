@@ -6,7 +6,7 @@ reached the static fields still serve, with a warning.
 """
 
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import requests
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from syncapp.crm.models import PropertyDefinition
 from syncapp.crm.schema import READ_ONLY_PROPERTIES
 from syncapp.integrations.catalog import build_connector, connector_class
 from syncapp.integrations.models import Connection
+from syncapp.integrations.texts import shown
 from syncapp.syncs.wizard.compat import FieldInfo
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,15 @@ def _info(field) -> FieldInfo:
     )
 
 
+def _shown(info: FieldInfo) -> FieldInfo:
+    """A declared field's label and options in the reader's language; a custom field
+    keeps the vendor's own words. (The cache keeps the English, for any reader.)"""
+    if info.custom:
+        return info
+    return replace(info, label=shown(info.label),
+                   options=tuple((value, shown(label)) for value, label in info.options))
+
+
 def _cache_key(connection: Connection, app_object: str) -> str:
     stamp = connection.created_at.timestamp() if connection.created_at else 0
     return f"wizard:fields:{connection.pk}:{stamp}:{app_object}"
@@ -56,7 +66,7 @@ def app_fields(connection: Connection, app_object: str, connector=None) -> AppFi
     key = _cache_key(connection, app_object)
     cached = cache_get(key)
     if cached is not None:
-        return AppFields([_from_cache(f) for f in cached])
+        return AppFields([_shown(_from_cache(f)) for f in cached])
     static = connector_class(connection.app_key).spec.object(app_object).fields
     try:
         connector = connector or build_connector(connection)
@@ -66,19 +76,20 @@ def app_fields(connection: Connection, app_object: str, connector=None) -> AppFi
             *UNREACHABLE) as exc:
         log.warning("custom fields unavailable", extra={"connection_id": connection.pk,
                                                         "error": str(exc)})
-        return AppFields([_info(f) for f in static], _(
+        return AppFields([_shown(_info(f)) for f in static], _(
             "The app's custom fields could not be read just now, so only its standard fields "
             "are listed. Reload the page to try again."))
     cache_set(key, [asdict(f) for f in fields], CACHE_S)
-    return AppFields(fields)
+    return AppFields([_shown(f) for f in fields])
 
 
 def cached_app_fields(connection: Connection, app_object: str) -> list[FieldInfo]:
     """The fields last read from the vendor, else the static ones: never calls the vendor."""
     cached = cache_get(_cache_key(connection, app_object))
     if cached is not None:
-        return [_from_cache(f) for f in cached]
-    return [_info(f) for f in connector_class(connection.app_key).spec.object(app_object).fields]
+        return [_shown(_from_cache(f)) for f in cached]
+    spec = connector_class(connection.app_key).spec.object(app_object)
+    return [_shown(_info(f)) for f in spec.fields]
 
 
 def _from_cache(data: dict) -> FieldInfo:
@@ -94,7 +105,7 @@ def hub_properties(portal, hub_object: str) -> list[FieldInfo]:
     return [
         FieldInfo(name=p.name, label=p.display_label, type=p.type, custom=p.is_custom,
                   read_only=p.name in READ_ONLY_PROPERTIES,
-                  options=tuple((o["value"], o["label"]) for o in p.options))
+                  options=tuple(p.display_options))
         for p in rows.order_by("position", "id")
     ]
 

@@ -13,6 +13,7 @@ from connectors.sdk import Connector
 from syncapp.accounts.plans import custom_mappings_allowed
 from syncapp.integrations.catalog import connector_class
 from syncapp.integrations.listing import app_card
+from syncapp.integrations.texts import shown
 from syncapp.syncs.models import ObjectSync
 from syncapp.syncs.wizard import state
 from syncapp.syncs.wizard.services import Catalogs
@@ -86,7 +87,7 @@ def stepper(sync: ObjectSync | None, current: str) -> list[StepLink]:
 
 def names_for(sync: ObjectSync, cls: type[Connector]) -> Names:
     spec_object = cls.spec.object(sync.app_object)
-    return Names(cls.spec.name, sync.connection.account_name, spec_object.label,
+    return Names(cls.spec.name, sync.connection.account_name, shown(spec_object.label),
                  sync.hub_object)
 
 

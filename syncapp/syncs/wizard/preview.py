@@ -13,15 +13,18 @@ from dataclasses import dataclass
 import requests
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from connectors.sdk import ConnectorError, ErrorCategory
 from syncapp.core.queue import UNREACHABLE, QueueUnreachable, cache_get, enqueue
 from syncapp.engine.limits import DIRECTION, FILTERS, NO_EMAIL, NO_IDENTIFIER
 from syncapp.integrations.catalog import build_connector, connector_class
+from syncapp.integrations.texts import shown
 from syncapp.syncs.configure import build_config
+from syncapp.syncs.match_words import in_words, read_back
 from syncapp.syncs.models import ObjectSync
-from syncapp.syncs.run.dryrun import DryRun, dry_run
+from syncapp.syncs.run.dryrun import NOT_AN_OPTION, READ_ONLY, DryRun, dry_run
 from syncapp.syncs.wizard import state
 from syncapp.syncs.wizard.summary import Labels
 
@@ -153,16 +156,30 @@ def _rule(sample, side: str, name: str) -> str:
     return getattr(sample, side, {}).get(name, "")
 
 
-def rows(samples, labels: Labels) -> list[Row]:
+def note_words(note: str, *, field_labels: bool = False) -> str:
+    """A sample's note in the reader's language: how it was matched (syncs/match_words.py),
+    why its app write is likely to fail (run/dryrun.py's wording), or with `field_labels`
+    the app's required fields it leaves empty."""
+    if field_labels:
+        return ", ".join(shown(label) for label in note.split(", ")) if note else note
+    if found := read_back(READ_ONLY, note):
+        return _("%(field)s is read-only") % {"field": shown(found["label"])}
+    if found := read_back(NOT_AN_OPTION, note):
+        return _("%(field)s: “%(value)s” is not an option") % {
+            "field": shown(found["label"]), "value": found["value"]}
+    return in_words(note)
+
+
+def rows(samples, labels: Labels, *, field_labels: bool = False) -> list[Row]:
     return [
-        Row(s.name, s.app_id, s.hub_id, s.note,
+        Row(s.name, s.app_id, s.hub_id, note_words(s.note, field_labels=field_labels),
             [Change(labels.hub(k), labels.hub_value(k, old), labels.hub_value(k, new),
                     _rule(s, "rules_hub", k))
              for k, (old, new) in sorted(s.changes_hub.items())],
             [Change(labels.app(k), labels.app_value(k, old), labels.app_value(k, new),
                     _rule(s, "rules_app", k))
              for k, (old, new) in sorted(s.changes_app.items())],
-            s.problem)
+            note_words(s.problem))
         for s in samples
     ]
 
@@ -203,5 +220,7 @@ def shared_values(result: DryRun, labels: Labels) -> list[Shared]:
 
 
 def failing_groups(result: DryRun, labels: Labels) -> list[Group]:
-    return [Group(str(FAILURES.get(key, key)), "", bucket.count, rows(bucket.samples, labels))
+    return [Group(str(FAILURES.get(key, key)), "", bucket.count,
+                  rows(bucket.samples, labels,
+                       field_labels=key == ErrorCategory.REQUIRED_MISSING))
             for key, bucket in sorted(result.failing.items()) if bucket.count]

@@ -20,6 +20,7 @@ from syncapp.crm.identifier_table import TABLE, has_identifier
 from syncapp.crm.schema import ObjectType
 from syncapp.integrations.listing import app_card
 from syncapp.integrations.models import Connection, ConnectionStatus
+from syncapp.integrations.texts import shown
 from syncapp.syncs.configure import PERSON_TYPES
 from syncapp.syncs.models import Matching, ObjectSync, SyncState
 from syncapp.syncs.wizard import filters_panel, pages, preview, services, state
@@ -50,7 +51,7 @@ def _account(request, app_key: str, accounts):
 
 def _object_choices(cls, connection):
     existing = {s.app_object: s for s in ObjectSync.objects.filter(connection=connection)}
-    return [{"spec": o, "hub_label": ObjectType(o.hub_object).label,
+    return [{"spec": o, "label": shown(o.label), "hub_label": ObjectType(o.hub_object).label,
              "existing": existing.get(o.name)} for o in cls.spec.objects]
 
 
@@ -71,7 +72,7 @@ def choose(request, app_key: str):
             error = _("Choose an object to sync.")
         elif chosen["existing"] is not None and chosen["existing"].state != SyncState.DRAFT:
             error = _("%(object)s already sync on this account: edit that sync instead.") % {
-                "object": chosen["spec"].label}
+                "object": chosen["label"]}
         elif connection.status != ConnectionStatus.CONNECTED:
             error = _("This account needs reconnecting first (Actions → Manage accounts).")
         else:
