@@ -15,21 +15,10 @@ import requests
 from connectors.pipedrive import PipedriveConnector
 from connectors.pipedrive.sandbox import PipedriveSandbox
 from connectors.sdk.sandbox import Request
-from tests.kits.sandbox import connect, sandbox_server
+from tests.kits.sandbox import connect
 
 NORTHWIND, GLOBEX, PASSWORD = "admin@northwind.example", "admin@globex.example", "sandbox"
 GUY_LANE = 4  # a Northwind person with an email, a phone and an organization (Rivera Ltd)
-
-
-@pytest.fixture
-def sandbox():
-    return PipedriveSandbox()
-
-
-@pytest.fixture
-def root(sandbox):
-    with sandbox_server(sandbox) as url:
-        yield url
 
 
 def sign_in(root, login=NORTHWIND, password=PASSWORD) -> requests.Session:

@@ -12,23 +12,9 @@ import re
 import pytest
 import requests
 
-from connectors.pipedrive.sandbox import PipedriveSandbox
-from tests.kits.sandbox import sandbox_server
-
 NORTHWIND, GLOBEX, PASSWORD = "admin@northwind.example", "admin@globex.example", "sandbox"
 LONG_AGO = "2000-01-01 00:00:00"
 VERONICA = 1  # Northwind: White-Lane, an email and a phone, job title, "Lead source"
-
-
-@pytest.fixture
-def sandbox():
-    return PipedriveSandbox()
-
-
-@pytest.fixture
-def root(sandbox):
-    with sandbox_server(sandbox) as url:
-        yield url
 
 
 def copied_api_token(root: str, login: str = NORTHWIND) -> str:

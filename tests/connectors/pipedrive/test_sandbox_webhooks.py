@@ -11,7 +11,7 @@ import pytest
 
 from connectors.pipedrive.sandbox import PipedriveSandbox
 from connectors.sdk.sandbox.webhooks import WebhookFaults
-from tests.connectors.pipedrive.test_behaviour import make_connector
+from tests.connectors.pipedrive.kit import make_connector
 from tests.kits.sandbox import sandbox_server
 from tests.kits.stack import wait_until
 
