@@ -213,7 +213,7 @@ def off_change_on_catches_up(me: Person, app: SandboxApp, shot) -> None:
     page, t = me.page, me.t
     name, email, _company = VERONICA
     me.open_integration("Pipedrive")
-    page.locator("#object-syncs a", has_text="Persons").first.click()
+    page.locator("#object-syncs a", has_text=t("Persons")).first.click()
     me.actions("Turn off sync")
     dialog = page.get_by_role("dialog", name=t("Turn off sync?"))
     dialog.get_by_role("button", name=t("Turn off sync")).click()

@@ -30,7 +30,7 @@ def object_view_matches_the_data(me: Person, shot) -> str:
     me.app_tab("Sync overview")
     expect(page.locator(".chart-svg")).to_be_visible()
     shot("sync-overview")
-    row = page.locator("tr[data-sync]", has_text="Persons")
+    row = page.locator("tr[data-sync]", has_text=me.t("Persons"))
     sync_id = row.get_attribute("data-sync")
     counts = link_counts(me, sync_id)
     assert counts["failed"] > 0, "the demo's nameless contacts should fail in Pipedrive"

@@ -18,7 +18,7 @@ DELETED_IN_HUB = ("Amanda Fitzgerald", "amanda.fitzgerald@jonespughthompson.com"
 def failed_panel(me: Person) -> str:
     me.open_integration("Pipedrive")
     me.app_tab("Sync overview")
-    row = me.page.locator("tr[data-sync]", has_text="Persons")
+    row = me.page.locator("tr[data-sync]", has_text=me.t("Persons"))
     return me.stack.url + row.locator('a[data-count="failed"]').get_attribute("href")
 
 
@@ -79,7 +79,8 @@ def restore_records_deleted_in_the_hub(me: Person, app: SandboxApp, shot) -> Non
     page.locator("summary", has_text=t("More")).click()
     page.get_by_role("link", name=t("Restore all deleted records")).click()
     drawer = page.get_by_role("dialog", name=t("Restore all deleted records"))
-    sync_id = drawer.locator("select[name=sync] option", has_text="Persons").get_attribute("value")
+    sync_id = drawer.locator("select[name=sync] option",
+                             has_text=t("Persons")).get_attribute("value")
     drawer.locator("select[name=sync]").select_option(sync_id)
     drawer.locator("select[name=target]").select_option("hub")
     drawer.get_by_role("button", name=t("Review before restoring")).click()
