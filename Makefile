@@ -6,10 +6,11 @@ BIN := $(VENV)/bin
 
 .PHONY: run test test-fast soak lint bench lock clean
 
-# One pytest worker per core; each has its own test database, Redis database and
-# export folder (syncapp/settings/test.py). The e2e rounds share one worker
+# One pytest worker per core, and one more: the suite spends about half its time waiting
+# on worker processes, browsers and sockets. Each has its own test database, Redis
+# database and export folder (syncapp/settings/test.py). The e2e rounds share one worker
 # (xdist_group), since they share one demo template database.
-TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) + 1 )))
 XDIST := -n $(TEST_WORKERS) --dist loadgroup
 
 # Every install comes from the lock (requirements/*.txt, exported from uv.lock with a

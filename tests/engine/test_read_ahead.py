@@ -17,6 +17,11 @@ from tests.kits.observe import fresh
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def reading_ahead(settings):
+    settings.SYNC_READ_AHEAD = True
+
+
 def test_a_company_created_by_one_batch_is_found_by_the_next_batch(portal, hubspot):
     """Two app companies share a name, a batch apart: the first is created in the hub,
     and the second must find it (a duplicate, as DESIGN says), not create another."""

@@ -1,5 +1,8 @@
-"""Reading ahead: batch n's hub transaction commits on a second connection while the
-runner reads and decides batch n+1, so Postgres and Python work at the same time.
+"""Reading ahead (SYNC_READ_AHEAD, off by default): batch n's hub transaction commits on
+a second connection while the runner reads and decides batch n+1, so Postgres and Python
+could work at the same time. Measured, it has not paid for itself yet: the commit's
+Python shares the GIL with the next decision, and the next batch's reads meet the rows
+the commit in flight writes (see settings/base.py).
 
 What keeps this as safe as one batch after the other:
 - batch n+1 writes nothing (no pending link, no app call) before batch n has
