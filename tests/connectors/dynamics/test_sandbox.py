@@ -8,29 +8,8 @@ import requests
 
 from connectors.dynamics import DynamicsConnector
 from connectors.dynamics.contract import check_request, check_response
-from connectors.dynamics.sandbox import create_sandbox
-from tests.kits.sandbox import REDIRECT_URI, connect, oauth_client, sandbox_server
-
-HEADERS = {"OData-Version": "4.0", "OData-MaxVersion": "4.0", "Accept": "application/json"}
-
-
-@pytest.fixture(scope="module")
-def sandbox():
-    return create_sandbox()
-
-
-@pytest.fixture(scope="module")
-def root(sandbox):
-    with sandbox_server(sandbox) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def api(root):
-    """(web API root, headers with a Contoso token)."""
-    token = connect(DynamicsConnector, root, "admin@contoso.example")
-    return f"{root}/contoso/api/data/v9.2", {**HEADERS,
-                                             "Authorization": f"Bearer {token.access_token}"}
+from tests.connectors.dynamics.kit import HEADERS
+from tests.kits.sandbox import REDIRECT_URI, oauth_client
 
 
 def error_of(reply) -> tuple[int, str, str]:

@@ -8,32 +8,9 @@ import json
 import pytest
 import requests
 
-from connectors.dynamics import DynamicsConnector
-from connectors.dynamics.sandbox import create_sandbox
 from connectors.dynamics.sandbox.metadata import tenant_id
 from connectors.sdk.sandbox.oauth import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
-from tests.kits.sandbox import connect, sandbox_server
-
-HEADERS = {"OData-Version": "4.0", "OData-MaxVersion": "4.0", "Accept": "application/json"}
-
-
-@pytest.fixture(scope="module")
-def sandbox():
-    return create_sandbox()
-
-
-@pytest.fixture(scope="module")
-def root(sandbox):
-    with sandbox_server(sandbox) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def api(root):
-    """(Contoso's Web API root, headers with a Contoso user's token)."""
-    token = connect(DynamicsConnector, root, "admin@contoso.example")
-    return f"{root}/contoso/api/data/v9.2", {**HEADERS,
-                                             "Authorization": f"Bearer {token.access_token}"}
+from tests.connectors.dynamics.kit import HEADERS
 
 
 def dataverse_error(reply) -> tuple[int, str, str]:
