@@ -170,6 +170,9 @@ class RestRoutes(Sandbox[Org]):
         if request.query.keys() - {"fields"}:
             raise RequestRefused(400, "INVALID_QUERY_PARAMETER", "Unsupported query parameter")
         if record_id == "describe":
+            if request.query:
+                raise RequestRefused(400, "INVALID_QUERY_PARAMETER",
+                                     f"Unsupported query parameter: {sorted(request.query)[0]}")
             return Response.json(describe(sobject, _root_path(request), version))
         record = account.live(sobject, record_id)
         if record is None:
