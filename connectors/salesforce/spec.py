@@ -48,4 +48,5 @@ SPEC = ConnectorSpec(
     docs_url="https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/",
     # The org's own My Domain, as the token response names it.
     web_app="{instance_url}",
+    reports_api_usage=True,
 )
