@@ -11,7 +11,7 @@ https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_r
 from connectors.sdk import AssociationSpec, Capabilities, Field, Mapping, ObjectSpec, Option
 from connectors.sdk import FieldType as T
 from connectors.sdk.spec import Direction
-from connectors.sdk.text import _, pgettext
+from connectors.sdk.text import _
 
 # Incremental by SystemModstamp, deletions from sobjects/<type>/deleted/, writes through
 # sObject Collections (200 records a request). No conditional writes: the REST API's
@@ -54,9 +54,12 @@ def _page(name: str) -> str:
     return f"/lightning/r/{name}/{{id}}/view"
 
 
-def _options(*values: str) -> tuple[Option, ...]:
-    return tuple(Option(value, value) for value in values)
+def _options(*pairs: tuple[str, str]) -> tuple[Option, ...]:
+    """(Salesforce's API value, its label as Salesforce shows it)."""
+    return tuple(Option(value, label) for value, label in pairs)
 
+
+_PRIORITIES = _options(("High", _("High")), ("Medium", _("Medium")), ("Low", _("Low")))
 
 CONTACT = ObjectSpec(
     name="Contact", label=_("Contacts"), hub_object="contact", record_page=_page("Contact"),
@@ -94,9 +97,11 @@ LEAD = ObjectSpec(
         Field("Phone", _("Phone"), T.PHONE), Field("MobilePhone", _("Mobile phone"), T.PHONE),
         Field("Title", _("Title")), Field("Website", _("Website"), T.URL),
         *_address(""),
-        Field("Status", pgettext("salesforce", "Lead status"), T.ENUMERATION, options=_options(
-            "Open - Not Contacted", "Working - Contacted", "Closed - Converted",
-            "Closed - Not Converted")),
+        Field("Status", _("Lead status"), T.ENUMERATION, options=_options(
+            ("Open - Not Contacted", _("Open - Not Contacted")),
+            ("Working - Contacted", _("Working - Contacted")),
+            ("Closed - Converted", _("Closed - Converted")),
+            ("Closed - Not Converted", _("Closed - Not Converted")))),
         Field("LeadSource", _("Lead source")),
         OWNER, *_stamps(),
     ),
@@ -142,8 +147,12 @@ OPPORTUNITY = ObjectSpec(
         Field("Amount", _("Amount"), T.NUMBER),
         Field("CloseDate", _("Close date"), T.DATE, required=True),
         Field("StageName", _("Stage"), T.ENUMERATION, required=True, options=_options(
-            "Prospecting", "Qualification", "Needs Analysis", "Value Proposition",
-            "Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost")),
+            ("Prospecting", _("Prospecting")), ("Qualification", _("Qualification")),
+            ("Needs Analysis", _("Needs Analysis")),
+            ("Value Proposition", _("Value Proposition")),
+            ("Proposal/Price Quote", _("Proposal/Price Quote")),
+            ("Negotiation/Review", _("Negotiation/Review")), ("Closed Won", _("Closed Won")),
+            ("Closed Lost", _("Closed Lost")))),
         Field("Probability", _("Probability (%)"), T.NUMBER),
         Field("Description", _("Description"), T.TEXTAREA),
         Field("AccountId", _("Account"), T.REFERENCE),
@@ -181,9 +190,11 @@ CASE = ObjectSpec(
         Field("Subject", _("Subject")),
         Field("Description", _("Description"), T.TEXTAREA),
         Field("Status", _("Status"), T.ENUMERATION,
-              options=_options("New", "Working", "Escalated", "Closed")),
-        Field("Priority", _("Priority"), T.ENUMERATION, options=_options("High", "Medium", "Low")),
-        Field("Origin", _("Case origin"), T.ENUMERATION, options=_options("Phone", "Email", "Web")),
+              options=_options(("New", _("New")), ("Working", _("Working")),
+                               ("Escalated", _("Escalated")), ("Closed", _("Closed")))),
+        Field("Priority", _("Priority"), T.ENUMERATION, options=_PRIORITIES),
+        Field("Origin", _("Case origin"), T.ENUMERATION, options=_options(
+            ("Phone", _("Phone")), ("Email", _("Email")), ("Web", _("Web")))),
         Field("ContactId", _("Contact"), T.REFERENCE),
         Field("AccountId", _("Account"), T.REFERENCE),
         OWNER, *_stamps(),
@@ -203,8 +214,12 @@ TASK = ObjectSpec(
         Field("Description", _("Comments"), T.TEXTAREA),
         Field("ActivityDate", _("Due date"), T.DATE),
         Field("Status", _("Status"), T.ENUMERATION, options=_options(
-            "Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred")),
-        Field("Priority", _("Priority"), T.ENUMERATION, options=_options("High", "Normal", "Low")),
+            ("Not Started", _("Not Started")), ("In Progress", _("In Progress")),
+            ("Completed", _("Completed")),
+            ("Waiting on someone else", _("Waiting on someone else")),
+            ("Deferred", _("Deferred")))),
+        Field("Priority", _("Priority"), T.ENUMERATION, options=_options(
+            ("High", _("High")), ("Normal", _("Normal")), ("Low", _("Low")))),
         Field("WhoId", _("Name (contact or lead)"), T.REFERENCE),
         Field("WhatId", _("Related to"), T.REFERENCE),
         OWNER, *_stamps(),
