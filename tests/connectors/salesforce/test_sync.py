@@ -8,6 +8,7 @@ from connectors.sdk import ErrorCategory
 from syncapp.crm.models import Record
 from syncapp.crm.services import create_record
 from syncapp.syncs.models import Link, LinkStatus
+from syncapp.syncs.run.runner import SyncRunner
 from tests.connectors.salesforce.kit import LOGIN
 from tests.kits.engine import make_sync, open_app, run, settle
 
@@ -54,3 +55,20 @@ def test_contacts_sync_both_ways_and_match_by_email(portal, salesforce):
         "Safety inspector"
     henry_link.refresh_from_db()
     assert henry_link.status == LinkStatus.IN_SYNC
+
+
+def test_a_run_pauses_with_a_message_once_the_allowed_share_of_the_budget_is_spent(
+        portal, salesforce):
+    org = salesforce.sandbox.accounts["00DRO0000001"]
+    sync = make_sync(salesforce, "Contact")
+    settle(portal)
+    org.api_limit = len(org.calls) + 2  # the run's first call spends the allowed half
+    connector = salesforce.connector()
+    connector.http.budget_share = 0.5  # as build_connector sets it from the connection
+
+    SyncRunner(sync, connector=connector, batch=50).run_for(60)
+
+    sync.refresh_from_db()
+    assert sync.pause_reason == ErrorCategory.RATE_LIMITED
+    assert "API calls used in the last 24 h" in sync.pause_message
+    assert sync.paused_until is not None
