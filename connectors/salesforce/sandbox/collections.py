@@ -124,8 +124,8 @@ class CollectionRoutes(Sandbox[Org]):
         if not request.arg("fields"):
             raise RequestRefused(400, "MISSING_ARGUMENT", "fields was not specified")
         ids = [i for i in (request.arg("ids") or "").split(",") if i]
-        if not ids or len(ids) > COLLECTION_MAX:
-            raise RequestRefused(400, "INVALID_ID_FIELD", "ids: between 1 and 200 ids")
+        if not ids:  # no count limit: about 800 ids fit in a URL (414 beyond)
+            raise RequestRefused(400, "MISSING_ARGUMENT", "ids was not specified")
         names = _field_list(sobject, request.arg("fields"))
         rows = [account.live(sobject, i) for i in ids]
         return Response.json([shaped(sobject, r, names, request, version) if r else None
