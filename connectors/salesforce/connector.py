@@ -8,6 +8,7 @@ https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_web_server_fl
 
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from connectors.salesforce import reads, writes
 from connectors.salesforce.client import RestApi, install, unexpected
@@ -16,6 +17,7 @@ from connectors.salesforce.values import field_from_describe, payload
 from connectors.sdk import (
     AccountInfo,
     AppRecord,
+    AssociationRecord,
     Connector,
     ConnectorError,
     DeletedPage,
@@ -27,6 +29,15 @@ from connectors.sdk import (
 )
 
 log = logging.getLogger(__name__)
+
+
+def _association_error(error: ConnectorError, field: str) -> ConnectorError:
+    """A lookup Salesforce refused fails the association, not the record."""
+    if error.connection_wide or error.category not in (ErrorCategory.INVALID_VALUE,
+                                                       ErrorCategory.ASSOCIATION_FAILED):
+        return error
+    return ConnectorError(ErrorCategory.ASSOCIATION_FAILED, f"Salesforce refused {field}.",
+                          vendor_message=error.vendor_message, field=field)
 API_PATH = f"/services/data/v{API_VERSION}"
 PRODUCTION = "https://login.salesforce.com"
 # What Salesforce requires on create that the hub may not have: the first stage of the
@@ -125,6 +136,29 @@ class SalesforceConnector(Connector):
         fields = self._field_map(object_name)
         bodies = [(str(record_id), payload(values, fields)) for record_id, values in items]
         return writes.update(self.rest, object_name, fields, bodies)
+
+    # --- associations: lookup fields (Contact.AccountId, Task.WhoId, …) ----------------
+
+    def via_field(self, object_name: str, to_object: str) -> str:
+        for association in self.object(object_name).associations:
+            if association.to_object == to_object and association.via_field:
+                return association.via_field
+        raise KeyError(f"salesforce {object_name} has no association to {to_object}")
+
+    def read_associations(self, object_name: str, ids: Sequence[str],
+                          to_object: str) -> list[AssociationRecord]:
+        field = self.via_field(object_name, to_object)
+        return [AssociationRecord(record.id, str(record.values[field]), primary=True)
+                for record in self.read_by_ids(object_name, ids)
+                if record.values.get(field)]
+
+    def write_associations(self, object_name: str, to_object: str,
+                           pairs: Sequence[AssociationRecord]) -> list[WriteOutcome]:
+        """Point each record's lookup field at the other record (one per record)."""
+        field = self.via_field(object_name, to_object)
+        outcomes = self.update(object_name, [(p.from_id, {field: p.to_id}) for p in pairs])
+        return [replace(o, error=_association_error(o.error, field)) if o.error else o
+                for o in outcomes]
 
     def delete(self, object_name: str, ids: Sequence[str]) -> list[WriteOutcome]:
         self.object(object_name)

@@ -123,6 +123,14 @@ class Org(SandboxAccount):
                                                                       "does not exist")
         self.deleted[object_name].append((record_id, stamp()))
 
+    def _check_reference(self, name: str, target: str) -> None:
+        """A lookup must name a live record (OwnerId: the org's user)."""
+        exists = target == self.user_id if name == "OwnerId" else any(
+            target in rows for rows in self.data.values())
+        if not exists:
+            raise RecordError("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id",
+                              [name])
+
     def _was_deleted(self, object_name: str, record_id: str) -> bool:
         return any(gone == record_id for gone, _date in self.deleted[object_name])
 
@@ -141,6 +149,8 @@ class Org(SandboxAccount):
                               f"Required fields are missing: [{', '.join(missing)}]", missing)
         for name in sorted(creating):
             _check_value(fields[name], record.get(name))
+            if fields[name].type == "reference" and record.get(name) not in (None, ""):
+                self._check_reference(name, str(record[name]))
         for spec in fields.values():
             value = record.get(spec.name)
             if spec.unique and value not in (None, ""):

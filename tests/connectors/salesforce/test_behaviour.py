@@ -3,7 +3,7 @@
 import pytest
 
 from connectors.salesforce.client import item_error, limit_info, read_error
-from connectors.sdk import ErrorCategory
+from connectors.sdk import AssociationRecord, ErrorCategory
 from connectors.sdk.usage import ApiUsage
 from tests.connectors.salesforce.kit import make_connector
 
@@ -114,3 +114,18 @@ def test_a_spent_daily_total_pauses_with_request_limit_exceeded(root, org):
         connector.read_changes("Contact", None)
     assert refused.value.category is ErrorCategory.RATE_LIMITED
     assert refused.value.retry_after == 3600
+
+
+def test_associations_are_lookup_fields_read_and_written_on_the_record(root, org):
+    connector, _store = make_connector(root)
+    account = next(iter(org.data["Account"]))
+    contact = connector.create("Contact", [("c", {"LastName": "Linked"})])[0].record.id
+    written = connector.write_associations("Contact", "Account", [
+        AssociationRecord(contact, account)])
+    assert written[0].ok, written[0].error
+    assert connector.read_associations("Contact", [contact], "Account") == [
+        AssociationRecord(contact, account, primary=True)]
+    (refused,) = connector.write_associations("Contact", "Account", [
+        AssociationRecord(contact, "001RO0000000999AAA")])
+    assert refused.error.category is ErrorCategory.ASSOCIATION_FAILED
+    assert "INVALID_CROSS_REFERENCE_KEY" in refused.error.vendor_message
