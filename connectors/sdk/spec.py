@@ -162,6 +162,10 @@ class ConnectorSpec:
     # The root of the vendor's web app for one connected account: a template over the
     # account's details ("https://app.hubspot.com", "{api_domain}"). See weblinks.py.
     web_app: str = ""
+    # The vendor counts every call against a daily total per account and reports it on
+    # each reply (usage.py): the connection's page shows it and lets a person choose the
+    # share Syncapp may spend.
+    reports_api_usage: bool = False
 
     def object(self, name: str) -> ObjectSpec:
         for spec in self.objects:

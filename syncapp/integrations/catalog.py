@@ -12,6 +12,7 @@ from connectors.sdk import Connector, HttpClient, OAuth2Auth, OAuth2Client, regi
 from connectors.sdk.callmeter import RedisCallMeter
 from connectors.sdk.ratelimit import RedisRateLimiter
 from connectors.sdk.sandbox.oauth import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
+from connectors.sdk.usage import ApiUsage, RedisUsageGauge, read_usage
 from connectors.sdk.weblinks import record_url
 from syncapp.integrations.models import Connection
 from syncapp.integrations.tokens import DbTokenStore, redis_client
@@ -51,6 +52,14 @@ def app_record_url(connection: Connection, app_object: str, app_id: str | None) 
     return record_url(cls.spec, app_object, app_id, connection.account_extra or {}, web_root)
 
 
+def api_usage(connections) -> dict[int, ApiUsage]:
+    """{connection id: the vendor's latest report of its daily API budget}, for the apps
+    that report one (what the last run saw: the page never calls a vendor)."""
+    reporting = [c.pk for c in connections
+                 if c.app_key in installed() and installed()[c.app_key].spec.reports_api_usage]
+    return read_usage(redis_client(), reporting)
+
+
 def redirect_uri(app_key: str) -> str:
     """Where the vendor sends the user back after consent (registered at each vendor)."""
     return settings.SITE_URL + reverse("integrations:oauth_callback", args=[app_key])
@@ -86,6 +95,9 @@ def build_connector(connection: Connection) -> Connector:
     )
     auth = OAuth2Auth(oauth_client(cls), DbTokenStore(connection),
                       scope=cls.token_scope(connection.account_extra))
+    budget = connection.api_budget_share / 100 if cls.spec.reports_api_usage else None
     http = HttpClient(auth=auth, limiter=limiter,
-                      meter=RedisCallMeter(redis_client(), connection.pk))
+                      meter=RedisCallMeter(redis_client(), connection.pk),
+                      usage_gauge=RedisUsageGauge(redis_client(), connection.pk),
+                      budget_share=budget)
     return cls(http, api_bases=api_bases(cls), account=connection.account_extra)

@@ -16,19 +16,21 @@ import requests
 from connectors.dynamics import DynamicsConnector
 from connectors.hubspot import HubSpotConnector
 from connectors.pipedrive import PipedriveConnector
+from connectors.salesforce import SalesforceConnector
 from connectors.sdk import HttpClient, OAuth2Auth
 from connectors.sdk.ratelimit import RedisRateLimiter
 from connectors.sdk.registry import load
 from tests.kits.sandbox import MemoryTokenStore, connect, oauth_client, sandbox_server
 
 LOGINS = {"hubspot": "admin@acmecorp.example", "pipedrive": "admin@northwind.example",
-          "dynamics": "admin@contoso.example"}
+          "dynamics": "admin@contoso.example", "salesforce": "admin@globex.example"}
 CONNECTORS = {"hubspot": HubSpotConnector, "pipedrive": PipedriveConnector,
-              "dynamics": DynamicsConnector}
+              "dynamics": DynamicsConnector, "salesforce": SalesforceConnector}
 # One API call each sandbox answers for a signed-in account, below its root.
 PROBES = {"hubspot": "/crm/v3/objects/contacts?limit=1",
           "pipedrive": "/api/v2/persons?limit=1",
-          "dynamics": "/globaldisco/api/discovery/v2.0/Instances"}
+          "dynamics": "/globaldisco/api/discovery/v2.0/Instances",
+          "salesforce": "/services/data/v62.0/query?q=SELECT+Id+FROM+Contact"}
 
 
 def _redis():
@@ -92,6 +94,23 @@ def test_dynamics_counts_per_user_whatever_token_and_answers_0x80072322(served):
     assert refused.status_code == 429
     assert int(refused.headers["Retry-After"]) > 0
     assert refused.json()["error"]["code"] == "0x80072322"
+
+
+@pytest.mark.parametrize("served", ["salesforce"], indirect=True)
+def test_salesforce_counts_a_daily_total_per_org_and_refuses_once_it_is_spent(served):
+    app, sandbox, root, token = served
+    org = sandbox.accounts["00DRO0000001"]
+    org.api_limit = 3
+    second = connect(SalesforceConnector, root, LOGINS[app])  # the org counts, not the token
+    admitted = _spend(root, app, token.access_token, 2) + _spend(root, app, second.access_token, 1)
+    (refused,) = _spend(root, app, token.access_token, 1)
+    assert [r.status_code for r in admitted] == [200, 200, 200]
+    assert [r.headers["Sforce-Limit-Info"] for r in admitted] == [
+        "api-usage=1/3", "api-usage=2/3", "api-usage=3/3"]
+    assert refused.status_code == 403
+    assert "Retry-After" not in refused.headers
+    assert refused.json() == [{"message": "TotalRequests Limit exceeded.",
+                               "errorCode": "REQUEST_LIMIT_EXCEEDED"}]
 
 
 @pytest.mark.parametrize("served", ["dynamics"], indirect=True)

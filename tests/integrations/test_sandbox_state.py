@@ -31,9 +31,10 @@ from tests.kits.stack import ROOT, process_env, stop, wait_until
 
 SANDBOX_APPS = sorted(key for key, cls in registry.connectors().items() if cls.sandbox)
 LOGINS = {"pipedrive": "admin@northwind.example", "hubspot": "admin@acmecorp.example",
-          "dynamics": "admin@contoso.example"}
+          "dynamics": "admin@contoso.example", "salesforce": "admin@globex.example"}
 SCOPES = {"pipedrive": "contacts:full", "hubspot": "crm.objects.contacts.read",
-          "dynamics": "https://globaldisco.crm.dynamics.com/user_impersonation offline_access"}
+          "dynamics": "https://globaldisco.crm.dynamics.com/user_impersonation offline_access",
+          "salesforce": "api refresh_token"}
 CLIENT = {"client_id": "syncapp-sandbox-client", "client_secret": "syncapp-sandbox-secret"}
 CALLBACK = "http://syncapp.test/callback"
 FORM = {"content-type": "application/x-www-form-urlencoded"}
@@ -196,6 +197,8 @@ VENDOR_ERROR_SHAPE = {
     "pipedrive": lambda body: body["success"] is False and "unreachable" in body["error"],
     "hubspot": lambda body: body["status"] == "error" and "unreachable" in body["message"],
     "dynamics": lambda body: "unreachable" in body["error"]["message"],
+    "salesforce": lambda body: body[0]["errorCode"] == "SERVER_UNAVAILABLE"
+    and "unreachable" in body[0]["message"],
 }
 
 
