@@ -53,7 +53,8 @@ def _first_error(body: object) -> dict | None:
 def describe(item: dict) -> tuple[Cat | None, str, str | None]:
     """(category, Zoho's words, the field it names) of one error object."""
     code = str(item.get("code") or "")
-    details = item.get("details") if isinstance(item.get("details"), dict) else {}
+    raw = item.get("details")
+    details: dict = raw if isinstance(raw, dict) else {}
     field = details.get("api_name") if isinstance(details.get("api_name"), str) else None
     category = CODES.get(code)
     # An update or delete of an id Zoho does not have: INVALID_DATA naming only the id.

@@ -37,9 +37,9 @@ def _number(value: float | int) -> str:
     return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
-def from_zoho(value: object, kind: FieldType) -> str | None:
+def from_zoho(value: object, kind: FieldType) -> str | None:  # noqa: PLR0911 - one per kind
     """One field of a record as the engine keeps it."""
-    if value is None or value == "" or value == []:
+    if value is None or value in ("", []):
         return None
     if isinstance(value, dict):
         return str(value["id"]) if value.get("id") is not None else None
@@ -55,7 +55,7 @@ def from_zoho(value: object, kind: FieldType) -> str | None:
     return str(value)
 
 
-def to_zoho(value: str | None, kind: FieldType) -> object:
+def to_zoho(value: str | None, kind: FieldType) -> object:  # noqa: PLR0911 - one per kind
     """One flat value as Zoho's API takes it; an unreadable one goes as it is, for
     Zoho to refuse in its own words (INVALID_DATA)."""
     if value is None or value == "":

@@ -11,6 +11,7 @@ https://www.zoho.com/crm/developer/docs/api/v8/insert-records.html
 """
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from connectors.sdk.errors import ConnectorError
@@ -50,10 +51,11 @@ class WritesMixin:
             return api.call("DELETE", f"/{object_name}",
                             params={"ids": ",".join(chunk), "wf_trigger": "false"})
 
-        def one(app_id: str) -> None:
+        def one(app_id: str) -> AppRecord | None:
             error = item_error(_only(send([app_id]), "DELETE"))
             if error is not None:
                 raise error
+            return None
 
         for start in range(0, len(ids), BATCH):
             chunk = [str(i) for i in ids[start:start + BATCH]]
@@ -65,7 +67,7 @@ class WritesMixin:
                 if book.stop_on(exc):
                     break
                 for offset, app_id in enumerate(chunk):  # every id failed: each alone
-                    book.attempt(start + offset, lambda app_id=app_id: one(app_id))
+                    book.attempt(start + offset, partial(one, app_id))
                 continue
             self._settle(book, start, chunk, body, deleting=True)
         return book.results()
@@ -85,8 +87,7 @@ class WritesMixin:
                     break
                 # Every record failed (400): each again alone, for its own outcome.
                 for offset, one in enumerate(chunk):
-                    book.attempt(start + offset,
-                                 lambda one=one: self._one(api, method, object_name, one))
+                    book.attempt(start + offset, partial(self._one, api, method, object_name, one))
                 continue
             self._settle(book, start, chunk, body)
         return book.results()
@@ -108,25 +109,25 @@ class WritesMixin:
                 book.settle(start + offset, error=error)
             return
         for offset, (sent, item) in enumerate(zip(chunk, items, strict=True)):
-            error = item_error(item)
-            if error is not None:
-                book.settle(start + offset, error=error)
+            failed = item_error(item)
+            if failed is not None:
+                book.settle(start + offset, error=failed)
             else:
                 book.settle(start + offset, None if deleting else _written(item, sent))
 
 
-def _only(body: dict, method: str) -> object:
+def _only(body: dict, method: str) -> dict:
     """The one outcome of a one-record write."""
     items = body.get("data")
-    if not isinstance(items, list) or len(items) != 1:
+    if not isinstance(items, list) or len(items) != 1 or not isinstance(items[0], dict):
         raise malformed(f"{method} of one record", body)
     return items[0]
 
 
 def _written(item: dict, sent: dict) -> AppRecord:
     """The record a success names: its id and time, with the values sent."""
-    details = item.get("details") if isinstance(item.get("details"), dict) else {}
-    if "id" not in details:
+    details = item.get("details")
+    if not isinstance(details, dict) or "id" not in details:
         raise malformed("a write outcome", item)
     values = {k: from_zoho(v, FieldType.TEXT) for k, v in sent.items() if k != "id"}
     return AppRecord(str(details["id"]), values,

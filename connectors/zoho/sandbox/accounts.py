@@ -36,7 +36,7 @@ class ZohoCore(Sandbox[ZohoOrg]):
     key = "zoho"
     name = "Zoho CRM"
     authorize_path = f"/{DEFAULT_HOST}/oauth/v2/auth"
-    token_path = f"/{DEFAULT_HOST}/oauth/v2/token"  # noqa: S105 - a URL path
+    token_path = f"/{DEFAULT_HOST}/oauth/v2/token"
     revoke_path = f"/{DEFAULT_HOST}/oauth/v2/token/revoke"
 
     def __init__(self, *, rate=None, seed: bool = True, clock=None):

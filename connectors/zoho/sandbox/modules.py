@@ -236,7 +236,7 @@ class ModulesApi(ZohoCore):
             values = check(account, module, index, record, existing)
         except ItemError as refused:
             return refused.item
-        if module == "Contacts" or module == "Leads":
+        if module in {"Contacts", "Leads"}:
             merged = {**(existing or {}), **values}
             values["Full_Name"] = " ".join(filter(None, (merged.get("First_Name"),
                                                           merged.get("Last_Name"))))

@@ -109,7 +109,7 @@ def check(org: ZohoOrg, module: str, index: int, record: dict,
     return values
 
 
-def _unique(org: ZohoOrg, module: str, index: int, meta: FieldMeta, merged: dict,
+def _unique(org: ZohoOrg, module: str, index: int, meta: FieldMeta, merged: dict,  # noqa: PLR0917
             existing: dict | None) -> None:
     wanted = str(merged[meta.api_name]).lower()
     for row in org.rows(module).values():
