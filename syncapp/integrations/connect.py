@@ -103,6 +103,11 @@ def complete(request, app_key: str, params) -> Connection:
                             % {"app": cls.spec.name})
     try:
         details = cls.consent_details(params)
+    except ConnectorError as exc:  # a redirect naming a region it does not belong to
+        raise ConnectFailed(_("%(app)s sent the sign-in back with details that do not add "
+                              "up, so nothing was connected: %(reason)s")
+                            % {"app": cls.spec.name, "reason": exc.message}) from None
+    try:
         client = oauth_client(cls, details)
         token = client.exchange_code(params["code"], flow.code_verifier)
         connector = cls(HttpClient(auth=_Bearer(token, cls.spec.auth), max_attempts=2),

@@ -16,15 +16,16 @@ import requests
 from connectors.dynamics import DynamicsConnector
 from connectors.hubspot import HubSpotConnector
 from connectors.pipedrive import PipedriveConnector
+from connectors.zoho import ZohoConnector
 from connectors.sdk import HttpClient, OAuth2Auth
 from connectors.sdk.ratelimit import RedisRateLimiter
 from connectors.sdk.registry import load
 from tests.kits.sandbox import MemoryTokenStore, connect, oauth_client, sandbox_server
 
 LOGINS = {"hubspot": "admin@acmecorp.example", "pipedrive": "admin@northwind.example",
-          "dynamics": "admin@contoso.example"}
+          "dynamics": "admin@contoso.example", "zoho": "admin@zylker.example"}
 CONNECTORS = {"hubspot": HubSpotConnector, "pipedrive": PipedriveConnector,
-              "dynamics": DynamicsConnector}
+              "dynamics": DynamicsConnector, "zoho": ZohoConnector}
 # One API call each sandbox answers for a signed-in account, below its root.
 PROBES = {"hubspot": "/crm/v3/objects/contacts?limit=1",
           "pipedrive": "/api/v2/persons?limit=1",
@@ -110,7 +111,8 @@ def _items(app: str, count: int) -> list[tuple[str, dict]]:
     if app == "pipedrive":
         return [(str(n), {"first_name": f"Paced{n}", "last_name": tag}) for n in range(count)]
     email, first, last = {"hubspot": ("email", "firstname", "lastname"),
-                          "dynamics": ("emailaddress1", "firstname", "lastname")}[app]
+                          "dynamics": ("emailaddress1", "firstname", "lastname"),
+                          "zoho": ("Email", "First_Name", "Last_Name")}[app]
     return [(str(n), {email: f"paced.{tag}.{n}@example.com", first: f"Paced{n}", last: "Person"})
             for n in range(count)]
 
@@ -127,7 +129,8 @@ def _connector(app: str, root: str, token, *, limiter):
 
 
 # (app, the sandbox's limit, records): each write spans several of the limit's periods.
-PACED = [("pipedrive", (10, 1.0), 30), ("hubspot", (2, 1.0), 450), ("dynamics", (2, 1.0), 30)]
+PACED = [("pipedrive", (10, 1.0), 30), ("hubspot", (2, 1.0), 450), ("dynamics", (2, 1.0), 30),
+         ("zoho", (2, 1.0), 450)]
 
 
 @pytest.mark.parametrize(("served", "limit", "count"), PACED, indirect=["served"],
@@ -137,7 +140,7 @@ def test_paced_writes_under_a_limit_write_every_record(served, limit, count):
     sandbox.rate = limit
     limiter = RedisRateLimiter(_redis(), f"test-paced-{app}-{uuid.uuid4().hex}", *limit)
     connector = _connector(app, root, token, limiter=limiter)
-    object_name = "persons" if app == "pipedrive" else "contacts"
+    object_name = {"pipedrive": "persons", "zoho": "Contacts"}.get(app, "contacts")
     items = _items(app, count)
     outcomes = connector.create(object_name, items)
     assert [o.ref for o in outcomes] == [ref for ref, _values in items]  # in order
