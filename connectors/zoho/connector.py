@@ -7,6 +7,7 @@ https://www.zoho.com/crm/developer/docs/api/v8/
 """
 
 from collections.abc import Mapping, Sequence
+from functools import reduce
 
 from connectors.sdk.connector import Connector
 from connectors.sdk.http import HttpClient
@@ -15,7 +16,7 @@ from connectors.sdk.spec import Field
 from connectors.zoho import datacentres
 from connectors.zoho.client import ZohoApi, malformed, read_error
 from connectors.zoho.fields import custom_fields
-from connectors.zoho.reading import MAX_PER_PAGE, ReadCursor, following, next_pass
+from connectors.zoho.reading import MAX_PER_PAGE, ReadCursor, following, later, next_pass
 from connectors.zoho.spec import SPEC
 from connectors.zoho.values import parse_time, record_values
 from connectors.zoho.writes import WritesMixin
@@ -120,8 +121,7 @@ class ZohoConnector(WritesMixin, Connector):
                 for row in rows]
         times = [str(row["deleted_time"]) for row in rows if row.get("deleted_time")]
         if info.get("more_records"):
-            after = ReadCursor(state.since, state.page + 1, None,
-                               max([state.seen or "", *times]) or None)
+            after = ReadCursor(state.since, state.page + 1, None, reduce(later, times, state.seen))
             return DeletedPage(gone, after.encode(), done=False)
         return DeletedPage(gone, next_pass(state, times).encode(), done=True)
 

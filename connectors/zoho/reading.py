@@ -75,7 +75,7 @@ def window_before(moment: dt.datetime) -> str:
     return zoho_time(moment - ONE_SECOND)
 
 
-def _later(first: str | None, second: str | None) -> str | None:
+def later(first: str | None, second: str | None) -> str | None:
     times = [t for t in (first, second) if t]
     return max(times, key=lambda t: parse_time(t) or dt.datetime.min.replace(tzinfo=dt.UTC)) \
         if times else None
@@ -86,7 +86,7 @@ def following(state: ReadCursor, stamped: list[tuple[str, str]], info: dict,
     """The cursor of the next page of this pass, from this page's (time, id) pairs in
     order; None when the pass is over."""
     times = [t for t, _id in stamped]
-    seen = _later(state.seen, max(times, key=lambda t: parse_time(t) or t) if times else None)
+    seen = later(state.seen, max(times, key=lambda t: parse_time(t) or t) if times else None)
     if not info.get("more_records"):
         return None
     last = parse_time(times[-1]) if times else None
@@ -108,6 +108,6 @@ def following(state: ReadCursor, stamped: list[tuple[str, str]], info: dict,
 
 def next_pass(state: ReadCursor, times: list[str]) -> ReadCursor:
     """The cursor of the pass after this one: from the newest record read."""
-    seen = _later(state.seen, max(times, key=lambda t: parse_time(t) or t) if times else None)
+    seen = later(state.seen, max(times, key=lambda t: parse_time(t) or t) if times else None)
     moment = parse_time(seen)
     return ReadCursor(since=window_before(moment) if moment else state.since)

@@ -9,7 +9,6 @@ https://www.zoho.com/crm/developer/docs/api/v8/field-meta.html
 from connectors.sdk.spec import (
     Capabilities,
     ConnectorSpec,
-    Direction,
     Field,
     FieldType,
     Mapping,
@@ -169,7 +168,8 @@ DEALS = ObjectSpec(
     fields=(
         Field("Deal_Name", _("Deal name"), required=True),
         Field("Amount", _("Amount"), T.NUMBER),
-        # Zoho requires a stage; a deal made from the hub starts at the first one.
+        # Zoho requires a stage; a deal created without one starts at the first stage of
+        # the standard pipeline (writes.CREATE_DEFAULTS).
         Field("Stage", _("Stage"), T.ENUMERATION, required=True, options=STAGES),
         Field("Closing_Date", _("Closing date"), T.DATE),
         Field("Account_Name", _("Account name"), T.REFERENCE),
@@ -220,7 +220,6 @@ TASKS = ObjectSpec(
     default_mappings=(
         Mapping("Subject", "hs_task_subject", required=True),
         Mapping("Description", "hs_task_body"),
-        Mapping("Modified_Time", "hs_timestamp", direction=Direction.TO_HUB),
     ),
     capabilities=CAPABILITIES, record_page="/crm/org{org_id}/tab/Tasks/{id}",
 )

@@ -22,6 +22,9 @@ from connectors.zoho.client import ZohoApi, item_error, malformed
 from connectors.zoho.values import from_zoho, parse_time, write_body
 
 BATCH = 100
+# What a record created without it gets, where Zoho makes a field mandatory that no
+# hub property maps to: a deal's stage (the hub's stages are not Zoho's).
+CREATE_DEFAULTS = {"Deals": {"Stage": "Qualification"}}
 
 
 class WritesMixin:
@@ -34,7 +37,8 @@ class WritesMixin:
 
     def create(self, object_name: str, items: Sequence[tuple[str, dict]]) -> list[WriteOutcome]:
         known = {f.name: f for f in self.fields(object_name)}
-        bodies = [write_body(values, known) for _ref, values in items]
+        defaults = CREATE_DEFAULTS.get(object_name, {})
+        bodies = [write_body({**defaults, **values}, known) for _ref, values in items]
         return self._write("POST", object_name, [ref for ref, _ in items], bodies)
 
     def update(self, object_name: str, items: Sequence[tuple[str, dict]],

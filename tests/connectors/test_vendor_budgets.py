@@ -16,10 +16,10 @@ import requests
 from connectors.dynamics import DynamicsConnector
 from connectors.hubspot import HubSpotConnector
 from connectors.pipedrive import PipedriveConnector
-from connectors.zoho import ZohoConnector
 from connectors.sdk import HttpClient, OAuth2Auth
 from connectors.sdk.ratelimit import RedisRateLimiter
 from connectors.sdk.registry import load
+from connectors.zoho import ZohoConnector
 from tests.kits.sandbox import MemoryTokenStore, connect, oauth_client, sandbox_server
 
 LOGINS = {"hubspot": "admin@acmecorp.example", "pipedrive": "admin@northwind.example",

@@ -69,3 +69,11 @@ def test_a_revoked_token_stops_the_write_for_every_record(root, sandbox):
     sandbox.revoke_refresh_tokens()
     outcomes = connector.create("Leads", [("a", {"Last_Name": "A", "Company": "C"})] * 3)
     assert {o.error.category for o in outcomes} == {Cat.AUTH_EXPIRED}
+
+
+def test_a_deal_created_without_a_stage_starts_at_the_first_one(root, sandbox):
+    connector = make_connector(root)
+    (outcome,) = connector.create("Deals", [("d", {"Deal_Name": "From the hub"})])
+    assert outcome.ok, outcome.error
+    stored = sandbox.accounts["7700001"].rows("Deals")[outcome.record.id]
+    assert stored["Stage"] == "Qualification"

@@ -83,3 +83,4 @@ def test_nothing_modified_since_is_304_and_an_empty_list_204(root, token):
                headers=later).status_code == 304
     assert raw(root, "GET", "/crm/v8/Tasks/deleted", token,
                params={"type": "all"}).status_code == 204
+
