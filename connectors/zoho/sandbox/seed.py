@@ -8,18 +8,9 @@ these are plain).
 
 import datetime as dt
 
-from connectors.sdk.spec import FieldType
+from connectors.zoho.sandbox.layouts import STANDARD
 from connectors.zoho.sandbox.store import MODULES, FieldMeta, ZohoOrg
-from connectors.zoho.spec import SPEC
 
-T = FieldType
-KINDS = {T.TEXT: "text", T.TEXTAREA: "textarea", T.EMAIL: "email", T.PHONE: "phone",
-         T.URL: "website", T.NUMBER: "double", T.DATE: "date", T.DATETIME: "datetime",
-         T.BOOLEAN: "boolean", T.ENUMERATION: "picklist", T.OWNER: "ownerlookup",
-         T.REFERENCE: "lookup", T.MULTI_ENUMERATION: "multiselectpicklist"}
-LOOKUPS = {("Contacts", "Account_Name"): "Accounts", ("Deals", "Account_Name"): "Accounts",
-           ("Deals", "Contact_Name"): "Contacts"}
-INTEGERS = {"Employees"}
 CUSTOM = {
     "Contacts": (FieldMeta("Customer_Tier", "Customer tier", "picklist", custom=True,
                            picklist=("Gold", "Silver", "Bronze")),
@@ -34,15 +25,8 @@ CUSTOM = {
 
 
 def field_metas(module: str) -> dict[str, FieldMeta]:
-    metas = {}
-    for f in SPEC.object(module).fields:
-        kind = "integer" if f.name in INTEGERS else KINDS[f.type]
-        metas[f.name] = FieldMeta(
-            f.name, str(f.label), kind, mandatory=f.required, read_only=f.read_only,
-            unique=(module, f.name) == ("Products", "Product_Code"),
-            picklist=tuple(o.value for o in f.options), lookup=LOOKUPS.get((module, f.name), ""))
-    metas.update({m.api_name: m for m in CUSTOM[module]})
-    return metas
+    """A fresh copy per organization: each may change its own."""
+    return {m.api_name: FieldMeta(**vars(m)) for m in (*STANDARD[module], *CUSTOM[module])}
 
 
 def _org(org_id: str, name: str, login: str, location: str, currency: str) -> ZohoOrg:
