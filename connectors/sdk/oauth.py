@@ -149,6 +149,9 @@ class OAuth2Client:
                     url = f"{self.revoke_url.rstrip('/')}/{token.refresh_token}"
                     requests.delete(url, timeout=self.timeout)
                 return
+            if self.spec.revoke_style == "query_token":
+                requests.post(self.revoke_url, params={"token": target}, timeout=self.timeout)
+                return
             self._session().revoke_token(self.revoke_url, token=target, timeout=self.timeout)
         except (requests.RequestException, OAuthError):
             return

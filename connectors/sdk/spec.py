@@ -137,6 +137,7 @@ class OAuth2Spec:
     token_endpoint_auth_method: str = "client_secret_basic"  # noqa: S105 - a method name
     # "rfc7009": POST token=… to revoke_url. "delete_refresh_token": DELETE
     # <revoke_url>/<refresh token> (HubSpot's /oauth/v1/refresh-tokens/<token>).
+    # "query_token": POST <revoke_url>?token=… (Zoho's /oauth/v2/token/revoke).
     revoke_style: str = "rfc7009"
     # The scheme of the Authorization header API calls carry the token in ("Bearer";
     # Zoho: "Zoho-oauthtoken").

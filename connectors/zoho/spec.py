@@ -257,6 +257,7 @@ SPEC = ConnectorSpec(
         # offline: a refresh token; consent: a new one on every reconnect.
         authorize_params=(("access_type", "offline"), ("prompt", "consent")),
         token_endpoint_auth_method="client_secret_post",  # noqa: S106 - a method name
+        revoke_style="query_token",
         header_scheme="Zoho-oauthtoken",
         # Zoho answers a used or revoked code or refresh token with invalid_code.
         reconnect_errors=("invalid_code",),

@@ -94,6 +94,8 @@ class ZohoCore(Sandbox[ZohoOrg]):
         self._root = request.root  # the API domain the token response names
         parts = request.path.split("/", 2)  # "", host, rest
         host = parts[1] if len(parts) > 2 else ""
+        if host in HOSTS and parts[2] == "oauth/v2/token/revoke" and request.method == "POST":
+            return self._revoke(request)
         if host in HOSTS and host != DEFAULT_HOST and request.method == "POST":
             rest = "/" + parts[2]
             if rest in ("/oauth/v2/token", "/oauth/v2/token/revoke"):
@@ -106,6 +108,15 @@ class ZohoCore(Sandbox[ZohoOrg]):
                     self._at = "us"
         self._at = "us"
         return super().handle_oauth(request)
+
+    def _revoke(self, request):
+        """POST /oauth/v2/token/revoke?token=<refresh token>: the grant is gone."""
+        token = request.arg("token") or ""
+        with self.lock:
+            revoked = self.refresh_tokens.pop(token, None)
+        if revoked is None:
+            return Response.json({"status": "failure", "error": "invalid_token"}, 400)
+        return Response.json({"status": "success"})
 
     def _decide(self, request):
         """Allow or deny; an allowed redirect names the account's data centre."""

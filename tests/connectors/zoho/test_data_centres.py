@@ -71,3 +71,12 @@ def test_the_api_domain_replaces_the_production_host_but_never_a_chosen_one():
     chosen = ZohoConnector(HttpClient(), api_bases={"records": "http://127.0.0.1:9"},
                            account=account)
     assert chosen.api("records") == "http://127.0.0.1:9"
+
+
+def test_disconnecting_revokes_the_refresh_token_at_the_eu_server(root, sandbox):
+    callback = consent(oauth_client(ZohoConnector, root), EU)
+    client = oauth_client(ZohoConnector, root, ZohoConnector.consent_details(callback))
+    token = client.exchange_code(callback["code"], callback["_verifier"])
+    assert client.revoke_url == f"{root}/accounts.zoho.eu/oauth/v2/token/revoke"
+    client.revoke(token)  # POST …/revoke?token=<refresh token>
+    assert token.refresh_token not in sandbox.refresh_tokens
