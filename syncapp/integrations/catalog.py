@@ -65,14 +65,18 @@ def redirect_uri(app_key: str) -> str:
     return settings.SITE_URL + reverse("integrations:oauth_callback", args=[app_key])
 
 
-def oauth_client(cls: type[Connector]) -> OAuth2Client:
-    key = cls.spec.key
+def oauth_client(cls: type[Connector], account: dict | None = None) -> OAuth2Client:
+    """The OAuth client of `cls`; `account` (the connection's details, or the consent
+    redirect's) picks the regional token endpoint where the vendor has one."""
+    key, details = cls.spec.key, account or {}
     if settings.SANDBOXES_ENABLED:
         browser, server, paths = sandbox_root(key), sandbox_api_root(key), cls.sandbox_paths
         return OAuth2Client(
             cls.spec.auth, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, redirect_uri(key),
-            authorize_url=browser + paths["authorize"], token_url=server + paths["token"],
-            revoke_url=server + paths["revoke"] if "revoke" in paths else None,
+            authorize_url=browser + paths["authorize"],
+            token_url=cls.oauth_url(server + paths["token"], details),
+            revoke_url=cls.oauth_url(server + paths["revoke"], details)
+            if "revoke" in paths else None,
         )
     credentials = settings.OAUTH_CREDENTIALS.get(key)
     if not credentials:
@@ -81,7 +85,12 @@ def oauth_client(cls: type[Connector]) -> OAuth2Client:
             f"No OAuth app configured for {cls.spec.name}: set OAUTH_{upper}_CLIENT_ID and "
             f"OAUTH_{upper}_CLIENT_SECRET (see README, 'Connecting real vendor accounts')."
         )
-    return OAuth2Client(cls.spec.auth, credentials[0], credentials[1], redirect_uri(key))
+    auth = cls.spec.auth
+    return OAuth2Client(
+        auth, credentials[0], credentials[1], redirect_uri(key),
+        token_url=cls.oauth_url(auth.token_url, details),
+        revoke_url=cls.oauth_url(auth.revoke_url, details) if auth.revoke_url else None,
+    )
 
 
 def build_connector(connection: Connection) -> Connector:
@@ -93,7 +102,7 @@ def build_connector(connection: Connection) -> Connector:
         redis_client(), f"{connection.app_key}:{connection.account_id}",
         limit.requests, limit.per_seconds,
     )
-    auth = OAuth2Auth(oauth_client(cls), DbTokenStore(connection),
+    auth = OAuth2Auth(oauth_client(cls, connection.account_extra), DbTokenStore(connection),
                       scope=cls.token_scope(connection.account_extra))
     budget = connection.api_budget_share / 100 if cls.spec.reports_api_usage else None
     http = HttpClient(auth=auth, limiter=limiter,

@@ -20,12 +20,15 @@ from connectors.salesforce import SalesforceConnector
 from connectors.sdk import HttpClient, OAuth2Auth
 from connectors.sdk.ratelimit import RedisRateLimiter
 from connectors.sdk.registry import load
+from connectors.zoho import ZohoConnector
 from tests.kits.sandbox import MemoryTokenStore, connect, oauth_client, sandbox_server
 
 LOGINS = {"hubspot": "admin@acmecorp.example", "pipedrive": "admin@northwind.example",
-          "dynamics": "admin@contoso.example", "salesforce": "admin@globex.example"}
+          "dynamics": "admin@contoso.example", "salesforce": "admin@globex.example",
+          "zoho": "admin@zylker.example"}
 CONNECTORS = {"hubspot": HubSpotConnector, "pipedrive": PipedriveConnector,
-              "dynamics": DynamicsConnector, "salesforce": SalesforceConnector}
+              "dynamics": DynamicsConnector, "salesforce": SalesforceConnector,
+              "zoho": ZohoConnector}
 # One API call each sandbox answers for a signed-in account, below its root.
 PROBES = {"hubspot": "/crm/v3/objects/contacts?limit=1",
           "pipedrive": "/api/v2/persons?limit=1",
@@ -129,7 +132,8 @@ def _items(app: str, count: int) -> list[tuple[str, dict]]:
     if app == "pipedrive":
         return [(str(n), {"first_name": f"Paced{n}", "last_name": tag}) for n in range(count)]
     email, first, last = {"hubspot": ("email", "firstname", "lastname"),
-                          "dynamics": ("emailaddress1", "firstname", "lastname")}[app]
+                          "dynamics": ("emailaddress1", "firstname", "lastname"),
+                          "zoho": ("Email", "First_Name", "Last_Name")}[app]
     return [(str(n), {email: f"paced.{tag}.{n}@example.com", first: f"Paced{n}", last: "Person"})
             for n in range(count)]
 
@@ -146,7 +150,8 @@ def _connector(app: str, root: str, token, *, limiter):
 
 
 # (app, the sandbox's limit, records): each write spans several of the limit's periods.
-PACED = [("pipedrive", (10, 1.0), 30), ("hubspot", (2, 1.0), 450), ("dynamics", (2, 1.0), 30)]
+PACED = [("pipedrive", (10, 1.0), 30), ("hubspot", (2, 1.0), 450), ("dynamics", (2, 1.0), 30),
+         ("zoho", (2, 1.0), 450)]
 
 
 @pytest.mark.parametrize(("served", "limit", "count"), PACED, indirect=["served"],
@@ -156,7 +161,7 @@ def test_paced_writes_under_a_limit_write_every_record(served, limit, count):
     sandbox.rate = limit
     limiter = RedisRateLimiter(_redis(), f"test-paced-{app}-{uuid.uuid4().hex}", *limit)
     connector = _connector(app, root, token, limiter=limiter)
-    object_name = "persons" if app == "pipedrive" else "contacts"
+    object_name = {"pipedrive": "persons", "zoho": "Contacts"}.get(app, "contacts")
     items = _items(app, count)
     outcomes = connector.create(object_name, items)
     assert [o.ref for o in outcomes] == [ref for ref, _values in items]  # in order
