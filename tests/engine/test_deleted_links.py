@@ -9,7 +9,7 @@ from connectors.sdk import ErrorCategory
 from syncapp.crm.models import Record
 from syncapp.crm.services import archive_record, create_record, restore_record
 from syncapp.health import repair
-from syncapp.health.counts import counts_for
+from syncapp.syncs.counts import counts_for
 from syncapp.integrations.catalog import connector_class
 from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import LinkStatus

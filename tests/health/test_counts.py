@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from syncapp.crm.models import Record
-from syncapp.health.counts import compact, counts_for
+from syncapp.syncs.counts import compact, counts_for
 from syncapp.health.models import LinkTally
 from syncapp.syncs.models import Link, LinkStatus
 from syncapp.syncs.services import delete_sync

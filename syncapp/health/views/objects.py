@@ -15,7 +15,7 @@ from syncapp.core import params
 from syncapp.core.htmx import HtmxHttpRequest
 from syncapp.crm.identifier_table import TABLE
 from syncapp.health import queries, repair
-from syncapp.health.counts import counts_for
+from syncapp.syncs.counts import counts_for
 from syncapp.health.models import RepairJob
 from syncapp.health.overview import connection_state, hourly_activity, sync_rows
 from syncapp.health.tips import DELETED_CATEGORIES, ERROR_TIPS, EXCLUSION_REASONS, error_tip
