@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from syncapp import audit
 from syncapp.audit.models import AuditAction
-from syncapp.core.queue import enqueue, send_after_commit
+from syncapp.core.queue import enqueue
 from syncapp.syncs.models import ObjectSync, SyncState
+from syncapp.syncs.signals import sync_deleting, sync_turned_on
 
 
 def _enqueue(sync: ObjectSync) -> None:
@@ -27,22 +28,9 @@ def save_and_sync(sync: ObjectSync) -> None:
     sync.next_run_at = timezone.now()
     sync.save(update_fields=["state", "next_run_at", "updated_at"])
     _enqueue(sync)
-    _register_webhook(sync)
-
-
-def _register_webhook(sync: ObjectSync) -> None:
-    """Real time: the app's webhook for this sync, registered by a worker once this
-    commits (a refusal leaves the sync on polling, syncapp/inbound)."""
-    from syncapp.inbound.tasks import register  # noqa: PLC0415 - tasks import models
-
-    send_after_commit(register, sync.pk)
-
-
-def _remove_webhook(sync: ObjectSync) -> None:
-    """The app's webhook of a deleted sync goes too, removed by a worker after commit."""
-    from syncapp.inbound.tasks import remove  # noqa: PLC0415 - tasks import models
-
-    send_after_commit(remove, sync.connection_id, sync.app_object)
+    # Real time: inbound registers the app's webhook once this commits (a refusal
+    # leaves the sync on polling).
+    sync_turned_on.send(sender=ObjectSync, sync=sync)
 
 
 @transaction.atomic
@@ -75,5 +63,5 @@ def turn_on(sync: ObjectSync, by=None) -> None:
 def delete_sync(sync: ObjectSync, by=None) -> None:
     """Remove the configuration and links; records on both sides are kept."""
     audit.record(by, AuditAction.SYNC_DELETED, sync)  # while it still has its id
-    _remove_webhook(sync)
+    sync_deleting.send(sender=ObjectSync, sync=sync)  # its app's webhook goes too
     sync.delete()
