@@ -18,11 +18,11 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 
 from connectors.sdk.callmeter import CallEvent, read_call_counts
 from syncapp.core.queue import UNREACHABLE
-from syncapp.syncs.counts import SyncCounts, counts_for
 from syncapp.integrations.models import Connection
 from syncapp.integrations.tokens import redis_client
 from syncapp.monitoring.queues import queue_depths
 from syncapp.monitoring.runs import runs_by_outcome
+from syncapp.syncs.counts import SyncCounts, counts_for
 from syncapp.syncs.models import LinkStatus, ObjectSync, SyncState
 from syncapp.webhooks.models import Attempt
 

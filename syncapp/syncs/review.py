@@ -16,8 +16,8 @@ from syncapp.audit.models import AuditAction
 from syncapp.core.queue import enqueue
 from syncapp.engine.breaker import Thresholds
 from syncapp.syncs import services
-from syncapp.syncs.held import MASS_CHANGE, GuardState, HeldChange, MassChangeGuard, guard_of
 from syncapp.syncs.models import ObjectSync
+from syncapp.syncs.models.held import MASS_CHANGE, GuardState, HeldChange, MassChangeGuard, guard_of
 
 SAMPLE = 20
 LEFT_DIFFERENT_SHOWN = 500

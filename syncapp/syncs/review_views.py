@@ -23,7 +23,7 @@ from syncapp.core.queue import QueueUnreachable
 from syncapp.core.spreadsheet import neutralise
 from syncapp.integrations.listing import app_card
 from syncapp.syncs import review
-from syncapp.syncs.held import guard_of
+from syncapp.syncs.models.held import guard_of
 from syncapp.syncs.wizard.pages import app_class, get_sync, names_for
 
 

@@ -9,9 +9,9 @@ from connectors.sdk import ErrorCategory
 from syncapp.crm.models import Record
 from syncapp.crm.services import archive_record, create_record, restore_record
 from syncapp.health import repair
-from syncapp.syncs.counts import counts_for
 from syncapp.integrations.catalog import connector_class
 from syncapp.syncs.configure import build_config
+from syncapp.syncs.counts import counts_for
 from syncapp.syncs.models import LinkStatus
 from syncapp.syncs.run.restore import recreate_in_app, restore_in_hub
 from tests.kits.engine import make_sync, run, settle

@@ -8,8 +8,8 @@ import pytest
 
 from syncapp.crm.services import update_record
 from syncapp.syncs import review, tasks
-from syncapp.syncs.held import GuardState, guard_of
 from syncapp.syncs.models import LinkStatus, Run, RunKind, RunStatus
+from syncapp.syncs.models.held import GuardState, guard_of
 from syncapp.syncs.run import undo, undo_plan
 from tests.kits.breaker import PEOPLE, held_by_a_new_mapping
 from tests.kits.engine import run, settle

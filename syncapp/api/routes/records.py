@@ -22,9 +22,9 @@ from syncapp.api.routes.common import (
 from syncapp.audit.models import AuditAction
 from syncapp.core.params import ID_MAX
 from syncapp.health import queries, repair
-from syncapp.syncs.counts import counts_for
 from syncapp.health.models import RepairJob
 from syncapp.health.tips import DELETED_CATEGORIES, ERROR_TIPS, EXCLUSION_REASONS
+from syncapp.syncs.counts import counts_for
 from syncapp.syncs.models import Link
 
 router = Router(tags=["records"])

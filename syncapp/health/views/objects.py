@@ -15,7 +15,6 @@ from syncapp.core import params
 from syncapp.core.htmx import HtmxHttpRequest
 from syncapp.crm.identifier_table import TABLE
 from syncapp.health import queries, repair
-from syncapp.syncs.counts import counts_for
 from syncapp.health.models import RepairJob
 from syncapp.health.overview import connection_state, hourly_activity, sync_rows
 from syncapp.health.tips import DELETED_CATEGORIES, ERROR_TIPS, EXCLUSION_REASONS, error_tip
@@ -27,6 +26,7 @@ from syncapp.health.views.common import (
     sync_or_404,
     with_app_urls,
 )
+from syncapp.syncs.counts import counts_for
 from syncapp.syncs.models import LinkStatus
 
 VIEW = Permission.VIEW_HEALTH
