@@ -11,16 +11,12 @@ import re
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import CharField, F, Func, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from syncapp import audit
-from syncapp.audit.models import AuditAction
-from syncapp.core.queue import enqueue
 from syncapp.core.spreadsheet import neutralise
 from syncapp.core.tasks import send_notification
 from syncapp.health.columns import export_headers, reason_text, status_label
@@ -183,23 +179,3 @@ def _mail(job: ExportJob) -> None:
     # sent at once (the job row is saved), in the requester's language (build_export).
     send_notification.delay(_("Your %(app)s record export is ready") % {"app": app}, body,
                             [job.requested_by.email or job.requested_by.get_username()])
-
-
-def any_matching(portal, flt) -> bool:
-    return any(filtered_links(portal, flt, sync_id).exists() for sync_id in flt.sync_ids)
-
-
-def start_export(portal, connection, user, *, fmt: str, flt, columns: list[str],
-                 by=None) -> ExportJob:
-    """Queue an export for `user`, audited as done by `by` (the request) or `user`."""
-    from syncapp.health.tasks import build_export as task  # noqa: PLC0415 - tasks import us
-
-    with transaction.atomic():
-        job = ExportJob.objects.create(portal=portal, connection=connection, format=fmt,
-                                       filters=flt.as_params(), columns=columns,
-                                       requested_by=user,
-                                       language=translation.get_language() or "")
-        audit.record(by or user, AuditAction.EXPORT, connection,
-                     {"format": fmt, "filters": job.filters}, portal=portal)
-        enqueue(task, job.pk)  # QueueUnreachable rolls the job row back: no orphan export
-    return job
