@@ -10,14 +10,14 @@ from syncapp import audit
 from syncapp.audit.models import AuditAction
 from syncapp.core.queue import enqueue
 from syncapp.syncs.models import ObjectSync, SyncState
+from syncapp.syncs.run.associations import walk_partners_again
 from syncapp.syncs.signals import sync_deleting, sync_turned_on
+from syncapp.syncs.tasks import run_sync
 
 
 def _enqueue(sync: ObjectSync) -> None:
     """Run it once the caller commits; QueueUnreachable (rolling the caller back) when
     the task queue does not answer."""
-    from syncapp.syncs.tasks import run_sync  # noqa: PLC0415 - tasks import the engine
-
     enqueue(run_sync, sync.pk)
 
 
@@ -51,8 +51,6 @@ def turn_off(sync: ObjectSync, by=None) -> None:
 @transaction.atomic
 def turn_on(sync: ObjectSync, by=None) -> None:
     """Catch up from the saved cursors; the other syncs redo associations made meanwhile."""
-    from syncapp.syncs.run.associations import walk_partners_again  # noqa: PLC0415
-
     save_and_sync(sync)
     if sync.initial_done:
         walk_partners_again(sync)
