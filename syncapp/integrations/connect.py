@@ -19,6 +19,7 @@ from syncapp import audit
 from syncapp.audit.models import AuditAction
 from syncapp.integrations.catalog import api_bases, connector_class, oauth_client
 from syncapp.integrations.models import Connection, ConnectionStatus
+from syncapp.integrations.signals import disconnecting
 from syncapp.integrations.tokens import DbTokenStore, store_token
 
 SESSION_KEY = "oauth_flows"
@@ -193,10 +194,8 @@ def _reconnect(request, connection_id, info, token, extra) -> Connection:
 def disconnect(connection: Connection, by=None) -> None:
     """Revoke the token (best effort), forget it, and keep the connection's history;
     `by` (request or user) is audited with it."""
-    from syncapp.inbound.registration import remove_all  # noqa: PLC0415 - inbound imports us
-
     if connection.token_ciphertext:
-        remove_all(connection)  # while the token still works
+        disconnecting.send(sender=Connection, connection=connection)  # token still works
         cls = connector_class(connection.app_key)
         oauth_client(cls, connection.account_extra).revoke(DbTokenStore(connection).load())
     connection.status = ConnectionStatus.DISCONNECTED
