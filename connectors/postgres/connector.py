@@ -98,6 +98,25 @@ class PostgresConnector(Connector):
             return catalog.describe(conn, object_name, hub_object=hub_object, pk=pk,
                                     updated_at=updated_at)
 
+    def describe_account(self, choice: Mapping[str, str]) -> dict:
+        """{"table": the chosen table's description, "deletes": how deletes are seen}; a
+        table that does not exist names the ones the user may read."""
+        try:
+            table = self.describe(choice.get("object", ""),
+                                  hub_object=choice.get("hub_object", ""),
+                                  pk=choice.get("key", ""),
+                                  updated_at=choice.get("updated_at", ""))
+        except catalog.BadTable as exc:
+            if "There is no table" in exc.message:
+                names = [t["object"] for t in self.tables()][:20]
+                exc.message += (" Tables and views it can read: " + ", ".join(names) + "."
+                                if names else " It can read no table at all.")
+                exc.args = (exc.message,)
+            raise
+        with self.session() as conn:
+            tracked = deletes.trigger_active(conn, table)
+        return {"table": table, "deletes": "trigger" if tracked else "key_diff"}
+
     def account_info(self) -> AccountInfo:
         target = self.target()
         table = self.account.get("table") or {}

@@ -101,6 +101,13 @@ class Connector:
         """The vendor account behind the token (its id names it uniquely)."""
         raise NotImplementedError
 
+    def describe_account(self, choice: Mapping[str, str]) -> dict:
+        """For a DsnSpec app: the admin's choice on the connect form (`object`,
+        `hub_object`, `key`, `updated_at`) checked against what the DSN reaches, as
+        the account details that `objects_for` reads; ConnectorError saying what to
+        change otherwise."""
+        raise NotImplementedError
+
     def discover_fields(self, object_name: str) -> Sequence[Field]:
         """Custom fields read from the vendor's metadata API (static ones excluded)."""
         return ()

@@ -186,9 +186,9 @@ def disconnect(connection: Connection, by=None) -> None:
     `by` (request or user) is audited with it."""
     from syncapp.inbound.registration import remove_all  # noqa: PLC0415 - inbound imports us
 
-    if connection.token_ciphertext:
+    cls = connector_class(connection.app_key)
+    if connection.token_ciphertext and cls.spec.auth.kind == "oauth2":
         remove_all(connection)  # while the token still works
-        cls = connector_class(connection.app_key)
         oauth_client(cls).revoke(DbTokenStore(connection).load())
     connection.status = ConnectionStatus.DISCONNECTED
     connection.token_ciphertext = ""

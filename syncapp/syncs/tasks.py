@@ -205,3 +205,21 @@ def run_undo(undo_id: int) -> None:
         run_undo.delay(undo_id)
     elif outcome == undo.BUSY:
         run_undo.apply_async((undo_id,), countdown=UNDO_BUSY_RETRY_S)
+
+
+@shared_task(name="syncapp.syncs.tasks.diff_app_keys", ignore_result=True)
+def diff_app_keys() -> None:
+    """Beat, nightly: one key diff per sync whose app may not report deletes."""
+    from syncapp.syncs.keydiff import syncs_to_diff  # noqa: PLC0415 - imports the engine
+
+    for sync_id in syncs_to_diff():
+        diff_app_keys_of.delay(sync_id)
+
+
+@shared_task(name="syncapp.syncs.tasks.diff_app_keys_of", ignore_result=True, acks_late=True,
+             reject_on_worker_lost=True)
+def diff_app_keys_of(sync_id: int) -> None:
+    """The key diff of one sync (syncs/keydiff.py)."""
+    from syncapp.syncs.keydiff import diff_sync  # noqa: PLC0415 - imports the engine
+
+    diff_sync(sync_id)
