@@ -115,7 +115,8 @@ class PostgresConnector(Connector):
             raise
         with self.session() as conn:
             tracked = deletes.trigger_active(conn, table)
-        return {"table": table, "deletes": "trigger" if tracked else "key_diff"}
+        return {"table": table, "deletes": "trigger" if tracked else "key_diff",
+                "user": self.target().user}
 
     def account_info(self) -> AccountInfo:
         target = self.target()
@@ -194,7 +195,7 @@ class PostgresConnector(Connector):
 
     def _writing(self, table: Table, call):
         if table.table["kind"] == "view":
-            raise ConnectorError(ErrorCategory.READ_ONLY,
+            raise ConnectorError(ErrorCategory.PERMISSION_DENIED,
                                  "A view syncs one way, into Syncapp: it is never written.")
         with self.session() as conn:
             return call(conn)

@@ -72,7 +72,8 @@ class Table:
     def ids(self, conn: psycopg.Connection, after: str | None, limit: int) -> list[str]:
         where = sql.SQL("") if after is None else sql.SQL(" WHERE {} > {}").format(
             sql.Identifier(self.key), self._cast(self.key))
-        query = sql.SQL("SELECT {k}::text FROM {t}{w} ORDER BY {k} LIMIT %s").format(
+        # Named apart from the column, so ORDER BY sorts by the typed key, not its text.
+        query = sql.SQL("SELECT {k}::text AS syncapp_key FROM {t}{w} ORDER BY {k} LIMIT %s").format(
             k=sql.Identifier(self.key), t=self.relation, w=where)
         params = (limit,) if after is None else (after, limit)
         return [row[0] for row in conn.execute(query, params).fetchall()]

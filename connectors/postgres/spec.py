@@ -107,18 +107,18 @@ def table_object(table: dict) -> ObjectSpec:
     names = {f.name for f in fields}
     by_column = DEFAULT_MAPPINGS.get(table["hub_object"], {})
     mappings = tuple(
-        Mapping(column, prop, Direction.TO_HUB if table["kind"] == "view" else
-                Direction.TWO_WAY) for column, prop in by_column.items() if column in names)
+        Mapping(column, prop) for column, prop in by_column.items() if column in names)
     identifiers = tuple(
         (identifier, column) for identifier in IDENTIFIERS.get(table["hub_object"], ())
         for column in names if by_column.get(column) == IDENTIFIER_PROPERTIES[identifier])
-    view = table["kind"] == "view"
+    # A view is never written; nor is a table the user may not INSERT into and UPDATE.
+    view = table["kind"] == "view" or not {"INSERT", "UPDATE"} <= set(table["privileges"])
     return ObjectSpec(
         name=table["object"], label=table["object"], hub_object=table["hub_object"],
         fields=fields, identifiers=_first_per_identifier(sorted(identifiers)),
         default_mappings=mappings,
         capabilities=Capabilities(
-            incremental="modified_time", deleted_records=not view, batch_write=True,
+            incremental="modified_time", deleted_records=True, batch_write=True,
             batch_size=100, concurrent_requests=1, key_diff=True,
             directions=(Direction.TO_HUB,) if view else (
                 Direction.TWO_WAY, Direction.TO_HUB, Direction.TO_APP)),

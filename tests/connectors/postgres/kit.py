@@ -1,0 +1,98 @@
+"""The "sandbox" of the PostgreSQL table app: a real second database on the test
+server, pgtable_<xdist worker>, created for the session and dropped after, with a
+`users` table each test starts from."""
+
+import os
+from urllib.parse import urlsplit
+
+import psycopg
+
+from connectors.postgres import PostgresConnector
+from connectors.sdk import HttpClient
+
+USERS = """
+DROP TABLE IF EXISTS users CASCADE;
+DROP TABLE IF EXISTS syncapp_deleted_rows;
+CREATE TABLE users (
+    id bigserial PRIMARY KEY,
+    email text,
+    first_name text,
+    last_name varchar(80),
+    age integer,
+    active boolean,
+    born date,
+    tags jsonb,
+    updated_at timestamptz NOT NULL DEFAULT now()
+);
+"""
+
+
+def server() -> dict:
+    """Host, port and user of the suite's own Postgres (DATABASE_URL)."""
+    url = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/x"))
+    return {"host": url.hostname or "127.0.0.1", "port": url.port or 5432,
+            "user": url.username or "postgres", "password": url.password or ""}
+
+
+def database_name() -> str:
+    return f"pgtable_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+
+
+def dsn(dbname: str | None = None, user: str | None = None, port: int | None = None) -> str:
+    s = server()
+    auth = user or s["user"]
+    if not user and s["password"]:
+        auth += f":{s['password']}"
+    return f"postgresql://{auth}@{s['host']}:{port or s['port']}/{dbname or database_name()}"
+
+
+def admin_connection(dbname: str = "postgres") -> psycopg.Connection:
+    return psycopg.connect(dsn(dbname), autocommit=True)
+
+
+def create_database() -> str:
+    name = database_name()
+    with admin_connection() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return name
+
+
+def drop_database() -> None:
+    with admin_connection() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{database_name()}" WITH (FORCE)')
+
+
+def sql(statement: str, params=None):
+    """Run `statement` in the second database as its owner (what the user does)."""
+    with psycopg.connect(dsn(), autocommit=True) as conn:
+        cursor = conn.execute(statement, params)
+        return cursor.fetchall() if cursor.description else None
+
+
+def credentials(dsn_text: str | None = None, **limits) -> dict:
+    return {"dsn": dsn_text or dsn(), "allowed_hosts": [server()["host"]],
+            "statement_timeout_ms": 5_000, "max_connections": 4, **limits}
+
+
+def connector(account: dict | None = None, **limits) -> PostgresConnector:
+    return PostgresConnector(HttpClient(), account=account or {},
+                             credentials=credentials(**limits))
+
+
+def table_account(object_name: str = "public.users", hub_object: str = "contact",
+                  **choice) -> dict:
+    return connector().describe_account({"object": object_name, "hub_object": hub_object,
+                                         **choice})
+
+
+def users_connector(**limits) -> PostgresConnector:
+    return connector(table_account(), **limits)
+
+
+def add_users(n: int, stamp: str = "2024-01-01", per_stamp: int = 3) -> None:
+    """n users, `per_stamp` sharing each updated_at (equal timestamps on purpose)."""
+    sql("INSERT INTO users (email, first_name, age, updated_at) "
+        "SELECT 'user' || i || '@pg.example', 'User' || i, i, "
+        "%s::timestamptz + ((i - 1) / %s) * interval '1 second' "
+        "FROM generate_series(1, %s) i", (stamp, per_stamp, n))
