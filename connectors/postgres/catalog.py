@@ -56,8 +56,8 @@ def describe(conn: psycopg.Connection, object_name: str, *, hub_object: str,
                            "user can see.")
         columns = _columns(conn, schema, name)
         relation = sql.Identifier(schema, name).as_string(conn)
-        privileges = [p for p in ("SELECT", "INSERT", "UPDATE") if conn.execute(
-            "SELECT has_table_privilege(%s, %s)", (relation, p)).fetchone()[0]]
+        privileges = [p for p in ("SELECT", "INSERT", "UPDATE") if (conn.execute(
+            "SELECT has_table_privilege(%s, %s)", (relation, p)).fetchone() or (False,))[0]]
         primary = _primary_key(conn, relation)
     except psycopg.Error as exc:
         raise classify(exc) from None

@@ -22,6 +22,7 @@ def setup_sql(table: dict, user: str = "") -> str:
     log = f"{schema.as_string()}.{LOG_TABLE}"
     relation = f"{schema.as_string()}.{name.as_string()}"
     grantee = sql.Identifier(user).as_string() if user else "<the sync user>"
+    # Text the user reads and runs, every name in it quoted by sql.Identifier.
     return f"""-- Syncapp: log the rows deleted from {table['object']}, so Syncapp sees deletes.
 CREATE TABLE IF NOT EXISTS {log} (
     id bigserial PRIMARY KEY,
@@ -47,7 +48,7 @@ CREATE TRIGGER {TRIGGER} AFTER DELETE ON {relation}
 
 GRANT SELECT ON {log} TO {grantee};
 -- Entries older than the longest a sync stays off can be deleted at any time.
-"""
+"""  # noqa: S608 - shown to the user, every name quoted
 
 
 def trigger_active(conn: psycopg.Connection, table: dict) -> bool:

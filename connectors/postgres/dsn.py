@@ -59,9 +59,9 @@ def parse(dsn: str, allowed_hosts: Collection[str]) -> Target:
     if not host or host.startswith("/") or "," in host:
         raise BadDsn("The connection string needs one host name or address (not a socket "
                      "path, not a list).")
-    for key in ("dbname", "user"):
+    for key, what in (("dbname", "database name"), ("user", "user")):
         if not params.get(key):
-            raise BadDsn(f"The connection string needs a {'database name' if key == 'dbname' else 'user'}.")
+            raise BadDsn(f"The connection string needs a {what}.")
     try:
         port = int(params.get("port") or 5432)
     except ValueError:

@@ -99,6 +99,7 @@ class Table:
                 sql.Identifier(self.key), sql.SQL(", ").join(
                     sql.SQL("{c} = EXCLUDED.{c}").format(c=sql.Identifier(c)) for c in updates))
         row = conn.execute(query + self._returning(), [values[c] for c in names]).fetchone()
+        assert row is not None
         return self.record(row)
 
     def update(self, conn: psycopg.Connection, key: str, values: dict) -> AppRecord | None:

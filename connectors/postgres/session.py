@@ -54,8 +54,8 @@ def connect_error(target: Target, exc: psycopg.Error) -> ConnectorError:
         return ConnectorError(ErrorCategory.AUTH_EXPIRED,
                               f"The database refused the user “{target.user}”: wrong "
                               "password (or no password).", vendor_message=text)
-    if isinstance(exc, pg.InvalidAuthorizationSpecification) or \
-            "no pg_hba.conf entry" in lowered or "role" in lowered and "does not exist" in lowered:
+    if isinstance(exc, pg.InvalidAuthorizationSpecification) or "no pg_hba.conf entry" in \
+            lowered or ("role" in lowered and "does not exist" in lowered):
         return ConnectorError(ErrorCategory.AUTH_EXPIRED,
                               f"The database does not let “{target.user}” sign in.",
                               vendor_message=text)
