@@ -61,6 +61,28 @@ def create_database() -> str:
 def drop_database() -> None:
     with admin_connection() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{database_name()}" WITH (FORCE)')
+        for name in ROLES:
+            conn.execute(f'DROP ROLE IF EXISTS "{role_name(name)}"')
+
+
+ROLES = ("blind", "reader", "writer")
+
+
+def role_name(name: str) -> str:
+    """A login role of this worker's (roles are the whole server's, not one database's)."""
+    return f"pgtable_{name}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+
+
+def role(name: str, *grants: str) -> str:
+    """`pgtable_<name>_<worker>`, a login role holding only `grants` on users."""
+    role_id = role_name(name)
+    sql(f"DO $$ BEGIN CREATE ROLE \"{role_id}\" LOGIN; EXCEPTION WHEN duplicate_object "
+        "THEN NULL; END $$")
+    sql(f'REVOKE ALL ON users FROM "{role_id}"')
+    sql(f'GRANT USAGE ON SCHEMA public TO "{role_id}"')
+    for grant in grants:
+        sql(f'GRANT {grant} ON users TO "{role_id}"')
+    return role_id
 
 
 def sql(statement: str, params=None):
@@ -96,3 +118,36 @@ def add_users(n: int, stamp: str = "2024-01-01", per_stamp: int = 3) -> None:
         "SELECT 'user' || i || '@pg.example', 'User' || i, i, "
         "%s::timestamptz + ((i - 1) / %s) * interval '1 second' "
         "FROM generate_series(1, %s) i", (stamp, per_stamp, n))
+
+
+class TableApp:
+    """The table as tests/kits/engine's `run` sees an app: a connection, a connector."""
+
+    cls = PostgresConnector
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def connector(self):
+        from syncapp.integrations.catalog import build_connector  # noqa: PLC0415
+
+        self.connection.refresh_from_db()
+        return build_connector(self.connection)
+
+
+def connect(portal, object_name: str = "public.users", hub_object: str = "contact",
+            user: str | None = None, key: str = "") -> TableApp:
+    """A saved connection of `portal` to the table, as the connect form makes one."""
+    from syncapp.integrations.crypto import encrypt_json  # noqa: PLC0415
+    from syncapp.integrations.models import Connection  # noqa: PLC0415
+
+    text = dsn(user=user)
+    probe = PostgresConnector(HttpClient(), credentials=credentials(text))
+    account = probe.describe_account({"object": object_name, "hub_object": hub_object,
+                                      "key": key})
+    probe.close()
+    connection = Connection.objects.create(
+        portal=portal, app_key="postgres", account_id=f"{database_name()}/{object_name}",
+        account_name=object_name, account_extra=account,
+        token_ciphertext=encrypt_json({"dsn": text}))
+    return TableApp(connection)
