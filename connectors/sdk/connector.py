@@ -92,6 +92,10 @@ class Connector:
     def api(self, name: str) -> str:
         return self.bases[name].rstrip("/")
 
+    def close(self) -> None:
+        """Let go of what the connector holds (a database connection and its slot);
+        the product calls it when a slice, a diff or a connect is over."""
+
     def object(self, name: str) -> ObjectSpec:
         return self.object_for(self.account, name)
 

@@ -29,12 +29,16 @@ def connect(request, app_key: str, dsn: str, choice: dict[str, str]) -> Connecti
     if not dsn.strip():
         raise ConnectFailed(_("Enter the connection string of your database."))
     credentials = dsn_credentials(dsn.strip())
+    probe = cls(HttpClient(), credentials=credentials)
     try:
-        account = cls(HttpClient(), credentials=credentials).describe_account(choice)
-        info = cls(HttpClient(), account=account, credentials=credentials).account_info()
+        account = probe.describe_account(choice)
+        probe = cls(HttpClient(), account=account, credentials=credentials)
+        info = probe.account_info()
     except ConnectorError as exc:
         raise ConnectFailed(_("Nothing was connected: %(reason)s") % {
             "reason": exc.message}) from None
+    finally:
+        probe.close()
     duplicate = _("This %(app)s (%(account)s) is already connected to this portal.") % {
         "app": cls.spec.name, "account": info.name}
     live = Connection.objects.for_portal(request.portal).filter(
@@ -62,7 +66,7 @@ def refresh_deletes_mode(connection: Connection) -> str:
     try:
         tracked = connector.deletes_reported(table.get("object", ""))
     finally:
-        getattr(connector, "close", lambda: None)()
+        connector.close()
     mode = "trigger" if tracked else "key_diff"
     connection.account_extra = {**connection.account_extra, "deletes": mode}
     connection.save(update_fields=["account_extra", "updated_at"])

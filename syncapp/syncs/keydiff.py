@@ -66,7 +66,7 @@ def due(sync: ObjectSync, connector: Connector) -> bool:
 def diff_sync(sync_id: int, slice_s: float = 20.0, max_slices: int = 50) -> int:
     """Diff one sync's keys and let the engine record the deletes; how many were found.
     Skipped (0) while another run holds the sync's lock: tomorrow's diff comes."""
-    from syncapp.syncs.run.runner import DONE, SyncRunner, runnable  # noqa: PLC0415 - heavy
+    from syncapp.syncs.run.runner import runnable  # noqa: PLC0415 - heavy
     from syncapp.syncs.tasks import _lock, held, run_lock_name  # noqa: PLC0415 - tasks import us
 
     sync = ObjectSync.objects.select_related("connection", "portal").get(pk=sync_id)
@@ -77,17 +77,27 @@ def diff_sync(sync_id: int, slice_s: float = 20.0, max_slices: int = 50) -> int:
         return 0
     with held(lock):
         connector = build_connector(sync.connection)
-        if not due(sync, connector):
-            return 0
-        gone = gone_ids(sync, connector)
-        log.info("key diff", extra={"object_sync_id": sync.pk, "gone": len(gone)})
-        if not gone:
-            return 0
-        reporting = ReportingGone(connector, gone)
-        for _ in range(max_slices):
-            sync.refresh_from_db()
-            if SyncRunner(sync, connector=reporting).run_for(slice_s) == DONE:
-                break
+        try:
+            return _record_gone(sync, connector, slice_s, max_slices)
+        finally:
+            connector.close()  # its connection slot, at once
+
+
+def _record_gone(sync: ObjectSync, connector: Connector, slice_s: float, max_slices: int
+                 ) -> int:
+    from syncapp.syncs.run.runner import DONE, SyncRunner  # noqa: PLC0415 - heavy
+
+    if not due(sync, connector):
+        return 0
+    gone = gone_ids(sync, connector)
+    log.info("key diff", extra={"object_sync_id": sync.pk, "gone": len(gone)})
+    if not gone:
+        return 0
+    reporting = ReportingGone(connector, gone)
+    for _ in range(max_slices):
+        sync.refresh_from_db()
+        if SyncRunner(sync, connector=reporting).run_for(slice_s) == DONE:  # type: ignore[arg-type]
+            break
     return len(gone)
 
 

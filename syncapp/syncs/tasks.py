@@ -92,7 +92,11 @@ def _slice(sync_id: int, waiter: str = "") -> str | None:
             wait_for_lock(sync_id, waiter, portal_slot_names(sync.portal_id))
             return None
         with held(slot):
-            outcome = SyncRunner(sync).run_for(SLICE_S)
+            runner = SyncRunner(sync)
+            try:
+                outcome = runner.run_for(SLICE_S)
+            finally:
+                runner.connector.close()  # a database app's connection slot, at once
     except (OperationalError, InterfaceError):
         log.warning("sync run lost its database; retrying", extra={"object_sync_id": sync_id},
                     exc_info=True)

@@ -69,9 +69,14 @@ def app_fields(connection: Connection, app_object: str, connector=None) -> AppFi
         return AppFields([_shown(_from_cache(f)) for f in cached])
     static = connector_class(connection.app_key).object_for(
         connection.account_extra, app_object).fields
+    built = connector is None
     try:
         connector = connector or build_connector(connection)
-        fields = [_info(f) for f in connector.fields(app_object)]
+        try:
+            fields = [_info(f) for f in connector.fields(app_object)]
+        finally:
+            if built:
+                connector.close()  # a database app's connection slot, at once
     # (Redis down: the token's refresh lock and the rate limit cannot be taken either.)
     except (ConnectorError, requests.RequestException, NotImplementedError,
             *UNREACHABLE) as exc:

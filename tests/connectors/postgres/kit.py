@@ -104,8 +104,12 @@ def connector(account: dict | None = None, **limits) -> PostgresConnector:
 
 def table_account(object_name: str = "public.users", hub_object: str = "contact",
                   **choice) -> dict:
-    return connector().describe_account({"object": object_name, "hub_object": hub_object,
-                                         **choice})
+    probe = connector()
+    try:
+        return probe.describe_account({"object": object_name, "hub_object": hub_object,
+                                       **choice})
+    finally:
+        probe.close()  # its connection slot is free again
 
 
 def users_connector(**limits) -> PostgresConnector:
@@ -127,19 +131,29 @@ class TableApp:
 
     def __init__(self, connection):
         self.connection = connection
+        self._connector = None
 
     def connector(self):
-        from syncapp.integrations.catalog import build_connector  # noqa: PLC0415
+        """One connector for the test, as one worker keeps one: each holds a connection
+        slot (SYNC_POSTGRES_MAX_CONNECTIONS) until it is closed or collected."""
+        from syncapp.integrations.catalog import build_connector
 
-        self.connection.refresh_from_db()
-        return build_connector(self.connection)
+        if self._connector is None:
+            self.connection.refresh_from_db()
+            self._connector = build_connector(self.connection)
+        return self._connector
+
+    def close(self) -> None:
+        if self._connector is not None:
+            self._connector.close()
+            self._connector = None
 
 
 def connect(portal, object_name: str = "public.users", hub_object: str = "contact",
             user: str | None = None, key: str = "") -> TableApp:
     """A saved connection of `portal` to the table, as the connect form makes one."""
-    from syncapp.integrations.crypto import encrypt_json  # noqa: PLC0415
-    from syncapp.integrations.models import Connection  # noqa: PLC0415
+    from syncapp.integrations.crypto import encrypt_json
+    from syncapp.integrations.models import Connection
 
     text = dsn(user=user)
     probe = PostgresConnector(HttpClient(), credentials=credentials(text))

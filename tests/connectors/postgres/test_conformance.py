@@ -138,6 +138,7 @@ def test_a_statement_over_the_timeout_stops_as_app_unavailable(users_table):
     slow = kit.users_connector(statement_timeout_ms=50)
     with pytest.raises(ConnectorError) as caught, slow.session() as conn:
         conn.execute("SELECT pg_sleep(1)")
+    slow.close()
     assert caught.value.category is ErrorCategory.APP_UNAVAILABLE
     assert caught.value.transient
 
@@ -152,4 +153,6 @@ def test_connections_beyond_the_cap_wait_as_rate_limited(users_table):
         assert caught.value.category is ErrorCategory.RATE_LIMITED
     finally:
         first.close()
-    assert kit.connector(account, max_connections=1).read_ids(OBJ, None) == []
+    again = kit.connector(account, max_connections=1)
+    assert again.read_ids(OBJ, None) == []
+    again.close()

@@ -112,10 +112,10 @@ def test_a_user_without_select_is_told_to_grant_it(admin_client, users_table):
 def test_wrong_password_wording():
     """Trust authentication on the test server accepts any password, so the wording is
     checked on the error psycopg raises for a refused password."""
-    import psycopg  # noqa: PLC0415
+    import psycopg
 
-    from connectors.postgres.dsn import Target  # noqa: PLC0415
-    from connectors.postgres.session import connect_error  # noqa: PLC0415
+    from connectors.postgres.dsn import Target
+    from connectors.postgres.session import connect_error
 
     refused = psycopg.OperationalError('FATAL:  password authentication failed for user "u"')
     error = connect_error(Target({}, "db.example", 5432, "app", "u"), refused)

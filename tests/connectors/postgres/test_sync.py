@@ -32,7 +32,9 @@ def statuses(sync) -> list[str]:
 @pytest.fixture
 def table(portal, users_table):
     kit.add_users(4)
-    return kit.connect(portal)
+    app = kit.connect(portal)
+    yield app
+    app.close()
 
 
 def test_a_table_syncs_both_ways(portal, table):
@@ -97,6 +99,7 @@ def test_a_view_is_offered_only_to_the_hub(admin_client, portal, users_table):
     app = kit.connect(portal, "public.active_users", key="id")
     sync = start(admin_client, app.connection, "public.active_users")
     assert sync.direction == "to_hub"
+    app.close()
     html = page(admin_client, "configure", sync).content.decode()
     assert 'value="to_hub"' in html
     assert 'value="two_way"' not in html and 'value="to_app"' not in html
@@ -115,6 +118,7 @@ def test_a_view_syncs_into_the_hub(portal, users_table):
     run(app, sync)
     assert {"user1@pg.example", "user3@pg.example"} <= set(hub_contacts(portal))
     assert kit.sql("SELECT count(*) FROM users") == [(3,)]  # never written
+    app.close()
 
 
 def test_a_user_who_may_only_select_syncs_to_the_hub_and_writes_are_refused(portal,
@@ -127,3 +131,5 @@ def test_a_user_who_may_only_select_syncs_to_the_hub_and_writes_are_refused(port
                                             ("b", {"email": "y@pg.example"})])
     assert [o.error.category for o in outcomes] == [ErrorCategory.PERMISSION_DENIED] * 2
     assert "privilege" in outcomes[0].error.message
+    app.close()
+
