@@ -46,6 +46,7 @@ def connect_form(request, app_key: str):
             return redirect("integrations:account_setup", app_key=app_key,
                             connection_id=connection.pk)
     context = {"app": app_card(cls), "example": cls.spec.auth.example, "choice": choice,
+               "object_example": "public.users",
                "error": error, "hub_choices": [(key, ObjectType(key).label)
                                                for key in HUB_CHOICES]}
     # The DSN is never rendered back: after an error the person types it again.

@@ -165,3 +165,46 @@ def connect(portal, object_name: str = "public.users", hub_object: str = "contac
         account_name=object_name, account_extra=account,
         token_ciphertext=encrypt_json({"dsn": text}))
     return TableApp(connection)
+
+
+# --- the faults runs' data (test_faults, test_killed_worker) -------------------------
+
+
+def seeded(n: int, name: str):
+    """n users in the table, n hub contacts; n/2 people on both sides (their email in
+    capitals in the hub), and a two-way sync between them, as a draft."""
+    from syncapp.accounts.services import create_portal
+    from syncapp.crm.services import bulk_create_records
+    from syncapp.syncs.configure import create_object_sync
+
+    portal = create_portal(f"Pg faults {name}")
+    sql("INSERT INTO users (email, first_name, updated_at) SELECT 'p' || i || "
+            "'@pg.example', 'Row' || i, now() - interval '1 day' FROM generate_series(0, %s) i",
+            (n - 1,))
+    bulk_create_records(portal, "contact", [
+        {"email": f"P{i}@PG.example" if i < n else f"p{i}@pg.example", "lastname": f"Hub{i}"}
+        for i in range(n // 2, n + n // 2)])
+    app = connect(portal)
+
+    sync = create_object_sync(app.connection, "public.users", PostgresConnector, winner="hub",
+                              poll_interval_s=5)
+    return sync, app
+
+
+def assert_complete(sync, n: int) -> None:
+    from syncapp.crm.models import Record
+    from syncapp.syncs.models import Link, LinkStatus
+
+    everyone = n + n // 2
+    emails = [row[0] for row in sql("SELECT lower(email) FROM users")]
+    assert len(emails) == len(set(emails)) == everyone  # nobody twice in the table
+    hub = Record.objects.filter(portal=sync.portal, object_type="contact").live()
+    assert hub.count() == len(set(hub.values_list("email_key", flat=True))) == everyone
+    statuses = list(Link.objects.filter(object_sync=sync).values_list("status", flat=True))
+    assert statuses == [LinkStatus.IN_SYNC] * everyone, set(statuses)
+    # The hub's last names reached every row the hub holds too (the table-only half
+    # has none).
+    assert sql("SELECT count(*) FROM users WHERE last_name IS NULL") == [(n // 2,)]
+
+
+# --- a database that drops connections -------------------------------------------------

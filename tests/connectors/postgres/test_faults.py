@@ -13,9 +13,6 @@ from django.db import connection as django_connection
 
 from connectors.postgres import PostgresConnector
 from connectors.sdk import ConnectorError, ErrorCategory
-from syncapp.accounts.services import create_portal
-from syncapp.crm.models import Record
-from syncapp.crm.services import bulk_create_records
 from syncapp.syncs.models import Link, LinkStatus, ObjectSync, Run, RunStatus
 from syncapp.syncs.run.runner import DONE, SyncRunner
 from tests.connectors.postgres import kit
@@ -23,40 +20,6 @@ from tests.kits.soak import by_run
 
 pytestmark = pytest.mark.django_db(transaction=True)
 OBJ = "public.users"
-
-
-def seeded(n: int, name: str):
-    """n users in the table, n hub contacts; n/2 people on both sides (their email in
-    capitals in the hub), and a two-way sync between them, as a draft."""
-    portal = create_portal(f"Pg faults {name}")
-    kit.sql("INSERT INTO users (email, first_name, updated_at) SELECT 'p' || i || "
-            "'@pg.example', 'Row' || i, now() - interval '1 day' FROM generate_series(0, %s) i",
-            (n - 1,))
-    bulk_create_records(portal, "contact", [
-        {"email": f"P{i}@PG.example" if i < n else f"p{i}@pg.example", "lastname": f"Hub{i}"}
-        for i in range(n // 2, n + n // 2)])
-    app = kit.connect(portal)
-    from syncapp.syncs.configure import create_object_sync
-
-    sync = create_object_sync(app.connection, OBJ, PostgresConnector, winner="hub",
-                              poll_interval_s=5)
-    return sync, app
-
-
-def assert_complete(sync, n: int) -> None:
-    everyone = n + n // 2
-    emails = [row[0] for row in kit.sql("SELECT lower(email) FROM users")]
-    assert len(emails) == len(set(emails)) == everyone  # nobody twice in the table
-    hub = Record.objects.filter(portal=sync.portal, object_type="contact").live()
-    assert hub.count() == len(set(hub.values_list("email_key", flat=True))) == everyone
-    statuses = list(Link.objects.filter(object_sync=sync).values_list("status", flat=True))
-    assert statuses == [LinkStatus.IN_SYNC] * everyone, set(statuses)
-    # The hub's last names reached every row the hub holds too (the table-only half
-    # has none).
-    assert kit.sql("SELECT count(*) FROM users WHERE last_name IS NULL") == [(n // 2,)]
-
-
-# --- a database that drops connections -------------------------------------------------
 
 
 class DroppingDatabase(PostgresConnector):
@@ -90,7 +53,7 @@ class DroppingDatabase(PostgresConnector):
 @pytest.mark.grows_in_soak
 def test_a_database_dropping_connections_ends_with_every_row_once(users_table):
     n = by_run(smoke=80, soak=2_000)
-    sync, app = seeded(n, "dropping")
+    sync, app = kit.seeded(n, "dropping")
     rng = random.Random(19)
     account = app.connection.account_extra
     flaky = DroppingDatabase(account=account, credentials=kit.credentials(), rng=rng,
@@ -114,7 +77,7 @@ def test_a_database_dropping_connections_ends_with_every_row_once(users_table):
     calm.close()
     flaky.close()
     app.close()
-    assert_complete(sync, n)
+    kit.assert_complete(sync, n)
 
 
 def settled_in_process(sync) -> bool:

@@ -12,7 +12,7 @@ import pytest
 
 from syncapp.syncs.models import Link, LinkStatus, Run, RunKind, RunStatus
 from syncapp.syncs.services import save_and_sync
-from tests.connectors.postgres.test_faults import assert_complete, seeded
+from tests.connectors.postgres import kit
 from tests.kits.stack import wait_until
 from tests.kits.worker import beat_on, own_queue, worker_on
 
@@ -32,7 +32,7 @@ def settled(sync) -> bool:
 
 def test_a_worker_killed_mid_sync_leaves_every_row_once(users_table, live_server, tmp_path):
     n = 5_000
-    sync, _app = seeded(n, "killed")
+    sync, _app = kit.seeded(n, "killed")
     with own_queue() as queue, beat_on(queue, tmp_path):
         with worker_on(queue, live_server.url, tmp_path / "killed.log") as worker:
             save_and_sync(sync)
@@ -45,4 +45,4 @@ def test_a_worker_killed_mid_sync_leaves_every_row_once(users_table, live_server
         with worker_on(queue, live_server.url, tmp_path / "after.log"):
             done = wait_until(lambda: settled(sync), timeout=240, every=0.5)
             assert done, (tmp_path / "after.log").read_text()[-3000:]
-    assert_complete(sync, n)
+    kit.assert_complete(sync, n)

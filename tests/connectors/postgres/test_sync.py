@@ -3,6 +3,8 @@ ways for a table, one way for a view (the wizard offers nothing else), deletes b
 the trigger's log or by the nightly key diff, and a write refused for a missing
 privilege."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -10,10 +12,9 @@ from connectors.sdk import ErrorCategory
 from syncapp.crm.models import Record
 from syncapp.crm.services import create_record, update_record
 from syncapp.syncs import keydiff
-from syncapp.syncs.models import Link, LinkStatus
+from syncapp.syncs.models import Link, LinkStatus, ObjectSync
 from tests.connectors.postgres import kit
 from tests.kits.engine import make_sync, run, settle
-from tests.syncs.kit import CONFIGURE, page, post_step, start
 
 pytestmark = pytest.mark.django_db(transaction=True)
 OBJ = "public.users"
@@ -97,13 +98,18 @@ def test_the_setup_page_says_which_delete_path_is_active(admin_client, portal, t
 def test_a_view_is_offered_only_to_the_hub(admin_client, portal, users_table):
     kit.sql("CREATE VIEW active_users AS SELECT id, email, first_name, updated_at FROM users")
     app = kit.connect(portal, "public.active_users", key="id")
-    sync = start(admin_client, app.connection, "public.active_users")
-    assert sync.direction == "to_hub"
+    admin_client.post(reverse("syncs:choose", args=["postgres"]),
+                      {"account": app.connection.pk, "object": "public.active_users"})
     app.close()
-    html = page(admin_client, "configure", sync).content.decode()
+    sync = ObjectSync.objects.get(connection=app.connection)
+    assert sync.direction == "to_hub"
+    configure = reverse("syncs:configure", args=["postgres", sync.pk])
+    html = admin_client.get(configure).content.decode()
     assert 'value="to_hub"' in html
     assert 'value="two_way"' not in html and 'value="to_app"' not in html
-    refused = post_step(admin_client, "configure", sync, {**CONFIGURE, "direction": "two_way"})
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    refused = admin_client.post(configure, {"direction": "two_way", "winner": "hub",
+                                            "matching": "default", "token": token})
     assert refused.status_code == 400
     sync.refresh_from_db()
     assert sync.direction == "to_hub"
