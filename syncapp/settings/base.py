@@ -3,7 +3,6 @@
 import os
 from pathlib import Path
 
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -273,9 +272,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 60.0},
     },
-    "key-diff": {  # deletes of apps without a delete feed (syncs/keydiff.py), nightly
+    "key-diff": {  # deletes of apps without a delete feed (syncs/keydiff.py), daily
         "task": "syncapp.syncs.tasks.diff_app_keys",
-        "schedule": crontab(hour=3, minute=17),
+        "schedule": 24 * 3600.0,
         "options": {"expires": 3600.0},
     },
     "prune-history": {  # runs past RUN_HISTORY_RETENTION_DAYS, audit entries past a year

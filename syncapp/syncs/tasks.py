@@ -96,7 +96,7 @@ def _slice(sync_id: int, waiter: str = "") -> str | None:
             try:
                 outcome = runner.run_for(SLICE_S)
             finally:
-                runner.connector.close()  # a database app's connection slot, at once
+                _close_connector(runner)
     except (OperationalError, InterfaceError):
         log.warning("sync run lost its database; retrying", extra={"object_sync_id": sync_id},
                     exc_info=True)
@@ -104,6 +104,14 @@ def _slice(sync_id: int, waiter: str = "") -> str | None:
         return DATABASE_LOST
     log.info("sync run slice", extra={"object_sync_id": sync_id, "outcome": outcome})
     return outcome
+
+
+def _close_connector(runner) -> None:
+    """Free what the slice's connector holds (a database app's connection slot) at once,
+    rather than whenever the collector gets to it."""
+    connector = getattr(runner, "connector", None)
+    if connector is not None:
+        connector.close()
 
 
 def _lock(name: str):
