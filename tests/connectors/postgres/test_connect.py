@@ -48,8 +48,9 @@ def test_a_table_connects_and_the_dsn_is_kept_encrypted_never_shown(admin_client
     assert connection.account_extra["deletes"] == "key_diff"
     page = admin_client.get(response["Location"]).content.decode()
     assert "nightly key comparison" in page and "CREATE TRIGGER syncapp_log_delete" in page
-    for listing in (page, admin_client.get(reverse("integrations:app",
-                                                   args=["postgres"])).content.decode()):
+    app_page = admin_client.get(reverse("integrations:app", args=["postgres"])).content.decode()
+    assert response["Location"] in app_page  # "Table and deleted rows"
+    for listing in (page, app_page):
         assert kit.dsn() not in listing
 
 
