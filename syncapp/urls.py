@@ -4,11 +4,12 @@ from django.urls import include, path
 from syncapp.api import docs as api_docs
 from syncapp.api.api import api
 from syncapp.core import views as core_views
+from syncapp.crm import views as crm_views
 from syncapp.integrations.urls import sandbox_urlpatterns
 from syncapp.monitoring import views as monitoring_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", crm_views.home, name="home"),
     path("healthz", core_views.health, name="health"),
     path("healthz/live", core_views.live, name="health-live"),
     path("healthz/ready", core_views.ready, name="health-ready"),

@@ -12,16 +12,14 @@ https://learn.microsoft.com/power-apps/developer/data-platform/register-web-hook
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import Protocol
 
 from connectors.dynamics.client import headers, is_guid, odata_string, query
 from connectors.dynamics.entities import Entity
-from connectors.sdk import ConnectorError
+from connectors.sdk import ConnectorError, HttpClient
 from connectors.sdk import ErrorCategory as Cat
 from connectors.sdk.webhooks import MalformedWebhook, WebhookEvent, parse_moment
-
-if TYPE_CHECKING:
-    from connectors.dynamics.connector import DynamicsConnector
 
 # sdkmessage name -> the SDK's action.
 ACTIONS = {"Create": "create", "Update": "change", "Delete": "delete"}
@@ -34,7 +32,18 @@ SERVER_ONLY = 0  # sdkmessageprocessingstep.supporteddeployment
 _WCF_DATE = re.compile(r"^/Date\((?P<ms>-?\d+)(?:[+-]\d{4})?\)/$")
 
 
-def register(connector: "DynamicsConnector", entity: Entity, url: str, key: str) -> str:
+class Environment(Protocol):
+    """What registering a webhook uses of the connector (connector.py's
+    DynamicsConnector, which calls this module): its HTTP client and Web API root."""
+
+    http: HttpClient
+
+    def web_api(self) -> str: ...
+
+    def all_rows(self, url: str, *prefer: str) -> Iterable[dict]: ...
+
+
+def register(connector: Environment, entity: Entity, url: str, key: str) -> str:
     """The endpoint and its three steps; returns "<endpoint id>:<step id>,…" (the steps
     go first when removing). On a refusal midway, what was made is removed again."""
     api = connector.web_api()
@@ -60,7 +69,7 @@ def register(connector: "DynamicsConnector", entity: Entity, url: str, key: str)
     return f"{endpoint_id}:{','.join(steps)}"
 
 
-def remove(connector: "DynamicsConnector", webhook_id: str) -> None:
+def remove(connector: Environment, webhook_id: str) -> None:
     """Delete the steps, then their endpoint (which Dataverse keeps while steps use it);
     one already gone is fine."""
     endpoint_id, _, steps = webhook_id.partition(":")
@@ -112,7 +121,7 @@ def _moment(raw: object) -> dt.datetime:
     return parse_moment(int(found["ms"]) / 1000 if found else raw)
 
 
-def _message_filters(connector: "DynamicsConnector",
+def _message_filters(connector: Environment,
                      entity: Entity) -> dict[str, tuple[str, str]]:
     """{message: (sdkmessageid, sdkmessagefilterid)} for Create, Update and Delete of
     the table: a step names both its message and the message's filter for the table."""
@@ -132,7 +141,7 @@ def _message_filters(connector: "DynamicsConnector",
     return found
 
 
-def _create(connector: "DynamicsConnector", url: str, body: dict, key: str) -> str:
+def _create(connector: Environment, url: str, body: dict, key: str) -> str:
     reply = connector.http.request("POST", url + query(select=key), json=body,
                                    headers=headers("return=representation"))
     row_id = str((reply.body or {}).get(key, "")) if isinstance(reply.body, dict) else ""

@@ -89,6 +89,21 @@ class Connector:
         trigger), shown on the connection's page; "" for none."""
         return ""
 
+    @classmethod
+    def consent_details(cls, params: Mapping[str, str]) -> dict:
+        """What the vendor adds to its consent redirect that the connection keeps (Zoho
+        names the account's data centre); a ConnectorError refuses a redirect that does
+        not add up. Kept with the account's details, they reach `oauth_url` and
+        `self.account`."""
+        return {}
+
+    @classmethod
+    def oauth_url(cls, url: str, account: Mapping) -> str:
+        """The token or revoke endpoint `url` (the spec's, or the sandbox's) as this
+        account reaches it: the same, unless the vendor keeps each region's accounts on
+        a server of their own (Zoho's data centres)."""
+        return url
+
     def api(self, name: str) -> str:
         return self.bases[name].rstrip("/")
 

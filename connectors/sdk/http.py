@@ -21,6 +21,7 @@ from connectors.sdk.callmeter import CallEvent, CallMeter
 from connectors.sdk.errors import ConnectorError
 from connectors.sdk.errors import ErrorCategory as Cat
 from connectors.sdk.ratelimit import RateLimiter
+from connectors.sdk.usage import ApiUsage, UsageGauge, UsageReader, budget_spent
 
 
 class Action(StrEnum):
@@ -130,7 +131,9 @@ def default_error_reader(status: int, body: object) -> tuple[Cat | None, str]:
 
 class HttpClient:
     """Timeouts on every call, bounded retries, a shared rate limit, classified errors;
-    `meter`, when given, counts the calls, 429s and retries (for /metrics)."""
+    `meter`, when given, counts the calls, 429s and retries (for /metrics); `usage_gauge`
+    keeps the vendor's daily budget as its replies report it (usage.py), and
+    `budget_share` stops the calls once that share of it is spent."""
 
     def __init__(
         self,
@@ -145,6 +148,8 @@ class HttpClient:
         sleep: Callable[[float], None] = time.sleep,
         default_headers: dict[str, str] | None = None,
         meter: CallMeter | None = None,
+        usage_gauge: UsageGauge | None = None,
+        budget_share: float | None = None,
     ):
         self.auth = auth or NoAuth()
         self.limiter = limiter
@@ -158,6 +163,11 @@ class HttpClient:
         self._last_auth: dict[str, str] = {}
         self._pinned_auth: dict[str, str] | None = None
         self.meter = meter
+        # Set by a connector whose vendor reports its daily budget on each reply.
+        self.usage_reader: UsageReader | None = None
+        self.usage_gauge = usage_gauge
+        self.budget_share = budget_share
+        self.usage: ApiUsage | None = None  # the latest reading this client saw
 
     @contextmanager
     def pinned_auth(self) -> Iterator[None]:
@@ -180,6 +190,7 @@ class HttpClient:
 
     def request(self, method: str, url: str, **kwargs) -> Response:
         """Send, retrying what can be retried; return the parsed 2xx response or raise."""
+        self._check_budget()
         refreshed = False
         for attempt in range(self.max_attempts):
             outcome = self._attempt(method, url, **kwargs)
@@ -205,6 +216,23 @@ class HttpClient:
             raise error
         raise ConnectorError(Cat.UNKNOWN, "retries exhausted")  # pragma: no cover
 
+    def _check_budget(self) -> None:
+        if self.usage_reader is None or self.budget_share is None:
+            return
+        if self.usage is None and self.usage_gauge is not None:
+            self.usage = self.usage_gauge.latest()  # what the last run left
+        spent = budget_spent(self.usage, self.budget_share)
+        if spent is not None:
+            raise spent
+
+    def _note_usage(self, headers) -> None:
+        usage = self.usage_reader(headers) if self.usage_reader is not None else None
+        if usage is None:
+            return
+        self.usage = usage
+        if self.usage_gauge is not None:
+            self.usage_gauge.record(usage)
+
     def _attempt(self, method: str, url: str, *, headers=None, **kwargs):
         """One try: a Response on success, else (action, ConnectorError)."""
         if self.limiter is not None:
@@ -225,6 +253,7 @@ class HttpClient:
             return Action.RETRY, ConnectorError(
                 Cat.APP_UNAVAILABLE, "Could not reach the app.", vendor_message=str(exc)[:300]
             )
+        self._note_usage(raw.headers)
         return self._interpret(raw)
 
     def _interpret(self, raw: requests.Response):

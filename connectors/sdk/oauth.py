@@ -149,6 +149,9 @@ class OAuth2Client:
                     url = f"{self.revoke_url.rstrip('/')}/{token.refresh_token}"
                     requests.delete(url, timeout=self.timeout)
                 return
+            if self.spec.revoke_style == "query_token":
+                requests.post(self.revoke_url, params={"token": target}, timeout=self.timeout)
+                return
             self._session().revoke_token(self.revoke_url, token=target, timeout=self.timeout)
         except (requests.RequestException, OAuthError):
             return
@@ -158,7 +161,8 @@ class OAuth2Client:
             return call(self._session())
         except OAuthError as exc:
             message = exc.description or exc.error or "refused"
-            if exc.error in {"invalid_grant", "invalid_client", "unauthorized_client"}:
+            if exc.error in {"invalid_grant", "invalid_client", "unauthorized_client",
+                             *self.spec.reconnect_errors}:
                 raise NeedsReconnectError(
                     "The app refused the credentials; reconnect the account.",
                     vendor_message=message,
@@ -211,8 +215,13 @@ class TokenStore(Protocol):
     def mark_needs_reconnect(self, error: ConnectorError) -> None: ...
 
 
+def authorization(spec: OAuth2Spec, token: Token) -> dict[str, str]:
+    """The header an API call carries `token` in, in the vendor's scheme."""
+    return {"Authorization": f"{spec.header_scheme} {token.access_token}"}
+
+
 class OAuth2Auth:
-    """Bearer headers for the HTTP client, refreshed before expiry and after a 401."""
+    """Authorization headers for the HTTP client, refreshed before expiry and after a 401."""
 
     def __init__(self, client: OAuth2Client, store: TokenStore, scope: str | None = None):
         self.client = client
@@ -223,10 +232,11 @@ class OAuth2Auth:
         token = self.store.load()
         if token.expiring():
             token = self._refresh_unless_done(token.access_token)
-        return {"Authorization": f"Bearer {token.access_token}"}
+        return authorization(self.client.spec, token)
 
     def refresh(self, stale_headers: dict[str, str]) -> None:
-        stale = stale_headers.get("Authorization", "").removeprefix("Bearer ")
+        scheme = self.client.spec.header_scheme
+        stale = stale_headers.get("Authorization", "").removeprefix(f"{scheme} ")
         self._refresh_unless_done(stale)
 
     def _refresh_unless_done(self, stale_access_token: str) -> Token:

@@ -146,7 +146,14 @@ class OAuth2Spec:
     token_endpoint_auth_method: str = "client_secret_basic"  # noqa: S105 - a method name
     # "rfc7009": POST token=… to revoke_url. "delete_refresh_token": DELETE
     # <revoke_url>/<refresh token> (HubSpot's /oauth/v1/refresh-tokens/<token>).
+    # "query_token": POST <revoke_url>?token=… (Zoho's /oauth/v2/token/revoke).
     revoke_style: str = "rfc7009"
+    # The scheme of the Authorization header API calls carry the token in ("Bearer";
+    # Zoho: "Zoho-oauthtoken").
+    header_scheme: str = "Bearer"
+    # The token endpoint's error codes, besides RFC 6749's invalid_grant, that mean the
+    # grant is gone and only reconnecting helps (Zoho: "invalid_code").
+    reconnect_errors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -184,6 +191,10 @@ class ConnectorSpec:
     # The root of the vendor's web app for one connected account: a template over the
     # account's details ("https://app.hubspot.com", "{api_domain}"). See weblinks.py.
     web_app: str = ""
+    # The vendor counts every call against a daily total per account and reports it on
+    # each reply (usage.py): the connection's page shows it and lets a person choose the
+    # share Syncapp may spend.
+    reports_api_usage: bool = False
 
     def object(self, name: str) -> ObjectSpec:
         for spec in self.objects:

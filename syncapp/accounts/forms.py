@@ -6,8 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from syncapp.accounts import throttle
-from syncapp.audit.log import record_sign_in
-from syncapp.audit.models import AuditAction
+from syncapp.accounts.signals import lockout_started
 
 # One message whether or not the e-mail belongs to an account: a lockout must not
 # tell an attacker which addresses are registered.
@@ -32,8 +31,9 @@ class ThrottledAuthenticationForm(AuthenticationForm):
                 raise
             counted = throttle.record_failure(username, ip)
             if counted.started:
-                record_sign_in(self.request, AuditAction.LOGIN_LOCKED_OUT, username,
-                               {"username": username, "ip": ip, "locked": list(counted.started)})
+                lockout_started.send(
+                    sender=type(self), request=self.request, username=username,
+                    changes={"username": username, "ip": ip, "locked": list(counted.started)})
             if counted.locked:
                 raise self._locked_out() from None
             raise

@@ -1,9 +1,10 @@
 """Inviting people to a portal, changing their roles and removing them.
 
 One function per action (invite, resend, revoke, accept, change_roles, remove_member),
-so each has one place where its rules live and where its audit entry is recorded, in the
-action's own transaction. Every refusal raises `MemberError` before anything is written.
-`by` is the request (or the user) acting: the audit entry's person and address.
+so each has one place where its rules live and where it is announced (`member_changed`,
+which the audit log records), in the action's own transaction. Every refusal raises
+`MemberError` before anything is written. `by` is the request (or the user) acting: the
+audit entry's person and address.
 """
 
 import hashlib
@@ -24,10 +25,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from syncapp import audit
 from syncapp.accounts.models import Invitation, Membership, Portal
 from syncapp.accounts.sessions import end_all_sessions
-from syncapp.audit.models import AuditAction
+from syncapp.accounts.signals import MemberAction, member_changed
 
 INVITATION_LIFETIME = timedelta(days=7)
 ROLE_FIELDS = {  # the form's value -> the flag on Membership and Invitation
@@ -73,11 +73,13 @@ class Roles:
         return [name for name in ROLE_FIELDS if getattr(self, name)]
 
 
-def _record(by, action: str, obj, changes: dict, actor=None) -> None:
-    """The action's audit entry in the object's portal (an invitee's request may be in
-    another), labelled with the person's e-mail so that it can be found."""
+def _record(by, action: MemberAction, obj, changes: dict, actor=None) -> None:
+    """Announce the action (the audit log records it in the object's portal: an
+    invitee's request may be in another), labelled with the person's e-mail so that it
+    can be found."""
     email = obj.email if isinstance(obj, Invitation) else obj.user.email
-    audit.record(by, action, obj, changes, portal=obj.portal, actor=actor, label=email)
+    member_changed.send(sender=type(obj), by=by, action=action, obj=obj, changes=changes,
+                        actor=actor, label=email)
 
 
 def normal_email(raw: str) -> str:
@@ -114,7 +116,7 @@ def invite(portal: Portal, email: str, roles: Roles, invited_by, *, by=None) -> 
         portal=portal, email=email, invited_by=invited_by, token_hash=token_hash,
         language=translation.get_language() or settings.LANGUAGE_CODE,
         sent_at=timezone.now(), **roles.flags())
-    _record(by or invited_by, AuditAction.INVITE_SENT, invitation,
+    _record(by or invited_by, MemberAction.INVITE_SENT, invitation,
             {"roles": roles.names()})
     _mail(invitation, token)
     return invitation
@@ -127,7 +129,7 @@ def resend(invitation: Invitation, *, by) -> Invitation:
     token, invitation.token_hash = _new_token()
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["token_hash", "sent_at"])
-    _record(by, AuditAction.INVITE_RESENT, invitation, {"roles": Roles.of(invitation).names()})
+    _record(by, MemberAction.INVITE_RESENT, invitation, {"roles": Roles.of(invitation).names()})
     _mail(invitation, token)
     return invitation
 
@@ -138,7 +140,7 @@ def revoke(invitation: Invitation, *, by) -> Invitation:
     _require_pending(invitation)
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    _record(by, AuditAction.INVITE_REVOKED, invitation, {"roles": Roles.of(invitation).names()})
+    _record(by, MemberAction.INVITE_REVOKED, invitation, {"roles": Roles.of(invitation).names()})
     return invitation
 
 
@@ -192,7 +194,7 @@ def accept(token: str, user=None, name: str = "", password: str = "", *, by=None
     invitation.save(update_fields=["accepted_at"])
     roles = Roles.of(invitation)
     membership = Membership.objects.create(portal=invitation.portal, user=user, **roles.flags())
-    _record(by or user, AuditAction.INVITE_ACCEPTED, invitation,
+    _record(by or user, MemberAction.INVITE_ACCEPTED, invitation,
             {"roles": roles.names(), "account": account}, actor=user)
     return membership
 
@@ -232,7 +234,7 @@ def change_roles(membership: Membership, roles: Roles, *, by) -> Membership:
         setattr(membership, flag, on)
     membership.save(update_fields=list(ROLE_FIELDS.values()))
     if roles != before:
-        _record(by, AuditAction.ROLE_CHANGED, membership,
+        _record(by, MemberAction.ROLE_CHANGED, membership,
                 {"roles": [before.names(), roles.names()]})
     return membership
 
@@ -245,7 +247,7 @@ def remove_member(membership: Membership, *, by) -> None:
         raise MemberError("member", _("The last super admin cannot be removed."))
     user = membership.user
     # Recorded before the delete, while the membership still has its id.
-    _record(by, AuditAction.MEMBER_REMOVED, membership, {"roles": Roles.of(membership).names()})
+    _record(by, MemberAction.MEMBER_REMOVED, membership, {"roles": Roles.of(membership).names()})
     membership.delete()
     end_all_sessions(user)
 

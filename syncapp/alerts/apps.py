@@ -7,5 +7,12 @@ class AlertsConfig(AppConfig):
     verbose_name = _("Alerts")
 
     def ready(self) -> None:
-        # Evaluates a sync's alerts as soon as one of its runs ends (imported late).
-        from syncapp.alerts import receivers  # noqa: F401, PLC0415
+        # Models load after apps: what imports them is imported here, late.
+        # `receivers` evaluates a sync's alerts as soon as one of its runs ends.
+        from syncapp.alerts import receivers, rules, services  # noqa: F401, PLC0415
+        from syncapp.syncs.config import alerts as sync_config  # noqa: PLC0415
+
+        # A sync's config file carries its alert overrides (syncs/config/alerts.py).
+        sync_config.register(sync_config.AlertOverrides(
+            read=services.alert_overrides, validate=rules.validate_overrides,
+            write=services.set_alert_overrides))

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from connectors.sdk import ErrorCategory
 from syncapp.integrations.models import ConnectionStatus
-from syncapp.syncs.held import MASS_CHANGE
 from syncapp.syncs.models import Link, ObjectSync, RunStatus, SyncState
+from syncapp.syncs.models.held import MASS_CHANGE
 
 # The pause reason the mass-change guard sets when it holds a run (syncs/run/breaker.py).
 MASS_CHANGE_REASON = MASS_CHANGE

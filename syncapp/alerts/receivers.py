@@ -2,12 +2,11 @@
 
 from django.dispatch import receiver
 
+from syncapp.alerts.tasks import evaluate
 from syncapp.core.queue import send_after_commit
 from syncapp.syncs.signals import run_ended
 
 
 @receiver(run_ended, dispatch_uid="alerts-run-ended")
 def on_run_ended(sender, run_id: int, sync_id: int, **kwargs) -> None:
-    from syncapp.alerts.tasks import evaluate  # noqa: PLC0415 - tasks import models
-
     send_after_commit(evaluate, sync_id)  # beat's check catches up if the broker is down

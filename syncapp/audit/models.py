@@ -49,6 +49,7 @@ class AuditAction(models.TextChoices):
     HELD_APPROVED = "held_approved", _("Held changes approved")
     HELD_DISCARDED = "held_discarded", _("Held changes discarded")
     THRESHOLDS_CHANGED = "thresholds_changed", _("Mass-change thresholds changed")
+    API_BUDGET_CHANGED = "api_budget_changed", _("API budget share changed")
 
 
 class AuditEntry(models.Model):

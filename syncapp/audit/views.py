@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from syncapp.accounts.decorators import portal_view
 from syncapp.audit import listing, present
 from syncapp.audit.models import AuditAction
-from syncapp.health.exports import neutralise
+from syncapp.core.spreadsheet import neutralise
 
 SUPER_ADMIN = gettext_lazy("Super admin")
 

@@ -13,6 +13,8 @@ test runs sharing the Redis never take its tasks.
 
 from dataclasses import dataclass
 
+from django.conf import settings
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -67,8 +69,6 @@ VISIBILITY_TIMEOUT_S = max(kind.time_limit_s for kind in KINDS.values()) + 600
 
 def queue_name(kind: str, prefix: str | None = None) -> str:
     if prefix is None:
-        from django.conf import settings  # noqa: PLC0415 - settings import this module
-
         prefix = settings.TASK_QUEUE_PREFIX
     return f"{prefix}{kind}"
 

@@ -1,16 +1,12 @@
+"""The probes a load balancer, a restart policy or an operator asks: is the process up
+(live), can it serve pages (ready), is the whole stack there (health)."""
+
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 
-from syncapp.accounts.decorators import portal_view
 from syncapp.core.heartbeat import BEAT_KEY, STALE_AFTER_S, WORKER_KEYS, seconds_since
-
-
-@portal_view()
-def home(request):
-    return redirect("crm:list", object_type="contact")
 
 
 def _check_database() -> bool:

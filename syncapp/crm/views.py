@@ -41,6 +41,12 @@ LIST_TARGET = "record-table"
 PICKER_TARGET = "association-picker"
 
 
+@portal_view()
+def home(request):
+    """The signed-in home page is the contact list."""
+    return redirect("crm:list", object_type="contact")
+
+
 def _partial(request: HtmxHttpRequest, target: str) -> bool:
     """True when htmx asks for just one part of the page (never on a history restore)."""
     htmx = request.htmx

@@ -3,7 +3,7 @@
 Rows come from a server-side cursor and go straight to the file, so memory does not
 grow with the row count. A cell a spreadsheet could read as a formula is
 neutralised with a leading apostrophe, as OWASP advises against CSV injection, and
-every CSV cell is quoted (see `neutralise`).
+every CSV cell is quoted (see core/spreadsheet.py).
 """
 
 import csv
@@ -11,16 +11,13 @@ import re
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import CharField, F, Func, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from syncapp import audit
-from syncapp.audit.models import AuditAction
-from syncapp.core.queue import enqueue
+from syncapp.core.spreadsheet import neutralise
 from syncapp.core.tasks import send_notification
 from syncapp.health.columns import export_headers, reason_text, status_label
 from syncapp.health.models import ExportFormat, ExportJob, JobStatus
@@ -28,10 +25,6 @@ from syncapp.health.overview import sync_rows
 from syncapp.health.records import filtered_links, parse_filter
 from syncapp.integrations.catalog import connector_class
 
-# A formula trigger (=, +, -, @, tab, carriage return) at the start of a cell, or
-# just after a character some spreadsheet splits cells on: the comma, the semicolon
-# (the list separator of pt-BR Excel, which opens "a;=1+1" as two cells) or a tab.
-FORMULA_TRIGGER = re.compile(r"(?:^|[,;\t])[=+\-@\t\r]")
 # The columns an export reads; timestamps come formatted by Postgres (parsing a
 # million of them into datetimes was most of an export's time).
 FIELDS = ("object_sync_id", "hub_name", "hub_record_id", "app_name", "app_id", "status",
@@ -40,17 +33,6 @@ MOMENTS = ("last_synced_at", "updated_at", "created_at")
 XLSX_SHEET_ROWS = 1_000_000  # Excel stops at 1,048,576 rows a sheet
 # Characters XML 1.0 (and so .xlsx) cannot hold.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def neutralise(value: str) -> str:
-    """A cell value that no spreadsheet will evaluate: the whole cell becomes text.
-
-    The CSV writer also quotes every cell, so a reader that honours quotes never
-    splits one at an inner comma or semicolon; the apostrophe covers those that do.
-    """
-    if value and FORMULA_TRIGGER.search(value):
-        return "'" + value
-    return value
 
 
 def export_root() -> Path:
@@ -197,23 +179,3 @@ def _mail(job: ExportJob) -> None:
     # sent at once (the job row is saved), in the requester's language (build_export).
     send_notification.delay(_("Your %(app)s record export is ready") % {"app": app}, body,
                             [job.requested_by.email or job.requested_by.get_username()])
-
-
-def any_matching(portal, flt) -> bool:
-    return any(filtered_links(portal, flt, sync_id).exists() for sync_id in flt.sync_ids)
-
-
-def start_export(portal, connection, user, *, fmt: str, flt, columns: list[str],
-                 by=None) -> ExportJob:
-    """Queue an export for `user`, audited as done by `by` (the request) or `user`."""
-    from syncapp.health.tasks import build_export as task  # noqa: PLC0415 - tasks import us
-
-    with transaction.atomic():
-        job = ExportJob.objects.create(portal=portal, connection=connection, format=fmt,
-                                       filters=flt.as_params(), columns=columns,
-                                       requested_by=user,
-                                       language=translation.get_language() or "")
-        audit.record(by or user, AuditAction.EXPORT, connection,
-                     {"format": fmt, "filters": job.filters}, portal=portal)
-        enqueue(task, job.pk)  # QueueUnreachable rolls the job row back: no orphan export
-    return job

@@ -22,7 +22,7 @@ class LinkTally(models.Model):
     """A delta of links per (object sync, status, detail); the sum is the count.
 
     Triggers only ever insert rows (no row is updated by two writers, so nothing
-    waits or deadlocks); counts.compact() folds them back into one row per key.
+    waits or deadlocks); syncs/counts.py::compact folds them back into one row per key.
     `detail` is the error category of failed and deleted links, the exclusion
     reason of excluded ones, and "" otherwise.
     """

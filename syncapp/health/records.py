@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from syncapp.core import params
-from syncapp.health.counts import counts_for
+from syncapp.syncs.counts import counts_for
 from syncapp.syncs.models import COUNTED_AS, Link, LinkStatus
 
 PAGE_SIZE = 50

@@ -1,15 +1,15 @@
 """Support's repairs: resync or restore deleted records, retry failed ones.
 
-A job is a row (RepairJob); a Celery task works it off in batches while holding the
-object sync's run lock, so it never runs beside the engine or another repair of the
-same sync. Each restore batch also *claims* its links in Postgres — under
-select_for_update they turn "being created" and the job notes their ids — so two
-jobs, or a message delivered twice, can never recreate a record twice; a worker that
-dies holding a claim has it put back by whoever picks the job up next.
+A job is a row (RepairJob), started by health/repair_start.py; a Celery task works it
+off in batches while holding the object sync's run lock, so it never runs beside the
+engine or another repair of the same sync. Each restore batch also *claims* its links
+in Postgres — under select_for_update they turn "being created" and the job notes
+their ids — so two jobs, or a message delivered twice, can never recreate a record
+twice; a worker that dies holding a claim has it put back by whoever picks the job up
+next.
 """
 
 import time
-import uuid
 from collections import Counter
 
 from django.db import transaction
@@ -17,17 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from connectors.sdk import ConnectorError
-from syncapp import audit
-from syncapp.audit.models import AuditAction
-from syncapp.core.queue import enqueue
 from syncapp.health.models import ACTIVE, JobStatus, RepairJob, RepairKind
 from syncapp.integrations.catalog import build_connector, connector_class
-from syncapp.integrations.tokens import redis_client
 from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import Link, LinkStatus, ObjectSync, Run, RunKind, RunStatus
+from syncapp.syncs.run.locks import acquired, held, run_lock_name
 from syncapp.syncs.run.restore import recreate_in_app, restore_in_hub
 from syncapp.syncs.run.step import BatchRun
-from syncapp.syncs.tasks import LOCK_TTL_S, held, run_lock_name
 
 BATCH = 100
 SLICE_S = 20.0
@@ -39,66 +35,10 @@ RESTORABLE = {"app": [LinkStatus.DELETED_IN_APP],
               "hub": [LinkStatus.DELETED_IN_HUB, LinkStatus.DELETED_BOTH]}
 
 
-class AlreadyRunning(Exception):
-    def __init__(self, job: RepairJob):
-        super().__init__(job.pk)
-        self.job = job
-
-
-def _enqueue(job: RepairJob) -> None:
-    from syncapp.health.tasks import run_repair  # noqa: PLC0415 - tasks import this module
-
-    enqueue(run_repair, job.pk)  # QueueUnreachable rolls the job row back
-
-
-def _start(sync: ObjectSync, user, total: int, **fields) -> RepairJob:
-    # The sync's row lock makes "is one running?" and "start one" a single step.
-    ObjectSync.objects.select_for_update().get(pk=sync.pk)
-    same = {k: v for k, v in fields.items() if k in ("kind", "target", "category")}
-    active = RepairJob.objects.filter(object_sync=sync, status__in=ACTIVE, **same).first()
-    if active:
-        raise AlreadyRunning(active)
-    job = RepairJob.objects.create(portal_id=sync.portal_id, object_sync=sync, total=total,
-                                   requested_by=user, **fields)
-    _enqueue(job)
-    return job
-
-
-@transaction.atomic
-def start_restore(sync: ObjectSync, target: str, user,
-                  action: str = AuditAction.RESTORE, *, by=None) -> RepairJob:
-    """Recreate every record of `sync` deleted on the `target` side ("hub" or "app");
-    audited as `action` (a restore, or a resync from the failed-records page) by `by`
-    (the request, for its address; else `user`)."""
-    total = Link.objects.filter(object_sync=sync, status__in=RESTORABLE[target]).count()
-    job = _start(sync, user, total, kind=RepairKind.RESTORE, target=target)
-    audit.record(by or user, action, sync, {"target": target, "records": total})
-    return job
-
-
-@transaction.atomic
-def start_retry(sync: ObjectSync, category: str, link_ids: list[int], user, *,
-                by=None) -> RepairJob:
-    """Retry the failed links of one category (the chosen ones, or all of it)."""
-    links = failed_links(sync, category, link_ids)
-    job = _start(sync, user, links.count(), kind=RepairKind.RETRY, category=category,
-                 link_ids=sorted(set(link_ids)))
-    audit.record(by or user, AuditAction.RETRY, sync, {"category": category, "records": job.total})
-    return job
-
-
-def gone_on_both_sides(sync: ObjectSync) -> int:
-    """Links with nothing live on either side: a resync into the app cannot copy them."""
-    return Link.objects.filter(object_sync=sync, status=LinkStatus.DELETED_BOTH).count()
-
-
 def failed_links(sync: ObjectSync, category: str, link_ids=()):
     links = Link.objects.filter(object_sync=sync, status=LinkStatus.FAILED,
                                 error_category=category)
     return links.filter(pk__in=list(link_ids)) if link_ids else links
-
-
-# --- working a job off --------------------------------------------------------------------
 
 
 def run_job(job_id: int, connector=None, budget_s: float = SLICE_S) -> str:
@@ -107,9 +47,8 @@ def run_job(job_id: int, connector=None, budget_s: float = SLICE_S) -> str:
     job = RepairJob.objects.select_related("object_sync__connection").filter(pk=job_id).first()
     if job is None or job.status not in ACTIVE:
         return DONE
-    lock = redis_client().lock(run_lock_name(job.object_sync_id), timeout=LOCK_TTL_S,
-                               blocking=False, thread_local=False)
-    if not lock.acquire(token=uuid.uuid4().hex.encode()):
+    lock = acquired(run_lock_name(job.object_sync_id))
+    if lock is None:
         return BUSY
     with held(lock):
         return _work(job, connector, budget_s)

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from syncapp.core.queue import UNREACHABLE
 from syncapp.integrations.tokens import redis_client
+from syncapp.syncs.tasks import run_sync
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +54,6 @@ def nudge(sync_ids) -> int:
     """Start (debounced) incremental runs of these syncs; how many were sent. Redis
     being down, or real time switched off (INBOUND_REAL_TIME), only costs time: polling
     picks the changes up."""
-    from syncapp.syncs.tasks import run_sync  # noqa: PLC0415 - tasks import the engine
-
     if not settings.INBOUND_REAL_TIME:
         return 0
     sent = 0

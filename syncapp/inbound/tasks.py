@@ -6,6 +6,8 @@ from celery import shared_task
 from django.utils import timezone
 
 from syncapp.inbound.models import Event
+from syncapp.inbound.registration import register as register_sync
+from syncapp.inbound.registration import remove_object
 from syncapp.integrations.models import Connection, ConnectionStatus
 from syncapp.syncs.models import ObjectSync
 
@@ -15,8 +17,6 @@ def register(sync_id: int) -> None:
     """Register the webhook of a sync turned on (a vendor call: never inside the request
     that turned it on). A sync still in its initial sync gets it when that run ends
     (receivers.py): webhooks during it would only start runs that read nothing new."""
-    from syncapp.inbound.registration import register as register_sync  # noqa: PLC0415
-
     sync = ObjectSync.objects.select_related("connection").filter(pk=sync_id).first()
     if sync is not None and sync.is_on and sync.initial_done:
         register_sync(sync)
@@ -25,8 +25,6 @@ def register(sync_id: int) -> None:
 @shared_task(name="syncapp.inbound.tasks.remove", ignore_result=True)
 def remove(connection_id: int, app_object: str) -> None:
     """Remove the vendor's webhook of a deleted sync's app object."""
-    from syncapp.inbound.registration import remove_object  # noqa: PLC0415
-
     connection = Connection.objects.filter(pk=connection_id,
                                            status=ConnectionStatus.CONNECTED).first()
     if connection is not None:

@@ -12,6 +12,7 @@ from connectors.sdk import Connector, HttpClient, OAuth2Auth, OAuth2Client, OAut
 from connectors.sdk.callmeter import RedisCallMeter
 from connectors.sdk.ratelimit import RedisRateLimiter
 from connectors.sdk.sandbox.oauth import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
+from connectors.sdk.usage import ApiUsage, RedisUsageGauge, read_usage
 from connectors.sdk.weblinks import record_url
 from syncapp.integrations.crypto import decrypt_json
 from syncapp.integrations.models import Connection
@@ -52,21 +53,33 @@ def app_record_url(connection: Connection, app_object: str, app_id: str | None) 
     return record_url(cls.spec, app_object, app_id, connection.account_extra or {}, web_root)
 
 
+def api_usage(connections) -> dict[int, ApiUsage]:
+    """{connection id: the vendor's latest report of its daily API budget}, for the apps
+    that report one (what the last run saw: the page never calls a vendor)."""
+    reporting = [c.pk for c in connections
+                 if c.app_key in installed() and installed()[c.app_key].spec.reports_api_usage]
+    return read_usage(redis_client(), reporting)
+
+
 def redirect_uri(app_key: str) -> str:
     """Where the vendor sends the user back after consent (registered at each vendor)."""
     return settings.SITE_URL + reverse("integrations:oauth_callback", args=[app_key])
 
 
-def oauth_client(cls: type[Connector]) -> OAuth2Client:
-    key = cls.spec.key
+def oauth_client(cls: type[Connector], account: dict | None = None) -> OAuth2Client:
+    """The OAuth client of `cls`; `account` (the connection's details, or the consent
+    redirect's) picks the regional token endpoint where the vendor has one."""
+    key, details = cls.spec.key, account or {}
     if not isinstance(cls.spec.auth, OAuth2Spec):
         raise ImproperlyConfigured(f"{cls.spec.name} does not sign in with OAuth.")
     if settings.SANDBOXES_ENABLED:
         browser, server, paths = sandbox_root(key), sandbox_api_root(key), cls.sandbox_paths
         return OAuth2Client(
             cls.spec.auth, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, redirect_uri(key),
-            authorize_url=browser + paths["authorize"], token_url=server + paths["token"],
-            revoke_url=server + paths["revoke"] if "revoke" in paths else None,
+            authorize_url=browser + paths["authorize"],
+            token_url=cls.oauth_url(server + paths["token"], details),
+            revoke_url=cls.oauth_url(server + paths["revoke"], details)
+            if "revoke" in paths else None,
         )
     credentials = settings.OAUTH_CREDENTIALS.get(key)
     if not credentials:
@@ -75,7 +88,12 @@ def oauth_client(cls: type[Connector]) -> OAuth2Client:
             f"No OAuth app configured for {cls.spec.name}: set OAUTH_{upper}_CLIENT_ID and "
             f"OAUTH_{upper}_CLIENT_SECRET (see README, 'Connecting real vendor accounts')."
         )
-    return OAuth2Client(cls.spec.auth, credentials[0], credentials[1], redirect_uri(key))
+    auth = cls.spec.auth
+    return OAuth2Client(
+        auth, credentials[0], credentials[1], redirect_uri(key),
+        token_url=cls.oauth_url(auth.token_url, details),
+        revoke_url=cls.oauth_url(auth.revoke_url, details) if auth.revoke_url else None,
+    )
 
 
 def dsn_credentials(dsn: str) -> dict:
@@ -99,8 +117,11 @@ def build_connector(connection: Connection) -> Connector:
         redis_client(), f"{connection.app_key}:{connection.account_id}",
         limit.requests, limit.per_seconds,
     )
-    auth = OAuth2Auth(oauth_client(cls), DbTokenStore(connection),
+    auth = OAuth2Auth(oauth_client(cls, connection.account_extra), DbTokenStore(connection),
                       scope=cls.token_scope(connection.account_extra))
+    budget = connection.api_budget_share / 100 if cls.spec.reports_api_usage else None
     http = HttpClient(auth=auth, limiter=limiter,
-                      meter=RedisCallMeter(redis_client(), connection.pk))
+                      meter=RedisCallMeter(redis_client(), connection.pk),
+                      usage_gauge=RedisUsageGauge(redis_client(), connection.pk),
+                      budget_share=budget)
     return cls(http, api_bases=api_bases(cls), account=connection.account_extra)

@@ -13,10 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from connectors.sdk import ConnectorError, ErrorCategory, HttpClient, Token
+from connectors.sdk.oauth import authorization
+from connectors.sdk.spec import OAuth2Spec
 from syncapp import audit
 from syncapp.audit.models import AuditAction
 from syncapp.integrations.catalog import api_bases, connector_class, oauth_client
 from syncapp.integrations.models import Connection, ConnectionStatus
+from syncapp.integrations.signals import disconnecting
 from syncapp.integrations.tokens import DbTokenStore, store_token
 
 SESSION_KEY = "oauth_flows"
@@ -41,11 +44,12 @@ class PendingFlow:
 class _Bearer:
     """Headers for the one call made between token exchange and saving the connection."""
 
-    def __init__(self, token: Token):
+    def __init__(self, token: Token, spec: OAuth2Spec):
         self.token = token
+        self.spec = spec
 
     def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token.access_token}"}
+        return authorization(self.spec, self.token)
 
     def refresh(self, stale_headers: dict[str, str]) -> None:
         return None
@@ -99,12 +103,18 @@ def complete(request, app_key: str, params) -> Connection:
         raise ConnectFailed(_("%(app)s sent no authorization code. Nothing was connected.")
                             % {"app": cls.spec.name})
     try:
-        client = oauth_client(cls)
+        details = cls.consent_details(params)
+    except ConnectorError as exc:  # a redirect naming a region it does not belong to
+        raise ConnectFailed(_("%(app)s sent the sign-in back with details that do not add "
+                              "up, so nothing was connected: %(reason)s")
+                            % {"app": cls.spec.name, "reason": exc.message}) from None
+    try:
+        client = oauth_client(cls, details)
         token = client.exchange_code(params["code"], flow.code_verifier)
-        connector = cls(HttpClient(auth=_Bearer(token), max_attempts=2),
-                        api_bases=api_bases(cls), account=dict(token.extra))
+        connector = cls(HttpClient(auth=_Bearer(token, cls.spec.auth), max_attempts=2),
+                        api_bases=api_bases(cls), account={**details, **token.extra})
         info = connector.account_info()
-        extra = {**token.extra, **info.extra}
+        extra = {**details, **token.extra, **info.extra}
         if scope := cls.token_scope(extra):
             token = client.refresh(token, scope)  # a token for the account's own resource
     except ConnectorError as exc:
@@ -184,12 +194,10 @@ def _reconnect(request, connection_id, info, token, extra) -> Connection:
 def disconnect(connection: Connection, by=None) -> None:
     """Revoke the token (best effort), forget it, and keep the connection's history;
     `by` (request or user) is audited with it."""
-    from syncapp.inbound.registration import remove_all  # noqa: PLC0415 - inbound imports us
-
     cls = connector_class(connection.app_key)
     if connection.token_ciphertext and cls.spec.auth.kind == "oauth2":
-        remove_all(connection)  # while the token still works
-        oauth_client(cls).revoke(DbTokenStore(connection).load())
+        disconnecting.send(sender=Connection, connection=connection)  # token still works
+        oauth_client(cls, connection.account_extra).revoke(DbTokenStore(connection).load())
     connection.status = ConnectionStatus.DISCONNECTED
     connection.token_ciphertext = ""
     connection.token_expires_at = None

@@ -1,6 +1,7 @@
 """Connections: one installed account of an app in a portal."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,10 @@ class Connection(PortalOwned):
     # The OAuth token, Fernet-encrypted (see integrations.crypto). Never logged.
     token_ciphertext = models.TextField(blank=True)
     token_expires_at = models.DateTimeField(null=True, blank=True)
+    # The share (percent) of the vendor's daily API budget Syncapp may spend, for apps
+    # whose spec says `reports_api_usage`; runs pause once it is spent.
+    api_budget_share = models.PositiveSmallIntegerField(
+        default=100, validators=[MinValueValidator(1), MaxValueValidator(100)])
     last_error_category = models.CharField(max_length=40, blank=True)
     last_error_message = models.TextField(blank=True)
     connected_by = models.ForeignKey(

@@ -19,6 +19,8 @@ urlpatterns = [
          dsn_views.check_deletes, name="check_deletes"),
     path("integrations/<slug:app_key>/accounts/<int:connection_id>/disconnect/",
          views.disconnect, name="disconnect"),
+    path("integrations/<slug:app_key>/accounts/<int:connection_id>/api-budget/",
+         views.api_budget, name="api_budget"),
     path("settings/import-export/", views.import_export, name="import_export"),
     path("import/new/", views.import_start, name="import_start"),
 ]

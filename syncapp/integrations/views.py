@@ -16,8 +16,8 @@ from syncapp.accounts.decorators import portal_view
 from syncapp.accounts.permissions import PERMISSION_LABELS, Permission
 from syncapp.core import params
 from syncapp.core.htmx import HtmxHttpRequest
-from syncapp.integrations import connect
-from syncapp.integrations.catalog import connector_class, installed
+from syncapp.integrations import budget, connect
+from syncapp.integrations.catalog import api_usage, connector_class, installed
 from syncapp.integrations.listing import app_card, search_apps
 from syncapp.integrations.models import Connection, ConnectionStatus
 
@@ -124,9 +124,14 @@ def integrations_index(request):
 @portal_view()
 def app_page(request, app_key: str):
     cls = _app(app_key)
+    accounts = list(_connections(request, app_key))
+    usage = api_usage(accounts)
+    for account in accounts:
+        account.api_usage = usage.get(account.pk)
     context = {
-        "app": app_card(cls), "accounts": _connections(request, app_key),
-        "panel_open": request.GET.get("panel") == "accounts", **_permission_context(request),
+        "app": app_card(cls), "accounts": accounts, "reports_api_usage":
+        cls.spec.reports_api_usage, "panel_open": request.GET.get("panel") == "accounts",
+        **_permission_context(request),
     }
     return render(request, "integrations/app.html", context)
 
@@ -138,6 +143,20 @@ def disconnect(request, app_key: str, connection_id: int):
     connect.disconnect(connection, request)
     messages.success(request, _("“%(account)s” is disconnected. Its sync history is kept.")
                      % {"account": connection.account_name})
+    return redirect("integrations:app", app_key=app_key)
+
+
+@require_POST
+@portal_view(Permission.MARKETPLACE)
+def api_budget(request, app_key: str, connection_id: int):
+    if not _app(app_key).spec.reports_api_usage:
+        raise Http404
+    connection = get_object_or_404(_connections(request, app_key), pk=connection_id)
+    share = budget.parse_share(request.POST.get(budget.FIELD))
+    budget.set_share(request, connection, share)
+    messages.success(request, _("Syncapp may now use %(share)s%% of %(app)s's daily API calls "
+                                "for “%(account)s”.") % {
+        "share": share, "app": _app(app_key).spec.name, "account": connection.account_name})
     return redirect("integrations:app", app_key=app_key)
 
 

@@ -18,11 +18,11 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 
 from connectors.sdk.callmeter import CallEvent, read_call_counts
 from syncapp.core.queue import UNREACHABLE
-from syncapp.health.counts import SyncCounts, counts_for
 from syncapp.integrations.models import Connection
 from syncapp.integrations.tokens import redis_client
 from syncapp.monitoring.queues import queue_depths
 from syncapp.monitoring.runs import runs_by_outcome
+from syncapp.syncs.counts import SyncCounts, counts_for
 from syncapp.syncs.models import LinkStatus, ObjectSync, SyncState
 from syncapp.webhooks.models import Attempt
 
@@ -84,7 +84,7 @@ def _runs_by_outcome(labels: dict[int, list[str]]) -> Metric:
 
 
 def _records_by_status(labels: dict[int, list[str]]) -> Iterator[Metric]:
-    """The health pages' own counts (health.counts), so the two never disagree."""
+    """The health pages' own counts (syncs.counts), so the two never disagree."""
     by_status = GaugeMetricFamily("syncapp_sync_records", "Records of a sync by link status.",
                                   labels=[*SYNC_LABELS, "status"])
     failed = GaugeMetricFamily(

@@ -26,6 +26,6 @@ def runs_by_outcome() -> dict[tuple[int, str], int]:
 
 
 def compact() -> None:
-    """Fold the delta rows into one per key (safe beside writers, as health.counts)."""
+    """Fold the delta rows into one per key (safe beside writers, as syncs.counts)."""
     with connection.cursor() as cursor:
         cursor.execute(_COMPACT)

@@ -9,11 +9,11 @@ the "deleted in the app" counts come from one place.
 """
 
 import logging
-import uuid
 
 from connectors.sdk import Connector, DeletedPage, DeletedRecord
 from syncapp.integrations.catalog import build_connector
 from syncapp.syncs.models import Link, LinkStatus, ObjectSync, SyncState
+from syncapp.syncs.run.locks import acquired, held, run_lock_name
 
 log = logging.getLogger(__name__)
 KEY_PAGE = 1000
@@ -67,13 +67,12 @@ def diff_sync(sync_id: int, slice_s: float = 20.0, max_slices: int = 50) -> int:
     """Diff one sync's keys and let the engine record the deletes; how many were found.
     Skipped (0) while another run holds the sync's lock: tomorrow's diff comes."""
     from syncapp.syncs.run.runner import runnable  # noqa: PLC0415 - heavy
-    from syncapp.syncs.tasks import _lock, held, run_lock_name  # noqa: PLC0415 - tasks import us
 
     sync = ObjectSync.objects.select_related("connection", "portal").get(pk=sync_id)
     if not runnable(sync):
         return 0
-    lock = _lock(run_lock_name(sync.pk))
-    if not lock.acquire(token=uuid.uuid4().hex.encode()):
+    lock = acquired(run_lock_name(sync.pk))
+    if lock is None:
         return 0
     with held(lock):
         connector = build_connector(sync.connection)

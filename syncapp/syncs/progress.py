@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from syncapp.crm.models import Record
-from syncapp.health.counts import counts_for
+from syncapp.syncs.counts import counts_for
 from syncapp.syncs.models import ObjectSync, Run, RunKind, RunStatus, SyncState
 
 PHASES = {

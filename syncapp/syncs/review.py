@@ -16,8 +16,9 @@ from syncapp.audit.models import AuditAction
 from syncapp.core.queue import enqueue
 from syncapp.engine.breaker import Thresholds
 from syncapp.syncs import services
-from syncapp.syncs.held import MASS_CHANGE, GuardState, HeldChange, MassChangeGuard, guard_of
 from syncapp.syncs.models import ObjectSync
+from syncapp.syncs.models.held import MASS_CHANGE, GuardState, HeldChange, MassChangeGuard, guard_of
+from syncapp.syncs.tasks import run_sync
 
 SAMPLE = 20
 LEFT_DIFFERENT_SHOWN = 500
@@ -95,8 +96,6 @@ def approve(sync: ObjectSync, plan_key: str, by=None) -> None:
                                                  next_run_at=timezone.now())
     audit.record(by, AuditAction.HELD_APPROVED, sync, {"held_at": guard.held_at.isoformat(),
                                                         "tripped": guard.summary.get("tripped")})
-    from syncapp.syncs.tasks import run_sync  # noqa: PLC0415 - tasks import the engine
-
     enqueue(run_sync, sync.pk)
 
 

@@ -20,10 +20,10 @@ from syncapp.accounts.decorators import permission_denied, portal_view
 from syncapp.accounts.permissions import Permission
 from syncapp.audit.models import AuditAction
 from syncapp.core.queue import QueueUnreachable
-from syncapp.health.exports import neutralise
+from syncapp.core.spreadsheet import neutralise
 from syncapp.integrations.listing import app_card
 from syncapp.syncs import review
-from syncapp.syncs.held import guard_of
+from syncapp.syncs.models.held import guard_of
 from syncapp.syncs.wizard.pages import app_class, get_sync, names_for
 
 

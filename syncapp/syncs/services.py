@@ -8,15 +8,16 @@ from django.utils import timezone
 
 from syncapp import audit
 from syncapp.audit.models import AuditAction
-from syncapp.core.queue import enqueue, send_after_commit
+from syncapp.core.queue import enqueue
 from syncapp.syncs.models import ObjectSync, SyncState
+from syncapp.syncs.run.associations import walk_partners_again
+from syncapp.syncs.signals import sync_deleting, sync_turned_on
+from syncapp.syncs.tasks import run_sync
 
 
 def _enqueue(sync: ObjectSync) -> None:
     """Run it once the caller commits; QueueUnreachable (rolling the caller back) when
     the task queue does not answer."""
-    from syncapp.syncs.tasks import run_sync  # noqa: PLC0415 - tasks import the engine
-
     enqueue(run_sync, sync.pk)
 
 
@@ -27,22 +28,9 @@ def save_and_sync(sync: ObjectSync) -> None:
     sync.next_run_at = timezone.now()
     sync.save(update_fields=["state", "next_run_at", "updated_at"])
     _enqueue(sync)
-    _register_webhook(sync)
-
-
-def _register_webhook(sync: ObjectSync) -> None:
-    """Real time: the app's webhook for this sync, registered by a worker once this
-    commits (a refusal leaves the sync on polling, syncapp/inbound)."""
-    from syncapp.inbound.tasks import register  # noqa: PLC0415 - tasks import models
-
-    send_after_commit(register, sync.pk)
-
-
-def _remove_webhook(sync: ObjectSync) -> None:
-    """The app's webhook of a deleted sync goes too, removed by a worker after commit."""
-    from syncapp.inbound.tasks import remove  # noqa: PLC0415 - tasks import models
-
-    send_after_commit(remove, sync.connection_id, sync.app_object)
+    # Real time: inbound registers the app's webhook once this commits (a refusal
+    # leaves the sync on polling).
+    sync_turned_on.send(sender=ObjectSync, sync=sync)
 
 
 @transaction.atomic
@@ -63,8 +51,6 @@ def turn_off(sync: ObjectSync, by=None) -> None:
 @transaction.atomic
 def turn_on(sync: ObjectSync, by=None) -> None:
     """Catch up from the saved cursors; the other syncs redo associations made meanwhile."""
-    from syncapp.syncs.run.associations import walk_partners_again  # noqa: PLC0415
-
     save_and_sync(sync)
     if sync.initial_done:
         walk_partners_again(sync)
@@ -75,5 +61,5 @@ def turn_on(sync: ObjectSync, by=None) -> None:
 def delete_sync(sync: ObjectSync, by=None) -> None:
     """Remove the configuration and links; records on both sides are kept."""
     audit.record(by, AuditAction.SYNC_DELETED, sync)  # while it still has its id
-    _remove_webhook(sync)
+    sync_deleting.send(sender=ObjectSync, sync=sync)  # its app's webhook goes too
     sync.delete()

@@ -8,3 +8,9 @@ from django.dispatch import Signal
 run_ended = Signal()
 # A sync's saved settings changed (the wizard's save). kwargs: sync, changes.
 settings_changed = Signal()
+# A sync was turned on (Save and sync, or on again), inside that transaction. kwargs:
+# sync. Inbound registers the app's webhook once it commits (inbound/receivers.py).
+sync_turned_on = Signal()
+# A sync is being deleted, inside that transaction, while it still has its id. kwargs:
+# sync. Inbound removes its app object's webhook once it commits.
+sync_deleting = Signal()

@@ -1,57 +1,35 @@
 """Celery tasks: thin, ids only. Postgres says what to do; a lost message costs time."""
 
-import contextlib
 import logging
-import threading
 import uuid
-from contextlib import contextmanager
 from datetime import timedelta
 
 from celery import shared_task
-from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Q
 from django.utils import timezone
-from redis.exceptions import LockError
 
 from syncapp.integrations.tokens import redis_client
+from syncapp.syncs import retention
 from syncapp.syncs.models import ObjectSync, SyncState
+from syncapp.syncs.run import undo
+from syncapp.syncs.run.locks import (
+    LOCK_TTL_S,
+    acquired,
+    held,
+    portal_slot,
+    portal_slot_names,
+    run_lock_name,
+)
+from syncapp.syncs.run.runner import MORE, SyncRunner, runnable
+from syncapp.syncs.wizard.preview_worker import run_and_store
 
 log = logging.getLogger(__name__)
-# A live worker renews its run lock every third of this, however long a slice takes
-# (HTTP retries, a slow app); a dead worker's lock expires by itself this soon.
-LOCK_TTL_S = settings.SYNC_LOCK_TTL_S
 SLICE_S = 20.0
 # Postgres went away mid-slice (a restart, a failover): the step in flight rolled back
 # whole, so the run goes on from its cursors once the database answers again.
 DATABASE_RETRY_S = 5
 DATABASE_LOST = "database lost"
-
-
-@contextmanager
-def held(lock):
-    """Keep `lock` for as long as the block runs: a thread renews it, so it lapses only
-    when this process dies, never under a slice that outlasts the TTL (another worker
-    would then run the same sync at the same time)."""
-    stop = threading.Event()
-
-    def renew() -> None:
-        while not stop.wait(LOCK_TTL_S / 3):
-            try:
-                lock.reacquire()
-            except LockError:
-                log.warning("sync run lock lost", extra={"lock": lock.name})
-                return
-
-    renewer = threading.Thread(target=renew, name="sync-lock-renewal", daemon=True)
-    renewer.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        renewer.join()
-        with contextlib.suppress(LockError):
-            lock.release()
 
 
 @shared_task(name="syncapp.syncs.tasks.run_sync", ignore_result=True, acks_late=True,
@@ -60,13 +38,11 @@ def run_sync(sync_id: int, waiter: str = "") -> None:
     """Run object sync `sync_id` for one slice; re-enqueue itself while work remains.
 
     `waiter` marks the one message that waits for a lock it met (see wait_for_lock)."""
-    lock = _lock(run_lock_name(sync_id))
-    if not lock.acquire(token=uuid.uuid4().hex.encode()):
+    lock = acquired(run_lock_name(sync_id))
+    if lock is None:
         wait_for_lock(sync_id, waiter)
         return
     redis_client().delete(_waiter_key(sync_id))  # whoever waited: this run goes on
-    from syncapp.syncs.run.runner import MORE  # noqa: PLC0415 - heavy
-
     with held(lock):
         outcome = _slice(sync_id, waiter)
     if outcome == DATABASE_LOST:
@@ -78,8 +54,6 @@ def run_sync(sync_id: int, waiter: str = "") -> None:
 def _slice(sync_id: int, waiter: str = "") -> str | None:
     """One slice of the run, in one of its portal's run slots: MORE, DONE,
     DATABASE_LOST or None (nothing to run, or the portal had no free slot)."""
-    from syncapp.syncs.run.runner import SyncRunner, runnable  # noqa: PLC0415 - heavy
-
     try:
         sync = ObjectSync.objects.select_related("connection", "portal").filter(
             pk=sync_id).first()
@@ -112,31 +86,6 @@ def _close_connector(runner) -> None:
     connector = getattr(runner, "connector", None)
     if connector is not None:
         connector.close()
-
-
-def _lock(name: str):
-    return redis_client().lock(name, timeout=LOCK_TTL_S, blocking=False, thread_local=False)
-
-
-def run_lock_name(sync_id: int) -> str:
-    return f"syncapp:sync-run:{sync_id}"
-
-
-def portal_slot_names(portal_id: int) -> list[str]:
-    """The portal's run slots: SYNC_PORTAL_CONCURRENCY locks, the same kind as a sync's
-    run lock (renewed while held, lapsing soon after a dead worker)."""
-    return [f"syncapp:portal-run:{portal_id}:{slot}"
-            for slot in range(settings.SYNC_PORTAL_CONCURRENCY)]
-
-
-def portal_slot(portal_id: int):
-    """A free run slot of the portal, acquired (the caller holds it), or None when
-    SYNC_PORTAL_CONCURRENCY runs of that portal are going already."""
-    for name in portal_slot_names(portal_id):
-        slot = _lock(name)
-        if slot.acquire(token=uuid.uuid4().hex.encode()):
-            return slot
-    return None
 
 
 def _waiter_key(sync_id: int) -> str:
@@ -188,8 +137,6 @@ def tick() -> None:
 @shared_task(name="syncapp.syncs.tasks.dry_run", ignore_result=True)
 def dry_run(sync_id: int, token: str) -> None:
     """The setup wizard's dry run of `sync_id` as its settings stood at `token` (cached)."""
-    from syncapp.syncs.wizard.preview import run_and_store  # noqa: PLC0415 - heavy
-
     run_and_store(sync_id, token)
 
 
@@ -197,8 +144,6 @@ def dry_run(sync_id: int, token: str) -> None:
 def prune_history() -> None:
     """Beat, daily: run history past RUN_HISTORY_RETENTION_DAYS, audit entries past a
     year (syncs/retention.py)."""
-    from syncapp.syncs import retention  # noqa: PLC0415 - imports the audit app
-
     retention.prune()
 
 
@@ -210,8 +155,6 @@ UNDO_BUSY_RETRY_S = 5
 def run_undo(undo_id: int) -> None:
     """Work on an undo run for one slice (syncs/run/undo.py); re-enqueue while work
     remains, or a little later while the sync's run holds its lock or the app waits."""
-    from syncapp.syncs.run import undo  # noqa: PLC0415 - heavy
-
     outcome = undo.work(undo_id)
     if outcome == undo.MORE:
         run_undo.delay(undo_id)

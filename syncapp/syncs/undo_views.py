@@ -1,7 +1,8 @@
 """Undo this run: the review, the confirmation (POST), and the undo's progress and result.
 
 Support staff and super admins undo (Permission.SUPPORT); the work is a Celery task
-(syncs/run/undo.py), and this page polls its progress until it has finished.
+(syncs/undo_start.py starts it, syncs/run/undo.py works it off), and this page polls
+its progress until it has finished.
 """
 
 from django.contrib import messages
@@ -14,8 +15,9 @@ from django_htmx.http import HttpResponseStopPolling
 from syncapp.accounts.decorators import portal_view
 from syncapp.accounts.permissions import Permission
 from syncapp.integrations.listing import app_card
+from syncapp.syncs import undo_start
 from syncapp.syncs.models import HistoryEntry, Run, RunStatus
-from syncapp.syncs.run import undo, undo_plan
+from syncapp.syncs.run import undo_plan
 from syncapp.syncs.wizard.fields import cached_app_fields, hub_properties
 from syncapp.syncs.wizard.pages import app_class, get_sync, names_for
 
@@ -61,7 +63,8 @@ def _context(request, sync, run) -> dict:
         context.update(_result(current))
         return context
     review = undo_plan.review(run)
-    context.update(review=review, rows=_rows(review, _labels(sync)), refusal=undo.refusal(run))
+    context.update(review=review, rows=_rows(review, _labels(sync)),
+                   refusal=undo_start.refusal(run))
     return context
 
 
@@ -89,8 +92,8 @@ def undo_run(request, app_key: str, sync_id: int, run_id: int):
     sync, run = _run(request, app_key, sync_id, run_id)
     if request.method == "POST":
         try:
-            undo.start(run, request)
-        except undo.UndoRefused as refused:
+            undo_start.start(run, request)
+        except undo_start.UndoRefused as refused:
             context = _context(request, sync, run)
             context["refusal"] = refused.message
             return render(request, "syncs/undo.html", context, status=409)

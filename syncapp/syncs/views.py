@@ -18,8 +18,8 @@ from syncapp.core.htmx import HtmxHttpRequest
 from syncapp.integrations.listing import app_card
 from syncapp.integrations.models import ConnectionStatus
 from syncapp.syncs import services
-from syncapp.syncs.held import MASS_CHANGE
 from syncapp.syncs.models import SyncState
+from syncapp.syncs.models.held import MASS_CHANGE
 from syncapp.syncs.progress import link_counts, progress
 from syncapp.syncs.wizard import state
 from syncapp.syncs.wizard.fields import cached_app_fields, hub_properties

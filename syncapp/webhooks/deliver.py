@@ -17,7 +17,7 @@ from django.utils import timezone
 from syncapp.core import outbound
 from syncapp.webhooks import signing
 from syncapp.webhooks.models import Attempt, AttemptOutcome, Delivery, DeliveryStatus
-from syncapp.webhooks.services import signing_secrets
+from syncapp.webhooks.subscription_secrets import signing_secrets
 
 log = logging.getLogger(__name__)
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from syncapp.core.queue import send_after_commit
 from syncapp.webhooks.models import Delivery, Subscription
+from syncapp.webhooks.tasks import deliver
 
 
 def wanted(portal_id: int, events) -> bool:
@@ -25,8 +26,6 @@ def wanted(portal_id: int, events) -> bool:
 
 def emit(portal_id: int, event: str, data: dict) -> list[int]:
     """Queue `event` with `data` for every subscription of the portal that wants it."""
-    from syncapp.webhooks.tasks import deliver  # noqa: PLC0415 - tasks import models
-
     now = timezone.now()
     ids = []
     for subscription in Subscription.objects.filter(portal_id=portal_id, events__contains=[event]):

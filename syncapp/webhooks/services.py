@@ -12,9 +12,10 @@ from syncapp import audit
 from syncapp.audit.models import AuditAction
 from syncapp.core.outbound import OutboundRefused, check_url
 from syncapp.core.queue import enqueue
-from syncapp.integrations.crypto import decrypt_json, encrypt_json
 from syncapp.webhooks import signing
 from syncapp.webhooks.models import Delivery, DeliveryStatus, Event, Subscription
+from syncapp.webhooks.subscription_secrets import encrypt_secret
+from syncapp.webhooks.tasks import deliver
 
 ROTATION_OVERLAP = timedelta(hours=24)
 MAX_SUBSCRIPTIONS = 20
@@ -39,23 +40,6 @@ def clean_events(values: list[str]) -> list[str]:
     return [e for e in Event.values if e in values]
 
 
-def _encrypt(secret: str) -> str:
-    return encrypt_json({"secret": secret})
-
-
-def secret_of(ciphertext: str) -> str:
-    return decrypt_json(ciphertext)["secret"]
-
-
-def signing_secrets(subscription: Subscription) -> list[str]:
-    """The current secret, and the previous one during its 24 hours of overlap."""
-    found = [secret_of(subscription.secret_ciphertext)]
-    if (subscription.previous_secret_ciphertext and subscription.previous_valid_until
-            and subscription.previous_valid_until > timezone.now()):
-        found.append(secret_of(subscription.previous_secret_ciphertext))
-    return found
-
-
 def create(portal, url: str, events: list[str], *, by) -> tuple[Subscription, str]:
     """A new subscription and its secret, which the caller shows once."""
     try:
@@ -70,7 +54,7 @@ def create(portal, url: str, events: list[str], *, by) -> tuple[Subscription, st
     user = getattr(by, "user", by)
     with transaction.atomic():
         subscription = Subscription.objects.create(
-            portal=portal, url=url, events=events, secret_ciphertext=_encrypt(secret),
+            portal=portal, url=url, events=events, secret_ciphertext=encrypt_secret(secret),
             created_by=user if getattr(user, "is_authenticated", False) else None)
         audit.record(by, AuditAction.WEBHOOK_CREATED, subscription,
                      {"url": url, "events": events}, portal=portal)
@@ -84,7 +68,7 @@ def rotate(subscription: Subscription, *, by) -> str:
         locked = Subscription.objects.select_for_update().get(pk=subscription.pk)
         locked.previous_secret_ciphertext = locked.secret_ciphertext
         locked.previous_valid_until = timezone.now() + ROTATION_OVERLAP
-        locked.secret_ciphertext = _encrypt(secret)
+        locked.secret_ciphertext = encrypt_secret(secret)
         locked.save(update_fields=["previous_secret_ciphertext", "previous_valid_until",
                                    "secret_ciphertext"])
         audit.record(by, AuditAction.WEBHOOK_ROTATED, locked, {"url": locked.url},
@@ -101,7 +85,6 @@ def delete(subscription: Subscription, *, by) -> None:
 
 def redeliver(delivery: Delivery) -> Delivery:
     """Send the same message (same webhook-id) again now, whatever it did before."""
-    from syncapp.webhooks.tasks import deliver  # noqa: PLC0415 - tasks import this module
 
     with transaction.atomic():
         Delivery.objects.filter(pk=delivery.pk).update(

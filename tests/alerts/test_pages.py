@@ -129,7 +129,7 @@ def test_create_rotate_and_delete_a_webhook_shows_each_secret_once(admin_client,
     rotated = admin_client.post(f"/settings/webhooks/{subscription.pk}/rotate/")
     new_secret = rotated.context["secret"]
     assert new_secret != secret
-    from syncapp.webhooks.services import signing_secrets
+    from syncapp.webhooks.subscription_secrets import signing_secrets
 
     subscription.refresh_from_db()
     assert signing_secrets(subscription) == [new_secret, secret]  # both sign for 24 h

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from syncapp.accounts.services import add_member
 from syncapp.crm.models import Record
 from syncapp.syncs import tasks
-from syncapp.syncs.held import GuardState, guard_of
+from syncapp.syncs.models.held import GuardState, guard_of
 from tests.kits.breaker import PEOPLE, held_by_a_new_mapping
 from tests.kits.engine import run
 

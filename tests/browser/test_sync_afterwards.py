@@ -8,7 +8,7 @@ from syncapp.accounts.models import Plan
 from syncapp.accounts.services import add_member
 from syncapp.syncs import tasks
 from syncapp.syncs.models import ObjectSync, SyncState
-from syncapp.syncs.wizard import preview
+from syncapp.syncs.wizard import preview_worker
 from tests.browser.test_sync_wizard import (
     PASSWORD,
     connect_pipedrive,
@@ -26,7 +26,7 @@ def enqueued(monkeypatch):
     """Runs are only recorded here, and dry runs computed at once: no worker needed."""
     sent: list[int] = []
     monkeypatch.setattr(tasks.run_sync, "delay", sent.append)
-    monkeypatch.setattr(tasks.dry_run, "delay", preview.run_and_store)
+    monkeypatch.setattr(tasks.dry_run, "delay", preview_worker.run_and_store)
     return sent
 
 

@@ -16,19 +16,24 @@ import requests
 from connectors.dynamics import DynamicsConnector
 from connectors.hubspot import HubSpotConnector
 from connectors.pipedrive import PipedriveConnector
+from connectors.salesforce import SalesforceConnector
 from connectors.sdk import HttpClient, OAuth2Auth
 from connectors.sdk.ratelimit import RedisRateLimiter
 from connectors.sdk.registry import load
+from connectors.zoho import ZohoConnector
 from tests.kits.sandbox import MemoryTokenStore, connect, oauth_client, sandbox_server
 
 LOGINS = {"hubspot": "admin@acmecorp.example", "pipedrive": "admin@northwind.example",
-          "dynamics": "admin@contoso.example"}
+          "dynamics": "admin@contoso.example", "salesforce": "admin@globex.example",
+          "zoho": "admin@zylker.example"}
 CONNECTORS = {"hubspot": HubSpotConnector, "pipedrive": PipedriveConnector,
-              "dynamics": DynamicsConnector}
+              "dynamics": DynamicsConnector, "salesforce": SalesforceConnector,
+              "zoho": ZohoConnector}
 # One API call each sandbox answers for a signed-in account, below its root.
 PROBES = {"hubspot": "/crm/v3/objects/contacts?limit=1",
           "pipedrive": "/api/v2/persons?limit=1",
-          "dynamics": "/globaldisco/api/discovery/v2.0/Instances"}
+          "dynamics": "/globaldisco/api/discovery/v2.0/Instances",
+          "salesforce": "/services/data/v62.0/query?q=SELECT+Id+FROM+Contact"}
 
 
 def _redis():
@@ -94,6 +99,23 @@ def test_dynamics_counts_per_user_whatever_token_and_answers_0x80072322(served):
     assert refused.json()["error"]["code"] == "0x80072322"
 
 
+@pytest.mark.parametrize("served", ["salesforce"], indirect=True)
+def test_salesforce_counts_a_daily_total_per_org_and_refuses_once_it_is_spent(served):
+    app, sandbox, root, token = served
+    org = sandbox.accounts["00DRO0000001"]
+    org.api_limit = 3
+    second = connect(SalesforceConnector, root, LOGINS[app])  # the org counts, not the token
+    admitted = _spend(root, app, token.access_token, 2) + _spend(root, app, second.access_token, 1)
+    (refused,) = _spend(root, app, token.access_token, 1)
+    assert [r.status_code for r in admitted] == [200, 200, 200]
+    assert [r.headers["Sforce-Limit-Info"] for r in admitted] == [
+        "api-usage=1/3", "api-usage=2/3", "api-usage=3/3"]
+    assert refused.status_code == 403
+    assert "Retry-After" not in refused.headers
+    assert refused.json() == [{"message": "TotalRequests Limit exceeded.",
+                               "errorCode": "REQUEST_LIMIT_EXCEEDED"}]
+
+
 @pytest.mark.parametrize("served", ["dynamics"], indirect=True)
 def test_a_dynamics_batch_counts_once_however_many_requests_it_holds(served):
     _app, sandbox, root, token = served
@@ -110,7 +132,8 @@ def _items(app: str, count: int) -> list[tuple[str, dict]]:
     if app == "pipedrive":
         return [(str(n), {"first_name": f"Paced{n}", "last_name": tag}) for n in range(count)]
     email, first, last = {"hubspot": ("email", "firstname", "lastname"),
-                          "dynamics": ("emailaddress1", "firstname", "lastname")}[app]
+                          "dynamics": ("emailaddress1", "firstname", "lastname"),
+                          "zoho": ("Email", "First_Name", "Last_Name")}[app]
     return [(str(n), {email: f"paced.{tag}.{n}@example.com", first: f"Paced{n}", last: "Person"})
             for n in range(count)]
 
@@ -127,7 +150,8 @@ def _connector(app: str, root: str, token, *, limiter):
 
 
 # (app, the sandbox's limit, records): each write spans several of the limit's periods.
-PACED = [("pipedrive", (10, 1.0), 30), ("hubspot", (2, 1.0), 450), ("dynamics", (2, 1.0), 30)]
+PACED = [("pipedrive", (10, 1.0), 30), ("hubspot", (2, 1.0), 450), ("dynamics", (2, 1.0), 30),
+         ("zoho", (2, 1.0), 450)]
 
 
 @pytest.mark.parametrize(("served", "limit", "count"), PACED, indirect=["served"],
@@ -137,7 +161,7 @@ def test_paced_writes_under_a_limit_write_every_record(served, limit, count):
     sandbox.rate = limit
     limiter = RedisRateLimiter(_redis(), f"test-paced-{app}-{uuid.uuid4().hex}", *limit)
     connector = _connector(app, root, token, limiter=limiter)
-    object_name = "persons" if app == "pipedrive" else "contacts"
+    object_name = {"pipedrive": "persons", "zoho": "Contacts"}.get(app, "contacts")
     items = _items(app, count)
     outcomes = connector.create(object_name, items)
     assert [o.ref for o in outcomes] == [ref for ref, _values in items]  # in order

@@ -10,7 +10,8 @@ from connectors.sdk.weblinks import record_url
 def test_every_declared_record_page_is_an_address_in_the_vendors_app(key):
     spec = connectors()[key].spec
     account = {"api_domain": "https://acme.pipedrive.com", "hub_id": "42",
-               "instance_url": "https://acme.crm.dynamics.com"}
+               "instance_url": "https://acme.crm.dynamics.com",
+               "web_domain": "https://crm.zoho.eu", "org_id": "20071234"}
     for obj in spec.objects:
         if obj.record_page:
             url = record_url(spec, obj.name, "7/8", account)

@@ -10,8 +10,8 @@ from syncapp.audit.models import AuditAction, AuditEntry
 from syncapp.crm.services import update_record
 from syncapp.engine.breaker import Thresholds
 from syncapp.syncs import review
-from syncapp.syncs.held import MASS_CHANGE, GuardState, HeldChange, guard_of
 from syncapp.syncs.models import HistoryEntry, LinkStatus, ObjectSync, RunStatus
+from syncapp.syncs.models.held import MASS_CHANGE, GuardState, HeldChange, guard_of
 from syncapp.syncs.run.runner import runnable
 from tests.kits.breaker import PEOPLE, held_by_a_new_mapping, linked_sync
 from tests.kits.engine import run, settle

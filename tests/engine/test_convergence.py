@@ -59,7 +59,7 @@ from syncapp.crm.services import (
 )
 from syncapp.engine.config import CONFLICT_RULES
 from syncapp.integrations.catalog import connector_class
-from syncapp.syncs import tasks
+from syncapp.syncs import tasks, undo_start
 from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import HistoryEntry, Link, LinkStatus, Run
 from syncapp.syncs.run import undo
@@ -310,13 +310,13 @@ class Convergence(FinalChecks, RuleBasedStateMachine):
         is as the undo left it, and no hub record was deleted for good (an undo only
         archives)."""
         runs = Run.objects.filter(object_sync=self.sync).order_by("-id")[:5]
-        target = next((r for r in runs if not undo.refusal(r)), None)
+        target = next((r for r in runs if not undo_start.refusal(r)), None)
         if target is None:
             return
         hub_before = set(Record.objects.filter(portal=self.portal).values_list("pk", flat=True))
         linked = self._linked()
         live = {"hub": {r.pk for r in self._hub_records()}, "app": set(self._app_ids())}
-        undone = undo.start(target, None)
+        undone = undo_start.start(target, None)
         while undo.work(undone.pk, connector=self.connector) != undo.DONE:
             pass
         undone.refresh_from_db()

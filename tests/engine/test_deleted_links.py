@@ -8,10 +8,10 @@ import pytest
 from connectors.sdk import ErrorCategory
 from syncapp.crm.models import Record
 from syncapp.crm.services import archive_record, create_record, restore_record
-from syncapp.health import repair
-from syncapp.health.counts import counts_for
+from syncapp.health import repair_start
 from syncapp.integrations.catalog import connector_class
 from syncapp.syncs.configure import build_config
+from syncapp.syncs.counts import counts_for
 from syncapp.syncs.models import LinkStatus
 from syncapp.syncs.run.restore import recreate_in_app, restore_in_hub
 from tests.kits.engine import make_sync, run, settle
@@ -114,7 +114,7 @@ def test_a_link_deleted_on_both_sides_is_restored_from_syncapps_archive_then_res
 
     # Nothing live in the app: a resync into the app has nothing to take.
     assert recreate_in_app(_config(sync), hubspot.connector(), [link])["restored"] == 0
-    assert repair.gone_on_both_sides(sync) == 1
+    assert repair_start.gone_on_both_sides(sync) == 1
 
     counts = restore_in_hub(_config(sync), hubspot.connector(), [link])
 

@@ -31,8 +31,8 @@ from syncapp.integrations import sandbox_state
 from syncapp.integrations.tokens import redis_client
 from syncapp.syncs.configure import create_object_sync
 from syncapp.syncs.models import Link, LinkStatus, Run, RunKind, RunStatus
+from syncapp.syncs.run.locks import run_lock_name
 from syncapp.syncs.services import save_and_sync
-from syncapp.syncs.tasks import run_lock_name
 from tests.kits.engine import connect_account
 from tests.kits.soak import by_run
 from tests.kits.stack import private_postgres, wait_until

@@ -18,7 +18,7 @@ from syncapp.crm.services import create_record
 from syncapp.integrations.tokens import redis_client
 from syncapp.syncs import tasks
 from syncapp.syncs.models import Link, LinkStatus, Run, RunStatus
-from syncapp.syncs.run import runner
+from syncapp.syncs.run import locks, runner
 from syncapp.syncs.run.runner import DONE, SyncRunner
 from tests.kits.engine import make_sync, run
 
@@ -90,7 +90,7 @@ def test_a_slice_outlasting_the_lock_ttl_keeps_its_lock(portal, hubspot, monkeyp
     """A slice may run long (an app answering slowly, retries): its sync must not be
     taken by a second worker meanwhile, and the slice must end cleanly."""
     sync = make_sync(hubspot, "contacts")
-    monkeypatch.setattr(tasks, "LOCK_TTL_S", 0.6)
+    monkeypatch.setattr(locks, "LOCK_TTL_S", 0.6)  # the lock and its renewal read it
     seen = []
 
     def slow_slice(self, budget_s):

@@ -21,8 +21,8 @@ from syncapp.integrations import sandbox_state
 from syncapp.integrations.tokens import redis_client
 from syncapp.syncs.configure import create_object_sync
 from syncapp.syncs.models import Run, RunKind, RunStatus
+from syncapp.syncs.run.locks import LOCK_TTL_S, portal_slot_names
 from syncapp.syncs.services import save_and_sync
-from syncapp.syncs.tasks import LOCK_TTL_S, portal_slot_names
 from tests.kits.engine import connect_account
 from tests.kits.stack import celery, wait_until
 from tests.kits.worker import own_queue

@@ -4,7 +4,7 @@ on every re-read of the record; a change on either side, or Retry, sends it agai
 import pytest
 
 from syncapp.crm.services import create_record, update_record
-from syncapp.health import repair
+from syncapp.health import repair, repair_start
 from syncapp.syncs.models import Link, LinkStatus
 from tests.engine.convergence_kit import app_writes
 from tests.kits.engine import make_sync, run, settle
@@ -44,7 +44,7 @@ def test_retry_sends_a_refused_update_again_though_nothing_changed(portal, hubsp
     sync, _hub, link = _refused_duplicate(portal, hubspot)
     sent = app_writes(hubspot.sandbox)
 
-    job = repair.start_retry(sync, "duplicate", [link.pk], support.user)
+    job = repair_start.start_retry(sync, "duplicate", [link.pk], support.user)
     while repair.run_job(job.pk, connector=hubspot.connector()) != repair.DONE:
         pass
 

@@ -7,9 +7,9 @@ leaves alone. The pieces: tests/engine/test_breaker.py and tests/engine/test_und
 import pytest
 
 from syncapp.crm.services import update_record
-from syncapp.syncs import review, tasks
-from syncapp.syncs.held import GuardState, guard_of
+from syncapp.syncs import review, tasks, undo_start
 from syncapp.syncs.models import LinkStatus, Run, RunKind, RunStatus
+from syncapp.syncs.models.held import GuardState, guard_of
 from syncapp.syncs.run import undo, undo_plan
 from tests.kits.breaker import PEOPLE, held_by_a_new_mapping
 from tests.kits.engine import run, settle
@@ -55,7 +55,7 @@ def test_held_then_approved_then_undone_ends_as_before_except_edits(portal, hubs
     plan = undo_plan.review(applied)
     assert [(c.side, c.field, c.wrote, c.now) for r in plan.records for c in r.conflicts] \
         == [("hub", "jobtitle", "Engineer", "CTO")]
-    undone = undo.start(applied, None)
+    undone = undo_start.start(applied, None)
     while undo.work(undone.pk, connector=hubspot.connector()) != undo.DONE:
         pass
     undone.refresh_from_db()

@@ -5,7 +5,7 @@ import pytest
 from connectors.sdk import ErrorCategory
 from syncapp.crm.models import Record
 from syncapp.crm.services import archive_record, create_record, update_record
-from syncapp.health.counts import counts_for
+from syncapp.syncs.counts import counts_for
 from syncapp.syncs.models import LinkStatus
 from tests.kits.engine import make_sync, run
 from tests.kits.observe import app_writes, fresh, link_of_app, link_of_hub, live

@@ -13,7 +13,7 @@ from connectors.sdk.sandbox.core import Faults
 from syncapp.crm.models import Record
 from syncapp.crm.services import archive_record, create_record, update_record
 from syncapp.health import tasks as health_tasks
-from syncapp.syncs import tasks
+from syncapp.syncs import tasks, undo_start
 from syncapp.syncs.models import Link, LinkStatus, Run, RunKind, RunStatus
 from syncapp.syncs.run import undo, undo_plan
 from tests.kits.engine import make_sync, run, settle
@@ -32,7 +32,7 @@ def no_broker_messages(monkeypatch):
 
 def undo_all(app, target: Run) -> Run:
     """Start undoing `target` and work it off, as the Celery task would."""
-    undone = undo.start(target, None)
+    undone = undo_start.start(target, None)
     while undo.work(undone.pk, connector=app.connector()) != undo.DONE:
         pass
     undone.refresh_from_db()
@@ -184,23 +184,23 @@ def test_an_undo_is_refused_while_the_run_runs_or_once_it_was_undone(portal, hub
     sync, records = _in_sync_people(portal, hubspot)
     target = _mass_change(portal, hubspot, sync, records)
     running = Run.objects.create(portal=portal, object_sync=sync, kind=RunKind.INCREMENTAL)
-    with pytest.raises(undo.UndoRefused, match="still running"):
-        undo.start(running, None)
+    with pytest.raises(undo_start.UndoRefused, match="still running"):
+        undo_start.start(running, None)
 
-    first = undo.start(target, None)
-    with pytest.raises(undo.UndoRefused, match="already under way"):
-        undo.start(target, None)
+    first = undo_start.start(target, None)
+    with pytest.raises(undo_start.UndoRefused, match="already under way"):
+        undo_start.start(target, None)
     assert Run.objects.filter(undoes=target).count() == 1
     while undo.work(first.pk, connector=hubspot.connector()) != undo.DONE:
         pass
-    with pytest.raises(undo.UndoRefused, match="already undone"):
-        undo.start(target, None)
+    with pytest.raises(undo_start.UndoRefused, match="already undone"):
+        undo_start.start(target, None)
 
 
 def test_an_undo_whose_message_was_lost_is_sent_again(portal, hubspot, monkeypatch):
     sync, records = _in_sync_people(portal, hubspot)
     target = _mass_change(portal, hubspot, sync, records)
-    lost = undo.start(target, None)  # its message never reaches a worker
+    lost = undo_start.start(target, None)  # its message never reaches a worker
     sent: list[int] = []
     monkeypatch.setattr(tasks.run_undo, "delay", sent.append)
     health_tasks.sweep()
@@ -213,7 +213,7 @@ def test_an_undo_whose_message_was_lost_is_sent_again(portal, hubspot, monkeypat
 def test_an_app_outage_mid_undo_is_waited_out_and_nothing_is_lost(portal, hubspot):
     sync, records = _in_sync_people(portal, hubspot)
     target = _mass_change(portal, hubspot, sync, records)
-    undone = undo.start(target, None)
+    undone = undo_start.start(target, None)
     connector = hubspot.connector()
     read = connector.read_by_ids
 

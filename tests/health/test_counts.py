@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from syncapp.crm.models import Record
-from syncapp.health.counts import compact, counts_for
 from syncapp.health.models import LinkTally
+from syncapp.syncs.counts import compact, counts_for
 from syncapp.syncs.models import Link, LinkStatus
 from syncapp.syncs.services import delete_sync
 from tests.kits.health import FAILURES, build_mixed

@@ -9,7 +9,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from syncapp.core.tasks import send_notification
-from syncapp.health import exports
+from syncapp.health import export_start, exports
 from syncapp.health.models import ExportJob, JobStatus
 from syncapp.health.records import parse_filter
 from syncapp.syncs.models import Link, LinkStatus
@@ -60,7 +60,7 @@ def dangerous_sync(portal):
 
 def start(portal, sync, user, fmt, **params):
     flt = parse_filter(params, [sync.pk])
-    return exports.start_export(portal, sync.connection, user, fmt=fmt, flt=flt,
+    return export_start.start_export(portal, sync.connection, user, fmt=fmt, flt=flt,
                                 columns=["object", "hub_record", "app_record", "status",
                                          "reason", "message"])
 

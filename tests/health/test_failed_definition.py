@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from syncapp.health.counts import counts_for
 from syncapp.health.tallies import detail_function_sql, install_detail_function
+from syncapp.syncs.counts import counts_for
 from syncapp.syncs.models import (
     COUNTED_AS,
     COUNTED_AS_FAILED,

@@ -3,7 +3,7 @@
 import pytest
 
 from syncapp.crm.models import Record
-from syncapp.health import repair
+from syncapp.health import repair, repair_start
 from syncapp.health.models import JobStatus, RepairJob, RepairKind
 from syncapp.syncs.models import HistoryEntry, Link, LinkStatus, Run, RunKind
 from tests.kits.health import build_mixed
@@ -26,7 +26,7 @@ def test_resync_records_deleted_in_the_app_recreates_them(portal, hubspot, suppo
     mixed = build_mixed(portal, hubspot)
     assert "hub0@mixed.example" not in emails_in_app(hubspot)
 
-    job = work(repair.start_restore(mixed.sync, "app", support.user), hubspot)
+    job = work(repair_start.start_restore(mixed.sync, "app", support.user), hubspot)
 
     assert (job.status, job.total, job.succeeded, job.failed) == (JobStatus.DONE, 1, 1, 0)
     assert emails_in_app(hubspot).count("hub0@mixed.example") == 1
@@ -42,7 +42,7 @@ def test_resync_records_deleted_in_the_hub_restores_them_with_the_apps_data(
     link = Link.objects.get(object_sync=mixed.sync, status=LinkStatus.DELETED_IN_HUB)
     hubspot.update("contacts", link.app_id, firstname="Changed in the app")
 
-    job = work(repair.start_restore(mixed.sync, "hub", support.user), hubspot)
+    job = work(repair_start.start_restore(mixed.sync, "hub", support.user), hubspot)
 
     record = Record.objects.get(pk=link.hub_record_id)
     assert (job.succeeded, record.archived_at) == (1, None)
@@ -51,12 +51,12 @@ def test_resync_records_deleted_in_the_hub_restores_them_with_the_apps_data(
 
 def test_a_second_restore_while_one_runs_is_refused(portal, hubspot, support):
     mixed = build_mixed(portal, hubspot)
-    first = repair.start_restore(mixed.sync, "app", support.user)
-    with pytest.raises(repair.AlreadyRunning) as refused:
-        repair.start_restore(mixed.sync, "app", support.user)
+    first = repair_start.start_restore(mixed.sync, "app", support.user)
+    with pytest.raises(repair_start.AlreadyRunning) as refused:
+        repair_start.start_restore(mixed.sync, "app", support.user)
     assert refused.value.job == first
     # The other side is other records: it may run.
-    assert repair.start_restore(mixed.sync, "hub", support.user).target == "hub"
+    assert repair_start.start_restore(mixed.sync, "hub", support.user).target == "hub"
 
 
 def test_two_restore_jobs_of_the_same_records_never_recreate_twice(portal, hubspot, support):
@@ -74,7 +74,7 @@ def test_two_restore_jobs_of_the_same_records_never_recreate_twice(portal, hubsp
 def test_links_claimed_by_a_dead_worker_are_put_back_and_restored(portal, hubspot, support):
     mixed = build_mixed(portal, hubspot)
     link = Link.objects.get(object_sync=mixed.sync, status=LinkStatus.DELETED_IN_APP)
-    job = repair.start_restore(mixed.sync, "app", support.user)
+    job = repair_start.start_restore(mixed.sync, "app", support.user)
     # The worker claimed the link, then died before recreating it.
     Link.objects.filter(pk=link.pk).update(status=LinkStatus.PENDING)
     RepairJob.objects.filter(pk=job.pk).update(claimed=[link.pk], after_id=link.pk,
@@ -92,7 +92,7 @@ def test_retry_all_of_a_category_syncs_them_and_leaves_the_others(portal, hubspo
     others = Link.objects.filter(object_sync=mixed.sync, status=LinkStatus.FAILED).exclude(
         error_category="invalid_value").count()
 
-    job = work(repair.start_retry(mixed.sync, "invalid_value", [], support.user), hubspot)
+    job = work(repair_start.start_retry(mixed.sync, "invalid_value", [], support.user), hubspot)
 
     assert (job.total, job.succeeded, job.failed) == (3, 3, 0)
     assert not Link.objects.filter(object_sync=mixed.sync, error_category="invalid_value",
@@ -106,7 +106,7 @@ def test_retry_of_selected_records_touches_only_those(portal, hubspot, support):
     mixed = build_mixed(portal, hubspot)
     chosen = [link.pk for link in mixed.failed if link.error_category == "duplicate"][:1]
 
-    job = work(repair.start_retry(mixed.sync, "duplicate", chosen, support.user), hubspot)
+    job = work(repair_start.start_retry(mixed.sync, "duplicate", chosen, support.user), hubspot)
 
     assert (job.total, job.succeeded) == (1, 1)
     assert Link.objects.get(pk=chosen[0]).status == LinkStatus.IN_SYNC

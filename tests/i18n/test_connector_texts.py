@@ -23,7 +23,7 @@ from tests.i18n.test_translations import ROOT, catalog, python_messages
 
 CONNECTORS = sorted((ROOT / "connectors").rglob("*.py"))
 # What Brazilians read as it is written in English, in the vendors' own pt-BR UIs.
-SAME_IN_PORTUGUESE = {"Fax", "Lead", "Normal", "Pipeline", "SKU", "Status", "Web"}
+SAME_IN_PORTUGUESE = {"Fax", "Lead", "Leads", "Normal", "Pipeline", "SKU", "Status", "Web"}
 BRAZILIAN = {"HTTP_ACCEPT_LANGUAGE": "pt-BR,pt;q=0.9"}
 
 

@@ -34,8 +34,8 @@ GETTEXT_CALLS = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ng
                  "pgettext", "pgettext_lazy", "npgettext", "npgettext_lazy"}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w*)\}")
 # A brand, or a placeholder that is filled with one (every app's name is masculine in
-# Portuguese: o Pipedrive, o HubSpot, o Dynamics 365, o Syncapp).
-BRAND = (r"(?:Syncapp|Pipedrive|HubSpot|Dynamics|Dataverse"
+# Portuguese: o Pipedrive, o HubSpot, o Dynamics 365, o Salesforce, o Syncapp).
+BRAND = (r"(?:Syncapp|Pipedrive|HubSpot|Dynamics|Dataverse|Salesforce"
          r"|%\((?:app|app_name|vendor|source|target|side|won|winner|other)\)s)")
 BRAND_WITHOUT_ARTICLE = re.compile(
     rf"\b(?:[Ee]m|[Dd]e|[Pp]ara|[Cc]om|[Ee]ntre|[Pp]or) {BRAND}"  # em → no, de → do, …

@@ -13,7 +13,7 @@ import socket
 import subprocess
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -164,13 +164,16 @@ class MemoryTokenStore:
         self.reconnect_error = error
 
 
-def oauth_client(connector_cls, sandbox_root: str) -> OAuth2Client:
-    paths = connector_cls.sandbox_paths
+def oauth_client(connector_cls, sandbox_root: str, account: dict | None = None) -> OAuth2Client:
+    """The sandbox's OAuth client; `account` (consent details) picks a regional token
+    endpoint, as the product's catalog.oauth_client does."""
+    paths, details = connector_cls.sandbox_paths, account or {}
     return OAuth2Client(
         connector_cls.spec.auth, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, REDIRECT_URI,
         authorize_url=sandbox_root + paths["authorize"],
-        token_url=sandbox_root + paths["token"],
-        revoke_url=sandbox_root + paths["revoke"] if "revoke" in paths else None,
+        token_url=connector_cls.oauth_url(sandbox_root + paths["token"], details),
+        revoke_url=connector_cls.oauth_url(sandbox_root + paths["revoke"], details)
+        if "revoke" in paths else None,
     )
 
 
@@ -189,10 +192,13 @@ def consent(client: OAuth2Client, login: str, password: str = "sandbox",
 
 
 def connect(connector_cls, sandbox_root: str, login: str) -> Token:
-    """A token for a sandbox account, obtained the real way (consent, code, PKCE)."""
-    client = oauth_client(connector_cls, sandbox_root)
-    callback = consent(client, login)
-    return client.exchange_code(callback["code"], callback["_verifier"])
+    """A token for a sandbox account, obtained the real way (consent, code, PKCE), with
+    the details the consent redirect adds (Zoho's data centre) among its extras."""
+    callback = consent(oauth_client(connector_cls, sandbox_root), login)
+    details = connector_cls.consent_details(callback)
+    token = oauth_client(connector_cls, sandbox_root, details).exchange_code(
+        callback["code"], callback["_verifier"])
+    return replace(token, extra={**details, **token.extra})
 
 
 def which_node() -> str | None:

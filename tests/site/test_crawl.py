@@ -6,7 +6,7 @@ opens it (so a new form field is crawled without editing this file); hypothesis 
 the values: unicode digits, NUL, huge numbers, far dates, long strings, several values
 for one key, real ids of the portal. Each request is rolled back, so every one meets
 the same portal. The request count per role goes to test-artifacts/crawl.json.
-`make test` runs four sweeps per role, covering every theme across the roles; `make soak`
+`make test` runs two sweeps per role, covering every theme across the roles; `make soak`
 runs all ten for every role.
 """
 
@@ -27,7 +27,9 @@ from tests.kits.csp import assert_carries_the_policy
 from tests.kits.soak import by_run
 from tests.site.crawl_kit import KeysRead, address, build_world, fingerprint, routes, send
 
-pytestmark = [pytest.mark.django_db, pytest.mark.grows_in_soak]
+# One xdist worker crawls every role, so the plan (a minute of learning every route's keys)
+# is learned once rather than once per worker that draws a role.
+pytestmark = [pytest.mark.django_db, pytest.mark.grows_in_soak, pytest.mark.xdist_group("crawl")]
 ARTIFACT = Path(__file__).resolve().parents[2] / "test-artifacts" / "crawl.json"
 COUNTS: Counter = Counter()
 
@@ -133,9 +135,9 @@ def plan(world, admin):
 HEALTH_CHECK_DOWN = ("health", 503)
 # The operator is the installation's staff superuser: the crawl reaches the Django admin.
 ROLES = ["admin", "marketer", "ops", "support", "outsider", "operator"]
-# `make test` gives each role four of the sweeps, in turn, so the six roles still cover
-# every theme (each twice or more); `make soak` gives every role all of them.
-SWEEPS_PER_ROLE = by_run(smoke=4, soak=len(THEMES))
+# `make test` gives each role two of the sweeps, in turn, so the six roles still cover
+# every theme (two of them twice); `make soak` gives every role all of them.
+SWEEPS_PER_ROLE = by_run(smoke=2, soak=len(THEMES))
 
 
 def themes_for(role: str) -> list:

@@ -5,7 +5,7 @@ import pytest
 
 from syncapp.crm.properties import create_custom_property
 from syncapp.syncs import tasks
-from syncapp.syncs.wizard import preview, services, state
+from syncapp.syncs.wizard import preview_worker, services, state
 from syncapp.syncs.wizard.state import FilterChoice
 
 # A Pipedrive account connected through the real install flow.
@@ -28,7 +28,7 @@ def enqueued(monkeypatch) -> list[int]:
     could take."""
     sent: list[int] = []
     monkeypatch.setattr(tasks.run_sync, "delay", sent.append)
-    monkeypatch.setattr(tasks.dry_run, "delay", preview.run_and_store)
+    monkeypatch.setattr(tasks.dry_run, "delay", preview_worker.run_and_store)
     return sent
 
 

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from syncapp.audit.models import AuditAction, AuditEntry
-from syncapp.syncs.held import MASS_CHANGE, GuardState, HeldChange, guard_of
 from syncapp.syncs.models import ObjectSync
+from syncapp.syncs.models.held import MASS_CHANGE, GuardState, HeldChange, guard_of
 from tests.kits.breaker import LOW, PEOPLE, held_by_a_new_mapping, linked_sync
 from tests.syncs.kit import messages_of, text_of
 

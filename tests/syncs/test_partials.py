@@ -4,7 +4,7 @@ import pytest
 
 from syncapp.syncs import tasks
 from syncapp.syncs.models import ObjectSync, Run, RunKind, RunStatus
-from syncapp.syncs.wizard import preview, state
+from syncapp.syncs.wizard import preview, preview_worker, state
 from tests.syncs.kit import CONFIGURE, post_step, start, text_of, url
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +99,7 @@ def test_the_review_page_asks_a_worker_for_the_dry_run_once_and_polls(
 
     assert 'data-state="pending"' in first and 'hx-trigger="every 2s"' in again
     assert asked == [(sync.pk, state.token(sync))]  # asked once, not on every poll
-    preview.run_and_store(*asked[0])  # the worker's part
+    preview_worker.run_and_store(*asked[0])  # the worker's part
     ready = text_of(admin_client.get(url("dry_run", sync), **HTMX))
     assert 'data-state="ready"' in ready and "every 2s" not in ready
 
@@ -109,13 +109,13 @@ def test_a_change_of_settings_asks_for_a_new_dry_run(admin_client, connection, m
     monkeypatch.setattr(tasks.dry_run, "delay", lambda *args: asked.append(args))
     sync = start(admin_client, connection)
     admin_client.get(url("review", sync))
-    preview.run_and_store(*asked[0])
+    preview_worker.run_and_store(*asked[0])
     post_step(admin_client, "configure", sync, {**CONFIGURE, "direction": "to_app"})
 
     html = text_of(admin_client.get(url("review", sync)))
 
     assert 'data-state="pending"' in html  # the earlier result was for other settings
     assert len(asked) == 2
-    preview.run_and_store(*asked[0])  # a late answer for old settings is dropped
+    preview_worker.run_and_store(*asked[0])  # a late answer for old settings is dropped
     sync.refresh_from_db()
     assert preview.requested(sync) is None

@@ -10,7 +10,7 @@ from connectors.pipedrive import PipedriveConnector
 from syncapp.accounts.models import Plan
 from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import SyncState
-from syncapp.syncs.wizard import preview, state
+from syncapp.syncs.wizard import preview_worker, state
 from tests.conftest import _client_for
 from tests.syncs.kit import CONFIGURE, messages_of, page, post_step, start, text_of, url
 
@@ -75,7 +75,7 @@ def test_the_dry_run_of_an_edit_keeps_nothing(admin_client, connection):
     sync.refresh_from_db()
     pending = state.token(sync)
 
-    result = preview.compute(sync)
+    result = preview_worker.compute(sync)
 
     sync.refresh_from_db()
     assert (sync.direction, state.token(sync), sync.state) == ("two_way", pending, SyncState.ON)

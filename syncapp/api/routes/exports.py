@@ -21,7 +21,7 @@ from syncapp.api.routes.common import (
 )
 from syncapp.core.params import ID_MAX
 from syncapp.health import columns as cols
-from syncapp.health import exports
+from syncapp.health import export_start, exports
 from syncapp.health.models import ExportFormat, ExportJob, JobStatus
 from syncapp.health.overview import sync_rows
 from syncapp.health.records import PERIODS, STATUSES, parse_filter
@@ -62,9 +62,9 @@ def start_export(request, payload: NewExport, connection_id: int = id_path()):
     if flt.errors:
         field, message = next(iter(flt.errors.items()))
         raise HttpError(400, f"{field}: {message}")
-    if not exports.any_matching(request.portal, flt):
+    if not export_start.any_matching(request.portal, flt):
         raise Conflict(_("Nothing to export: no record matches these filters."))
-    job = exports.start_export(request.portal, connection, request.user, fmt=payload.format,
+    job = export_start.start_export(request.portal, connection, request.user, fmt=payload.format,
                                flt=flt, columns=cols.chosen_columns(request.user,
                                                                     request.portal))
     return Status(202, job)

@@ -21,10 +21,10 @@ from syncapp.api.routes.common import (
 )
 from syncapp.audit.models import AuditAction
 from syncapp.core.params import ID_MAX
-from syncapp.health import queries, repair
-from syncapp.health.counts import counts_for
+from syncapp.health import queries, repair, repair_start
 from syncapp.health.models import RepairJob
 from syncapp.health.tips import DELETED_CATEGORIES, ERROR_TIPS, EXCLUSION_REASONS
+from syncapp.syncs.counts import counts_for
 from syncapp.syncs.models import Link
 
 router = Router(tags=["records"])
@@ -91,8 +91,8 @@ def list_excluded(request, sync_id: int = id_path(), reason: ExclusionReason | N
 def retry(request, payload: Retry, sync_id: int = id_path()):
     sync = sync_of(request, sync_id)
     try:
-        job = repair.start_retry(sync, str(payload.category), payload.link_ids, request.user)
-    except repair.AlreadyRunning:
+        job = repair_start.start_retry(sync, str(payload.category), payload.link_ids, request.user)
+    except repair_start.AlreadyRunning:
         raise Conflict(_("A retry of this category is already running.")) from None
     return Status(202, job)
 
@@ -103,8 +103,9 @@ def retry(request, payload: Retry, sync_id: int = id_path()):
 def resync(request, payload: Resync, sync_id: int = id_path()):
     sync = sync_of(request, sync_id)
     try:
-        job = repair.start_restore(sync, str(payload.target), request.user, AuditAction.RESYNC)
-    except repair.AlreadyRunning as running:
+        job = repair_start.start_restore(sync, str(payload.target), request.user,
+                                         AuditAction.RESYNC)
+    except repair_start.AlreadyRunning as running:
         raise Conflict(_("These records are already being restored (started %(when)s). "
                          "Nothing is restored twice.")
                        % {"when": running.job.created_at.strftime("%H:%M")}) from None

@@ -4,6 +4,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from syncapp.accounts.permissions import Permission
+from syncapp.health.columns import reason_text
 
 register = template.Library()
 
@@ -27,8 +28,6 @@ def percent(part, whole) -> float:
 @register.filter
 def reason(link, app: str) -> str:
     """A link's error category or exclusion reason, in words."""
-    from syncapp.health.columns import reason_text  # noqa: PLC0415
-
     return reason_text(link.status, link.error_category, link.exclusion_reason, app)
 
 

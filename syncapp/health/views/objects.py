@@ -14,8 +14,7 @@ from syncapp.audit.models import AuditAction
 from syncapp.core import params
 from syncapp.core.htmx import HtmxHttpRequest
 from syncapp.crm.identifier_table import TABLE
-from syncapp.health import queries, repair
-from syncapp.health.counts import counts_for
+from syncapp.health import queries, repair, repair_start
 from syncapp.health.models import RepairJob
 from syncapp.health.overview import connection_state, hourly_activity, sync_rows
 from syncapp.health.tips import DELETED_CATEGORIES, ERROR_TIPS, EXCLUSION_REASONS, error_tip
@@ -27,6 +26,7 @@ from syncapp.health.views.common import (
     sync_or_404,
     with_app_urls,
 )
+from syncapp.syncs.counts import counts_for
 from syncapp.syncs.models import LinkStatus
 
 VIEW = Permission.VIEW_HEALTH
@@ -132,13 +132,13 @@ def resync(request, app_key: str, sync_id: int):
 def _start_restore(request, sync, target: str,
                    action: str = AuditAction.RESTORE) -> RepairJob | None:
     try:
-        job = repair.start_restore(sync, target, request.user, action, by=request)
-    except repair.AlreadyRunning as running:
+        job = repair_start.start_restore(sync, target, request.user, action, by=request)
+    except repair_start.AlreadyRunning as running:
         messages.warning(request, _("These records are already being restored (started "
                                     "%(when)s). Nothing is restored twice.")
                          % {"when": running.job.created_at.strftime("%H:%M")})
         return None
-    both = repair.gone_on_both_sides(sync) if target == "app" else 0
+    both = repair_start.gone_on_both_sides(sync) if target == "app" else 0
     if both:
         messages.info(request, ngettext(
             "%(n)d record was deleted on both sides: nothing live remains to copy it from. "
@@ -168,8 +168,8 @@ def retry(request, app_key: str, sync_id: int):
         return redirect(_failed_url(app_key, sync, category=category))
     ids = [] if request.POST.get("scope") == "all" else chosen
     try:
-        job = repair.start_retry(sync, category, ids, request.user, by=request)
-    except repair.AlreadyRunning:
+        job = repair_start.start_retry(sync, category, ids, request.user, by=request)
+    except repair_start.AlreadyRunning:
         messages.warning(request, _("A retry of this category is already running."))
     else:
         messages.success(request, _("Retrying %(n)d records now.") % {"n": job.total})

@@ -15,7 +15,7 @@ from syncapp.accounts.permissions import Permission
 from syncapp.core import params
 from syncapp.core.htmx import HtmxHttpRequest
 from syncapp.health import columns as cols
-from syncapp.health import exports, repair
+from syncapp.health import export_start, exports, repair, repair_start
 from syncapp.health.models import ACTIVE, ExportFormat, ExportJob, RepairJob
 from syncapp.health.overview import sync_rows
 from syncapp.health.records import PERIOD_LABELS, STATUSES, parse_filter, record_page
@@ -112,10 +112,10 @@ def export(request, app_key: str):
     if fmt not in ExportFormat.values:
         messages.error(request, _("Choose CSV or Excel, and check the filters."))
         return redirect(back)
-    if not exports.any_matching(request.portal, flt):
+    if not export_start.any_matching(request.portal, flt):
         messages.warning(request, _("Nothing to export: no record matches these filters."))
         return redirect(back)
-    exports.start_export(request.portal, connection, request.user, fmt=fmt, flt=flt,
+    export_start.start_export(request.portal, connection, request.user, fmt=fmt, flt=flt,
                          columns=cols.chosen_columns(request.user, request.portal),
                          by=request)
     messages.success(request, _("Your export is being built. We will e-mail it to %(email)s; "
@@ -171,7 +171,7 @@ def _restore_review(request, connection) -> dict:
         links = Link.objects.for_portal(request.portal).filter(
             object_sync=sync, status__in=repair.RESTORABLE[target]).order_by("id")
         context.update(review=list(links[:REVIEW_LIMIT]), review_total=links.count(),
-                       gone_on_both_sides=repair.gone_on_both_sides(sync))
+                       gone_on_both_sides=repair_start.gone_on_both_sides(sync))
     return context
 
 

@@ -23,9 +23,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy
 
 from syncapp import audit
-from syncapp.alerts.services import set_alert_overrides
 from syncapp.audit.models import AuditAction
 from syncapp.integrations.models import Connection
+from syncapp.syncs.config.alerts import set_alerts
 from syncapp.syncs.config.errors import ConfigError, StalePlan
 from syncapp.syncs.config.planning import (
     ALERTS,
@@ -85,7 +85,7 @@ def _create(connection: Connection, entry: SyncPlan) -> ObjectSync:
     sync.poll_interval_s = entry.poll_interval_s
     sync.save(update_fields=["poll_interval_s", "updated_at"])
     if entry.alerts:
-        set_alert_overrides(sync, entry.alerts)
+        set_alerts(sync, entry.alerts)
     sync.refresh_from_db()
     return sync
 
@@ -102,7 +102,7 @@ def _update(sync: ObjectSync, entry: SyncPlan, by) -> None:
             audit.record(by, AuditAction.SETTINGS_CHANGED, sync,
                          {"poll_interval_s": [before_poll, entry.poll_interval_s]})
     if any(c.path == ALERTS for c in entry.changes):
-        set_alert_overrides(sync, entry.alerts, by=by)  # audited there, with the diff
+        set_alerts(sync, entry.alerts, by=by)  # audited there, with the diff
     sync.refresh_from_db()
 
 

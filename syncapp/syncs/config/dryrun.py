@@ -18,7 +18,7 @@ from syncapp.syncs.configure import build_config, create_object_sync
 from syncapp.syncs.models import ObjectSync
 from syncapp.syncs.run.dryrun import DryRun, dry_run
 from syncapp.syncs.wizard import state
-from syncapp.syncs.wizard.preview import Failed
+from syncapp.syncs.wizard.preview_worker import Failed
 
 
 def dry_runs(plan: ConfigPlan, connector=None) -> dict[str, DryRun | Failed]:

@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass, field, replace
 
 from django.utils.translation import gettext as _
 
-from syncapp.alerts.services import alert_overrides
 from syncapp.integrations.catalog import connector_class
 from syncapp.integrations.models import ConnectionStatus
+from syncapp.syncs.config.alerts import export_alerts
 from syncapp.syncs.config.document import SyncEntry, parse
 from syncapp.syncs.config.errors import ConfigError
 from syncapp.syncs.configure import default_mapping_rows
@@ -152,7 +152,7 @@ def _plan_sync(portal, connection, entry: SyncEntry, sync: ObjectSync | None) ->
     changes = settings_changes(base, settings)
     if poll != base_poll:
         changes.append(FieldChange("poll_interval_s", base_poll, poll))
-    base_alerts = alert_overrides(sync) if sync else {}
+    base_alerts = export_alerts(sync) if sync else {}
     alerts = base_alerts if entry.alerts is None else entry.alerts
     if alerts != base_alerts:
         changes.append(FieldChange(ALERTS, base_alerts, alerts))

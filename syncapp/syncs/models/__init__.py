@@ -1,10 +1,12 @@
 """Object syncs and what they record: settings, links, runs and history.
 
-One module per concern (`object_sync`, `links`, `runs`); every name is re-exported
+One module per concern (`object_sync`, `links`, `runs`, `held`: the mass-change
+breaker's rows); every model is re-exported
 here, so `from syncapp.syncs.models import Link` is the one way in, and migrations
 that name `syncapp.syncs.models.default_poll_interval` still find it.
 """
 
+from syncapp.syncs.models.held import HeldChange, MassChangeGuard
 from syncapp.syncs.models.links import (
     COUNTED_AS,
     COUNTED_AS_FAILED,
@@ -52,7 +54,3 @@ __all__ = [
     "default_poll_interval",
     "history_sides",
 ]
-
-# The breaker's models live beside their users (syncs/held.py); importing them here
-# registers them with the app. Last: held.py imports ObjectSync from this package.
-from syncapp.syncs.held import HeldChange, MassChangeGuard

@@ -27,9 +27,9 @@ from syncapp.audit.models import AuditAction
 from syncapp.crm.changelog import ChangeCursor, read_changes
 from syncapp.engine.breaker import Volume, could_trip, limits, tripped, volume_of
 from syncapp.engine.config import SyncConfig
-from syncapp.health.counts import counts_for
-from syncapp.syncs.held import MASS_CHANGE, GuardState, HeldChange, HeldKind, guard_of
+from syncapp.syncs.counts import counts_for
 from syncapp.syncs.models import HistoryEntry, LinkStatus, ObjectSync, Run, RunStatus
+from syncapp.syncs.models.held import MASS_CHANGE, GuardState, HeldChange, HeldKind, guard_of
 from syncapp.syncs.run.echoes import drop_own_echoes
 from syncapp.syncs.run.overlay import LinkOverlay
 from syncapp.syncs.run.step import DELETED, BatchRun

@@ -21,17 +21,14 @@ from syncapp.engine.matching import Ambiguous, choose, match_keys
 from syncapp.engine.plan import BatchPlan, Note
 from syncapp.syncs.models import LinkStatus
 from syncapp.syncs.run import hubside
-from syncapp.syncs.run.store import LinkColumns
-
-if TYPE_CHECKING:
-    from syncapp.syncs.run.step import LinkLookup
+from syncapp.syncs.run.store import LinkColumns, LinkLookup
 
 
 class Duplicates:
     # What the mixin uses of step.BatchRun, which sets them.
     config: SyncConfig
     plan: BatchPlan
-    lookup: "LinkLookup"
+    lookup: LinkLookup
     _paired_hubs: set[int]
 
     if TYPE_CHECKING:

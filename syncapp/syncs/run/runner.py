@@ -23,8 +23,8 @@ from syncapp.engine.breaker import volume_of
 from syncapp.integrations.catalog import build_connector, connector_class
 from syncapp.integrations.models import ConnectionStatus
 from syncapp.syncs.configure import build_config
-from syncapp.syncs.held import MASS_CHANGE
 from syncapp.syncs.models import Link, LinkStatus, ObjectSync, Run, RunKind, RunStatus, SyncState
+from syncapp.syncs.models.held import MASS_CHANGE
 from syncapp.syncs.run import breaker, hubside
 from syncapp.syncs.run.ahead import ReadAhead
 from syncapp.syncs.run.associations import (

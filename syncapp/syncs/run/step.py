@@ -8,7 +8,6 @@ and the cursors that cover them. The wizard's dry run makes the same plans.
 """
 
 from collections import Counter
-from typing import Protocol
 
 from connectors.sdk import AppRecord
 from syncapp.engine.config import HUB, SyncConfig
@@ -38,20 +37,9 @@ def app_name(config: SyncConfig, record: AppRecord) -> str:
     return " ".join(p for p in parts if p)[:300] or record.id
 
 
-class LinkLookup(Protocol):
-    """Where planning finds links: the store for a run (syncs/run/store.py, the module
-    itself), an overlay of the links earlier pages would have made for the dry run."""
-
-    def links_for(self, sync_id: int, app_ids, hub_ids) -> tuple[dict, dict]: ...
-
-    def claimed(self, sync_id: int, hub_ids) -> set[int]: ...
-
-    def app_only_by_key(self, sync_id: int, keys) -> dict[str, list]: ...
-
-
 class BatchRun(HubMatching):
     def __init__(self, config: SyncConfig, connector, run_id: int | None, counts: Counter,
-                 *, retry_pending: bool = False, lookup: LinkLookup = store,
+                 *, retry_pending: bool = False, lookup: store.LinkLookup = store,
                  field_labels: FieldLabels | None = None):
         self.config = config
         self.connector = connector

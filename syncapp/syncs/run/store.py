@@ -35,6 +35,17 @@ _DEFAULTS = {f.attname: f.get_default() for f in Link._meta.concrete_fields
              if f.attname not in _JSON}
 
 
+class LinkLookup(Protocol):
+    """Where planning (step.BatchRun) finds links: this module itself for a run, an
+    overlay of the links earlier pages would have made for the dry run (overlay.py)."""
+
+    def links_for(self, sync_id: int, app_ids, hub_ids) -> tuple[dict, dict]: ...
+
+    def claimed(self, sync_id: int, hub_ids) -> set[int]: ...
+
+    def app_only_by_key(self, sync_id: int, keys) -> dict[str, list]: ...
+
+
 class LinkColumns(Protocol):
     """A Link model instance or a LinkRow: the columns both have, as code reads and
     writes them on either."""

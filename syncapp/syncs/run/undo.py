@@ -1,9 +1,9 @@
 """Undo a run: put back what it wrote, where nobody changed it since (DESIGN: Safety).
 
-An undo is a run itself (kind "undo", naming the run it undoes), started by support
-or an admin after a review (undo_plan.review), worked off by a Celery task in batches of the
-undone run's records while holding the sync's run lock, so it never runs beside the
-engine. Per batch (decisions in undo_plan.py):
+An undo is a run itself (kind "undo", naming the run it undoes), started by support or
+an admin after a review (undo_plan.review, syncs/undo_start.py), worked off by a
+Celery task in batches of the undone run's records while holding the sync's run lock,
+so it never runs beside the engine. Per batch (decisions in undo_plan.py):
 
 - app fields still holding what the run wrote get their old values back, through
   the app's precondition where it has one (executor.write_conditions); hub fields
@@ -23,32 +23,26 @@ held before the run, and stays so until a person changes one of them.
 """
 
 import time
-import uuid
 from collections import Counter
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from connectors.sdk import ConnectorError, ErrorCategory
-from syncapp import audit
-from syncapp.audit.models import AuditAction
-from syncapp.core.queue import enqueue
 from syncapp.crm.bulk import ChangedSinceRead
 from syncapp.crm.services import SYSTEM, Actor, RecordInvalid, archive_record
 from syncapp.engine.config import APP, HUB
 from syncapp.engine.rules import pack
 from syncapp.integrations.catalog import build_connector, connector_class
-from syncapp.integrations.tokens import redis_client
 from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import Link, Run, RunKind, RunStatus
 from syncapp.syncs.run import hubside, store
 from syncapp.syncs.run.executor import write_chunk_size, write_conditions
 from syncapp.syncs.run.failures import failure_text
+from syncapp.syncs.run.locks import acquired, held, run_lock_name
 from syncapp.syncs.run.undo_plan import (
     Conflict,
     RecordUndo,
-    count_undoable,
     decide,
     effects_of,
     undoable_links,
@@ -59,68 +53,19 @@ SLICE_S = 20.0
 DONE, MORE, BUSY = "done", "more", "busy"
 
 
-class UndoRefused(Exception):
-    """An undo that cannot start; `message` says why, for the person who asked."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-# --- start ---------------------------------------------------------------------------------
-
-
-def refusal(target: Run) -> str:
-    """Why `target` cannot be undone now ("" when it can)."""
-    if target.status == RunStatus.RUNNING:
-        return _("This run is still running: undo it once it has finished.")
-    earlier = target.undos.exclude(status=RunStatus.FAILED).first()
-    if earlier is not None and earlier.status == RunStatus.RUNNING:
-        return _("An undo of this run is already under way.")
-    if earlier is not None:
-        return _("This run was already undone. Undo the undo to put its values back.")
-    if not undoable_links(target.pk, limit=1):
-        return _("This run wrote no value and created no record: there is nothing to undo.")
-    return ""
-
-
-@transaction.atomic
-def start(target: Run, by) -> Run:
-    """Start undoing `target` (audited as done by `by`, a request or a user); raises
-    UndoRefused, with nothing stored, when it cannot."""
-    # The run's row lock makes "is one under way?" and "start one" a single step.
-    Run.objects.select_for_update().get(pk=target.pk)
-    reason = refusal(target)
-    if reason:
-        raise UndoRefused(reason)
-    total = count_undoable(target.pk)
-    undo = Run.objects.create(portal_id=target.portal_id, object_sync_id=target.object_sync_id,
-                              kind=RunKind.UNDO, undoes=target, estimated_total=total,
-                              counts={"records": total}, alive_at=timezone.now())
-    audit.record(by, AuditAction.UNDO, target.object_sync,
-                 {"run": target.pk, "undo_run": undo.pk, "records": total})
-    from syncapp.syncs.tasks import run_undo  # noqa: PLC0415 - tasks import the engine
-
-    enqueue(run_undo, undo.pk)
-    return undo
-
-
 # --- working it off ---------------------------------------------------------------------
 
 
 def work(undo_id: int, connector=None, budget_s: float = SLICE_S) -> str:
     """Work on undo run `undo_id` for up to `budget_s`: DONE, MORE (call again) or BUSY
     (the sync's run lock is taken, or the app asked us to wait: call again later)."""
-    from syncapp.syncs.tasks import LOCK_TTL_S, held, run_lock_name  # noqa: PLC0415
-
     undo = Run.objects.select_related("object_sync__connection").filter(
         pk=undo_id, kind=RunKind.UNDO).first()
     if undo is None or undo.status != RunStatus.RUNNING:
         return DONE
     Run.objects.filter(pk=undo.pk).update(alive_at=timezone.now())  # see stale()
-    lock = redis_client().lock(run_lock_name(undo.object_sync_id), timeout=LOCK_TTL_S,
-                               blocking=False, thread_local=False)
-    if not lock.acquire(token=uuid.uuid4().hex.encode()):
+    lock = acquired(run_lock_name(undo.object_sync_id))
+    if lock is None:
         return BUSY
     with held(lock):
         return _work(undo, connector, budget_s)

@@ -1,34 +1,28 @@
 """The Review step's dry run: the engine's dry run on the working copy, for people.
 
 It reads every record of both sides, which can take minutes on a big account, so a
-worker computes it (tasks.dry_run) and caches it per settings token; the page polls.
-
-The working copy of an edited sync is not in the rows yet, so its engine config
-is built by writing it into the rows inside a transaction that is then rolled
-back: the engine's own build_config decides, and nothing is kept.
+worker computes it (tasks.dry_run, wizard/preview_worker.py) and caches it per
+settings token; the page polls, and this module words the result.
 """
 
 from dataclasses import dataclass
 
-import requests
 from django.core.cache import cache
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from connectors.sdk import ConnectorError, ErrorCategory
+from connectors.sdk import ErrorCategory
 from syncapp.core.queue import UNREACHABLE, QueueUnreachable, cache_get, enqueue
 from syncapp.engine.limits import DIRECTION, FILTERS, NO_EMAIL, NO_IDENTIFIER
-from syncapp.integrations.catalog import build_connector, connector_class
 from syncapp.integrations.texts import shown
-from syncapp.syncs.configure import build_config
 from syncapp.syncs.match_words import in_words, read_back
 from syncapp.syncs.models import ObjectSync
-from syncapp.syncs.run.dryrun import NOT_AN_OPTION, READ_ONLY, DryRun, dry_run
+from syncapp.syncs.run.dryrun import NOT_AN_OPTION, READ_ONLY, DryRun
+from syncapp.syncs.tasks import dry_run as dry_run_task
 from syncapp.syncs.wizard import state
+from syncapp.syncs.wizard.preview_worker import Failed, cache_key
 from syncapp.syncs.wizard.summary import Labels
 
-CACHE_S = 600
 ASK_S = 900  # as long as the task may run: a lost message is asked again after it
 
 REASONS = {
@@ -45,50 +39,6 @@ FAILURES = {
 }
 
 
-def config_for(sync: ObjectSync, settings: state.SyncSettings, cls):
-    """The engine's config for these settings, without keeping them."""
-    if not state.is_editing(sync):
-        return build_config(sync, cls)
-    with transaction.atomic():
-        scratch = ObjectSync.objects.select_for_update().get(pk=sync.pk)
-        state.apply_rows(scratch, settings)
-        config = build_config(scratch, cls)
-        transaction.set_rollback(True)
-    return config
-
-
-def _key(sync: ObjectSync, token: str | None = None) -> str:
-    stamp = sync.created_at.timestamp() if sync.created_at else 0
-    return f"wizard:dryrun:{sync.pk}:{stamp}:{token or state.token(sync)}"
-
-
-@dataclass(frozen=True)
-class Failed:
-    """A dry run that could not read a side: what to show instead of the numbers."""
-
-    message: str
-
-
-def compute(sync: ObjectSync, *, connector=None) -> DryRun:
-    """The dry run of the sync's working copy, computed now (reads both sides)."""
-    cls = connector_class(sync.connection.app_key)
-    config = config_for(sync, state.load(sync), cls)
-    return dry_run(config, connector or build_connector(sync.connection))
-
-
-def run_and_store(sync_id: int, token: str) -> None:
-    """The task's work: compute and cache the result, unless the settings moved on."""
-    sync = ObjectSync.objects.select_related("connection", "portal").filter(pk=sync_id).first()
-    if sync is None or state.token(sync) != token:
-        return  # changed meanwhile: the page asks again for the current settings
-    try:
-        result: DryRun | Failed = compute(sync)
-    except (ConnectorError, requests.RequestException) as exc:
-        result = Failed(getattr(exc, "vendor_message", "") or str(exc))
-    cache.set(_key(sync, token), result, CACHE_S)
-    cache.delete(_key(sync, token) + ":asked")
-
-
 def requested(sync: ObjectSync, *, fresh: bool = False) -> DryRun | Failed | None:
     """The cached dry run of the current settings, or None while a worker computes it.
 
@@ -103,15 +53,13 @@ def requested(sync: ObjectSync, *, fresh: bool = False) -> DryRun | Failed | Non
 
 
 def _requested(sync: ObjectSync, fresh: bool) -> DryRun | Failed | None:
-    key = _key(sync)
+    key = cache_key(sync)
     if fresh:
         cache.delete_many([key, key + ":asked"])
     found = cache.get(key)
     if found is not None:
         return found
     if cache.add(key + ":asked", True, ASK_S):
-        from syncapp.syncs.tasks import dry_run as dry_run_task  # noqa: PLC0415 - tasks import us
-
         try:
             enqueue(dry_run_task, sync.pk, state.token(sync))
         except QueueUnreachable:
@@ -126,7 +74,7 @@ def predicted_failures(sync: ObjectSync) -> int:
     0 while it is unknown (not computed yet, or it could not read the app): the dry
     run informs a save, it never holds one back for a result nobody has seen (nor
     while Redis is down: Save and sync then says the queue is unreachable)."""
-    found = cache_get(_key(sync))
+    found = cache_get(cache_key(sync))
     return found.failing_total if isinstance(found, DryRun) else 0
 
 

@@ -18,7 +18,7 @@ from syncapp.accounts.models import Portal
 from syncapp.integrations.models import Connection
 from syncapp.syncs import config
 from syncapp.syncs.models import ObjectSync
-from syncapp.syncs.wizard.preview import Failed
+from syncapp.syncs.wizard.preview_worker import Failed
 
 CHANGES_PENDING = 2
 

@@ -1,4 +1,10 @@
-"""Link counts per object sync, read from the trigger-kept tallies (never a scan of links)."""
+"""Link counts per object sync, read from the trigger-kept tallies (never a scan of links).
+
+They count syncs' own links, so they live here, below every page that shows them
+(the sync page, the breaker, health, the API, /metrics). The tally rows are written by
+Postgres triggers on syncs_link, installed by health's migrations
+(health/models.py::LinkTally, health/tallies.py); this module reads them with SQL only.
+"""
 
 from collections import defaultdict
 from dataclasses import dataclass, field

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from syncapp.accounts.models import PortalOwned
 from syncapp.engine.breaker import Thresholds
-from syncapp.syncs.models import ObjectSync
+from syncapp.syncs.models.object_sync import ObjectSync
 
 # ObjectSync.pause_reason of a sync the breaker held: "Needs review" (the alert rule
 # `mass_change` watches it). A sync paused so runs no more until a person acts.

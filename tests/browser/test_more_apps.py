@@ -1,0 +1,106 @@
+"""The newer apps, as an admin meets them in the browser: a Salesforce org connected from
+the App Marketplace and its contacts synced both ways, then a table of the team's own
+Postgres database connected by its address and synced one way, into the hub.
+
+A real Celery worker runs the dry runs and the syncs; Salesforce's sandbox is served by
+the live server; the Postgres table lives in a second, real database.
+"""
+
+import pytest
+from playwright.sync_api import expect
+
+from syncapp.accounts.services import add_member, create_portal
+from syncapp.crm.models import Record
+from syncapp.crm.services import create_record
+from syncapp.integrations import sandbox_state
+from syncapp.syncs.models import ObjectSync, SyncState
+from tests.browser.test_connect_apps import consent_in_sandbox
+from tests.kits.worker import sync_worker
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.worker]
+
+PASSWORD = "a-new-admin-password"
+ADMIN = "founder@northwind.test"
+SALESFORCE_LOGIN = "admin@globex.example"
+
+
+@pytest.fixture
+def northwind(db):
+    """A portal whose CRM holds one person Salesforce has (in other letter case) and one
+    it lacks."""
+    portal = create_portal("Northwind Traders")
+    add_member(portal, ADMIN, PASSWORD, is_super_admin=True)
+    create_record(portal, "contact", {"email": "hank.scorpio@globex.example",
+                                      "firstname": "Henry", "lastname": "Scorpio"})
+    create_record(portal, "contact", {"email": "marge@northwind.test",
+                                      "firstname": "Marge", "lastname": "Bouvier"})
+    return portal
+
+
+def log_in(page, base: str) -> None:
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("Email").fill(ADMIN)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Contacts", exact=True, level=1)).to_be_visible()
+
+
+def install_from_the_marketplace(page, app: str) -> None:
+    page.get_by_role("link", name="App Marketplace").click()
+    page.get_by_label("Search apps").fill(app)
+    page.locator(".app-card", has_text=app).click()
+    expect(page.get_by_role("heading", name=app, exact=True)).to_be_visible()
+    page.get_by_role("link", name="Install app").click()
+
+
+def save_and_sync(page, shot, name: str) -> None:
+    """Review waits for the worker's dry run; Save and sync, then watch the run end."""
+    expect(page.get_by_role("heading", name="Review the rules")).to_be_visible()
+    expect(page.get_by_test_id("dry-run-counts")).to_be_visible(timeout=60_000)
+    shot(f"{name}-review")
+    page.get_by_role("button", name="Save and sync").click()
+    expect(page.locator(".flash-success")).to_contain_text("The initial sync has started")
+    progress = page.locator("#sync-progress")
+    expect(progress).to_have_attribute("data-state", "done", timeout=90_000)
+    shot(f"{name}-finished")
+
+
+def hub_contact(portal, email: str) -> Record:
+    return Record.objects.get(portal=portal, object_type="contact", email_key=email)
+
+
+def test_salesforce_contacts_sync_both_ways(page, shot, live_sandboxes, northwind, tmp_path):
+    with sync_worker(live_sandboxes, tmp_path / "worker.log"):
+        log_in(page, live_sandboxes)
+        install_from_the_marketplace(page, "Salesforce")
+        page.get_by_role("dialog").get_by_role("button", name="Next").click()
+        consent_in_sandbox(page, SALESFORCE_LOGIN)
+        expect(page.locator(".flash-success")).to_contain_text("is connected")
+        expect(page.locator("table")).to_contain_text("Globex Corporation")
+        shot("salesforce-connected")
+
+        page.get_by_role("link", name="Set up sync").first.click()
+        page.get_by_text("Contacts in Salesforce with Contacts in Syncapp").click()
+        page.get_by_role("button", name="Next").click()
+        page.get_by_text("Two-way sync").click()
+        page.get_by_label("Default app when values differ").select_option(label="Syncapp")
+        page.get_by_role("button", name="Next").click()
+        expect(page.get_by_role("heading", name="Map your fields")).to_be_visible()
+        page.get_by_role("button", name="Next").click()
+        expect(page.get_by_text("Limits apply to the initial linking")).to_be_visible()
+        page.get_by_role("button", name="Next").click()
+        save_and_sync(page, shot, "salesforce")
+
+    sync = ObjectSync.objects.get(connection__app_key="salesforce")
+    assert sync.state == SyncState.ON and sync.initial_done
+    org = next(a for a in sandbox_state.in_process("salesforce").accounts.values()
+               if a.login == SALESFORCE_LOGIN)
+    in_salesforce = {(c.get("Email") or "").lower(): c for c in org.data["Contact"].values()}
+    # Hub → Salesforce: the contact Salesforce lacked; the one both had matched by email,
+    # whatever its case, with the hub's first name (the winner chosen above).
+    assert in_salesforce["marge@northwind.test"]["LastName"] == "Bouvier"
+    assert in_salesforce["hank.scorpio@globex.example"]["FirstName"] == "Henry"
+    assert sum(c.get("LastName") == "Scorpio" for c in in_salesforce.values()) == 1
+    # Salesforce → hub: the org's people the hub lacked.
+    assert hub_contact(northwind, "frank.grimes@globex.example").properties["lastname"] == \
+        "Grimes"
