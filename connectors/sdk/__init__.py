@@ -19,6 +19,7 @@ from connectors.sdk.spec import (
     AssociationSpec,
     Capabilities,
     ConnectorSpec,
+    DsnSpec,
     Field,
     FieldType,
     Mapping,
@@ -31,7 +32,7 @@ from connectors.sdk.spec import (
 __all__ = [
     "AccountInfo", "AppRecord", "AssociationRecord", "AssociationSpec", "Backoff",
     "Capabilities", "Connector", "ConnectorError", "ConnectorSpec", "DeletedPage",
-    "DeletedRecord", "ErrorCategory", "Field", "FieldType", "HttpClient", "Mapping",
+    "DeletedRecord", "DsnSpec", "ErrorCategory", "Field", "FieldType", "HttpClient", "Mapping",
     "NeedsReconnectError", "OAuth2Auth", "OAuth2Client", "OAuth2Spec", "ObjectSpec", "Option",
     "Outcomes", "Page", "Paginator", "RateLimit", "RepeatedCursorError", "Response", "Token",
     "WriteOutcome", "per_item",

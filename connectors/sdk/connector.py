@@ -40,11 +40,15 @@ class Connector:
         *,
         api_bases: dict[str, str] | None = None,
         account: dict | None = None,
+        credentials: dict | None = None,
     ):
         self.http = http
         self.bases = {**self.api_bases, **(api_bases or {})}
         # What the vendor told us at connect time (instance URL, api_domain, …).
         self.account = account or {}
+        # For a DsnSpec app: the decrypted DSN and the product's limits on it (allowed
+        # hosts, statement timeout, connection cap). Never logged.
+        self.credentials = credentials or {}
 
     @classmethod
     def sandbox_bases(cls, sandbox_root: str) -> dict[str, str]:
@@ -66,6 +70,26 @@ class Connector:
         return None
 
     @classmethod
+    def objects_for(cls, account: dict) -> tuple[ObjectSpec, ...]:
+        """The objects one connected account offers: the spec's, unless they are the
+        account's own (a database's chosen table, described in `account`)."""
+        return cls.spec.objects
+
+    @classmethod
+    def object_for(cls, account: dict, name: str) -> ObjectSpec:
+        """One of `objects_for(account)`; KeyError for an object the account lacks."""
+        for spec in cls.objects_for(account):
+            if spec.name == name:
+                return spec
+        raise KeyError(f"{cls.spec.key} has no object {name!r}")
+
+    @classmethod
+    def setup_sql(cls, account: dict) -> str:
+        """SQL the connector offers the user to run on their side (a delete-log
+        trigger), shown on the connection's page; "" for none."""
+        return ""
+
+    @classmethod
     def consent_details(cls, params: Mapping[str, str]) -> dict:
         """What the vendor adds to its consent redirect that the connection keeps (Zoho
         names the account's data centre); a ConnectorError refuses a redirect that does
@@ -83,13 +107,24 @@ class Connector:
     def api(self, name: str) -> str:
         return self.bases[name].rstrip("/")
 
+    def close(self) -> None:
+        """Let go of what the connector holds (a database connection and its slot);
+        the product calls it when a slice, a diff or a connect is over."""
+
     def object(self, name: str) -> ObjectSpec:
-        return self.spec.object(name)
+        return self.object_for(self.account, name)
 
     # --- what every connector implements -------------------------------------------
 
     def account_info(self) -> AccountInfo:
         """The vendor account behind the token (its id names it uniquely)."""
+        raise NotImplementedError
+
+    def describe_account(self, choice: Mapping[str, str]) -> dict:
+        """For a DsnSpec app: the admin's choice on the connect form (`object`,
+        `hub_object`, `key`, `updated_at`) checked against what the DSN reaches, as
+        the account details that `objects_for` reads; ConnectorError saying what to
+        change otherwise."""
         raise NotImplementedError
 
     def discover_fields(self, object_name: str) -> Sequence[Field]:
@@ -106,6 +141,16 @@ class Connector:
 
     def read_by_ids(self, object_name: str, ids: Sequence[str]) -> list[AppRecord]:
         """The records that still exist among `ids` (missing ones are left out)."""
+        raise NotImplementedError
+
+    def deletes_reported(self, object_name: str) -> bool:
+        """Whether read_deleted sees every delete now (an app whose delete feed the user
+        sets up says no until it is); objects with `key_diff` are diffed when not."""
+        return True
+
+    def read_ids(self, object_name: str, after: str | None, limit: int = 1000) -> list[str]:
+        """Every record's id after `after` in the app's own key order, `limit` at most
+        (the nightly key diff of objects with `key_diff`)."""
         raise NotImplementedError
 
     def create(self, object_name: str, items: Sequence[tuple[str, dict]]) -> list[WriteOutcome]:

@@ -8,6 +8,7 @@ description) is English marked for translation with connectors/sdk/text.py.
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import ClassVar
 
 
 class FieldType(StrEnum):
@@ -81,6 +82,13 @@ class Capabilities:
     # still decides when each may go). With batch_write, the engine hands a write call
     # batch_size x this many items: one full batch per request in flight.
     concurrent_requests: int = 1
+    # The sync directions the object allows (the wizard offers only these): a database
+    # view can be read, never written, so it syncs to the hub only.
+    directions: tuple[str, ...] = (Direction.TWO_WAY, Direction.TO_HUB, Direction.TO_APP)
+    # Deletes the app may not report (no feed, or one the user has not set up) are found
+    # by comparing every key the app lists (Connector.read_ids) with the linked ones,
+    # nightly (syncapp/syncs/keydiff.py).
+    key_diff: bool = False
 
 
 @dataclass(frozen=True)
@@ -123,6 +131,7 @@ class ObjectSpec:
 
 @dataclass(frozen=True)
 class OAuth2Spec:
+    kind: ClassVar[str] = "oauth2"
     authorize_url: str
     token_url: str
     scopes: tuple[str, ...]
@@ -148,6 +157,17 @@ class OAuth2Spec:
 
 
 @dataclass(frozen=True)
+class DsnSpec:
+    """Auth by a connection string the admin types (a database's DSN) rather than OAuth:
+    the product shows a form, checks the host against its allowed list, asks the
+    connector to describe what it reaches, and keeps the DSN encrypted."""
+
+    kind: ClassVar[str] = "dsn"
+    example: str = ""  # shown as the field's placeholder
+    scopes: tuple[str, ...] = ()  # the privileges the listing says the app needs
+
+
+@dataclass(frozen=True)
 class RateLimit:
     """The vendor's documented request budget per connected account."""
 
@@ -162,7 +182,9 @@ class ConnectorSpec:
     tagline: str  # one line for the marketplace card
     description: str
     logo: str  # an inline SVG document
-    auth: OAuth2Spec
+    auth: OAuth2Spec | DsnSpec
+    # Empty where the objects are the account's own (a database's tables): see
+    # Connector.objects_for.
     objects: tuple[ObjectSpec, ...]
     rate_limit: RateLimit = RateLimit(requests=100, per_seconds=10)
     docs_url: str = ""

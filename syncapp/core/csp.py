@@ -41,7 +41,7 @@ def policy(path: str) -> str:
 def form_targets() -> list[str]:
     """Origins a form's redirect may lead to: SITE_URL (the sandboxes' consent pages
     live there) and every installed connector's OAuth consent page."""
-    urls = [settings.SITE_URL, *(cls.spec.auth.authorize_url
+    urls = [settings.SITE_URL, *(getattr(cls.spec.auth, "authorize_url", "")
                                  for cls in registry.connectors().values())]
     return sorted({_origin(url) for url in urls if _origin(url)})
 

@@ -51,6 +51,8 @@ TASK_KINDS = {
     "syncapp.syncs.tasks.dry_run": "preview",
     "syncapp.health.tasks.build_export": "export",
     "syncapp.syncs.tasks.prune_history": "export",
+    "syncapp.syncs.tasks.diff_app_keys": "sync",
+    "syncapp.syncs.tasks.diff_app_keys_of": "sync",
     "syncapp.core.tasks.send_notification": "notify",
     "syncapp.alerts.tasks.evaluate": "notify",
     "syncapp.alerts.tasks.evaluate_all": "notify",

@@ -8,12 +8,13 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
-from connectors.sdk import Connector, HttpClient, OAuth2Auth, OAuth2Client, registry
+from connectors.sdk import Connector, HttpClient, OAuth2Auth, OAuth2Client, OAuth2Spec, registry
 from connectors.sdk.callmeter import RedisCallMeter
 from connectors.sdk.ratelimit import RedisRateLimiter
 from connectors.sdk.sandbox.oauth import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 from connectors.sdk.usage import ApiUsage, RedisUsageGauge, read_usage
 from connectors.sdk.weblinks import record_url
+from syncapp.integrations.crypto import decrypt_json
 from syncapp.integrations.models import Connection
 from syncapp.integrations.tokens import DbTokenStore, redis_client
 
@@ -69,6 +70,8 @@ def oauth_client(cls: type[Connector], account: dict | None = None) -> OAuth2Cli
     """The OAuth client of `cls`; `account` (the connection's details, or the consent
     redirect's) picks the regional token endpoint where the vendor has one."""
     key, details = cls.spec.key, account or {}
+    if not isinstance(cls.spec.auth, OAuth2Spec):
+        raise ImproperlyConfigured(f"{cls.spec.name} does not sign in with OAuth.")
     if settings.SANDBOXES_ENABLED:
         browser, server, paths = sandbox_root(key), sandbox_api_root(key), cls.sandbox_paths
         return OAuth2Client(
@@ -93,10 +96,22 @@ def oauth_client(cls: type[Connector], account: dict | None = None) -> OAuth2Cli
     )
 
 
+def dsn_credentials(dsn: str) -> dict:
+    """What a DSN app's connector is given: the DSN and the product's limits on it."""
+    return {"dsn": dsn, "allowed_hosts": list(settings.SYNC_POSTGRES_ALLOWED_HOSTS),
+            "statement_timeout_ms": settings.SYNC_POSTGRES_STATEMENT_TIMEOUT_MS,
+            "max_connections": settings.SYNC_POSTGRES_MAX_CONNECTIONS}
+
+
 def build_connector(connection: Connection) -> Connector:
     """A connector for `connection`: its token, its shared rate limit, its API roots,
-    and its calls counted for /metrics."""
+    and its calls counted for /metrics (a DSN app: its decrypted DSN and limits)."""
     cls = connector_class(connection.app_key)
+    if cls.spec.auth.kind == "dsn":
+        secret = decrypt_json(connection.token_ciphertext) if connection.token_ciphertext \
+            else {}
+        return cls(HttpClient(), account=connection.account_extra,
+                   credentials=dsn_credentials(secret.get("dsn", "")))
     limit = cls.spec.rate_limit
     limiter = RedisRateLimiter(
         redis_client(), f"{connection.app_key}:{connection.account_id}",

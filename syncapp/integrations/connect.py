@@ -194,9 +194,9 @@ def _reconnect(request, connection_id, info, token, extra) -> Connection:
 def disconnect(connection: Connection, by=None) -> None:
     """Revoke the token (best effort), forget it, and keep the connection's history;
     `by` (request or user) is audited with it."""
-    if connection.token_ciphertext:
+    cls = connector_class(connection.app_key)
+    if connection.token_ciphertext and cls.spec.auth.kind == "oauth2":
         disconnecting.send(sender=Connection, connection=connection)  # token still works
-        cls = connector_class(connection.app_key)
         oauth_client(cls, connection.account_extra).revoke(DbTokenStore(connection).load())
     connection.status = ConnectionStatus.DISCONNECTED
     connection.token_ciphertext = ""

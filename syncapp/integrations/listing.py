@@ -26,6 +26,7 @@ class AppCard:
     objects: tuple[ObjectPairing, ...]
     scopes: tuple[str, ...]
     docs_url: str
+    auth_kind: str = "oauth2"  # "dsn": the admin types a connection string instead
 
     @property
     def hub_objects(self) -> list[str]:
@@ -51,7 +52,7 @@ def app_card(cls: type[Connector]) -> AppCard:
         logo_url=reverse("integrations:logo", args=[spec.key]),
         objects=tuple(ObjectPairing(shown(o.label), _hub_label(o.hub_object))
                       for o in spec.objects),
-        scopes=spec.auth.scopes, docs_url=spec.docs_url,
+        scopes=spec.auth.scopes, docs_url=spec.docs_url, auth_kind=spec.auth.kind,
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from syncapp.integrations import sandboxes, views
+from syncapp.integrations import dsn_views, sandboxes, views
 
 app_name = "integrations"
 urlpatterns = [
@@ -12,6 +12,11 @@ urlpatterns = [
     path("integrations/<slug:app_key>/", views.app_page, name="app"),
     path("integrations/<slug:app_key>/oauth/callback/", views.oauth_callback,
          name="oauth_callback"),
+    path("integrations/<slug:app_key>/connect/", dsn_views.connect_form, name="dsn_connect"),
+    path("integrations/<slug:app_key>/accounts/<int:connection_id>/setup/",
+         dsn_views.account_setup, name="account_setup"),
+    path("integrations/<slug:app_key>/accounts/<int:connection_id>/setup/check/",
+         dsn_views.check_deletes, name="check_deletes"),
     path("integrations/<slug:app_key>/accounts/<int:connection_id>/disconnect/",
          views.disconnect, name="disconnect"),
     path("integrations/<slug:app_key>/accounts/<int:connection_id>/api-budget/",

@@ -82,7 +82,8 @@ def logo(request, app_key: str):
 @require_POST
 @portal_view(Permission.MARKETPLACE)
 def install(request, app_key: str):
-    _app(app_key)
+    if _app(app_key).spec.auth.kind == "dsn":  # a form, not a vendor's consent page
+        return redirect("integrations:dsn_connect", app_key=app_key)
     reconnect = None
     if request.POST.get("reconnect"):
         wanted = params.parse_id(request.POST["reconnect"], "reconnect")

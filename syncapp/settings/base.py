@@ -237,6 +237,12 @@ WEBHOOK_RETRY_WINDOW_S = float(envint("WEBHOOK_RETRY_WINDOW_S", 24 * 3600))
 # addresses, and use plain http, only when this is on: a developer's own receiver,
 # the test suite's. Never in production (syncapp/core/outbound.py).
 OUTBOUND_ALLOW_PRIVATE = envbool("OUTBOUND_ALLOW_PRIVATE", False)
+# DSN apps (PostgreSQL table, syncapp/integrations/dsn.py): hosts Syncapp may connect to
+# although they are private or loopback addresses (empty: public addresses only); each
+# statement's timeout; how many connections Syncapp's workers hold to one database.
+SYNC_POSTGRES_ALLOWED_HOSTS = envlist("SYNC_POSTGRES_ALLOWED_HOSTS", "")
+SYNC_POSTGRES_STATEMENT_TIMEOUT_MS = envint("SYNC_POSTGRES_STATEMENT_TIMEOUT_MS", 30_000)
+SYNC_POSTGRES_MAX_CONNECTIONS = envint("SYNC_POSTGRES_MAX_CONNECTIONS", 2)
 # Every entry expires by its next turn: a queue that was down gets one message per
 # entry when it comes back, not a pile of stale ones.
 CELERY_BEAT_SCHEDULE = {
@@ -265,6 +271,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "syncapp.webhooks.tasks.sweep",
         "schedule": 60.0,
         "options": {"expires": 60.0},
+    },
+    "key-diff": {  # deletes of apps without a delete feed (syncs/keydiff.py), daily
+        "task": "syncapp.syncs.tasks.diff_app_keys",
+        "schedule": 24 * 3600.0,
+        "options": {"expires": 3600.0},
     },
     "prune-history": {  # runs past RUN_HISTORY_RETENTION_DAYS, audit entries past a year
         "task": "syncapp.syncs.tasks.prune_history",

@@ -7,6 +7,8 @@ os.environ.setdefault("SECRET_KEY", "dev-only-not-secret")
 os.environ.setdefault("ENCRYPTION_KEY", "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM=")
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("SANDBOXES_ENABLED", "true")
+# `make run`: a PostgreSQL table on this machine may be connected (a developer's own).
+os.environ.setdefault("SYNC_POSTGRES_ALLOWED_HOSTS", "127.0.0.1,localhost,::1")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 
 from syncapp.settings.base import *  # noqa: F403

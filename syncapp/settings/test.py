@@ -13,6 +13,9 @@ from syncapp.settings.base import *  # noqa: F403
 # (faults, patched methods): in memory, unless a test's own processes ask for Redis.
 SANDBOX_SHARED_STATE = envbool("SANDBOX_SHARED_STATE", False)  # noqa: F405
 
+# The PostgreSQL table app's tests sync with a second database on this machine.
+SYNC_POSTGRES_ALLOWED_HOSTS = envlist("SYNC_POSTGRES_ALLOWED_HOSTS", "127.0.0.1")  # noqa: F405
+
 # Django's test client asks for http://testserver/: not a browser on the wrong host.
 SITE_HOST_ALIASES = ["testserver"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -52,7 +52,7 @@ def match_rules(sync: ObjectSync, spec_object) -> tuple[MatchRule, ...]:
 
 
 def build_config(sync: ObjectSync, connector_cls: type[Connector]) -> SyncConfig:
-    spec_object = connector_cls.spec.object(sync.app_object)
+    spec_object = connector_cls.object_for(sync.connection.account_extra, sync.app_object)
     rows = sync.mappings.filter(enabled=True)
     if not sync.custom_mappings_on:  # the wizard's "custom mappings" toggle is off
         rows = rows.filter(is_default=True)
@@ -121,7 +121,10 @@ def mapping_direction(spec_field, wanted: str) -> str:
 @transaction.atomic
 def create_object_sync(connection, app_object: str, connector_cls, **settings) -> ObjectSync:
     """A new (draft) object sync with the connector's default mappings."""
-    spec_object = connector_cls.spec.object(app_object)
+    spec_object = connector_cls.object_for(connection.account_extra, app_object)
+    allowed = spec_object.capabilities.directions
+    if "direction" not in settings and Direction.TWO_WAY not in allowed:
+        settings["direction"] = allowed[0]  # a view: to the hub, the only way it goes
     sync = ObjectSync.objects.create(
         portal_id=connection.portal_id, connection=connection, app_object=app_object,
         hub_object=settings.pop("hub_object", spec_object.hub_object), **settings,

@@ -66,7 +66,11 @@ def _slice(sync_id: int, waiter: str = "") -> str | None:
             wait_for_lock(sync_id, waiter, portal_slot_names(sync.portal_id))
             return None
         with held(slot):
-            outcome = SyncRunner(sync).run_for(SLICE_S)
+            runner = SyncRunner(sync)
+            try:
+                outcome = runner.run_for(SLICE_S)
+            finally:
+                _close_connector(runner)
     except (OperationalError, InterfaceError):
         log.warning("sync run lost its database; retrying", extra={"object_sync_id": sync_id},
                     exc_info=True)
@@ -74,6 +78,14 @@ def _slice(sync_id: int, waiter: str = "") -> str | None:
         return DATABASE_LOST
     log.info("sync run slice", extra={"object_sync_id": sync_id, "outcome": outcome})
     return outcome
+
+
+def _close_connector(runner) -> None:
+    """Free what the slice's connector holds (a database app's connection slot) at once,
+    rather than whenever the collector gets to it."""
+    connector = getattr(runner, "connector", None)
+    if connector is not None:
+        connector.close()
 
 
 def _waiter_key(sync_id: int) -> str:
@@ -148,3 +160,21 @@ def run_undo(undo_id: int) -> None:
         run_undo.delay(undo_id)
     elif outcome == undo.BUSY:
         run_undo.apply_async((undo_id,), countdown=UNDO_BUSY_RETRY_S)
+
+
+@shared_task(name="syncapp.syncs.tasks.diff_app_keys", ignore_result=True)
+def diff_app_keys() -> None:
+    """Beat, nightly: one key diff per sync whose app may not report deletes."""
+    from syncapp.syncs.keydiff import syncs_to_diff  # noqa: PLC0415 - imports the engine
+
+    for sync_id in syncs_to_diff():
+        diff_app_keys_of.delay(sync_id)
+
+
+@shared_task(name="syncapp.syncs.tasks.diff_app_keys_of", ignore_result=True, acks_late=True,
+             reject_on_worker_lost=True)
+def diff_app_keys_of(sync_id: int) -> None:
+    """The key diff of one sync (syncs/keydiff.py)."""
+    from syncapp.syncs.keydiff import diff_sync  # noqa: PLC0415 - imports the engine
+
+    diff_sync(sync_id)

@@ -122,7 +122,7 @@ def plan(portal, connection, doc: dict) -> ConfigPlan:
 def _plan_sync(portal, connection, entry: SyncEntry, sync: ObjectSync | None) -> SyncPlan:
     cls = connector_class(connection.app_key)
     try:
-        spec_object = cls.spec.object(entry.object)
+        spec_object = cls.object_for(connection.account_extra, entry.object)
     except KeyError:
         raise ConfigError(f"{entry.path}.object", _("%(app)s has no object “%(object)s”.")
                           % {"app": cls.spec.name, "object": entry.object}) from None
@@ -131,8 +131,10 @@ def _plan_sync(portal, connection, entry: SyncEntry, sync: ObjectSync | None) ->
             "“%(object)s” syncs with “%(hub)s”, not “%(given)s”.")
             % {"object": entry.object, "hub": spec_object.hub_object, "given": entry.hub_object})
     if sync is None:
+        allowed = spec_object.capabilities.directions
         scratch = ObjectSync(portal=portal, connection=connection, app_object=entry.object,
-                             hub_object=spec_object.hub_object)
+                             hub_object=spec_object.hub_object,
+                             direction="two_way" if "two_way" in allowed else allowed[0])
         base = _new_sync_settings(scratch, spec_object)
         base_poll = default_poll_interval()
     else:
@@ -140,6 +142,11 @@ def _plan_sync(portal, connection, entry: SyncEntry, sync: ObjectSync | None) ->
     catalogs = services.Catalogs(app_fields(connection, entry.object),
                                  hub_properties(portal, spec_object.hub_object), cls.spec.name)
     settings = _wanted(entry, base, catalogs)
+    if settings.direction not in spec_object.capabilities.directions:
+        raise ConfigError(f"{entry.path}.direction", _(
+            "“%(object)s” syncs only %(allowed)s (a view is never written).")
+            % {"object": entry.object,
+               "allowed": ", ".join(spec_object.capabilities.directions)})
     _validate(scratch, settings, catalogs, entry.path)
     poll = entry.poll_interval_s or base_poll
     changes = settings_changes(base, settings)

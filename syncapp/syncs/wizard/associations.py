@@ -35,15 +35,16 @@ def _hub_label(hub_object: str) -> str:
         return hub_object
 
 
-def association_rows(sync: ObjectSync, spec, app_name: str) -> list[AssociationRow]:
-    spec_object = spec.object(sync.app_object)
+def association_rows(sync: ObjectSync, cls, app_name: str) -> list[AssociationRow]:
+    account = sync.connection.account_extra
+    spec_object = cls.object_for(account, sync.app_object)
     running = {p.app_object for p in partners(sync, spec_object)}
     others = {s.app_object: s for s in ObjectSync.objects.filter(
         connection_id=sync.connection_id).exclude(pk=sync.pk)}
     rows = []
     for association in spec_object.associations:
         try:
-            other_spec = spec.object(association.to_object)
+            other_spec = cls.object_for(account, association.to_object)
         except KeyError:
             continue  # an object the app does not offer for pairing
         other_hub = other_spec.hub_object

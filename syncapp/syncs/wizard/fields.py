@@ -67,10 +67,16 @@ def app_fields(connection: Connection, app_object: str, connector=None) -> AppFi
     cached = cache_get(key)
     if cached is not None:
         return AppFields([_shown(_from_cache(f)) for f in cached])
-    static = connector_class(connection.app_key).spec.object(app_object).fields
+    static = connector_class(connection.app_key).object_for(
+        connection.account_extra, app_object).fields
+    built = connector is None
     try:
         connector = connector or build_connector(connection)
-        fields = [_info(f) for f in connector.fields(app_object)]
+        try:
+            fields = [_info(f) for f in connector.fields(app_object)]
+        finally:
+            if built:
+                connector.close()  # a database app's connection slot, at once
     # (Redis down: the token's refresh lock and the rate limit cannot be taken either.)
     except (ConnectorError, requests.RequestException, NotImplementedError,
             *UNREACHABLE) as exc:
@@ -88,7 +94,7 @@ def cached_app_fields(connection: Connection, app_object: str) -> list[FieldInfo
     cached = cache_get(_cache_key(connection, app_object))
     if cached is not None:
         return [_shown(_from_cache(f)) for f in cached]
-    spec = connector_class(connection.app_key).spec.object(app_object)
+    spec = connector_class(connection.app_key).object_for(connection.account_extra, app_object)
     return [_shown(_info(f)) for f in spec.fields]
 
 

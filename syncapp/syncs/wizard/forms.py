@@ -16,8 +16,13 @@ class ConfigureForm(forms.Form):
     default_lifecycle_stage = forms.ChoiceField(required=False)
 
     def __init__(self, *args, catalogs, lifecycle_options, app_name: str, matching_choices,
-                 **kwargs):
+                 directions=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if directions is not None:  # the object allows fewer (a view: to the hub only)
+            self.fields["direction"].choices = [
+                (value, label) for value, label in Direction.choices if value in directions]
+        # The radio cards the page shows: only the directions the object allows.
+        self.allowed_directions = [value for value, _label in self.fields["direction"].choices]
         self.fields["winner"].choices = [("hub", "Syncapp"), ("app", app_name)]
         self.fields["matching"].choices = matching_choices
         # "Choose your fields" rows: repeated match_app_field / match_hub_property pairs.

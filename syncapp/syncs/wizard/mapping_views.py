@@ -38,7 +38,7 @@ def _area_context(request, sync, catalogs, *, panel=None, notice: str = "") -> d
         **context, "view": view if view in ("all", "associations") else "all",
         "rows": mapping_rows(settings, catalogs.app_by_name, catalogs.hub_by_name,
                              catalogs.app_name),
-        "associations": association_rows(sync, cls.spec, cls.spec.name),
+        "associations": association_rows(sync, cls, cls.spec.name),
         "panel": panel if show_add else None, "rules": rules_table(), "notice": notice,
     }
 

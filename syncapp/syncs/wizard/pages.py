@@ -86,7 +86,7 @@ def stepper(sync: ObjectSync | None, current: str) -> list[StepLink]:
 
 
 def names_for(sync: ObjectSync, cls: type[Connector]) -> Names:
-    spec_object = cls.spec.object(sync.app_object)
+    spec_object = cls.object_for(sync.connection.account_extra, sync.app_object)
     return Names(cls.spec.name, sync.connection.account_name, shown(spec_object.label),
                  sync.hub_object)
 

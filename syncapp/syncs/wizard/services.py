@@ -61,7 +61,8 @@ def catalogs_for(sync: ObjectSync) -> Catalogs:
 def start(connection: Connection, app_object: str) -> ObjectSync:
     """The draft for this object (a new one, or the one already begun)."""
     cls = connector_class(connection.app_key)
-    cls.spec.object(app_object)  # KeyError for an object the app does not have
+    # KeyError for an object the account does not have
+    cls.object_for(connection.account_extra, app_object)
     existing = ObjectSync.objects.select_for_update().filter(
         connection=connection, app_object=app_object).first()
     if existing is not None:

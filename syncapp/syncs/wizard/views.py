@@ -52,7 +52,7 @@ def _account(request, app_key: str, accounts):
 def _object_choices(cls, connection):
     existing = {s.app_object: s for s in ObjectSync.objects.filter(connection=connection)}
     return [{"spec": o, "label": shown(o.label), "hub_label": ObjectType(o.hub_object).label,
-             "existing": existing.get(o.name)} for o in cls.spec.objects]
+             "existing": existing.get(o.name)} for o in cls.objects_for(connection.account_extra)]
 
 
 @require_http_methods(["GET", "POST"])
@@ -106,7 +106,9 @@ def _configure_form(sync, catalogs, data=None):
     options = _lifecycle_options(catalogs, sync.hub_object)
     initial = {name: getattr(settings, name) for name in (
         "direction", "winner", "matching", "default_lifecycle_stage")}
-    form = ConfigureForm(data, initial=initial, catalogs=catalogs,
+    directions = app_class(sync.connection.app_key).object_for(
+        sync.connection.account_extra, sync.app_object).capabilities.directions
+    form = ConfigureForm(data, initial=initial, catalogs=catalogs, directions=directions,
                          lifecycle_options=options or (), matching_choices=_matching_choices(
                              sync.hub_object), app_name=catalogs.app_name)
     return form, options
@@ -226,7 +228,7 @@ def _review_context(request, sync, catalogs) -> dict:
     context = wizard_context(request, sync, "review", catalogs)
     settings = context["settings"]
     cls = app_class(sync.connection.app_key)
-    associations = association_rows(sync, cls.spec, cls.spec.name)
+    associations = association_rows(sync, cls, cls.spec.name)
     lifecycle = catalogs.hub_by_name.get("lifecyclestage")
     stage = dict(lifecycle.options).get(settings.default_lifecycle_stage, "") if (
         lifecycle) else ""

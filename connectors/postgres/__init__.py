@@ -1,0 +1,5 @@
+"""PostgreSQL table: one table or view of the user's own database as an app."""
+
+from connectors.postgres.connector import PostgresConnector
+
+__all__ = ["PostgresConnector"]
