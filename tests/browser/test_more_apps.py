@@ -6,7 +6,11 @@ A real Celery worker runs the dry runs and the syncs; Salesforce's sandbox is se
 the live server; the Postgres table lives in a second, real database.
 """
 
+import os
+
+import psycopg
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from syncapp.accounts.services import add_member, create_portal
@@ -15,6 +19,7 @@ from syncapp.crm.services import create_record
 from syncapp.integrations import sandbox_state
 from syncapp.syncs.models import ObjectSync, SyncState
 from tests.browser.test_connect_apps import consent_in_sandbox
+from tests.connectors.postgres import kit as postgres_kit
 from tests.kits.worker import sync_worker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.worker]
@@ -104,3 +109,77 @@ def test_salesforce_contacts_sync_both_ways(page, shot, live_sandboxes, northwin
     # Salesforce → hub: the org's people the hub lacked.
     assert hub_contact(northwind, "frank.grimes@globex.example").properties["lastname"] == \
         "Grimes"
+
+
+MEMBERS = """
+CREATE TABLE members (
+    id bigserial PRIMARY KEY,
+    email text,
+    first_name text,
+    last_name text,
+    updated_at timestamptz NOT NULL DEFAULT now()
+);
+INSERT INTO members (email, first_name, last_name) VALUES
+    ('MARGE@northwind.test', 'Marjorie', 'Bouvier'),
+    ('patty@northwind.test', 'Patty', 'Bouvier'),
+    ('selma@northwind.test', 'Selma', 'Bouvier');
+"""
+
+
+@pytest.fixture
+def members_table():
+    """The team's own database, a second one on the test server, holding a `members`
+    table; yields its connection string."""
+    name = f"pgtable_browser_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    with postgres_kit.admin_connection() as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    dsn = postgres_kit.dsn(name)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(MEMBERS)
+    yield dsn
+    with postgres_kit.admin_connection() as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_a_postgres_table_syncs_one_way_into_the_hub(page, shot, live_sandboxes, northwind,
+                                                     members_table, tmp_path):
+    with sync_worker(live_sandboxes, tmp_path / "worker.log"):
+        log_in(page, live_sandboxes)
+        install_from_the_marketplace(page, "PostgreSQL table")
+        page.get_by_role("dialog").get_by_role("button", name="Next").click()
+        page.get_by_label("Connection string").fill(members_table)
+        page.get_by_label("Table or view").fill("public.members")
+        page.get_by_label("Its rows are, in Syncapp").select_option(label="Contacts")
+        shot("postgres-connect-form")
+        page.get_by_role("button", name="Connect").click()
+        deletes = page.locator("#deletes")
+        expect(deletes).to_contain_text("Active: the nightly key comparison.")
+        expect(page.locator("#setup-sql")).to_contain_text("CREATE TRIGGER")
+        shot("postgres-setup")
+
+        page.goto(live_sandboxes + reverse("integrations:app", args=["postgres"]))
+        page.get_by_role("link", name="Set up sync").first.click()
+        page.get_by_text("with Contacts in Syncapp").first.click()
+        page.get_by_role("button", name="Next").click()
+        page.get_by_text("PostgreSQL table to Syncapp only").click()
+        page.get_by_label("Default app when values differ").select_option(
+            label="PostgreSQL table")
+        shot("postgres-direction")
+        page.get_by_role("button", name="Next").click()
+        expect(page.get_by_role("heading", name="Map your fields")).to_be_visible()
+        page.get_by_role("button", name="Next").click()
+        expect(page.get_by_text("Limits apply to the initial linking")).to_be_visible()
+        page.get_by_role("button", name="Next").click()
+        save_and_sync(page, shot, "postgres")
+
+    # The table's people are in the hub, Marge matched by her email whatever its case
+    # (the table wins where values differ, so her first name is the table's) …
+    assert hub_contact(northwind, "patty@northwind.test").properties["firstname"] == "Patty"
+    assert hub_contact(northwind, "selma@northwind.test").properties["lastname"] == "Bouvier"
+    assert hub_contact(northwind, "marge@northwind.test").properties["firstname"] == \
+        "Marjorie"
+    # … and nothing was written to the table: the hub's own contacts stay out of it.
+    with psycopg.connect(members_table) as conn:
+        emails = {row[0] for row in conn.execute("SELECT email FROM members")}
+    assert emails == {"MARGE@northwind.test", "patty@northwind.test", "selma@northwind.test"}
