@@ -28,9 +28,10 @@ class Connection(PortalOwned):
     token_ciphertext = models.TextField(blank=True)
     token_expires_at = models.DateTimeField(null=True, blank=True)
     # The share (percent) of the vendor's daily API budget Syncapp may spend, for apps
-    # whose spec says `reports_api_usage`; runs pause once it is spent.
+    # whose spec says `reports_api_usage`; runs pause once it is spent. The database holds
+    # the default too, so rows written by code older than this column still get it.
     api_budget_share = models.PositiveSmallIntegerField(
-        default=100, validators=[MinValueValidator(1), MaxValueValidator(100)])
+        default=100, db_default=100, validators=[MinValueValidator(1), MaxValueValidator(100)])
     last_error_category = models.CharField(max_length=40, blank=True)
     last_error_message = models.TextField(blank=True)
     connected_by = models.ForeignKey(
