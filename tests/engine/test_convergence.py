@@ -167,6 +167,16 @@ class Convergence(FinalChecks, RuleBasedStateMachine):
             settle(self.portal)
             self.engine_runs()
 
+    def left_partnerless(self, links) -> None:
+        """A record whose partner a person deleted holds its values as its own: matched
+        later to another record, the two are a newly linked pair, merged by the winner
+        (DESIGN.md), so a one-way sync may leave them different where the winner is the
+        side it does not write."""
+        for link in links:
+            for mapping in self.config.mappings:
+                self.touched |= {("hub", link.hub_record_id, mapping.hub_property),
+                                 ("app", link.app_id, mapping.app_field)}
+
     def did(self, side: str, kind: str, how: str) -> None:
         event(f"{side}: {how}")
         self.done.add((side, kind))
@@ -214,6 +224,7 @@ class Convergence(FinalChecks, RuleBasedStateMachine):
         record = records[pick % len(records)]
         archive_record(record)
         self.kept["hub"].discard(record.pk)
+        self.left_partnerless(Link.objects.filter(object_sync=self.sync, hub_record=record))
         self.did("hub", "delete", "a person deletes")
 
     @precondition(lambda self: self._hub_records(live=False))
@@ -260,6 +271,7 @@ class Convergence(FinalChecks, RuleBasedStateMachine):
         app_id = ids[pick % len(ids)]
         self.connector.delete("contacts", [app_id])
         self.kept["app"].discard(app_id)
+        self.left_partnerless(Link.objects.filter(object_sync=self.sync, app_id=app_id))
         self.gone_from_app.add(app_id)
         self.did("app", "delete", "a person deletes")
 
