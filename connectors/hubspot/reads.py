@@ -18,8 +18,7 @@ The change cursor is JSON, opaque to the engine, and safe to store after its pag
   https://developers.hubspot.com/docs/api/crm/search#limitations
 """
 
-import json
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 
 from connectors.hubspot.client import CrmApi, ResultPage, result_page
 from connectors.hubspot.spec import modified_property
@@ -34,6 +33,7 @@ from connectors.sdk import (
     Page,
     Paginator,
 )
+from connectors.sdk.cursors import StoredCursor
 
 APP = "HubSpot"
 LAG_MS = 30_000  # how far behind the search index may be
@@ -42,27 +42,15 @@ BATCH_MAX = 100  # inputs per batch call
 
 
 @dataclass(frozen=True)
-class ChangeCursor:
+class ChangeCursor(StoredCursor):
+    app = "HubSpot"
+
     phase: str = "list"
     since: int | None = None  # epoch ms: where the next cycle starts
     after: str | None = None  # list phase: HubSpot's paging token
     pos: int | None = None  # search phase: the timestamp this cycle has reached
     tie: str | None = None  # tie pass: the last hs_object_id read at `pos`
     started: int | None = None  # HubSpot's clock at this cycle's first search
-
-    def encode(self) -> str:
-        return json.dumps({k: v for k, v in asdict(self).items() if v is not None},
-                          separators=(",", ":"), sort_keys=True)
-
-    @classmethod
-    def decode(cls, cursor: str | None) -> "ChangeCursor":
-        if not cursor:
-            return cls()
-        try:
-            return cls(**json.loads(cursor))
-        except (ValueError, TypeError):
-            raise ConnectorError(ErrorCategory.UNKNOWN, f"Unreadable HubSpot cursor {cursor!r}") \
-                from None
 
 
 def _records(page: ResultPage, fields: dict[str, Field]) -> list[AppRecord]:
@@ -143,32 +131,17 @@ def _id_order(object_id: str) -> tuple[int, str]:
 
 
 @dataclass(frozen=True)
-class DeletedCursor:
+class DeletedCursor(StoredCursor):
     """`since`/`seen`: the newest archivedAt reported and the ids archived at it.
     During a pass over the archive: its paging token and the newest time so far."""
+
+    app = "HubSpot"
 
     since: int | None = None
     seen: tuple[str, ...] = ()
     after: str | None = None
     newest: int | None = None
     newest_ids: tuple[str, ...] = ()
-
-    def encode(self) -> str:
-        return json.dumps({k: v for k, v in asdict(self).items() if v not in (None, ())},
-                          separators=(",", ":"), sort_keys=True)
-
-    @classmethod
-    def decode(cls, cursor: str | None) -> "DeletedCursor":
-        if not cursor:
-            return cls()
-        try:
-            data = json.loads(cursor)
-            data["seen"] = tuple(data.get("seen", ()))
-            data["newest_ids"] = tuple(data.get("newest_ids", ()))
-            return cls(**data)
-        except (ValueError, TypeError, AttributeError):
-            raise ConnectorError(ErrorCategory.UNKNOWN, f"Unreadable HubSpot cursor {cursor!r}") \
-                from None
 
     def is_new(self, archived_ms: int, object_id: str) -> bool:
         if self.since is None or archived_ms > self.since:

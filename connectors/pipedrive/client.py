@@ -5,11 +5,9 @@ Every error body has the same shape in v1 and v2:
 https://pipedrive.readme.io/docs/core-api-concepts-http-status-codes
 """
 
-import base64
-import binascii
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
+from connectors.sdk.cursors import StoredCursor
 from connectors.sdk.errors import ConnectorError
 from connectors.sdk.errors import ErrorCategory as Cat
 from connectors.sdk.http import HttpClient, default_error_reader
@@ -92,7 +90,7 @@ def more_items(extra: dict) -> bool:
 
 
 @dataclass(frozen=True)
-class ReadCursor:
+class ReadCursor(StoredCursor):
     """Where a pass of changed (or deleted) records stands; opaque to the engine.
 
     `since` is where the pass started (inclusive), `page` the vendor's position
@@ -100,26 +98,12 @@ class ReadCursor:
     modification time met so far: the next pass starts there once this one ends.
     """
 
+    app = "Pipedrive"
+    encoding = "base64"
+
     since: str | None = None
     page: str | int | None = None
     seen: str | None = None
-
-    def encode(self) -> str:
-        raw = json.dumps(asdict(self), separators=(",", ":")).encode()
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-    @classmethod
-    def decode(cls, token: str | None) -> "ReadCursor":
-        if not token:
-            return cls()
-        try:
-            padded = token + "=" * (-len(token) % 4)
-            data = json.loads(base64.urlsafe_b64decode(padded.encode()))
-            return cls(since=data.get("since"), page=data.get("page"), seen=data.get("seen"))
-        except (ValueError, binascii.Error, AttributeError, TypeError):
-            raise ConnectorError(
-                Cat.UNKNOWN, "The stored Pipedrive cursor is unreadable; resync the object."
-            ) from None
 
     @property
     def position(self) -> tuple[str | None, str | int]:

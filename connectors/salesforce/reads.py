@@ -14,8 +14,7 @@ https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resourc
 
 import datetime as dt
 import email.utils
-import json
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 
 from connectors.salesforce.client import APP, RestApi, unexpected
 from connectors.salesforce.values import iso_utc, parse_time, record_from_sobject, soql_time
@@ -29,6 +28,7 @@ from connectors.sdk import (
     Page,
     Paginator,
 )
+from connectors.sdk.cursors import StoredCursor
 
 LAG = dt.timedelta(seconds=60)
 # GET composite/sobjects takes about 800 ids before the URL is too long (414); 200
@@ -39,29 +39,13 @@ DELETED_LOOKBACK = dt.timedelta(days=14)
 
 
 @dataclass(frozen=True)
-class ChangeCursor:
+class ChangeCursor(StoredCursor):
+    app = APP
+
     after: tuple[str, str | None] | None = None  # keyset: (stamp, Id) already read
     next: str | None = None  # nextRecordsUrl of the pass in progress
     last: tuple[str, str] | None = None  # the newest (stamp, Id) this pass returned
     started: str | None = None  # Salesforce's clock at this pass's first query
-
-    def encode(self) -> str:
-        return json.dumps({k: v for k, v in asdict(self).items() if v is not None},
-                          separators=(",", ":"), sort_keys=True)
-
-    @classmethod
-    def decode(cls, cursor: str | None) -> "ChangeCursor":
-        if not cursor:
-            return cls()
-        try:
-            data = json.loads(cursor)
-            return cls(after=tuple(data["after"]) if data.get("after") else None,
-                       next=data.get("next"),
-                       last=tuple(data["last"]) if data.get("last") else None,
-                       started=data.get("started"))
-        except (ValueError, TypeError, KeyError):
-            raise ConnectorError(ErrorCategory.UNKNOWN,
-                                 f"Unreadable Salesforce cursor {cursor!r}") from None
 
 
 def soql(object_name: str, fields: list[str], after) -> str:

@@ -1,6 +1,7 @@
 """The connector SDK's public surface: what a connector package imports."""
 
 from connectors.sdk.connector import Connector
+from connectors.sdk.cursors import StoredCursor
 from connectors.sdk.errors import ConnectorError, ErrorCategory, NeedsReconnectError
 from connectors.sdk.http import Backoff, HttpClient, Response
 from connectors.sdk.oauth import OAuth2Auth, OAuth2Client, Token
@@ -34,6 +35,6 @@ __all__ = [
     "Capabilities", "Connector", "ConnectorError", "ConnectorSpec", "DeletedPage",
     "DeletedRecord", "DsnSpec", "ErrorCategory", "Field", "FieldType", "HttpClient", "Mapping",
     "NeedsReconnectError", "OAuth2Auth", "OAuth2Client", "OAuth2Spec", "ObjectSpec", "Option",
-    "Outcomes", "Page", "Paginator", "RateLimit", "RepeatedCursorError", "Response", "Token",
-    "WriteOutcome", "per_item",
+    "Outcomes", "Page", "Paginator", "RateLimit", "RepeatedCursorError", "Response",
+    "StoredCursor", "Token", "WriteOutcome", "per_item",
 ]

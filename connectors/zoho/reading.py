@@ -11,12 +11,10 @@ more than a page does the page number grow, and past 2,000 records Zoho wants
 https://www.zoho.com/crm/developer/docs/api/v8/get-records.html
 """
 
-import base64
-import binascii
 import datetime as dt
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
+from connectors.sdk.cursors import StoredCursor
 from connectors.sdk.errors import ConnectorError, ErrorCategory
 from connectors.sdk.paging import Paginator
 from connectors.zoho.client import APP
@@ -28,32 +26,19 @@ ONE_SECOND = dt.timedelta(seconds=1)
 
 
 @dataclass(frozen=True)
-class ReadCursor:
+class ReadCursor(StoredCursor):
     """`since`: the window's If-Modified-Since (None: everything); `page` within it, or
     `token` past the discrete limit; `seen`: the newest time read in this pass; `skip`:
     the ids already read of the window's first second (read again, not returned)."""
+
+    app = APP
+    encoding = "base64"
 
     since: str | None = None
     page: int = 1
     token: str | None = None
     seen: str | None = None
     skip: tuple[str, ...] = ()
-
-    def encode(self) -> str:
-        raw = json.dumps(asdict(self), separators=(",", ":")).encode()
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-    @classmethod
-    def decode(cls, text: str | None) -> "ReadCursor":
-        if not text:
-            return cls()
-        try:
-            data = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
-            return cls(since=data["since"], page=int(data["page"]), token=data["token"],
-                       seen=data["seen"], skip=tuple(str(i) for i in data["skip"]))
-        except (ValueError, binascii.Error, KeyError, TypeError):
-            raise ConnectorError(ErrorCategory.UNKNOWN, "The stored Zoho CRM cursor is "
-                                 "unreadable; resync the object.") from None
 
     @property
     def position(self) -> tuple[str | None, int, str | None]:
