@@ -19,13 +19,12 @@ from syncapp.crm.services import create_record
 from syncapp.integrations import sandbox_state
 from syncapp.syncs.models import ObjectSync, SyncState
 from tests.browser.test_connect_apps import consent_in_sandbox
+from tests.browser.test_sync_wizard import ADMIN, PASSWORD, log_in
 from tests.connectors.postgres import kit as postgres_kit
 from tests.kits.worker import sync_worker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.worker]
 
-PASSWORD = "a-new-admin-password"
-ADMIN = "founder@northwind.test"
 SALESFORCE_LOGIN = "admin@globex.example"
 
 
@@ -42,14 +41,6 @@ def northwind(db):
     return portal
 
 
-def log_in(page, base: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(ADMIN)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Contacts", exact=True, level=1)).to_be_visible()
-
-
 def install_from_the_marketplace(page, app: str) -> None:
     page.get_by_role("link", name="App Marketplace").click()
     page.get_by_label("Search apps").fill(app)
@@ -58,8 +49,20 @@ def install_from_the_marketplace(page, app: str) -> None:
     page.get_by_role("link", name="Install app").click()
 
 
-def save_and_sync(page, shot, name: str) -> None:
-    """Review waits for the worker's dry run; Save and sync, then watch the run end."""
+def walk_the_wizard(page, shot, name: str, pairing: str, direction: str, winner: str) -> None:
+    """Choose the pairing, the direction and the winner, keep the default mappings and
+    limits; Review waits for the worker's dry run; Save and sync, then watch it end."""
+    page.get_by_role("link", name="Set up sync").first.click()
+    page.get_by_text(pairing).first.click()
+    page.get_by_role("button", name="Next").click()
+    page.get_by_text(direction).click()
+    page.get_by_label("Default app when values differ").select_option(label=winner)
+    shot(f"{name}-direction")
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("heading", name="Map your fields")).to_be_visible()
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_text("Limits apply to the initial linking")).to_be_visible()
+    page.get_by_role("button", name="Next").click()
     expect(page.get_by_role("heading", name="Review the rules")).to_be_visible()
     expect(page.get_by_test_id("dry-run-counts")).to_be_visible(timeout=60_000)
     shot(f"{name}-review")
@@ -84,17 +87,9 @@ def test_salesforce_contacts_sync_both_ways(page, shot, live_sandboxes, northwin
         expect(page.locator("table")).to_contain_text("Globex Corporation")
         shot("salesforce-connected")
 
-        page.get_by_role("link", name="Set up sync").first.click()
-        page.get_by_text("Contacts in Salesforce with Contacts in Syncapp").click()
-        page.get_by_role("button", name="Next").click()
-        page.get_by_text("Two-way sync").click()
-        page.get_by_label("Default app when values differ").select_option(label="Syncapp")
-        page.get_by_role("button", name="Next").click()
-        expect(page.get_by_role("heading", name="Map your fields")).to_be_visible()
-        page.get_by_role("button", name="Next").click()
-        expect(page.get_by_text("Limits apply to the initial linking")).to_be_visible()
-        page.get_by_role("button", name="Next").click()
-        save_and_sync(page, shot, "salesforce")
+        walk_the_wizard(page, shot, "salesforce",
+                        "Contacts in Salesforce with Contacts in Syncapp", "Two-way sync",
+                        winner="Syncapp")
 
     sync = ObjectSync.objects.get(connection__app_key="salesforce")
     assert sync.state == SyncState.ON and sync.initial_done
@@ -159,19 +154,8 @@ def test_a_postgres_table_syncs_one_way_into_the_hub(page, shot, live_sandboxes,
         shot("postgres-setup")
 
         page.goto(live_sandboxes + reverse("integrations:app", args=["postgres"]))
-        page.get_by_role("link", name="Set up sync").first.click()
-        page.get_by_text("with Contacts in Syncapp").first.click()
-        page.get_by_role("button", name="Next").click()
-        page.get_by_text("PostgreSQL table to Syncapp only").click()
-        page.get_by_label("Default app when values differ").select_option(
-            label="PostgreSQL table")
-        shot("postgres-direction")
-        page.get_by_role("button", name="Next").click()
-        expect(page.get_by_role("heading", name="Map your fields")).to_be_visible()
-        page.get_by_role("button", name="Next").click()
-        expect(page.get_by_text("Limits apply to the initial linking")).to_be_visible()
-        page.get_by_role("button", name="Next").click()
-        save_and_sync(page, shot, "postgres")
+        walk_the_wizard(page, shot, "postgres", "with Contacts in Syncapp",
+                        "PostgreSQL table to Syncapp only", winner="PostgreSQL table")
 
     # The table's people are in the hub, Marge matched by her email whatever its case
     # (the table wins where values differ, so her first name is the table's) …

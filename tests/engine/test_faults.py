@@ -30,10 +30,10 @@ from syncapp.crm.services import bulk_create_records
 from syncapp.integrations import sandbox_state
 from syncapp.integrations.tokens import redis_client
 from syncapp.syncs.configure import create_object_sync
-from syncapp.syncs.models import Link, LinkStatus, Run, RunKind, RunStatus
+from syncapp.syncs.models import Link, LinkStatus, Run, RunStatus
 from syncapp.syncs.run.locks import run_lock_name
 from syncapp.syncs.services import save_and_sync
-from tests.kits.engine import connect_account
+from tests.kits.engine import connect_account, initial_run, settled
 from tests.kits.soak import by_run
 from tests.kits.stack import private_postgres, wait_until
 from tests.kits.worker import beat_on, own_queue, worker_on
@@ -130,25 +130,6 @@ def count_faults(sandbox) -> list[int]:
 def creates_sent(sandbox) -> int:
     return sum(1 for _t, method, path in list(sandbox.calls)
                if method == "POST" and path.endswith("/batch/create"))
-
-
-def initial_run(sync) -> Run | None:
-    """The latest run of the initial sync (a paused one is followed by another)."""
-    return Run.objects.filter(object_sync=sync, kind=RunKind.INITIAL).order_by("-id").first()
-
-
-def settled(sync) -> bool:
-    """The initial sync has finished, no create is left pending, and a later run found
-    nothing more to do."""
-    initial = initial_run(sync)
-    # Unsettled: it ended before the creates a killed worker announced were settled.
-    if initial is None or initial.status not in (RunStatus.SUCCEEDED, RunStatus.UNSETTLED):
-        return False
-    if Link.objects.filter(object_sync=sync, status=LinkStatus.PENDING).exists():
-        return False
-    return Run.objects.filter(object_sync=sync, kind=RunKind.INCREMENTAL,
-                              status=RunStatus.SUCCEEDED,
-                              started_at__gt=initial.finished_at).exists()
 
 
 def end_state(sync, account) -> dict:

@@ -17,7 +17,7 @@ from syncapp.crm.models import ChangeLogEntry
 from syncapp.integrations.models import Connection
 from syncapp.integrations.tokens import DbTokenStore, store_token
 from syncapp.syncs.configure import create_object_sync
-from syncapp.syncs.models import ObjectSync, SyncState
+from syncapp.syncs.models import Link, LinkStatus, ObjectSync, Run, RunKind, RunStatus, SyncState
 from syncapp.syncs.run.runner import DONE, SyncRunner
 from tests.kits.sandbox import connect, oauth_client, sandbox_server
 
@@ -149,3 +149,22 @@ def pipedrive(portal):
     app, server = open_app(PipedriveConnector, portal, "admin@northwind.example")
     yield app
     server.__exit__(None, None, None)
+
+
+def initial_run(sync) -> Run | None:
+    """The latest run of the initial sync (a paused one is followed by another)."""
+    return Run.objects.filter(object_sync=sync, kind=RunKind.INITIAL).order_by("-id").first()
+
+
+def settled(sync) -> bool:
+    """The initial sync has finished, no create is left pending, and a later run found
+    nothing more to do (what the worker-kill and fault runs wait for)."""
+    initial = initial_run(sync)
+    # Unsettled: it ended before the creates a killed worker announced were settled.
+    if initial is None or initial.status not in (RunStatus.SUCCEEDED, RunStatus.UNSETTLED):
+        return False
+    if Link.objects.filter(object_sync=sync, status=LinkStatus.PENDING).exists():
+        return False
+    return Run.objects.filter(object_sync=sync, kind=RunKind.INCREMENTAL,
+                              status=RunStatus.SUCCEEDED,
+                              started_at__gt=initial.finished_at).exists()

@@ -10,24 +10,14 @@ import signal
 
 import pytest
 
-from syncapp.syncs.models import Link, LinkStatus, Run, RunKind, RunStatus
+from syncapp.syncs.models import Link, LinkStatus
 from syncapp.syncs.services import save_and_sync
 from tests.connectors.postgres import kit
+from tests.kits.engine import settled
 from tests.kits.stack import wait_until
 from tests.kits.worker import beat_on, own_queue, worker_on
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker, pytest.mark.soak]
-
-
-def settled(sync) -> bool:
-    initial = Run.objects.filter(object_sync=sync, kind=RunKind.INITIAL).order_by("-id").first()
-    if initial is None or initial.status not in (RunStatus.SUCCEEDED, RunStatus.UNSETTLED):
-        return False
-    if Link.objects.filter(object_sync=sync, status=LinkStatus.PENDING).exists():
-        return False
-    return Run.objects.filter(object_sync=sync, kind=RunKind.INCREMENTAL,
-                              status=RunStatus.SUCCEEDED,
-                              started_at__gt=initial.finished_at).exists()
 
 
 def test_a_worker_killed_mid_sync_leaves_every_row_once(users_table, live_server, tmp_path):
