@@ -20,7 +20,7 @@ from syncapp.integrations import sandbox_state
 from syncapp.syncs.models import ObjectSync, SyncState
 from tests.browser.test_connect_apps import consent_in_sandbox
 from tests.browser.test_sync_wizard import ADMIN, PASSWORD, log_in
-from tests.connectors.postgres import kit as postgres_kit
+from tests.kits.second_database import second_database
 from tests.kits.worker import sync_worker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.worker]
@@ -126,15 +126,8 @@ def members_table():
     """The team's own database, a second one on the test server, holding a `members`
     table; yields its connection string."""
     name = f"pgtable_browser_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    with postgres_kit.admin_connection() as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    dsn = postgres_kit.dsn(name)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(MEMBERS)
-    yield dsn
-    with postgres_kit.admin_connection() as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with second_database(name, MEMBERS) as dsn:
+        yield dsn
 
 
 def test_a_postgres_table_syncs_one_way_into_the_hub(page, shot, live_sandboxes, northwind,

@@ -3,12 +3,13 @@ server, pgtable_<xdist worker>, created for the session and dropped after, with 
 `users` table each test starts from."""
 
 import os
-from urllib.parse import urlsplit
 
 import psycopg
 
 from connectors.postgres import PostgresConnector
 from connectors.sdk import HttpClient
+from tests.kits import second_database
+from tests.kits.second_database import admin_connection, server
 
 USERS = """
 DROP TABLE IF EXISTS users CASCADE;
@@ -27,40 +28,23 @@ CREATE TABLE users (
 """
 
 
-def server() -> dict:
-    """Host, port and user of the suite's own Postgres (DATABASE_URL)."""
-    url = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/x"))
-    return {"host": url.hostname or "127.0.0.1", "port": url.port or 5432,
-            "user": url.username or "postgres", "password": url.password or ""}
-
-
 def database_name() -> str:
     return f"pgtable_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 
 def dsn(dbname: str | None = None, user: str | None = None, port: int | None = None) -> str:
-    s = server()
-    auth = user or s["user"]
-    if not user and s["password"]:
-        auth += f":{s['password']}"
-    return f"postgresql://{auth}@{s['host']}:{port or s['port']}/{dbname or database_name()}"
-
-
-def admin_connection(dbname: str = "postgres") -> psycopg.Connection:
-    return psycopg.connect(dsn(dbname), autocommit=True)
+    return second_database.dsn(dbname or database_name(), user, port)
 
 
 def create_database() -> str:
     name = database_name()
-    with admin_connection() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    second_database.recreate(name)
     return name
 
 
 def drop_database() -> None:
+    second_database.drop(database_name())
     with admin_connection() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{database_name()}" WITH (FORCE)')
         for name in ROLES:
             conn.execute(f'DROP ROLE IF EXISTS "{role_name(name)}"')
 
