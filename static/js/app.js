@@ -59,6 +59,30 @@
     }
   });
 
+  // <button data-copy="id" hidden> copies that field's text (shown only where this file
+  // runs: without it, the field stays selectable by hand).
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    button.hidden = false;
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    var field = button && document.getElementById(button.getAttribute("data-copy"));
+    if (!field) {
+      return;
+    }
+    var done = function () {
+      button.textContent = button.getAttribute("data-copied");
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(done);
+    } else {
+      field.select();
+      if (document.execCommand("copy")) {
+        done();
+      }
+    }
+  });
+
   // A refused input (400, 422) comes back as the form with its message: show it in place,
   // as a full page would, instead of htmx's default of dropping error responses.
   document.addEventListener("htmx:beforeSwap", function (event) {

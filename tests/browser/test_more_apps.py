@@ -144,6 +144,11 @@ def test_a_postgres_table_syncs_one_way_into_the_hub(page, shot, live_sandboxes,
         deletes = page.locator("#deletes")
         expect(deletes).to_contain_text("Active: the nightly key comparison.")
         expect(page.locator("#setup-sql")).to_contain_text("CREATE TRIGGER")
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"],
+                                       origin=live_sandboxes)
+        page.get_by_role("button", name="Copy the SQL").click()
+        expect(deletes.get_by_role("button", name="Copied")).to_be_visible()
+        assert "CREATE TRIGGER" in page.evaluate("navigator.clipboard.readText()")
         shot("postgres-setup")
 
         page.goto(live_sandboxes + reverse("integrations:app", args=["postgres"]))
