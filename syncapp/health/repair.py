@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from connectors.sdk import ConnectorError
 from syncapp.health.models import ACTIVE, JobStatus, RepairJob, RepairKind
-from syncapp.integrations.catalog import build_connector, connector_class
+from syncapp.integrations.catalog import connector_class, connector_for
 from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import Link, LinkStatus, ObjectSync, Run, RunKind, RunStatus
 from syncapp.syncs.run.locks import acquired, held, run_lock_name
@@ -62,24 +62,24 @@ def _work(job: RepairJob, connector, budget_s: float) -> str:
         job.save(update_fields=["status", "updated_at"])
     # A connector handed in (tests) brings its own spec, as in SyncRunner.
     cls = type(connector) if connector else connector_class(sync.connection.app_key)
-    connector = connector or build_connector(sync.connection)
     config = build_config(sync, cls)
     run = _run_of(job)
-    deadline = time.monotonic() + budget_s
-    try:
-        while time.monotonic() < deadline:
-            step = _restore_batch if job.kind == RepairKind.RESTORE else _retry_batch
-            if not step(job, config, connector, run.pk):
-                _finish(job, run, JobStatus.DONE)
-                return DONE
-    except ConnectorError as exc:
-        _release_claims(job)
-        if exc.transient:
-            return BUSY
-        job.message = exc.vendor_message or exc.message
-        _finish(job, run, JobStatus.FAILED)
-        return DONE
-    return MORE
+    with connector_for(sync.connection, connector) as writing:
+        deadline = time.monotonic() + budget_s
+        try:
+            while time.monotonic() < deadline:
+                step = _restore_batch if job.kind == RepairKind.RESTORE else _retry_batch
+                if not step(job, config, writing, run.pk):
+                    _finish(job, run, JobStatus.DONE)
+                    return DONE
+        except ConnectorError as exc:
+            _release_claims(job)
+            if exc.transient:
+                return BUSY
+            job.message = exc.vendor_message or exc.message
+            _finish(job, run, JobStatus.FAILED)
+            return DONE
+        return MORE
 
 
 def _run_of(job: RepairJob) -> Run:

@@ -4,6 +4,9 @@ The only place that decides where a connector talks to: the vendor's production
 API, or its sandbox under /sandbox/<app>/ when SANDBOXES_ENABLED is on.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
@@ -125,3 +128,18 @@ def build_connector(connection: Connection) -> Connector:
                       usage_gauge=RedisUsageGauge(redis_client(), connection.pk),
                       budget_share=budget)
     return cls(http, api_bases=api_bases(cls), account=connection.account_extra)
+
+
+@contextmanager
+def connector_for(connection: Connection, given: Connector | None = None) -> Iterator[Connector]:
+    """`given` as it is (its owner closes it), else a connector built for `connection`
+    and closed once the block ends, so what it holds (a database app's connection slot)
+    is freed at once rather than whenever the collector gets to it."""
+    if given is not None:
+        yield given
+        return
+    connector = build_connector(connection)
+    try:
+        yield connector
+    finally:
+        connector.close()

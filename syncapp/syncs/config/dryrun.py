@@ -11,7 +11,7 @@ import requests
 from django.db import transaction
 
 from connectors.sdk import ConnectorError
-from syncapp.integrations.catalog import build_connector, connector_class
+from syncapp.integrations.catalog import connector_class, connector_for
 from syncapp.integrations.models import Connection
 from syncapp.syncs.config.planning import UNCHANGED, ConfigPlan, SyncPlan
 from syncapp.syncs.configure import build_config, create_object_sync
@@ -26,14 +26,16 @@ def dry_runs(plan: ConfigPlan, connector=None) -> dict[str, DryRun | Failed]:
     record of both sides: a few seconds on a small account, longer on a big one."""
     connection = Connection.objects.get(pk=plan.connection_id, portal_id=plan.portal_id)
     results: dict[str, DryRun | Failed] = {}
-    for entry in plan.syncs:
-        if entry.action == UNCHANGED:
-            continue
-        try:
-            connector = connector or build_connector(connection)
-            results[entry.app_object] = dry_run(_config(connection, entry), connector)
-        except (ConnectorError, requests.RequestException) as exc:
-            results[entry.app_object] = Failed(getattr(exc, "vendor_message", "") or str(exc))
+    changed = [entry for entry in plan.syncs if entry.action != UNCHANGED]
+    if not changed:
+        return results
+    with connector_for(connection, connector) as reading:
+        for entry in changed:
+            try:
+                results[entry.app_object] = dry_run(_config(connection, entry), reading)
+            except (ConnectorError, requests.RequestException) as exc:
+                results[entry.app_object] = Failed(getattr(exc, "vendor_message", "") or
+                                                   str(exc))
     return results
 
 

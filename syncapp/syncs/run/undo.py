@@ -33,7 +33,7 @@ from syncapp.crm.bulk import ChangedSinceRead
 from syncapp.crm.services import SYSTEM, Actor, RecordInvalid, archive_record
 from syncapp.engine.config import APP, HUB
 from syncapp.engine.rules import pack
-from syncapp.integrations.catalog import build_connector, connector_class
+from syncapp.integrations.catalog import connector_class, connector_for
 from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import Link, Run, RunKind, RunStatus
 from syncapp.syncs.run import hubside, store
@@ -78,23 +78,24 @@ def _work(undo: Run, connector, budget_s: float) -> str:
         return DONE
     # A connector handed in (tests) brings its own spec, as in SyncRunner.
     cls = type(connector) if connector else connector_class(sync.connection.app_key)
-    connector = connector or build_connector(sync.connection)
     config = build_config(sync, cls)
-    deadline = time.monotonic() + budget_s
-    try:
-        while time.monotonic() < deadline:
-            ids = undoable_links(undo.undoes_id, after=undo.counts.get("after", 0), limit=BATCH)
-            if not ids:
-                _finish(undo, RunStatus.SUCCEEDED)
-                return DONE
-            _Batch(undo, undo.undoes_id, config, connector).run(ids)
-    except ConnectorError as exc:
-        if exc.transient:
-            return BUSY
-        _finish(undo, RunStatus.FAILED, exc.vendor_message or exc.message,
-                str(exc.category))
-        return DONE
-    return MORE
+    with connector_for(sync.connection, connector) as writing:
+        deadline = time.monotonic() + budget_s
+        try:
+            while time.monotonic() < deadline:
+                ids = undoable_links(undo.undoes_id, after=undo.counts.get("after", 0),
+                                     limit=BATCH)
+                if not ids:
+                    _finish(undo, RunStatus.SUCCEEDED)
+                    return DONE
+                _Batch(undo, undo.undoes_id, config, writing).run(ids)
+        except ConnectorError as exc:
+            if exc.transient:
+                return BUSY
+            _finish(undo, RunStatus.FAILED, exc.vendor_message or exc.message,
+                    str(exc.category))
+            return DONE
+        return MORE
 
 
 def stale(silent_since) -> list[int]:

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from connectors.sdk import ConnectorError
-from syncapp.integrations.catalog import build_connector, connector_class
+from syncapp.integrations.catalog import connector_class, connector_for
 from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import ObjectSync
 from syncapp.syncs.run.dryrun import DryRun, dry_run
@@ -51,7 +51,8 @@ def compute(sync: ObjectSync, *, connector=None) -> DryRun:
     """The dry run of the sync's working copy, computed now (reads both sides)."""
     cls = connector_class(sync.connection.app_key)
     config = config_for(sync, state.load(sync), cls)
-    return dry_run(config, connector or build_connector(sync.connection))
+    with connector_for(sync.connection, connector) as reading:
+        return dry_run(config, reading)
 
 
 def run_and_store(sync_id: int, token: str) -> None:
