@@ -23,6 +23,7 @@ from syncapp.crm.services import associate, create_record
 from syncapp.health.models import ExportJob, RepairJob
 from syncapp.inbound.endpoints import endpoint_for
 from syncapp.integrations.crypto import encrypt_json
+from syncapp.integrations.models import Connection
 from syncapp.integrations.tokens import store_token
 from syncapp.syncs.configure import create_object_sync
 from syncapp.syncs.models import HistoryEntry, Link, LinkStatus, Run
@@ -32,6 +33,10 @@ from tests.kits.health import add_failed_links, many_links, quiet_sync
 
 SKIPPED_PREFIXES = ("sandbox/", "static/")
 
+_COLUMNS = [("id", "bigint", False, True), ("email", "text", True, False),
+            ("first_name", "text", True, False), ("updated_at", "timestamp with time zone",
+                                                  False, True)]
+
 
 @dataclass
 class World:
@@ -39,6 +44,26 @@ class World:
 
     portal: object
     ids: dict[str, list] = field(default_factory=dict)
+
+
+def newer_apps(portal) -> tuple[Connection, Connection]:
+    """The pages the HubSpot account has no use for: a PostgreSQL table's setup page and
+    its "Check again" (its database listens nowhere, so asking it fails, as it may), and
+    the API-budget form of an app that reports its daily usage (Salesforce)."""
+    table = {"object": "public.members", "schema": "public", "name": "members",
+             "kind": "table", "pk": "id", "updated_at": "updated_at", "hub_object": "contact",
+             "columns": [{"name": name, "type": kind, "nullable": nullable,
+                          "has_default": default, "generated": False}
+                         for name, kind, nullable, default in _COLUMNS],
+             "skipped": [], "privileges": ["SELECT", "INSERT", "UPDATE"]}
+    members = Connection.objects.create(
+        portal=portal, app_key="postgres", account_id="127.0.0.1:1/crawl/public.members",
+        account_name="public.members", account_extra={"table": table, "deletes": "key_diff"},
+        token_ciphertext=encrypt_json({"dsn": "postgresql://crawl@127.0.0.1:1/crawl"}))
+    org = Connection.objects.create(
+        portal=portal, app_key="salesforce", account_id="00DCRAWL0000001AAA",
+        account_name="Crawl org", account_extra={"instance_url": "https://crawl.example"})
+    return members, org
 
 
 def build_world(portal, user) -> World:
@@ -81,12 +106,14 @@ def build_world(portal, user) -> World:
                                        status=DeliveryStatus.FAILED)
     # Vendor webhooks in: a connection's receiving address, and one nobody was given.
     endpoint = endpoint_for(sync.connection)
+    table, org = newer_apps(portal)
     return World(portal, {
-        "app_key": ["hubspot"], "object_type": ["contact", "company", "deal"],
+        "app_key": ["hubspot", "postgres", "salesforce"],
+        "object_type": ["contact", "company", "deal"],
         "record_id": [person.pk], "other_id": [company.pk],
         "sync_id": [sync.pk, draft.pk], "link_id": [failed[0].pk],
         "job_id": [repair.pk], "export_id": [export.pk],
-        "connection_id": [sync.connection_id], "side": ["hub", "app"],
+        "connection_id": [sync.connection_id, table.pk, org.pk], "side": ["hub", "app"],
         # The API (a session is no key: 401 problem+json) and its keys page.
         "run_id": [run.pk], "key_id": [api_key.pk],
         "subscription_id": [subscription.pk], "delivery_id": [delivery.pk],
