@@ -1,6 +1,5 @@
 """The HubSpot connector: CRM v3 objects, v4 associations, one HubSpot account each."""
 
-import logging
 from collections.abc import Mapping, Sequence
 
 from connectors.hubspot import app_webhooks, associations, reads, webhooks, writes
@@ -25,8 +24,6 @@ from connectors.sdk import (
     WriteOutcome,
 )
 from connectors.sdk.webhooks import APP_SIGNATURE, WebhookEvent, WebhookRequest
-
-log = logging.getLogger(__name__)
 
 # HubSpot property (type, fieldType) -> FieldType.
 # https://developers.hubspot.com/docs/api/crm/properties#property-type-and-fieldtype-values
@@ -136,29 +133,20 @@ class HubSpotConnector(Connector):
     def discover_fields(self, object_name: str) -> Sequence[Field]:
         """Custom properties (hubspotDefined false) from GET /crm/v3/properties/<type>."""
         if object_name not in self._custom:
-            try:
-                properties = self.crm.properties(object_name)
-            except ConnectorError as exc:
-                if exc.category is not ErrorCategory.PERMISSION_DENIED:
-                    raise
-                # Without a crm.schemas scope the static fields still sync.
-                log.warning("HubSpot property list refused for %s: %s", object_name,
-                            exc.vendor_message)
-                properties = []
+            # Without a crm.schemas scope the static fields still sync.
+            properties: list[dict] = self.metadata_if_allowed(
+                object_name, lambda: self.crm.properties(object_name), [])
             found = (field_from_property(p) for p in properties
                      if not p.get("hubspotDefined") and not p.get("archived"))
             self._custom[object_name] = tuple(f for f in found if f is not None)
         return self._custom[object_name]
-
-    def _field_map(self, object_name: str) -> dict[str, Field]:
-        return {f.name: f for f in self.fields(object_name)}
 
     # --- reads ------------------------------------------------------------------------
 
     def read_changes(self, object_name: str, cursor: str | None, limit: int = 100) -> Page:
         # Our own writes come back too: nothing lets the search leave them out (no
         # reliable "modified by" filter, BEHAVIOR.md); the engine drops them by stamp.
-        fields = self._field_map(object_name)
+        fields = self.field_map(object_name)
         return reads.read_changes(self.crm, object_name, fields, cursor, limit)
 
     def read_deleted(self, object_name: str, cursor: str | None, limit: int = 100) -> DeletedPage:
@@ -166,12 +154,12 @@ class HubSpotConnector(Connector):
         return reads.read_deleted(self.crm, object_name, cursor, limit)
 
     def read_by_ids(self, object_name: str, ids: Sequence[str]) -> list[AppRecord]:
-        return reads.read_by_ids(self.crm, object_name, self._field_map(object_name), ids)
+        return reads.read_by_ids(self.crm, object_name, self.field_map(object_name), ids)
 
     # --- writes -----------------------------------------------------------------------
 
     def create(self, object_name: str, items: Sequence[tuple[str, dict]]) -> list[WriteOutcome]:
-        fields = self._field_map(object_name)
+        fields = self.field_map(object_name)
         bodies = [(ref, {"properties": properties_from_values(
             create_defaults(object_name, values), fields)}) for ref, values in items]
         return writes.create(self.crm, object_name, fields, bodies)
@@ -179,7 +167,7 @@ class HubSpotConnector(Connector):
     def update(self, object_name: str, items: Sequence[tuple[str, dict]],
                versions: Mapping[str, str] | None = None) -> list[WriteOutcome]:
         """HubSpot has no conditional writes: `versions` is never given (spec)."""
-        fields = self._field_map(object_name)
+        fields = self.field_map(object_name)
         bodies = [(str(app_id), {"id": str(app_id),
                                  "properties": properties_from_values(values, fields)})
                   for app_id, values in items]

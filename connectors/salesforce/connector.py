@@ -6,7 +6,6 @@ sandbox, a proxy).
 https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_web_server_flow.htm
 """
 
-import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
@@ -27,8 +26,6 @@ from connectors.sdk import (
     Page,
     WriteOutcome,
 )
-
-log = logging.getLogger(__name__)
 
 
 def _association_error(error: ConnectorError, field: str) -> ConnectorError:
@@ -93,26 +90,17 @@ class SalesforceConnector(Connector):
     def discover_fields(self, object_name: str) -> Sequence[Field]:
         """Custom fields (…__c) from GET sobjects/<type>/describe."""
         if object_name not in self._custom:
-            try:
-                body = self.rest.describe(object_name)
-            except ConnectorError as exc:
-                if exc.category is not ErrorCategory.PERMISSION_DENIED:
-                    raise
-                log.warning("Salesforce describe refused for %s: %s", object_name,
-                            exc.vendor_message)
-                body = {}
+            body: object = self.metadata_if_allowed(
+                object_name, lambda: self.rest.describe(object_name), {})
             entries = body.get("fields") if isinstance(body, dict) else None
             found = (field_from_describe(e) for e in entries or [] if isinstance(e, dict))
             self._custom[object_name] = tuple(f for f in found if f is not None)
         return self._custom[object_name]
 
-    def _field_map(self, object_name: str) -> dict[str, Field]:
-        return {f.name: f for f in self.fields(object_name)}
-
     # --- reads ------------------------------------------------------------------------
 
     def read_changes(self, object_name: str, cursor: str | None, limit: int = 100) -> Page:
-        return reads.read_changes(self.rest, object_name, self._field_map(object_name),
+        return reads.read_changes(self.rest, object_name, self.field_map(object_name),
                                   cursor, limit)
 
     def read_deleted(self, object_name: str, cursor: str | None, limit: int = 100) -> DeletedPage:
@@ -120,12 +108,12 @@ class SalesforceConnector(Connector):
         return reads.read_deleted(self.rest, object_name, cursor)
 
     def read_by_ids(self, object_name: str, ids: Sequence[str]) -> list[AppRecord]:
-        return reads.read_by_ids(self.rest, object_name, self._field_map(object_name), ids)
+        return reads.read_by_ids(self.rest, object_name, self.field_map(object_name), ids)
 
     # --- writes -----------------------------------------------------------------------
 
     def create(self, object_name: str, items: Sequence[tuple[str, dict]]) -> list[WriteOutcome]:
-        fields = self._field_map(object_name)
+        fields = self.field_map(object_name)
         defaults = CREATE_DEFAULTS.get(object_name, {})
         bodies = [(ref, payload({**defaults, **values}, fields)) for ref, values in items]
         return writes.create(self.rest, object_name, fields, bodies)
@@ -133,7 +121,7 @@ class SalesforceConnector(Connector):
     def update(self, object_name: str, items: Sequence[tuple[str, dict]],
                versions: Mapping[str, str] | None = None) -> list[WriteOutcome]:
         """Salesforce collections have no precondition: `versions` is never given."""
-        fields = self._field_map(object_name)
+        fields = self.field_map(object_name)
         bodies = [(str(record_id), payload(values, fields)) for record_id, values in items]
         return writes.update(self.rest, object_name, fields, bodies)
 

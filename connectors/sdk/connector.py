@@ -6,9 +6,11 @@ through `self.http` (retries, rate limit, classification) and `self.api(name)`
 proxy, as the product decides).
 """
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
+from connectors.sdk.errors import ConnectorError, ErrorCategory
 from connectors.sdk.http import HttpClient
 from connectors.sdk.records import (
     AccountInfo,
@@ -20,6 +22,9 @@ from connectors.sdk.records import (
 )
 from connectors.sdk.spec import ConnectorSpec, Field, ObjectSpec
 from connectors.sdk.webhooks import WebhookEvent, WebhookRequest
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class Connector:
@@ -220,3 +225,19 @@ class Connector:
         known = {f.name for f in static}
         custom = tuple(f for f in self.discover_fields(object_name) if f.name not in known)
         return static + custom
+
+    def field_map(self, object_name: str) -> dict[str, Field]:
+        """`fields`, by field name."""
+        return {f.name: f for f in self.fields(object_name)}
+
+    def metadata_if_allowed(self, object_name: str, read: Callable[[], T], default: T) -> T:
+        """A metadata read (custom fields) the token may lack the scope for: refused, the
+        static fields still sync, so the refusal is logged and `default` stands in."""
+        try:
+            return read()
+        except ConnectorError as exc:
+            if exc.category is not ErrorCategory.PERMISSION_DENIED:
+                raise
+            log.warning("%s refused its metadata for %s: %s", self.spec.name, object_name,
+                        exc.vendor_message)
+            return default
