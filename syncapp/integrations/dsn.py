@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from connectors.sdk import Connector, ConnectorError, HttpClient
 from syncapp import audit
 from syncapp.audit.models import AuditAction
-from syncapp.integrations.catalog import build_connector, connector_class, dsn_credentials
+from syncapp.integrations.catalog import connector_class, connector_for, dsn_credentials
 from syncapp.integrations.connect import ConnectFailed
 from syncapp.integrations.crypto import encrypt_json
 from syncapp.integrations.models import Connection, ConnectionStatus
@@ -61,12 +61,9 @@ def connect(request, app_key: str, dsn: str, choice: dict[str, str]) -> Connecti
 def refresh_deletes_mode(connection: Connection) -> str:
     """Ask the database whether the delete-log trigger is set up now; keep the answer
     on the connection (the page shows it) and return it."""
-    connector = build_connector(connection)
     table = connection.account_extra.get("table") or {}
-    try:
+    with connector_for(connection) as connector:
         tracked = connector.deletes_reported(table.get("object", ""))
-    finally:
-        connector.close()
     mode = "trigger" if tracked else "key_diff"
     connection.account_extra = {**connection.account_extra, "deletes": mode}
     connection.save(update_fields=["account_extra", "updated_at"])

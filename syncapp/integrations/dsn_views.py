@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from connectors.sdk import ConnectorError
 from syncapp.accounts.decorators import portal_view
 from syncapp.accounts.permissions import Permission
 from syncapp.crm.schema import ObjectType
@@ -77,8 +78,6 @@ def account_setup(request, app_key: str, connection_id: int):
 def check_deletes(request, app_key: str, connection_id: int):
     _dsn_app(app_key)
     connection = _account(request, app_key, connection_id)
-    from connectors.sdk import ConnectorError  # noqa: PLC0415 - only this view needs it
-
     try:
         mode = dsn.refresh_deletes_mode(connection)
     except ConnectorError as exc:
