@@ -8,6 +8,7 @@ through Prism; a contract violation fails the test.
 
 import re
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from html import unescape
 from pathlib import Path
@@ -37,15 +38,18 @@ class ConnectorConformance:
     prism_specs: dict[str, Path] = {}  # API name -> vendor spec; empty: no published spec
     known_defects: dict[tuple[str, str], str] = {}
 
+    # Per object: (new values for record n, changed values, values the vendor refuses:
+    # a wrong type, a missing required field, …). Or override the three methods below.
+    values: dict[str, tuple[Callable[[int], dict], dict, dict]] = {}
+
     def new_values(self, object_name: str, n: int) -> dict:
-        raise NotImplementedError
+        return self.values[object_name][0](n)
 
     def changed_values(self, object_name: str) -> dict:
-        raise NotImplementedError
+        return dict(self.values[object_name][1])
 
     def invalid_values(self, object_name: str) -> dict:
-        """Values the vendor refuses (wrong type, missing required field, …)."""
-        raise NotImplementedError
+        return dict(self.values[object_name][2])
 
     # --- the stack: sandbox on real HTTP, Prism in front, a real OAuth token -------------
 

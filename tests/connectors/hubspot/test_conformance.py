@@ -99,15 +99,7 @@ VALUES = {
 class HubSpotValues:
     connector_cls = HubSpotConnector
     login = ACME
-
-    def new_values(self, object_name: str, n: int) -> dict:
-        return VALUES[object_name][0](n)
-
-    def changed_values(self, object_name: str) -> dict:
-        return dict(VALUES[object_name][1])
-
-    def invalid_values(self, object_name: str) -> dict:
-        return dict(VALUES[object_name][2])
+    values = VALUES
 
 
 class TestHubSpotConformance(HubSpotValues, ConnectorConformance):

@@ -90,18 +90,11 @@ class TestPipedriveConformance(ConnectorConformance):
             "is quiet, so it depends on which tests ran before",
     }
 
+    values = {name: (NEW[name], CHANGED[name], INVALID[name]) for name in NEW}
+
     @pytest.fixture(scope="class")
     def violations(self):
         return NullTolerantViolations(known_defects=dict(self.known_defects))
-
-    def new_values(self, object_name: str, n: int) -> dict:
-        return NEW[object_name](n)
-
-    def changed_values(self, object_name: str) -> dict:
-        return dict(CHANGED[object_name])
-
-    def invalid_values(self, object_name: str) -> dict:
-        return dict(INVALID[object_name])
 
     def test_custom_fields_are_discovered(self, connector, object_name):
         if object_name not in {"activities", "notes"}:

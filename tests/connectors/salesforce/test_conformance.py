@@ -58,15 +58,7 @@ class TestSalesforceConformance(ConnectorConformance):
     connector_cls = SalesforceConnector
     login = LOGIN
     objects_under_test = tuple(VALUES)
-
-    def new_values(self, object_name: str, n: int) -> dict:
-        return VALUES[object_name][0](n)
-
-    def changed_values(self, object_name: str) -> dict:
-        return dict(VALUES[object_name][1])
-
-    def invalid_values(self, object_name: str) -> dict:
-        return dict(VALUES[object_name][2])
+    values = VALUES
 
     def test_retry_after_is_honoured(self, connector, sandbox, object_name):
         """Salesforce has no short-window limit answered with Retry-After: its limit is

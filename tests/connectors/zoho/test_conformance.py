@@ -89,20 +89,11 @@ class ZohoSuite(ConnectorConformance):
     connector_cls = ZohoConnector
     login = "admin@zylker.example"
     known_defects = KNOWN_DEFECTS
+    values = {name: (NEW[name], CHANGED[name], INVALID[name]) for name in NEW}
 
     @pytest.fixture(scope="class")
     def violations(self):
         return ZohoViolations(known_defects=dict(self.known_defects))
-
-    def new_values(self, object_name: str, n: int) -> dict:
-        return NEW[object_name](n)
-
-    def changed_values(self, object_name: str) -> dict:
-        return dict(CHANGED[object_name])
-
-    def invalid_values(self, object_name: str) -> dict:
-        return dict(INVALID[object_name])
-
 
 
 # Three Prism proxies start per xdist worker (10-40 s on a shared machine): make soak.
