@@ -56,27 +56,34 @@ def visible_horizon() -> int:
     statement's snapshot, so the read that follows sees its rows either way.
     """
     with connection.cursor() as cursor:
-        # Inside a transaction pg_stat_activity is cached from its first read: refresh.
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        # Inside a transaction pg_stat_activity is cached from its first read: refresh
+        # (a statement of its own in autocommit reads it fresh).
+        if connection.in_atomic_block:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(_HORIZON_SQL)
         return cursor.fetchone()[0]
 
 
 def read_changes(portal, after: ChangeCursor, limit: int = 1000, object_type: str | None = None):
     """Up to `limit` change-log entries after `after`, oldest first, and the next cursor."""
-    horizon = visible_horizon()
-    entries = ChangeLogEntry.objects.for_portal(portal)
-    if object_type:
-        entries = entries.filter(object_type=object_type)
-    entries = list(
-        entries.filter(txid__lt=horizon)
-        .filter(Q(txid__gt=after.txid) | Q(txid=after.txid, id__gt=after.id))
-        .order_by("txid", "id")[:limit]
-    )
+    entries = list(entries_after(portal, after, visible_horizon(), object_type)[:limit])
     if not entries:
         return entries, after
     last = entries[-1]
     return entries, ChangeCursor(last.txid, last.id)
+
+
+def entries_after(portal, after: ChangeCursor, horizon: int, object_type: str | None = None):
+    """The entries after `after` written by transactions below `horizon`, in cursor order."""
+    entries = ChangeLogEntry.objects.for_portal(portal)
+    if object_type:
+        entries = entries.filter(object_type=object_type)
+    # The bare range on txid lets the index seek to the cursor's transaction: with the
+    # OR alone, every read walked the whole log up to the cursor (15 ms at 100,000
+    # changes, for a run with nothing to do).
+    return (entries.filter(txid__lt=horizon, txid__gte=after.txid)
+            .filter(Q(txid__gt=after.txid) | Q(txid=after.txid, id__gt=after.id))
+            .order_by("txid", "id"))
 
 
 def head(portal, object_type: str | None = None) -> ChangeCursor:
