@@ -135,10 +135,27 @@ class FinalChecks:
                     f"{on_hub!r} != {on_app!r}: {where}")
             elif config.can_write_hub(mapping):
                 touched = ("hub", link.hub_record_id, mapping.hub_property) in self.touched
-                assert touched or on_hub == on_app, f"hub {on_hub!r} != app {on_app!r}: {where}"
+                assert touched or on_hub == on_app or self.kept_at_match(
+                    link, "hub", mapping.hub_property, on_app), (
+                    f"hub {on_hub!r} != app {on_app!r}: {where}")
             elif config.can_write_app(mapping):
                 touched = ("app", link.app_id, mapping.app_field) in self.touched
-                assert touched or on_hub == on_app, f"app {on_app!r} != hub {on_hub!r}: {where}"
+                assert touched or on_hub == on_app or self.kept_at_match(
+                    link, "app", mapping.app_field, on_hub), (
+                    f"app {on_app!r} != hub {on_hub!r}: {where}")
+
+    @staticmethod
+    def kept_at_match(link, written: str, name: str, source_value) -> bool:
+        """DESIGN.md's merge of a newly linked pair: an empty value on the side that is
+        only read fills nothing, so the written side keeps its own value, until the
+        read side changes (the sync then writes it, which the history shows)."""
+        if source_value is not None:
+            return False
+        entries = list(HistoryEntry.objects.filter(link=link).order_by("id"))
+        linked = [i for i, entry in enumerate(entries) if "linked" in entry.all_actions]
+        return bool(linked) and not any(
+            (side, field) == (written, name)
+            for entry in entries[linked[-1]:] for side, field, *_ in entry.diffs())
 
     def check_fill_empty_never_overwrites(self):
         """Every value the sync wrote to a field that only fills empty values went to a

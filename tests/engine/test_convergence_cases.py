@@ -91,6 +91,31 @@ def test_deleted_on_both_sides_then_back_in_the_app_says_deleted_in_hub(portal, 
     assert link.status == LinkStatus.DELETED_IN_HUB
 
 
+def test_back_in_the_app_while_deleted_in_the_hub_says_deleted_in_hub_at_once(portal, hubspot):
+    hubspot.clear("contacts")
+    sync = make_sync(hubspot, "contacts")
+    hub = create_record(portal, "contact", {"email": "dee@conv.example", "firstname": "Dee"})
+    settle(portal)
+    run(hubspot, sync)
+    link = Link.objects.get(object_sync=sync)
+    hubspot.delete("contacts", link.app_id)
+    run(hubspot, sync)  # deleted in the app
+    # Between two runs the app record comes back and the hub record goes: one run
+    # reads both. It used to mark the link deleted on both sides, and the next
+    # re-read of the app record (the feed's overlap window) corrected it, writing
+    # history on a run with nothing new.
+    assert hubspot.undelete("contacts", link.app_id)
+    archive_record(hub)
+    settle(portal)
+
+    run(hubspot, sync)
+    link.refresh_from_db()
+    assert link.status == LinkStatus.DELETED_IN_HUB
+    entries = HistoryEntry.objects.filter(link=link).count()
+    run(hubspot, sync)
+    assert HistoryEntry.objects.filter(link=link).count() == entries
+
+
 def test_an_app_update_refused_as_a_duplicate_is_not_sent_again_unchanged(portal, hubspot):
     hubspot.clear("contacts")
     hubspot.create("contacts", email="bob@conv.example")  # app-only: a one-way sync skips it

@@ -159,7 +159,13 @@ class BatchRun(HubMatching):
                 continue
             hub = hubs.get(link.hub_record_id)
             if hub is None or hub.archived:
-                if self._status(link) == LinkStatus.DELETED_BOTH:
+                # The app record is live (read just now): a link that stored it as
+                # deleted says now that only the hub's is gone. Else the hub's deletion,
+                # read in the same batch, would make it "deleted on both sides" and the
+                # next read of this record would correct it then.
+                status = self._status(link)
+                if status == LinkStatus.DELETED_BOTH or (
+                        status == link.status == LinkStatus.DELETED_IN_APP):
                     self._back_on_one_side(link, "app")
                 continue  # deleted in hub: waits for the hub record to come back
             # A link deleted on a side whose record is back on both (restored by hand,
