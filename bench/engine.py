@@ -15,7 +15,7 @@ from syncapp.crm.services import update_record
 from syncapp.integrations.models import Connection
 from syncapp.syncs.configure import create_object_sync
 from syncapp.syncs.models import ObjectSync, SyncState
-from syncapp.syncs.run.runner import DONE, SyncRunner
+from syncapp.syncs.run.runner import DONE, SyncRunner, load_for_run
 
 SLICE_S = 20.0  # as the Celery task: one runner per slice, re-created for the next
 
@@ -85,7 +85,7 @@ def run_until_done(sync: ObjectSync, connector, batch: int, max_slices: int = 10
     """Seconds to run `sync` to the end, slice after slice as Celery would."""
     started = time.perf_counter()
     for _ in range(max_slices):
-        sync.refresh_from_db()
+        sync = load_for_run(sync.pk)  # as the task loads it
         if SyncRunner(sync, connector=connector, batch=batch).run_for(SLICE_S) == DONE:
             return time.perf_counter() - started
     raise RuntimeError("the run never finished")

@@ -21,7 +21,7 @@ from syncapp.syncs.run.locks import (
     portal_slot_names,
     run_lock_name,
 )
-from syncapp.syncs.run.runner import MORE, SyncRunner, runnable
+from syncapp.syncs.run.runner import MORE, SyncRunner, load_for_run, runnable
 from syncapp.syncs.wizard.preview_worker import run_and_store
 
 log = logging.getLogger(__name__)
@@ -55,8 +55,7 @@ def _slice(sync_id: int, waiter: str = "") -> str | None:
     """One slice of the run, in one of its portal's run slots: MORE, DONE,
     DATABASE_LOST or None (nothing to run, or the portal had no free slot)."""
     try:
-        sync = ObjectSync.objects.select_related("connection", "portal").filter(
-            pk=sync_id).first()
+        sync = load_for_run(sync_id)
         if sync is None or not runnable(sync):
             return None
         slot = portal_slot(sync.portal_id)

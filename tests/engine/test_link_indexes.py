@@ -55,7 +55,8 @@ LINK_QUERIES = {
         "SELECT * FROM syncs_link WHERE portal_id = %(portal)s AND status = 'failed' "
         "ORDER BY updated_at DESC, id DESC LIMIT 50"),
     "link_to_retry": (
-        "runner: creates a dead worker cut short, and transient failures to retry",
+        "runner: whether a run ends with any (_left_over), then the creates a dead worker "
+        "cut short and the transient failures it retries",
         "SELECT hub_record_id FROM syncs_link WHERE object_sync_id = %(sync)s AND "
         "(status = 'pending' OR (status = 'failed' AND error_category IN "
         "('rate_limited', 'app_unavailable'))) AND updated_at < now()"),

@@ -57,7 +57,7 @@ def sync_associations(sync: ObjectSync, config, connector, links: Sequence[LinkC
     spec_object = connector.object(config.app_object)
     pairs = [lk for lk in links if lk.status == LinkStatus.IN_SYNC and lk.hub_record_id
              and lk.app_id]
-    if not pairs:
+    if not pairs or not spec_object.associations:  # nothing to keep, no flag to clear
         return 0
     writes, pending = 0, set()
     for partner in partners(sync, spec_object):
@@ -208,7 +208,11 @@ def walk_partners_again(sync: ObjectSync) -> None:
         associations_after=0)
 
 
-def pending_links(sync: ObjectSync, limit: int = 200) -> list[Link]:
+def pending_links(sync: ObjectSync, spec_object, limit: int = 200) -> list[Link]:
+    """Links waiting for a partner's record; an app object with no associations has none
+    (only a partner's job marks them), so it is not asked."""
+    if not spec_object.associations:
+        return []
     return list(Link.objects.filter(object_sync=sync, associations_pending=True)
                 .order_by("id")[:limit])
 

@@ -50,6 +50,9 @@ DONE, MORE = "done", "more"
 PENDING_GRACE = timedelta(seconds=60)
 # Failures that pass by themselves: retried at the end of every run.
 RETRIED = sorted(str(c) for c in TRANSIENT & CONNECTION_WIDE)
+# What the end of a run retries or waits for (the link_to_retry index's condition).
+LEFT_OVER = Q(status=LinkStatus.PENDING) | Q(status=LinkStatus.FAILED, error_category__in=RETRIED)
+SHOWN_COUNTS = ("read", "matched", "excluded", "failed")  # every run shows these, 0 or not
 
 
 class SyncRunner:
@@ -70,6 +73,7 @@ class SyncRunner:
         self._app_read: str | None = sync.app_cursor or None
         self._hub_read: int = sync.hub_scan_after
         self.field_labels = FieldLabels(self.connector, self.config.app_object)
+        self.links_left: bool | None = None  # None: not looked at yet (_left_over)
 
     # --- the run ------------------------------------------------------------------------
 
@@ -125,7 +129,8 @@ class SyncRunner:
     def _ended(self) -> str:
         """Tell alerts and webhooks that this run ended (they queue their work after
         the commit), so a failure reaches a person in seconds, not at the next check."""
-        run_ended.send(sender=Run, run_id=self.run.pk, sync_id=self.sync.pk)
+        run_ended.send(sender=Run, run_id=self.run.pk, sync_id=self.sync.pk,
+                       portal_id=self.sync.portal_id)
         return DONE
 
     def _still_on(self) -> bool:
@@ -145,13 +150,18 @@ class SyncRunner:
             RunKind.INITIAL, RunKind.INCREMENTAL]).order_by("-id").first()
         if running:
             return running
-        kind = RunKind.INCREMENTAL if self.sync.initial_done else RunKind.INITIAL
+        if self.sync.initial_done:
+            return self._new_run(RunKind.INCREMENTAL)  # one statement: no transaction
         with transaction.atomic():
-            if kind == RunKind.INITIAL and not self.sync.hub_cursor:
+            if not self.sync.hub_cursor:
                 # Hub changes made while the initial sync runs are caught up afterwards.
                 self._save_sync(hub_cursor=head(self.sync.portal, self.sync.hub_object).encode())
-            return Run.objects.create(portal_id=self.sync.portal_id, object_sync=self.sync,
-                                      kind=kind, estimated_total=self._estimate(kind))
+            return self._new_run(RunKind.INITIAL)
+
+    def _new_run(self, kind: str) -> Run:
+        return Run.objects.create(portal_id=self.sync.portal_id, object_sync=self.sync,
+                                  kind=kind, estimated_total=self._estimate(kind),
+                                  counts=dict.fromkeys(SHOWN_COUNTS, 0))
 
     def _estimate(self, kind: str) -> int | None:
         if kind != RunKind.INITIAL:
@@ -246,7 +256,9 @@ class SyncRunner:
                       "hub_cursor": pages.hub_cursor.encode()}
             if deleted is not None:
                 fields["deleted_cursor"] = deleted.cursor or self.sync.deleted_cursor
-            self._save_sync(**fields)
+            # Only this run moves its cursors: those that did not move need no write.
+            self._save_sync(**{name: value for name, value in fields.items()
+                               if getattr(self.sync, name) != value})
             if self.counted:  # what the breaker adds up over the hour
                 counts.update(volume_of(batch.plan).as_counts())
             self._add_counts(counts)
@@ -257,7 +269,7 @@ class SyncRunner:
         self.pages.settle(batch.plan)
         # Every pair read, written or not: an association may be all that changed.
         touched = batch.touched_links()
-        retry = pending_links(self.sync)
+        retry = pending_links(self.sync, self.connector.object(self.config.app_object))
         walked = self._walk_associations()
         written = sync_associations(self.sync, self.config, self.connector,
                                     list({lk.pk: lk for lk in touched + retry + walked}.values()),
@@ -265,9 +277,16 @@ class SyncRunner:
         if written:
             self._add_counts(Counter(associations=written))
         finished = self.pages.finished and self.sync.associations_after is None
-        if finished and (self._retry_interrupted_creates() or self._retry_transient()):
+        if finished and self._left_over() and (self._retry_interrupted_creates()
+                                               or self._retry_transient()):
             return MORE
         return DONE if finished else MORE
+
+    def _left_over(self) -> bool:
+        """Whether any link waits at the end of a run (a pending create, a transient
+        failure): one look at a small index, where most runs find none."""
+        self.links_left = Link.objects.filter(LEFT_OVER, object_sync=self.sync).exists()
+        return self.links_left
 
     def _walk_associations(self) -> list[Link]:
         """The next batch of a due walk over every link (see walk_partners_again)."""
@@ -311,19 +330,24 @@ class SyncRunner:
     # --- bookkeeping --------------------------------------------------------------------
 
     def _save_sync(self, **fields) -> None:
+        if not fields:
+            return
         for name, value in fields.items():
             setattr(self.sync, name, value)
         ObjectSync.objects.filter(pk=self.sync.pk).update(**fields, updated_at=timezone.now())
 
     def _add_counts(self, counts: Counter) -> None:
         merged = Counter(self.run.counts) + counts
-        self.run.counts = {key: merged.get(key, 0) for key in
-                           set(merged) | {"read", "matched", "excluded", "failed"}}
-        Run.objects.filter(pk=self.run.pk).update(counts=self.run.counts)
+        total = {key: merged.get(key, 0) for key in set(merged) | set(SHOWN_COUNTS)}
+        if total != self.run.counts:  # a quiet batch adds nothing: no write
+            self.run.counts = total
+            Run.objects.filter(pk=self.run.pk).update(counts=total)
 
     def _outcome(self) -> str:
         """Succeeded, or unsettled while creates a dead worker announced are still
         pending (their count goes in the run's counts, shown in the sync's history)."""
+        if self.links_left is False:  # the run's end found none (_left_over)
+            return RunStatus.SUCCEEDED
         pending = Link.objects.filter(object_sync=self.sync, status=LinkStatus.PENDING).count()
         if not pending:
             return RunStatus.SUCCEEDED
@@ -356,6 +380,11 @@ class SyncRunner:
         if error.category == ErrorCategory.AUTH_EXPIRED:
             self.sync.connection.status = ConnectionStatus.NEEDS_RECONNECT
             self.sync.connection.save(update_fields=["status", "updated_at"])
+
+
+def load_for_run(sync_id: int) -> ObjectSync | None:
+    """A sync as a run slice starts from: its connection and portal loaded with it."""
+    return ObjectSync.objects.select_related("connection", "portal").filter(pk=sync_id).first()
 
 
 def runnable(sync: ObjectSync) -> bool:
