@@ -133,26 +133,28 @@ def test_a_long_transaction_in_another_database_does_not_hold_the_reader_back(po
 def test_a_read_seeks_to_its_cursor_instead_of_walking_the_log_before_it(portal):
     """A run reads the log from its cursor after every change it has read: the index
     takes it there, and only the cursor's own transaction's earlier entries are passed
-    over (EXPLAIN ANALYZE, 50 transactions of 100 entries)."""
+    over (EXPLAIN ANALYZE, 500 transactions of 100 entries). Not analyzed, as a log that
+    an initial sync fills faster than autovacuum looks at it: the planner then walks
+    the index in order, and the cursor's OR alone was a filter over every entry."""
     contact = create_record(portal, "contact", {"email": "ann@acme.test"})
     first = 10**12  # far above the transaction ids this database hands out
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {ChangeLogEntry._meta.db_table} (portal_id, record_id, object_type, "  # noqa: S608
             "action, changes, txid, created_at) SELECT %s, %s, 'contact', 'update', '{}', "
-            "%s + n / 100, now() FROM generate_series(0, 4999) AS n",
+            "%s + n / 100, now() FROM generate_series(0, 49999) AS n",
             [portal.pk, contact.pk, first])
-        cursor.execute(f"ANALYZE {ChangeLogEntry._meta.db_table}")
-    last = ChangeLogEntry.objects.filter(portal=portal, txid=first + 48).order_by("id")[50]
-    entries = entries_after(portal, ChangeCursor(last.txid, last.id), horizon=first + 50,
+    last = ChangeLogEntry.objects.filter(portal=portal, txid=first + 498).order_by("id")[50]
+    entries = entries_after(portal, ChangeCursor(last.txid, last.id), horizon=first + 500,
                             object_type="contact")[:200]
 
     plan = json.loads(entries.explain(format="json", analyze=True))[0]["Plan"]
-    scans, stack = [], [plan]
+    nodes, stack = [], [plan]
     while stack:
-        node = stack.pop()
-        scans += [node] if "Index Name" in node else []
-        stack.extend(node.get("Plans", []))
-    assert [scan["Index Name"] for scan in scans] == ["changelog_cursor"]
-    assert scans[0].get("Rows Removed by Filter", 0) <= 100
+        nodes.append(stack.pop())
+        stack.extend(nodes[-1].get("Plans", []))
+    # One index scan, or a bitmap of the two sides of the cursor's OR: the index either way.
+    assert {node["Index Name"] for node in nodes if "Index Name" in node} == {"changelog_cursor"}
+    assert not [node for node in nodes if node["Node Type"] == "Seq Scan"]
+    assert sum(node.get("Rows Removed by Filter", 0) for node in nodes) <= 100
     assert len(list(entries)) == 149  # the 49 left of its transaction, then the last one's 100
