@@ -8,5 +8,5 @@ from syncapp.syncs.signals import run_ended
 
 
 @receiver(run_ended, dispatch_uid="alerts-run-ended")
-def on_run_ended(sender, run_id: int, sync_id: int, **kwargs) -> None:
-    send_after_commit(evaluate, sync_id)  # beat's check catches up if the broker is down
+def on_run_ended(sender, run_id: int, sync, **kwargs) -> None:
+    send_after_commit(evaluate, sync.pk)  # beat's check catches up if the broker is down

@@ -26,7 +26,6 @@ def on_disconnecting(sender, connection, **kwargs) -> None:
     remove_all(connection)
 
 
-def on_run_ended(sender, run_id: int, sync_id: int, **kwargs) -> None:
-    sync = ObjectSync.objects.select_related("connection").filter(pk=sync_id).first()
-    if sync is not None and awaits_registration(sync):
-        send_after_commit(register, sync_id)
+def on_run_ended(sender, run_id: int, sync: ObjectSync, **kwargs) -> None:
+    if awaits_registration(sync):  # the task checks again what the run's copy says
+        send_after_commit(register, sync.pk)

@@ -4,8 +4,8 @@ the sender's transaction when there is one; they queue work, they never send."""
 
 from django.dispatch import Signal
 
-# A run stopped for now: finished, paused, failed or stopped. kwargs: run_id, sync_id,
-# portal_id.
+# A run stopped for now: finished, paused, failed or stopped. kwargs: run_id, sync (as
+# the run holds it, connection loaded: what a receiver queues checks the state again).
 run_ended = Signal()
 # A sync's saved settings changed (the wizard's save). kwargs: sync, changes.
 settings_changed = Signal()

@@ -18,8 +18,8 @@ def sync_data(sync: ObjectSync) -> dict:
 
 
 @receiver(run_ended, dispatch_uid="webhooks-run-ended")
-def on_run_ended(sender, run_id: int, sync_id: int, portal_id: int, **kwargs) -> None:
-    if not wanted(portal_id, (Event.RUN_FINISHED, Event.RUN_FAILED)):
+def on_run_ended(sender, run_id: int, sync: ObjectSync, **kwargs) -> None:
+    if not wanted(sync.portal_id, (Event.RUN_FINISHED, Event.RUN_FAILED)):
         return
     run = Run.objects.select_related("object_sync__connection").filter(pk=run_id).first()
     if run is None or run.status not in FINISHED | FAILED:

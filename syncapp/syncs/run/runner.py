@@ -129,8 +129,7 @@ class SyncRunner:
     def _ended(self) -> str:
         """Tell alerts and webhooks that this run ended (they queue their work after
         the commit), so a failure reaches a person in seconds, not at the next check."""
-        run_ended.send(sender=Run, run_id=self.run.pk, sync_id=self.sync.pk,
-                       portal_id=self.sync.portal_id)
+        run_ended.send(sender=Run, run_id=self.run.pk, sync=self.sync)
         return DONE
 
     def _still_on(self) -> bool:
