@@ -51,12 +51,18 @@ def test_a_record_refused_again_unchanged_adds_no_history(portal, hubspot):
 # --- found by the deeper machine, and fixed -----------------------------------------
 
 
-def test_a_hub_record_restored_by_hand_syncs_again(portal, hubspot):
+def _one_contact_synced(portal, hubspot):
+    """A two-way sync of one hub contact, created in the app by its first run."""
     hubspot.clear("contacts")
     sync = make_sync(hubspot, "contacts")
     hub = create_record(portal, "contact", {"email": "dee@conv.example", "firstname": "Dee"})
     settle(portal)
     run(hubspot, sync)
+    return sync, hub
+
+
+def test_a_hub_record_restored_by_hand_syncs_again(portal, hubspot):
+    sync, hub = _one_contact_synced(portal, hubspot)
     archive_record(hub)
     settle(portal)
     run(hubspot, sync)
@@ -73,11 +79,7 @@ def test_a_hub_record_restored_by_hand_syncs_again(portal, hubspot):
 
 
 def test_deleted_on_both_sides_then_back_in_the_app_says_deleted_in_hub(portal, hubspot):
-    hubspot.clear("contacts")
-    sync = make_sync(hubspot, "contacts")
-    hub = create_record(portal, "contact", {"email": "dee@conv.example", "firstname": "Dee"})
-    settle(portal)
-    run(hubspot, sync)
+    sync, hub = _one_contact_synced(portal, hubspot)
     link = Link.objects.get(object_sync=sync)
     hubspot.delete("contacts", link.app_id)
     archive_record(hub)
@@ -92,11 +94,7 @@ def test_deleted_on_both_sides_then_back_in_the_app_says_deleted_in_hub(portal, 
 
 
 def test_back_in_the_app_while_deleted_in_the_hub_says_deleted_in_hub_at_once(portal, hubspot):
-    hubspot.clear("contacts")
-    sync = make_sync(hubspot, "contacts")
-    hub = create_record(portal, "contact", {"email": "dee@conv.example", "firstname": "Dee"})
-    settle(portal)
-    run(hubspot, sync)
+    sync, hub = _one_contact_synced(portal, hubspot)
     link = Link.objects.get(object_sync=sync)
     hubspot.delete("contacts", link.app_id)
     run(hubspot, sync)  # deleted in the app
