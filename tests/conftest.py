@@ -9,12 +9,12 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
+from django.test import Client, TransactionTestCase
 from django.test.testcases import LiveServerThread
 
 from syncapp.accounts.services import add_member, create_portal
 from syncapp.core.devserver import NoDelayThreadedWSGIServer
-from tests.kits import waits
+from tests.kits import flush, waits
 
 # Fixtures for tests that connect app accounts (toy_app, …).
 # The browser (one Playwright session for the run) of tests/browser and tests/e2e.
@@ -24,6 +24,8 @@ pytest_plugins = ["tests.kits.connect", "tests.kits.engine", "tests.kits.browser
 
 # The live server answers workers' pooled connections as `make run`'s does: at once.
 LiveServerThread.server_class = NoDelayThreadedWSGIServer
+# A transactional test's rows are deleted, not every table truncated (tests/kits/flush.py).
+TransactionTestCase._fixture_teardown = flush.fixture_teardown
 
 PASSWORD = "correct-horse-battery"
 

@@ -77,6 +77,11 @@ def big_portal(django_db_setup, django_db_blocker):
         _bulk_contacts(portal, BULK, "person")
         _bulk_contacts(other, 5_000, "other")
         yield portal
+        # The bulk rows have no associations or changes: one DELETE, not the ORM's
+        # cascade, which loads all 105,000 of them first (19 s).
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {Record._meta.db_table} WHERE portal_id IN (%s, %s)",  # noqa: S608
+                           [portal.pk, other.pk])
         Portal.objects.filter(pk__in=[portal.pk, other.pk]).delete()
 
 

@@ -37,11 +37,12 @@ def linked_sync(hubspot, *, job_mapped: bool = True, jobtitle: str = "Engineer")
     return sync, ids
 
 
-def turn_on_job_title(sync) -> None:
+def turn_on_job_title(app, sync) -> None:
     """As a person does on the sync's mapping page, then Save: a saved mapping change
-    makes the next run read every app record again (wizard/services.save)."""
+    makes the next run read every app record again (wizard/services.save). The fields
+    are read from `app`'s sandbox (the settings' site has no server here)."""
     sync.refresh_from_db()
-    catalogs = services.catalogs_for(sync)
+    catalogs = services.catalogs_for(sync, app.connector())
 
     def enable(settings):
         for mapping in settings.mappings:
@@ -57,7 +58,7 @@ def turn_on_job_title(sync) -> None:
 def held_by_a_new_mapping(hubspot, *, jobtitle: str = "Engineer"):
     """The job title mapping turned on for twelve records the hub has none of: held."""
     sync, ids = linked_sync(hubspot, job_mapped=False, jobtitle=jobtitle)
-    turn_on_job_title(sync)
+    turn_on_job_title(hubspot, sync)
     run(hubspot, sync)
     sync.refresh_from_db()
     return sync, ids

@@ -1,5 +1,6 @@
 """Starting real Celery processes against the test database and broker."""
 
+import contextlib
 import logging
 import os
 import shutil
@@ -75,7 +76,9 @@ def purge_queues() -> int:
 
 
 def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    """Stop a process group, escalating to SIGKILL if it lingers."""
+    """Stop a process group, escalating to SIGKILL if it lingers; returns once every
+    process of the group is gone (a worker's pool children may outlive it briefly, and
+    still write to Redis or Postgres)."""
     if process.poll() is None:
         os.killpg(process.pid, sig)
         try:
@@ -83,6 +86,17 @@ def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=5)
+    if not wait_until(lambda: not _group_alive(process.pid), timeout=5, every=0.05):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float = 30, every: float = 0.2) -> bool:

@@ -7,7 +7,6 @@ named for the test (one per kind of work, syncapp/core/queues.py), and the worke
 consumes them all; the worker's own re-enqueues follow its setting.
 """
 
-import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -66,10 +65,7 @@ def _forget(queue: str) -> None:
     names = [queue_name(kind, f"{queue}-") for kind in KINDS]
     keys = [f"{prefix}_kombu.{binding}.{name}" for binding in ("binding", "binding_permanent")
             for name in names] + [f"{prefix}{name}" for name in names]
-    # The worker's last children may still be closing their channels: ask twice.
-    for _attempt in range(2):
-        client.delete(*keys)
-        time.sleep(1)
+    client.delete(*keys)  # the worker's processes are all gone (stack.stop waits for them)
 
 
 def beat_on(queue: str, tmp_path):

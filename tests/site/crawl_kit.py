@@ -227,10 +227,13 @@ def fingerprint() -> tuple:
         return tuple(sorted(cursor.fetchall()))
 
 
-def send(client: Client, method: str, url: str, data: dict, *, htmx: bool = False):
+def send(client: Client, method: str, url: str, data: dict, *, htmx: bool = False,
+         look: bool = True):
     """One request whose writes are rolled back afterwards, with the session cookie put
     back (a logout or a portal switch must not end the crawl's session). Returns the
-    response and the fingerprint taken before the rollback."""
+    response and, for a refusal (4xx), the fingerprint taken before the rollback: a
+    refusal must write nothing. The fingerprint is the crawl's slowest part (a count of
+    every table), so it is taken only there, and never when not `look`ing."""
     cookies = client.cookies
     client.cookies = type(cookies)(cookies)
     headers = {"HX-Request": "true"} if htmx else {}
@@ -238,7 +241,7 @@ def send(client: Client, method: str, url: str, data: dict, *, htmx: bool = Fals
         with transaction.atomic():
             response = getattr(client, method)(url, data, headers=headers)
             # After a 5xx the transaction may be aborted; the status already says enough.
-            after = fingerprint() if response.status_code < 500 else None
+            after = fingerprint() if look and 400 <= response.status_code < 500 else None
             transaction.set_rollback(True)
     finally:
         client.cookies = cookies

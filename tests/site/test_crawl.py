@@ -120,7 +120,7 @@ def plan(world, admin):
             for _pass in range(3):
                 data = {"probe": "1"} | {k: BRANCH_SEEDS.get(k, "1") for k in keys}
                 with KeysRead() as read:
-                    response, _after = send(admin_client, method, url, data)
+                    response, _after = send(admin_client, method, url, data, look=False)
                 if response.status_code != 405:
                     methods.add(method)
                 if read.keys - {"probe"} <= keys:

@@ -51,8 +51,10 @@ class Catalogs:
         return by_name(self.hub)
 
 
-def catalogs_for(sync: ObjectSync) -> Catalogs:
-    return Catalogs(app_fields(sync.connection, sync.app_object),
+def catalogs_for(sync: ObjectSync, connector=None) -> Catalogs:
+    """Both sides' fields; the app's through `connector` when given (else one built for
+    the sync's connection)."""
+    return Catalogs(app_fields(sync.connection, sync.app_object, connector),
                     hub_properties(sync.portal, sync.hub_object),
                     connector_class(sync.connection.app_key).spec.name)
 
