@@ -15,7 +15,8 @@ from syncapp.crm.queries import (
     page_queryset,
 )
 
-pytestmark = pytest.mark.django_db
+# One xdist worker takes the module, so its 105,000 rows are made once, not per worker.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("list_query_plan")]
 
 BULK = 100_000
 
