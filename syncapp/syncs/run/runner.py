@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -47,7 +48,7 @@ DONE, MORE = "done", "more"
 # worker that died: had it reached the app, the record would have come back through
 # the change feed and matched its pending link. By then the dead worker's lock has
 # expired and an app's change feed has caught up with its own indexing lag.
-PENDING_GRACE = timedelta(seconds=60)
+PENDING_GRACE = timedelta(seconds=settings.SYNC_PENDING_GRACE_S)
 # Failures that pass by themselves: retried at the end of every run.
 RETRIED = sorted(str(c) for c in TRANSIENT & CONNECTION_WIDE)
 # What the end of a run retries or waits for (the link_to_retry index's condition).
