@@ -24,7 +24,7 @@ from tests.kits.health import quiet_sync
 from tests.kits.soak import SOAK, by_run
 
 CHECKS = [not_a_server_error, response_schema_conformance]
-EXAMPLES = by_run(5, 200)
+EXAMPLES = by_run(3, 200)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.grows_in_soak]
 

@@ -6,8 +6,8 @@ opens it (so a new form field is crawled without editing this file); hypothesis 
 the values: unicode digits, NUL, huge numbers, far dates, long strings, several values
 for one key, real ids of the portal. Each request is rolled back, so every one meets
 the same portal. The request count per role goes to test-artifacts/crawl.json.
-`make test` runs two sweeps per role, covering every theme across the roles; `make soak`
-runs all ten for every role.
+`make test` runs one sweep per role whose routes take two themes in turn, covering every
+theme across the roles; `make soak` runs all ten, a sweep each, for every role.
 """
 
 import fcntl
@@ -57,8 +57,8 @@ def values(world) -> st.SearchStrategy[str]:
     )
 
 
-# One sweep per theme: the theme goes to three keys in four of every route, the other
-# keys get any value, several values (the wrong shape) or none. A last sweep has no theme.
+# A sweep's theme goes to three keys in four of a route, the other keys get any value,
+# several values (the wrong shape) or none. The last theme is none.
 THEMES = ["²", "1:²", "remove-²", "\x00", "1e1000000", "9999-12-31",
           "1:2026-01-01T00:00:00+23:59", "x" * 70_000, str(2**64), None]
 ABSENT = object()
@@ -135,14 +135,19 @@ def plan(world, admin):
 HEALTH_CHECK_DOWN = ("health", 503)
 # The operator is the installation's staff superuser: the crawl reaches the Django admin.
 ROLES = ["admin", "marketer", "ops", "support", "outsider", "operator"]
-# `make test` gives each role two of the sweeps, in turn, so the six roles still cover
-# every theme (two of them twice); `make soak` gives every role all of them.
-SWEEPS_PER_ROLE = by_run(smoke=2, soak=len(THEMES))
+# `make test` gives each role one sweep whose routes take two themes in turn, so the six
+# roles still cover every theme (two of them twice); `make soak` gives every role every
+# theme, a sweep each.
+THEMES_PER_SWEEP = by_run(smoke=2, soak=1)
+SWEEPS_PER_ROLE = by_run(smoke=1, soak=len(THEMES))
 
 
-def themes_for(role: str) -> list:
-    start = ROLES.index(role) * SWEEPS_PER_ROLE
-    return [THEMES[(start + step) % len(THEMES)] for step in range(SWEEPS_PER_ROLE)]
+def sweeps_for(role: str) -> list[list]:
+    """The themes of each of the role's sweeps."""
+    per_role = SWEEPS_PER_ROLE * THEMES_PER_SWEEP
+    start = ROLES.index(role) * per_role
+    themes = [THEMES[(start + step) % len(THEMES)] for step in range(per_role)]
+    return [themes[i:i + THEMES_PER_SWEEP] for i in range(0, per_role, THEMES_PER_SWEEP)]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -157,13 +162,13 @@ def test_no_request_of_any_role_ends_in_a_server_error_or_a_half_write(
     @settings(max_examples=1, deadline=None, database=None,
               phases=[Phase.generate], suppress_health_check=list(HealthCheck))
     @given(data=st.data())
-    def sweep(theme, data):
+    def sweep(themes, data):
         failures = []
-        for route, methods, keys in plan:
+        for index, (route, methods, keys) in enumerate(plan):
             path = {name: data.draw(st.sampled_from(ids)) for name, ids in world.ids.items()}
             url = address(route, path)
             method = data.draw(st.sampled_from(methods or ["get"]))
-            sent = data.draw(form(world, keys, theme))
+            sent = data.draw(form(world, keys, themes[index % len(themes)]))
             htmx = data.draw(st.booleans())
             response, after = send(client, method, url, sent, htmx=htmx)
             COUNTS[role] += 1
@@ -179,8 +184,8 @@ def test_no_request_of_any_role_ends_in_a_server_error_or_a_half_write(
         assert not failures, "\n".join(map(str, failures))
 
     try:
-        for theme in themes_for(role):
-            sweep(theme)
+        for themes in sweeps_for(role):
+            sweep(themes)
     finally:
         translation.deactivate()  # a crawled set_language must not leak into later tests
     record_count(role, COUNTS[role])
