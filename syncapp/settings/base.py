@@ -208,9 +208,8 @@ API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", 1_048_576)
 # A sync's run lock lives this long unless its worker renews it (every third of it):
 # a dead worker's lock lapses within seconds, and a run that met it retries then.
 SYNC_LOCK_TTL_S = envint("SYNC_LOCK_TTL_S", 10)
-# An app create announced by a pending link and still pending this long after, once
-# the app's changes were read again, was cut short by a worker that died: it is sent
-# again (syncs/run/runner.py). Longer than an app's change feed lags behind its writes.
+# How long an app create a dead worker left pending waits before it is sent again
+# (syncs/run/runner.py, PENDING_GRACE, says why).
 SYNC_PENDING_GRACE_S = envint("SYNC_PENDING_GRACE_S", 60)
 # At most this many runs of one portal at once, so one portal's hundred syncs never
 # starve another's: keep it below the sync worker's concurrency (syncs/tasks.py).

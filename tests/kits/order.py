@@ -24,7 +24,7 @@ def _rank(item: pytest.Item) -> int:
 
 @pytest.hookimpl(trylast=True)  # after pytest-django's own order (database tests first)
 def pytest_collection_modifyitems(config, items):
-    rank: dict = {}
+    rank: dict[object, int] = {}  # by module
     for item in items:
         rank[item.module] = min(rank.get(item.module, 2), _rank(item))
     position = {id(item): index for index, item in enumerate(items)}
