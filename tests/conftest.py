@@ -18,10 +18,9 @@ from tests.kits import flush, waits
 
 # Fixtures for tests that connect app accounts (toy_app, …).
 # The browser (one Playwright session for the run) of tests/browser and tests/e2e.
-# The markers' rules, checked at collection (tests/README.md, "Markers"); the long
-# modules handed out first (tests/kits/order.py).
+# The markers' rules, checked at collection (tests/README.md, "Markers").
 pytest_plugins = ["tests.kits.connect", "tests.kits.engine", "tests.kits.browser",
-                  "tests.kits.markers", "tests.kits.order"]
+                  "tests.kits.markers"]
 
 # The live server answers workers' pooled connections as `make run`'s does: at once.
 LiveServerThread.server_class = NoDelayThreadedWSGIServer
