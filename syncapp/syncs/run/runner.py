@@ -26,7 +26,7 @@ from syncapp.integrations.models import ConnectionStatus
 from syncapp.syncs.configure import build_config
 from syncapp.syncs.models import Link, LinkStatus, ObjectSync, Run, RunKind, RunStatus, SyncState
 from syncapp.syncs.models.held import MASS_CHANGE
-from syncapp.syncs.run import breaker, hubside
+from syncapp.syncs.run import breaker, hubside, store
 from syncapp.syncs.run.ahead import ReadAhead
 from syncapp.syncs.run.associations import (
     links_after,
@@ -233,6 +233,10 @@ class SyncRunner:
         if len(links) < self.batch:
             self._save_sync(initial_phase="", initial_done=True, hub_scan_after=0)
             walk_partners_again(self.sync)
+            # Before the incremental runs probe the links it left.
+            if store.vacuum_after_initial_sync(self.run.counts.get("created_app", 0)):
+                log.info("links vacuumed after the initial sync",
+                         extra={"object_sync_id": self.sync.pk, "run_id": self.run.pk})
             return DONE
         self._save_sync(hub_scan_after=links[-1].pk)
         return MORE
