@@ -72,6 +72,6 @@ def test_creates_few_beside_the_tables_links_leave_it_to_autovacuum(
         cursor.execute("ANALYZE syncs_link")
     before = link_vacuums()
 
-    initial_sync_creating_in_app(portal, hubspot, 6)  # 6 < 10% of 106
+    initial_sync_creating_in_app(portal, hubspot, 6)  # under 10% of the 100 ANALYZE counted
 
     assert link_vacuums() == before
