@@ -3,9 +3,10 @@
 Each app create is announced by a pending link and settled after, so it leaves a dead
 version of its link in every index; the incremental runs that follow probe those keys.
 The thresholds are lowered here: a few records stand for the bench's hundreds of
-thousands (store.VACUUM_MIN_DEAD, VACUUM_DEAD_SHARE).
+thousands (store.VACUUM_MIN_CREATES, VACUUM_CREATES_SHARE).
 """
 
+import psycopg
 import pytest
 from django.db import connection
 
@@ -36,8 +37,8 @@ def initial_sync_creating_in_app(portal, hubspot, n: int):
 
 def test_links_are_vacuumed_after_an_initial_sync_of_many_app_creates(
         portal, hubspot, monkeypatch, caplog):
-    monkeypatch.setattr(store, "VACUUM_MIN_DEAD", 6)
-    monkeypatch.setattr(store, "VACUUM_DEAD_SHARE", 0.0)
+    monkeypatch.setattr(store, "VACUUM_MIN_CREATES", 6)
+    monkeypatch.setattr(store, "VACUUM_CREATES_SHARE", 0.0)
     before = link_vacuums()
 
     with caplog.at_level("INFO", logger="syncapp.syncs.run.runner"):
@@ -51,8 +52,8 @@ def test_links_are_vacuumed_after_an_initial_sync_of_many_app_creates(
 
 
 def test_a_sync_of_few_creates_leaves_the_links_to_autovacuum(portal, hubspot, monkeypatch):
-    monkeypatch.setattr(store, "VACUUM_MIN_DEAD", 7)
-    monkeypatch.setattr(store, "VACUUM_DEAD_SHARE", 0.0)
+    monkeypatch.setattr(store, "VACUUM_MIN_CREATES", 7)
+    monkeypatch.setattr(store, "VACUUM_CREATES_SHARE", 0.0)
     before = link_vacuums()
 
     initial_sync_creating_in_app(portal, hubspot, 6)
@@ -64,7 +65,7 @@ def test_creates_few_beside_the_tables_links_leave_it_to_autovacuum(
         portal, hubspot, monkeypatch):
     """Other syncs' links share the table: a sync whose creates are a small share of
     them does not make all of them worth a vacuum."""
-    monkeypatch.setattr(store, "VACUUM_MIN_DEAD", 6)
+    monkeypatch.setattr(store, "VACUUM_MIN_CREATES", 6)
     companies = make_sync(hubspot, "companies")
     bulkrows.insert([store.new_link(companies.pk, portal.pk, app_id=f"c{i}",
                                     status=LinkStatus.IN_SYNC) for i in range(100)])
@@ -75,3 +76,26 @@ def test_creates_few_beside_the_tables_links_leave_it_to_autovacuum(
     initial_sync_creating_in_app(portal, hubspot, 6)  # under 10% of the 100 ANALYZE counted
 
     assert link_vacuums() == before
+
+
+def test_a_vacuum_another_holds_is_left_to_them_without_waiting(monkeypatch):
+    """Another worker's VACUUM or ANALYZE of the links: this one gives up within its
+    short lock wait, and the session's lock timeout is as it was."""
+    monkeypatch.setattr(store, "VACUUM_CREATES_SHARE", 0.0)
+    settings = connection.settings_dict
+    other = psycopg.connect(dbname=settings["NAME"], user=settings["USER"],
+                            password=settings["PASSWORD"], host=settings["HOST"],
+                            port=settings["PORT"] or None)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW lock_timeout")
+        (before,) = cursor.fetchone()
+    try:
+        other.execute("LOCK TABLE syncs_link IN SHARE UPDATE EXCLUSIVE MODE")  # as VACUUM
+        assert store.vacuum_after_initial_sync(store.VACUUM_MIN_CREATES) is False
+    finally:
+        other.rollback()
+        other.close()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW lock_timeout")
+        assert cursor.fetchone() == (before,)
+    assert store.vacuum_after_initial_sync(store.VACUUM_MIN_CREATES) is True  # free again

@@ -29,8 +29,10 @@ PRECEDENCE = ("failed", "deleted", "created", "recreated", "restored", "excluded
 _RANK = {action: rank for rank, action in enumerate(PRECEDENCE)}
 # vacuum_after_initial_sync: app creates (each leaves a dead link version) worth a
 # VACUUM, in number and as a share of the table's links (autovacuum's default: 20%).
-VACUUM_MIN_DEAD = 10_000
-VACUUM_DEAD_SHARE = 0.1
+VACUUM_MIN_CREATES = 10_000
+VACUUM_CREATES_SHARE = 0.1
+# How long the links' ANALYZE or VACUUM waits for another's lock: theirs will do.
+MAINTENANCE_LOCK_WAIT = "200ms"
 
 
 _COLUMNS = [f.attname for f in Link._meta.concrete_fields]
@@ -177,7 +179,8 @@ def _known_to_planner() -> None:
             return
         try:
             with transaction.atomic():  # another worker analyzing it: theirs will do
-                cursor.execute("SET LOCAL lock_timeout = '200ms'")
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)",  # this transaction
+                               [MAINTENANCE_LOCK_WAIT])
                 cursor.execute(f"ANALYZE {Link._meta.db_table}")
         except OperationalError:
             pass
@@ -195,15 +198,16 @@ def vacuum_after_initial_sync(app_creates: int) -> bool:
     sync's few do not make every portal's links worth a vacuum. Skipped in an open
     transaction (VACUUM cannot run in one) and when another vacuum holds the table
     (theirs will do). Whether it ran."""
-    if connection.in_atomic_block or app_creates < VACUUM_MIN_DEAD:
+    if connection.in_atomic_block or app_creates < VACUUM_MIN_CREATES:
         return False
     table = Link._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
         links = max(cursor.fetchone()[0], 0)  # -1: never analyzed
-        if app_creates < links * VACUUM_DEAD_SHARE:
+        if app_creates < links * VACUUM_CREATES_SHARE:
             return False
-        cursor.execute("SET lock_timeout = '200ms'")
+        cursor.execute("SELECT set_config('lock_timeout', %s, false)",  # the session
+                       [MAINTENANCE_LOCK_WAIT])
         try:
             cursor.execute(f"VACUUM (ANALYZE) {table}")
         except OperationalError:
