@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from syncapp.accounts.models import PortalOwned
+from syncapp.accounts.models import Portal, PortalOwned
 from syncapp.crm.schema import DEFAULT_PROPERTIES, SINGULAR, ObjectType, PropertyType
 from syncapp.crm.validation import PropertyShape
 
@@ -235,13 +235,21 @@ class ChangeLogEntry(PortalOwned):
     out before commit, so a plain `id > cursor` read skips late commits.
     """
 
-    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="changes")
+    # The database checks none of these: each entry is written in the transaction that
+    # writes its record, by the code that just wrote it (services, bulk), and a check
+    # per entry at every commit is a good part of what a sync's initial run costs
+    # Postgres. Deleting a record, a portal or a user still cascades or clears here
+    # (Django's on_delete, not the database's). The portal and the record need no index
+    # of their own: changelog_cursor and changelog_record_history start with them.
+    portal = models.ForeignKey(Portal, on_delete=models.CASCADE, related_name="+",
+                               db_index=False, db_constraint=False)
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="changes",
+                               db_index=False, db_constraint=False)
     object_type = models.CharField(max_length=20, choices=ObjectType.choices)
     action = models.CharField(max_length=20, choices=ChangeAction.choices)
     changes = models.JSONField(default=dict)  # {property: [old, new]}
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+", db_constraint=False)
     # Set when an object sync wrote the change (echo suppression reads it).
     object_sync_id = models.BigIntegerField(null=True, blank=True)
     txid = models.BigIntegerField(db_default=CurrentTransactionId(), editable=False)

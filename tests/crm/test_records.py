@@ -30,6 +30,19 @@ def test_every_write_is_logged_with_old_and_new_values_and_author(portal, admin)
     assert entries[2].object_sync_id == 7
 
 
+def test_a_deleted_users_changes_stay_logged_under_no_name(portal, admin):
+    """The database does not check the change log's author (each entry is written with
+    its record): deleting the user still clears it, and keeps the entries."""
+    contact = create_record(portal, "contact", {"email": "a@acme.test"}, Actor(user=admin.user))
+    update_record(contact, {"firstname": "Ana"}, Actor(user=admin.user))
+
+    admin.user.delete()
+
+    entries = list(ChangeLogEntry.objects.filter(record=contact).order_by("id"))
+    assert [(e.action, e.user_id) for e in entries] == [("create", None), ("update", None)]
+    assert entries[1].changes == {"firstname": [None, "Ana"]}
+
+
 def test_unchanged_update_writes_nothing(portal):
     contact = create_record(portal, "contact", {"email": "a@acme.test", "firstname": "Ana"})
     assert update_record(contact, {"firstname": "Ana"}) == {}

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from syncapp.crm.models import Record
 from syncapp.crm.services import bulk_create_records, create_record, update_record
 from syncapp.syncs import services, tasks
-from syncapp.syncs.models import Link, LinkStatus, ObjectSync, RunStatus, SyncState
+from syncapp.syncs.models import HistoryEntry, Link, LinkStatus, ObjectSync, RunStatus, SyncState
 from syncapp.syncs.run.runner import SyncRunner
 from tests.kits.engine import make_sync, run
 from tests.kits.observe import (
@@ -118,6 +118,7 @@ def test_deleting_a_sync_removes_its_links_but_never_a_record(portal, hubspot):
     services.delete_sync(sync)
 
     assert not Link.objects.exists()
+    assert not HistoryEntry.objects.exists()  # Django's cascade: the database checks none
     assert not ObjectSync.objects.exists()
     assert sorted(r.properties["email"] for r in live(portal, "contact")) == [
         "ann@example.com", "bob@example.com"]

@@ -85,12 +85,16 @@ class HistoryEntry(PortalOwned):
     (history_by_link), and by run for an undo (history_by_run, which also serves the run
     retention's SET NULL)."""
 
-    # The portal is the link's, and the run only a label kept for the record's history:
-    # the database checks the link alone (see Link.portal). on_delete still applies.
+    # The database checks none of these: the portal is the link's, the run only a label
+    # kept for the record's history, and each row is written in the transaction that
+    # saves its link, by the code that just saved it (syncs/run/store.py): a check per
+    # row at every commit was a good part of what a million-link sync cost Postgres.
+    # Deleting a link, a portal or a run still cascades or clears here (Django's
+    # on_delete, not the database's).
     portal = models.ForeignKey(Portal, on_delete=models.CASCADE, related_name="+",
                                db_index=False, db_constraint=False)
     link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="history",
-                             db_index=False)
+                             db_index=False, db_constraint=False)
     run = models.ForeignKey(Run, null=True, on_delete=models.SET_NULL, related_name="+",
                             db_constraint=False, db_index=False)  # history_by_run
     side = models.CharField(max_length=5)  # "hub", "app", or "both"
