@@ -4,9 +4,11 @@ import json
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from syncapp.accounts.models import Portal
 from syncapp.accounts.services import create_portal
+from syncapp.crm import bulk
 from syncapp.crm.models import Record
 from syncapp.crm.queries import (
     capped_count,
@@ -42,7 +44,10 @@ def _bulk_contacts(portal, count: int, prefix: str) -> None:
 
 
 def _plan_nodes(queryset) -> list[dict]:
-    sql, params = queryset.query.sql_with_params()
+    return _plan_nodes_of(*queryset.query.sql_with_params())
+
+
+def _plan_nodes_of(sql: str, params=()) -> list[dict]:
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         plan = cursor.fetchone()[0]
@@ -139,3 +144,16 @@ def test_the_created_by_a_sync_view_walks_its_own_index(big_portal):
     assert sorted(row.sort_key for row in queryset) == ["name3", "name4"]
     _assert_index_only(capped_count_queryset(big_portal, "contact", from_sync=True),
                        presorted=False)
+
+
+def test_a_sync_batchs_2000_emails_are_looked_up_by_index_probes(big_portal):
+    """A sync batch looks its 2,000 emails up at once (matching, and the duplicate
+    check of the hub records it creates). With `email_key = ANY(…)`, Postgres scanned
+    all 100,000 contacts for them (this test failed so); one probe per key it cannot."""
+    emails = {f"person{n}@example.com" for n in range(1, BULK, BULK // 2000)}
+    with CaptureQueriesContext(connection) as asked:
+        found = bulk.live_by_key(big_portal.pk, "contact", "email_key", emails)
+    assert {key for key, _ in found} == emails and len(found) == len(emails)
+    scans = [n["Node Type"] for n in _plan_nodes_of(asked.captured_queries[-1]["sql"])
+             if n.get("Relation Name") == Record._meta.db_table]
+    assert scans == ["Index Scan"], scans

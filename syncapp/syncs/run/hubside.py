@@ -61,7 +61,7 @@ def candidates(config: SyncConfig, keys: set[tuple[str, str]]) -> dict[tuple[str
             rows = base.annotate(_key=Lower(KT(f"properties__{name}"))).filter(_key__in=wanted)
             pairs = rows.values_list("_key", "id")
         else:
-            pairs = base.filter(**{f"{column}__any_of": wanted}).values_list(column, "id")
+            pairs = bulk.live_by_key(config.portal_id, config.hub_object, column, wanted)
         for key, record_id in pairs:
             found.setdefault((column, key), []).append(record_id)
     return found
