@@ -30,6 +30,8 @@ _PLAIN = (models.CharField, models.TextField, models.IntegerField, models.Boolea
 
 
 def _preparer(field) -> Callable:
+    if isinstance(field, models.DateTimeField):
+        return _moments()
     if isinstance(field, models.JSONField):
         encoder = field.encoder
         if encoder is None:
@@ -46,6 +48,24 @@ def _preparer(field) -> Callable:
 
 def _same(value):
     return value
+
+
+def _moments() -> Callable:
+    """Datetimes as COPY's text, each distinct one formatted once per statement (one
+    preparer per statement): the rows of a batch share a few moments (the batch's time,
+    the statement's), and psycopg formats a datetime in about 3 µs, twice what the rest
+    of a history row costs it."""
+    texts: dict = {}
+
+    def text(value):
+        if value is None:
+            return None
+        found = texts.get(value)
+        if found is None:
+            found = texts[value] = value.isoformat()
+        return found
+
+    return text
 
 
 def dump_json(value) -> str | None:
@@ -85,12 +105,14 @@ def insert(objs: Sequence) -> None:
     fields = _writable_fields(model)
     stamped = [f for f in fields if getattr(f, "auto_now", False) or
                getattr(f, "auto_now_add", False)]
+    # One moment for the statement's auto_now fields, as Postgres's now() would have.
+    moments = {f.attname: f.pre_save(objs[0], add=True) for f in stamped}
     with transaction.atomic(), connection.wrap_database_errors, \
             connection.cursor() as cursor:
         for obj, pk in zip(objs, _reserve_ids(cursor, meta, len(objs)), strict=True):
             obj.pk = pk
-            for field in stamped:
-                field.pre_save(obj, add=True)
+            for name, moment in moments.items():
+                setattr(obj, name, moment)
         _copy(cursor, meta.db_table, [f.column for f in fields], _rows(objs, fields))
     if isinstance(objs[0], Model):
         for obj in objs:

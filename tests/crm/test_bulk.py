@@ -1,8 +1,11 @@
 """Sync batches writing many hub records at once (crm.bulk): one live email per person,
 however the batch moves emails between its records, and one refusal never fails the rest."""
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
+from syncapp.core import bulkrows
 from syncapp.crm import bulk
 from syncapp.crm.models import Record
 from syncapp.crm.services import RecordInvalid, create_record
@@ -97,3 +100,22 @@ def test_a_record_changed_since_it_was_read_is_left_as_it_is_at_no_extra_query(p
     with CaptureQueriesContext(connection) as plain:
         bulk.update_many(portal, {ann.pk: {"jobtitle": "CTO"}, bob.pk: {"jobtitle": "COO"}})
     assert len(optimistic) == len(plain)
+
+
+def test_a_batch_of_records_is_stored_at_the_moments_it_was_given(portal):
+    """Moments go through COPY as text, each formatted once per statement: what is
+    read back is the same instant, to the microsecond, whatever its time zone."""
+    created = bulk.create_many(portal, "contact", [{"email": f"p{n}@acme.test"}
+                                                   for n in range(3)])
+    stored = {r.pk: (r.created_at, r.updated_at, r.properties)
+              for r in Record.objects.filter(pk__in=[r.pk for r in created])}
+    assert {r.pk: (r.created_at, r.updated_at, r.properties) for r in created} == stored
+    assert len({moments[0] for moments in stored.values()}) == 1  # one statement, one time
+
+    lisbon_summer = datetime(2026, 7, 1, 12, 30, 45, 123456, tzinfo=timezone(timedelta(hours=1)))
+    for record in created[:2]:
+        record.updated_at = lisbon_summer
+    created[2].updated_at = lisbon_summer + timedelta(microseconds=1)
+    bulkrows.update(created, ["updated_at"])
+    assert [Record.objects.get(pk=r.pk).updated_at for r in created] == [
+        lisbon_summer, lisbon_summer, lisbon_summer + timedelta(microseconds=1)]

@@ -226,7 +226,7 @@ def _create_in_hub(batch, plan: BatchPlan, links: dict[int, store.LinkColumns]) 
         link.hub_record_id = result.pk
         link.hub_name = result.display_name
         link.last_synced = observed_last(config, result.properties, create.app_values)
-        store.mark(link, LinkStatus.IN_SYNC)
+        store.mark(link, LinkStatus.IN_SYNC, now=batch.changes.now)
         batch.changes.note(link, HUB, "created", {k: [None, v] for k, v in
                                                    result.properties.items()},
                            "no matching record in Syncapp")
@@ -340,7 +340,7 @@ def _settle_pair(batch, link: store.LinkColumns, pair: PairUpdate, stored_last: 
         if needs_action(error):
             link.refused = _refusal(batch.config, pair, last, failed)
     elif link.status != LinkStatus.IN_SYNC or plan.writes_anything or pair.last is None:
-        store.mark(link, LinkStatus.IN_SYNC)
+        store.mark(link, LinkStatus.IN_SYNC, now=batch.changes.now)
 
 
 def _failed_fields(config, plan, app_error, hub_error) -> set[str]:
@@ -374,7 +374,7 @@ def _settle_app_creates(batch, created) -> None:
         link.app_name = batch.app_name(outcome.record)
         link.last_synced = observed_last(batch.config, create.hub_values,
                                          outcome.record.values)
-        store.mark(link, LinkStatus.IN_SYNC)
+        store.mark(link, LinkStatus.IN_SYNC, now=batch.changes.now)
         batch.changes.note(link, APP, "created", {k: [None, v] for k, v in
                                                    outcome.record.values.items()
                                                    if v is not None},

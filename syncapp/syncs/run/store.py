@@ -371,7 +371,9 @@ def new_link(sync_id: int, portal_id: int, **values) -> LinkRow:
 
 
 def mark(link: AnyLink, status: str, *, category: str = "", message: str = "",
-         reason: str = "") -> AnyLink:
+         reason: str = "", now: datetime | None = None) -> AnyLink:
+    """Set a link's status and what goes with it; `now`: when it was last synced, if it
+    is in sync now (a batch gives its own time, which all its rows share)."""
     link.status = status
     link.error_category = category
     link.error_message = message[:2000]
@@ -380,5 +382,5 @@ def mark(link: AnyLink, status: str, *, category: str = "", message: str = "",
     if category != "duplicate":  # a duplicate's candidates are set by its plan (step.py)
         link.candidates = {}
     if status == LinkStatus.IN_SYNC:
-        link.last_synced_at = timezone.now()
+        link.last_synced_at = now or timezone.now()
     return link
