@@ -24,7 +24,8 @@ import orjson
 from django.db import connection, models, transaction
 from django.db.models import NOT_PROVIDED, Model
 
-# Fields whose Python value psycopg writes as the column expects (datetimes are aware).
+# Fields whose Python value psycopg writes as the column expects (dates; datetimes, a
+# DateField too, are formatted first: _moments).
 _PLAIN = (models.CharField, models.TextField, models.IntegerField, models.BooleanField,
           models.ForeignKey, models.DateField, models.FloatField)
 
