@@ -91,8 +91,11 @@ def _writable_fields(model: type[Model]) -> list:
 
 
 def _reserve_ids(cursor, meta, count: int) -> list[int]:
+    # The sequence looked up once, not per id: pg_get_serial_sequence is only stable, so
+    # in nextval's argument it ran for every row (5-9 ms for 2,000 ids, against 0.7).
     cursor.execute(
-        "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+        "WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, %s)::regclass AS seq) "
+        "SELECT nextval(s.seq) FROM s, generate_series(1, %s)",
         [meta.db_table, meta.pk.column, count])
     return [pk for (pk,) in cursor.fetchall()]
 
