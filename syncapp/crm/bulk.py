@@ -47,11 +47,12 @@ def live_by_key(portal_id: int, object_type: str, column: str, keys) -> list[tup
         return []
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT r.key, r.id FROM unnest(%s::text[]) AS k(key) CROSS JOIN LATERAL "  # noqa: S608
+            "SELECT r.key, r.id FROM json_array_elements_text(%s::json) AS k(key) "  # noqa: S608
+            "CROSS JOIN LATERAL "
             # OFFSET 0 keeps the subquery a probe per key (the planner may not flatten it).
             f"(SELECT {column} AS key, id FROM {Record._meta.db_table} WHERE portal_id = %s "
             f"AND object_type = %s AND archived_at IS NULL AND {column} = k.key OFFSET 0) AS r",
-            [keys, portal_id, object_type])
+            [bulkrows.as_json_param(keys), portal_id, object_type])
         return cursor.fetchall()
 
 

@@ -159,10 +159,11 @@ def _by_key(sync_id: int, column: str, sql_type: str, keys, where: str = "") -> 
     listed = ", ".join(f"link.{name}" for name in _COLUMNS)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {listed} FROM unnest(%s::{sql_type}[]) AS k(key) CROSS JOIN LATERAL "  # noqa: S608
+            f"SELECT {listed} FROM json_array_elements_text(%s::json) AS k(key) "  # noqa: S608
             # OFFSET 0 keeps the subquery a per-key probe (the planner may not flatten it).
-            f"(SELECT * FROM {table} WHERE object_sync_id = %s AND {column} = k.key {where} "
-            "OFFSET 0) AS link ORDER BY link.id", [list(keys), sync_id])
+            f"CROSS JOIN LATERAL (SELECT * FROM {table} WHERE object_sync_id = %s "
+            f"AND {column} = k.key::{sql_type} {where} OFFSET 0) AS link ORDER BY link.id",
+            [bulkrows.as_json_param(keys), sync_id])
         return [LinkRow.from_db(row) for row in cursor.fetchall()]
 
 
@@ -258,11 +259,11 @@ def seen_as_written(sync_id: int, stamps: dict[str, str]) -> dict[str, dict]:
     table = Link._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT link.app_id, link.last_synced FROM unnest(%s::text[], %s::text[]) "  # noqa: S608
+            "SELECT link.app_id, link.last_synced FROM json_each_text(%s::json) "  # noqa: S608
             f"AS k(app_id, seen) CROSS JOIN LATERAL (SELECT app_id, last_synced FROM {table} "
             "WHERE object_sync_id = %s AND app_id = k.app_id AND app_seen = k.seen "
             "AND status = %s OFFSET 0) AS link",
-            [list(stamps), list(stamps.values()), sync_id, LinkStatus.IN_SYNC])
+            [bulkrows.as_json_param(stamps), sync_id, LinkStatus.IN_SYNC])
         return {app_id: orjson.loads(last) if isinstance(last, str | bytes) else last
                 for app_id, last in cursor.fetchall()}
 
