@@ -263,7 +263,7 @@ def seen_as_written(sync_id: int, stamps: dict[str, str]) -> dict[str, dict]:
             f"AS k(app_id, seen) CROSS JOIN LATERAL (SELECT app_id, last_synced FROM {table} "
             "WHERE object_sync_id = %s AND app_id = k.app_id AND app_seen = k.seen "
             "AND status = %s OFFSET 0) AS link",
-            [bulkrows.as_json_param(stamps), sync_id, LinkStatus.IN_SYNC])
+            [bulkrows.dump_json(stamps), sync_id, LinkStatus.IN_SYNC])
         return {app_id: orjson.loads(last) if isinstance(last, str | bytes) else last
                 for app_id, last in cursor.fetchall()}
 
