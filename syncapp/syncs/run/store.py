@@ -168,35 +168,38 @@ def _by_key(sync_id: int, column: str, sql_type: str, keys, where: str = "") -> 
 
 
 def _known_to_planner() -> None:
-    """ANALYZE the links when the planner's picture of them is out of date: the table
-    has more than doubled since its last look. Without statistics, every
-    index that starts with the object sync ties with the one a probe needs, and the
+    """ANALYZE the links (analyze_for_lookups) when the planner's picture of them is out
+    of date: the table has more than doubled since its last look. Without statistics,
+    every index that starts with the object sync ties with the one a probe needs, and the
     planner may pick one that filters every link of the sync for each key (a first
     initial sync's second batch took 800 ms for 2,000 probes). Growth from nothing to
-    a million links costs about ten ANALYZEs; autovacuum comes a minute too late.
-
-    Only the columns the lookups filter on, from a sample of 3,000 links (statistics
-    target 10): enough to tell a unique key from the sync's id. At 150,000 links it
-    took 17 ms, where every column at the default target took 340-465 ms (a perf
-    profile of the initial sync put ANALYZE at 6% of Postgres's CPU). Such an ANALYZE
-    leaves the count of changes since the last full one as it was, so autovacuum still
-    analyzes every column, in full, when it is due."""
+    a million links costs about ten ANALYZEs; autovacuum comes a minute too late."""
     with connection.cursor() as cursor:
         # The table's size on disk, unlike the statistics views, is never behind.
         cursor.execute("SELECT pg_relation_size(oid) > 2 * relpages * 8192 + 65536 "
                        "FROM pg_class WHERE oid = %s::regclass", [Link._meta.db_table])
         row = cursor.fetchone()
-        if not (row and row[0]):
-            return
-        try:
-            with transaction.atomic():  # another worker analyzing it: theirs will do
-                cursor.execute("SELECT set_config('lock_timeout', %s, true)",  # this transaction
-                               [MAINTENANCE_LOCK_WAIT])
-                cursor.execute("SELECT set_config('default_statistics_target', %s, true)",
-                               [str(PROBE_STATISTICS_TARGET)])
-                cursor.execute(f"ANALYZE {Link._meta.db_table} ({', '.join(PROBED_COLUMNS)})")
-        except OperationalError:
-            pass
+    if row and row[0]:
+        analyze_for_lookups()
+
+
+def analyze_for_lookups() -> None:
+    """ANALYZE the columns the lookups filter on, from a sample of 3,000 links
+    (statistics target 10): enough to tell a unique key from the sync's id. At 150,000
+    links it took 17 ms, where every column at the default target took 340-465 ms (a
+    perf profile of the initial sync put ANALYZE at 6% of Postgres's CPU). Such an
+    ANALYZE leaves the count of changes since the last full one as it was, so autovacuum
+    still analyzes every column, in full, when it is due."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Another worker analyzing it: theirs will do.
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)",  # this transaction
+                           [MAINTENANCE_LOCK_WAIT])
+            cursor.execute("SELECT set_config('default_statistics_target', %s, true)",
+                           [str(PROBE_STATISTICS_TARGET)])
+            cursor.execute(f"ANALYZE {Link._meta.db_table} ({', '.join(PROBED_COLUMNS)})")
+    except OperationalError:
+        pass
 
 
 def vacuum_after_initial_sync(app_creates: int) -> bool:
