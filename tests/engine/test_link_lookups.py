@@ -53,6 +53,17 @@ def _sync(portal, app_object: str):
     return create_object_sync(account, app_object, HubSpotConnector)
 
 
+def _look_up(sync, app_ids: list[str], hub_ids: list[int], keys: set[str]):
+    """The three lookups a batch makes (by app id, hub records claimed, app-only links
+    by key): what they found, and the statements they sent."""
+    with CaptureQueriesContext(connection) as queries:
+        by_app, _ = store.links_for(sync.pk, app_ids, [])
+        store.claimed(sync.pk, hub_ids)
+        waiting = store.app_only_by_key(sync.pk, keys)
+    lookups = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT link.")]
+    return by_app, sum(len(found) for found in waiting.values()), lookups
+
+
 def test_lookups_probe_the_keys_asked_for_while_statistics_lag_behind(portal):
     older, sync = _sync(portal, "companies"), _sync(portal, "contacts")
     bulkrows.insert(_links(older, range(OLDER)))
@@ -62,15 +73,11 @@ def test_lookups_probe_the_keys_asked_for_while_statistics_lag_behind(portal):
     bulkrows.insert(_links(sync, range(KNOWN, KNOWN + GROWN)))  # ...then grows, unanalyzed
 
     wanted = [str(n) for n in range(KNOWN + 100, KNOWN + 120)]
-    with CaptureQueriesContext(connection) as queries:
-        by_app, _ = store.links_for(sync.pk, wanted, [])
-        store.claimed(sync.pk, list(range(KNOWN + 100, KNOWN + 120)))
-        waiting = store.app_only_by_key(sync.pk, {f"key{n}" for n in range(KNOWN + 5)})
+    by_app, waiting, lookups = _look_up(sync, wanted, list(range(KNOWN + 100, KNOWN + 120)),
+                                        {f"key{n}" for n in range(KNOWN + 5)})
 
     assert sorted(by_app) == sorted(wanted)
-    assert sum(len(found) for found in waiting.values()) == KNOWN + 5
-    lookups = [q["sql"] for q in queries.captured_queries if '"syncs_link"' in q["sql"]
-               or "syncs_link " in q["sql"]]
+    assert waiting == KNOWN + 5
     assert len(lookups) == 3
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
@@ -91,14 +98,11 @@ def test_lookups_stay_probes_after_the_analyze_a_growing_table_gets(portal):
     store.analyze_for_lookups()  # ...until the table's growth has it analyzed
 
     wanted = [str(n) for n in range(2 * OLDER, 2 * OLDER + 20)]
-    with CaptureQueriesContext(connection) as queries:
-        by_app, _ = store.links_for(sync.pk, wanted, [])
-        store.claimed(sync.pk, list(range(20)))
-        waiting = store.app_only_by_key(sync.pk, {f"key{n}" for n in range(OLDER, OLDER + 20)})
+    by_app, waiting, lookups = _look_up(sync, wanted, list(range(20)),
+                                        {f"key{n}" for n in range(OLDER, OLDER + 20)})
 
     assert sorted(by_app) == sorted(wanted)
-    assert sum(len(found) for found in waiting.values()) == 20
-    lookups = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT link.")]
+    assert waiting == 20
     assert len(lookups) == 3
     read = [_rows_read(sql, None) for sql in lookups]
     assert all(rows <= 2 * 20 for rows in read), read  # of the sync's 15,000 links

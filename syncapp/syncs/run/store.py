@@ -33,7 +33,7 @@ VACUUM_MIN_CREATES = 10_000
 VACUUM_CREATES_SHARE = 0.1
 # How long the links' ANALYZE or VACUUM waits for another's lock: theirs will do.
 MAINTENANCE_LOCK_WAIT = "200ms"
-# The columns a batch's link lookups choose their index by (_known_to_planner).
+# The columns a batch's link lookups choose their index by (analyze_for_lookups).
 PROBED_COLUMNS = ("object_sync_id", "app_id", "hub_record_id", "match_key", "status")
 PROBE_STATISTICS_TARGET = 10  # Postgres samples 300 rows per unit: 3,000 links
 
