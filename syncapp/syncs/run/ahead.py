@@ -1,8 +1,9 @@
-"""Reading ahead (SYNC_READ_AHEAD, off by default): batch n's hub transaction commits on
+"""Reading ahead (SYNC_READ_AHEAD, on by default): batch n's hub transaction commits on
 a second connection while the runner reads and decides batch n+1, so Postgres and Python
-could work at the same time. Measured, it has not paid for itself yet: the commit's
-Python shares the GIL with the next decision, and the next batch's reads meet the rows
-the commit in flight writes (see settings/base.py).
+work at the same time (settings/base.py has the measurements). The commit's Python
+shares the GIL with the next decision, so the overlap is bounded by it. Nothing a lookup
+does may depend on what the batch in flight has not committed yet: the links'
+statistics are taken after a commit, not by a lookup (store.known_to_planner).
 
 What keeps this as safe as one batch after the other:
 - batch n+1 writes nothing (no pending link, no app call) before batch n has
