@@ -7,6 +7,12 @@ callers get them as with bulk_create), and updates COPY the new values into a
 temporary table and apply them with one UPDATE … FROM. Errors come out as
 Django's (IntegrityError, …), as from the ORM.
 
+Each write is atomic without a savepoint of its own: inside a caller's transaction a
+savepoint costs two round trips, and a batch's commit makes five of these writes, each
+round trip waiting once more for the GIL the next batch's decision holds (reading
+ahead, syncs/run/ahead.py). A caller that goes on after a failed write (crm.bulk's
+one-by-one fallbacks) makes its own savepoint.
+
 Values are prepared per field once, not per value through the ORM's generic path:
 JSON is dumped to text by orjson (COPY's text format hands it to jsonb's input), and
 the plain types psycopg adapts itself pass as they are.
@@ -122,7 +128,7 @@ def insert(objs: Sequence) -> None:
                getattr(f, "auto_now_add", False)]
     # One moment for the statement's auto_now fields, as Postgres's now() would have.
     moments = {f.attname: f.pre_save(objs[0], add=True) for f in stamped}
-    with transaction.atomic(), connection.wrap_database_errors, \
+    with transaction.atomic(savepoint=False), connection.wrap_database_errors, \
             connection.cursor() as cursor:
         for obj, pk in zip(objs, _reserve_ids(cursor, meta, len(objs)), strict=True):
             obj.pk = pk
@@ -143,21 +149,25 @@ def insert_rows(model: type[Model], field_names: Sequence[str],
         return
     meta = model._meta
     fields = [meta.get_field(name) for name in field_names]
-    prepare = [_preparer(f) for f in fields]
-    with transaction.atomic(), connection.wrap_database_errors, \
+    with transaction.atomic(savepoint=False), connection.wrap_database_errors, \
             connection.cursor() as cursor:
-        _copy(cursor, meta.db_table, [f.column for f in fields],
-              ([p(v) for p, v in zip(prepare, row, strict=True)] for row in rows))
+        _copy(cursor, meta.db_table, [f.column for f in fields], _prepared(rows, fields))
 
 
 def _rows(objs: Sequence, fields: list) -> Iterable[list]:
     """Each object's values of `fields`, ready for COPY: read in one C call per object
-    (attrgetter), and only the values that need preparing (JSON, …) prepared."""
-    read = attrgetter(*(f.attname for f in fields))
-    prepared = [(i, p) for i, p in enumerate(_preparer(f) for f in fields) if p is not _same]
-    for obj in objs:
-        row = list(read(obj))
-        for i, prepare in prepared:
+    (attrgetter)."""
+    return _prepared(map(attrgetter(*(f.attname for f in fields)), objs), fields)
+
+
+def _prepared(rows: Iterable[Sequence], fields: list) -> Iterable[list]:
+    """Rows of `fields`' values, ready for COPY: only the values that need preparing
+    (JSON, datetimes, …) prepared, the others passed as they are (a history row has
+    two of nine to prepare)."""
+    preparing = [(i, p) for i, p in enumerate(_preparer(f) for f in fields) if p is not _same]
+    for values in rows:
+        row = list(values)
+        for i, prepare in preparing:
             row[i] = prepare(row[i])
         yield row
 
@@ -174,7 +184,7 @@ def update(objs: Sequence, field_names: Sequence[str]) -> None:
     listed = ", ".join(quote(c) for c in columns)
     assignments = ", ".join(f"{quote(c)} = s.{quote(c)}" for c in columns[1:])
     rows = _rows(objs, fields)
-    with transaction.atomic(), connection.wrap_database_errors, \
+    with transaction.atomic(savepoint=False), connection.wrap_database_errors, \
             connection.cursor() as cursor:
         # Dropped at commit; dropped first when one transaction uses it twice.
         cursor.execute(f"DROP TABLE IF EXISTS {quote(staging)}")
