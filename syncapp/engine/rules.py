@@ -9,9 +9,8 @@ A link keeps, per mapped field, the value last synced: a single value when both
 sides agreed, or [hub value, app value] when the direction left them different.
 """
 
-from dataclasses import dataclass
 from enum import Enum
-from typing import Final
+from typing import Final, NamedTuple
 
 from syncapp.engine.config import APP, DEFAULT, FILL_EMPTY, HUB, MOST_RECENT
 
@@ -26,8 +25,11 @@ MISSING: Final = Missing.MISSING  # no last-synced value: the pair was just link
 Value = str | None  # a field's value as the engine compares it
 
 
-@dataclass(frozen=True)
-class FieldOutcome:
+class FieldOutcome(NamedTuple):
+    """One field's outcome. A named tuple, not a frozen dataclass: one is made per field
+    that differs, and a frozen dataclass's __init__ (an object.__setattr__ per field)
+    cost 2% of the initial sync's Python (0.51 µs a construction, against 0.23)."""
+
     to_hub: Value | Missing  # the value to write to the hub, or MISSING for no write
     to_app: Value | Missing
     last: object  # the new last-synced entry
@@ -71,8 +73,7 @@ def resolve_field(
     return FieldOutcome(to_hub, to_app, pack(final_hub, final_app), reason)
 
 
-@dataclass(frozen=True)
-class _Winner:
+class _Winner(NamedTuple):
     """Who wins a conflict of this field, and how the history says so."""
 
     side: str
