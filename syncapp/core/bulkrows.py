@@ -23,12 +23,16 @@ costs a Django model instance each otherwise, more than writing them.
 """
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC
 from operator import attrgetter
 
 import orjson
+import psycopg
 from django.db import connection, models, transaction
-from django.db.models import NOT_PROVIDED, Model
+from django.db.models import NOT_PROVIDED, Model, QuerySet
+from psycopg.pq import Format
 
 # Fields whose Python value psycopg writes as the column expects (dates; datetimes, a
 # DateField too, are formatted first: _moments).
@@ -73,6 +77,41 @@ def _moments() -> Callable:
         return found
 
     return text
+
+
+TIMESTAMPTZ = psycopg.adapters.types["timestamptz"].oid
+
+
+@contextmanager
+def reading_cursor() -> Iterator:
+    """A cursor for a batch's reads of thousands of rows: timestamps are loaded by
+    psycopg's own loader, in C, not by Django's, a Python subclass of it (3-4 µs a value;
+    with the JSON below, 9% of the initial sync's Python). Both give the same datetimes
+    on a UTC session, the only one Django opens with USE_TZ; on another, Django's."""
+    with connection.cursor() as cursor:
+        if connection.timezone == UTC:
+            cursor.cursor.adapters.register_loader(
+                "timestamptz", psycopg.adapters.get_loader(TIMESTAMPTZ, Format.TEXT))
+        yield cursor
+
+
+def values(queryset: QuerySet, json_columns: Sequence[int] = ()) -> list[tuple]:
+    """A values_list queryset's rows, read through reading_cursor, with the columns at
+    `json_columns` decoded by orjson (Django's JSONField decodes each with json.loads)."""
+    sql, params = queryset.query.sql_with_params()
+    with reading_cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not json_columns:
+        return rows
+    decoded = []
+    for row in rows:
+        cells = list(row)
+        for i in json_columns:
+            if isinstance(cells[i], str):
+                cells[i] = orjson.loads(cells[i])
+        decoded.append(tuple(cells))
+    return decoded
 
 
 def as_json_param(keys: Iterable) -> str:

@@ -1,7 +1,7 @@
 """Sync batches writing many hub records at once (crm.bulk): one live email per person,
 however the batch moves emails between its records, and one refusal never fails the rest."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -119,3 +119,21 @@ def test_a_batch_of_records_is_stored_at_the_moments_it_was_given(portal):
     bulkrows.update(created, ["updated_at"])
     assert [Record.objects.get(pk=r.pk).updated_at for r in created] == [
         lisbon_summer, lisbon_summer, lisbon_summer + timedelta(microseconds=1)]
+
+
+def test_a_batch_read_gives_the_values_the_orm_gives(portal):
+    """bulkrows.values reads with psycopg's own timestamp loader and orjson, not
+    Django's: the records' values, times and zones must come out the same."""
+    record = create_record(portal, "contact", {"email": "ann@acme.example",
+                                               "firstname": "Ann", "city": "São Paulo"})
+    Record.objects.filter(pk=record.pk).update(archived_at=datetime(2026, 1, 2, 3, 4, 5,
+                                                                    678901, UTC))
+    rows = Record.objects.filter(pk=record.pk).values_list(
+        "id", "properties", "display_name", "archived_at", "updated_at")
+
+    read = bulkrows.values(rows, json_columns=(1,))
+
+    assert read == list(rows)
+    assert [(r[3].tzinfo, r[4].tzinfo) for r in read] == [(t[3].tzinfo, t[4].tzinfo)
+                                                          for t in rows]
+    assert read[0][1]["city"] == "São Paulo"

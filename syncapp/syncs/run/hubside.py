@@ -7,6 +7,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Lower
 
 from syncapp.accounts.models import Portal
+from syncapp.core import bulkrows
 from syncapp.crm import bulk
 from syncapp.crm.models import Record
 from syncapp.crm.schema import created_by_sync
@@ -34,6 +35,7 @@ def record_of(link: Link) -> Record | None:
 
 # Plain tuples, not model instances: a batch loads thousands of records.
 _COLUMNS = ("id", "properties", "display_name", "archived_at", "updated_at")
+_JSON = (1,)  # properties
 
 
 def load(portal_id: int, object_type: str, ids) -> dict[int, HubRecord]:
@@ -43,7 +45,8 @@ def load(portal_id: int, object_type: str, ids) -> dict[int, HubRecord]:
     rows = Record.objects.filter(portal_id=portal_id, object_type=object_type, pk__any_of=ids)
     return {
         pk: HubRecord(pk, properties, name, archived_at is not None, updated_at)
-        for pk, properties, name, archived_at, updated_at in rows.values_list(*_COLUMNS)
+        for pk, properties, name, archived_at, updated_at in
+        bulkrows.values(rows.values_list(*_COLUMNS), _JSON)
     }
 
 
@@ -87,7 +90,7 @@ def scan_unlinked(config: SyncConfig, after_id: int, limit: int) -> list[HubReco
         .values_list(*_COLUMNS)
     )
     return [HubRecord(pk, properties, name, False, updated_at)
-            for pk, properties, name, _, updated_at in rows]
+            for pk, properties, name, _, updated_at in bulkrows.values(rows, _JSON)]
 
 
 def create(config: SyncConfig, rows: list[dict]) -> list[Record | RecordInvalid]:

@@ -157,7 +157,7 @@ def _by_key(sync_id: int, column: str, sql_type: str, keys, where: str = "") -> 
     """
     table = Link._meta.db_table
     listed = ", ".join(f"link.{name}" for name in _COLUMNS)
-    with connection.cursor() as cursor:
+    with bulkrows.reading_cursor() as cursor:
         cursor.execute(
             f"SELECT {listed} FROM json_array_elements_text(%s::json) AS k(key) "  # noqa: S608
             # OFFSET 0 keeps the subquery a per-key probe (the planner may not flatten it).
