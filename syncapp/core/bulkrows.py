@@ -204,8 +204,8 @@ def _prepared(rows: Iterable[Sequence], fields: list) -> Iterable[list]:
     (JSON, datetimes, …) prepared, the others passed as they are (a history row has
     two of nine to prepare)."""
     preparing = [(i, p) for i, p in enumerate(_preparer(f) for f in fields) if p is not _same]
-    for values in rows:
-        row = list(values)
+    for given in rows:
+        row = list(given)
         for i, prepare in preparing:
             row[i] = prepare(row[i])
         yield row
