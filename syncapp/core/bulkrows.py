@@ -1,4 +1,6 @@
-"""Writing thousands of rows of one model in a few statements (the sync engine's batches).
+"""Writing thousands of rows of one model in a few statements (the sync engine's batches),
+and reading a batch's rows back without Django's per-value Python (reading_cursor,
+values; lookup keys as one parameter, as_json_param).
 
 Django's bulk_update sends one CASE WHEN per field and row: slow to build in
 Python and slow for Postgres to run once a batch has thousands of rows. Here

@@ -132,10 +132,12 @@ def test_lookups_made_while_a_batch_is_in_flight_leave_the_statistics_alone(port
 
     writer = threading.Thread(target=batch_in_flight)
     writer.start()
-    assert in_flight.wait(30)
-    store.links_for(sync.pk, ["1"], [])  # the next batch's first lookup, meanwhile
-    looked_up.set()
-    writer.join()
+    try:
+        assert in_flight.wait(30)
+        store.links_for(sync.pk, ["1"], [])  # the next batch's first lookup, meanwhile
+    finally:
+        looked_up.set()  # the batch in flight commits, whatever the lookup did
+        writer.join()
 
     wanted = [str(n) for n in range(OLDER, OLDER + 20)]
     by_app, waiting, lookups = _look_up(sync, wanted, list(range(20)),
