@@ -6,6 +6,7 @@ the sync has a handful of links scanned all of them, batch after batch: at a mil
 contacts the initial sync slowed from 2,100 to 900 records/s within a minute.
 """
 
+import contextlib
 import json
 import threading
 
@@ -119,6 +120,31 @@ def test_lookups_made_while_a_batch_is_in_flight_leave_the_statistics_alone(port
     sync = _sync(portal, "contacts")
     with connection.cursor() as cursor:  # a first initial sync's start: no links yet
         cursor.execute("TRUNCATE syncs_link CASCADE")
+    with _autovacuum_off("syncs_link"):  # its ANALYZE could land in the same moment
+        by_app, waiting, lookups = _look_up_after_a_lookup_in_flight(sync)
+
+    assert sorted(by_app) == sorted(str(n) for n in range(OLDER, OLDER + 20))
+    assert waiting == 20
+    read = [_rows_read(sql, None) for sql in lookups]
+    assert all(rows <= 2 * 20 for rows in read), read  # of the sync's 15,000 links
+
+
+@contextlib.contextmanager
+def _autovacuum_off(table: str):
+    """Autovacuum's own ANALYZE, due after what earlier tests wrote, counts a batch in
+    flight as missing just as a lookup's did: CI once met it in that window."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {table} SET (autovacuum_enabled = false)")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE {table} RESET (autovacuum_enabled)")
+
+
+def _look_up_after_a_lookup_in_flight(sync):
+    """A batch's lookups, made once a lookup has run while the batch before it held
+    15,000 links uncommitted."""
     in_flight, looked_up = threading.Event(), threading.Event()
 
     def batch_in_flight():
@@ -138,12 +164,5 @@ def test_lookups_made_while_a_batch_is_in_flight_leave_the_statistics_alone(port
     finally:
         looked_up.set()  # the batch in flight commits, whatever the lookup did
         writer.join()
-
-    wanted = [str(n) for n in range(OLDER, OLDER + 20)]
-    by_app, waiting, lookups = _look_up(sync, wanted, list(range(20)),
-                                        {f"key{n}" for n in range(OLDER, OLDER + 20)})
-
-    assert sorted(by_app) == sorted(wanted)
-    assert waiting == 20
-    read = [_rows_read(sql, None) for sql in lookups]
-    assert all(rows <= 2 * 20 for rows in read), read  # of the sync's 15,000 links
+    return _look_up(sync, [str(n) for n in range(OLDER, OLDER + 20)], list(range(20)),
+                    {f"key{n}" for n in range(OLDER, OLDER + 20)})
