@@ -129,6 +129,29 @@ def test_lookups_made_while_a_batch_is_in_flight_leave_the_statistics_alone(port
     assert all(rows <= 2 * 20 for rows in read), read  # of the sync's 15,000 links
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_analyze_that_met_a_batch_in_flight_is_taken_again_once_the_batch_commits(portal):
+    """Autovacuum may ANALYZE the links while a batch is in flight, and then records a
+    first initial sync's links as an empty table, as a lookup's ANALYZE did. The check
+    a batch's commit makes (store.known_to_planner) takes the statistics again."""
+    sync = _sync(portal, "contacts")
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE syncs_link CASCADE")
+    with _autovacuum_off("syncs_link"):
+        with _batch_in_flight(sync), connection.cursor() as cursor:
+            cursor.execute("ANALYZE syncs_link")  # as autovacuum would, meanwhile
+        store.known_to_planner()  # what the batch's commit does last
+
+    wanted = [str(n) for n in range(OLDER, OLDER + 20)]
+    by_app, waiting, lookups = _look_up(sync, wanted, list(range(20)),
+                                        {f"key{n}" for n in range(OLDER, OLDER + 20)})
+
+    assert sorted(by_app) == sorted(wanted)
+    assert waiting == 20
+    read = [_rows_read(sql, None) for sql in lookups]
+    assert all(rows <= 2 * 20 for rows in read), read  # of the sync's 15,000 links
+
+
 @contextlib.contextmanager
 def _autovacuum_off(table: str):
     """Autovacuum's own ANALYZE, due after what earlier tests wrote, counts a batch in
@@ -142,27 +165,35 @@ def _autovacuum_off(table: str):
             cursor.execute(f"ALTER TABLE {table} RESET (autovacuum_enabled)")
 
 
-def _look_up_after_a_lookup_in_flight(sync):
-    """A batch's lookups, made once a lookup has run while the batch before it held
-    15,000 links uncommitted."""
-    in_flight, looked_up = threading.Event(), threading.Event()
+@contextlib.contextmanager
+def _batch_in_flight(sync):
+    """A second connection holds 15,000 links of `sync` uncommitted while the block
+    runs, as the batch before does when reading ahead; it commits them after."""
+    in_flight, done = threading.Event(), threading.Event()
 
-    def batch_in_flight():
+    def batch():
         try:
             with transaction.atomic():
                 bulkrows.insert(_links(sync, range(3 * OLDER)))
                 in_flight.set()
-                looked_up.wait(30)
+                done.wait(30)
         finally:
             connection.close()
 
-    writer = threading.Thread(target=batch_in_flight)
+    writer = threading.Thread(target=batch)
     writer.start()
     try:
         assert in_flight.wait(30)
-        store.links_for(sync.pk, ["1"], [])  # the next batch's first lookup, meanwhile
+        yield
     finally:
-        looked_up.set()  # the batch in flight commits, whatever the lookup did
+        done.set()  # the batch commits, whatever the block did
         writer.join()
+
+
+def _look_up_after_a_lookup_in_flight(sync):
+    """A batch's lookups, made once a lookup has run while the batch before it held
+    15,000 links uncommitted."""
+    with _batch_in_flight(sync):
+        store.links_for(sync.pk, ["1"], [])  # the next batch's first lookup, meanwhile
     return _look_up(sync, [str(n) for n in range(OLDER, OLDER + 20)], list(range(20)),
                     {f"key{n}" for n in range(OLDER, OLDER + 20)})
