@@ -181,6 +181,8 @@ def test_a_run_with_nothing_to_do_reads_no_links_and_no_records(portal, hubspot)
     assert not [sql for sql in touching if not sql.startswith("SELECT")], touching
     assert {sql: _rows_examined(sql) for sql in touching} == dict.fromkeys(touching, 0)
     assert (len(app_writes(hubspot)), hub_writes(sync)) == (app_before, hub_before)
+    # A batch that wrote no link leaves the links' statistics as they are, unasked.
+    assert not [q for q in queries.captured_queries if "pg_relation_size" in q["sql"]]
 
 
 def test_a_run_with_two_changes_reads_only_their_links_and_records(portal, hubspot):

@@ -80,7 +80,8 @@ def commit(batch, plan: BatchPlan, sent: Sent, on_commit=None) -> None:
         store.save(batch.changes, config.portal_id, batch.run_id)
         if on_commit:
             on_commit()
-    store.known_to_planner()  # the links it wrote are counted now
+    if batch.changes.new_links or batch.changes.changed_links:
+        store.known_to_planner()  # the links it wrote are counted now
     errors = [outcome.error for _, outcome in sent.created_in_app if not outcome.ok]
     outage = next((e for e in [*errors, *sent.app_failures.values()] if e.connection_wide),
                   None)
