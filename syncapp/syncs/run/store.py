@@ -6,12 +6,14 @@ never Django model instances (building those cost more than the writes). Code th
 takes either (marking, history, restores, undo) is typed with `LinkColumns`.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import orjson
+from django.core.exceptions import ImproperlyConfigured
 from django.db import OperationalError, connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from syncapp.core import bulkrows
@@ -40,8 +42,6 @@ PROBE_STATISTICS_TARGET = 10  # Postgres samples 300 rows per unit: 3,000 links
 
 _COLUMNS = [f.attname for f in Link._meta.concrete_fields]
 _JSON = [f.attname for f in Link._meta.concrete_fields if f.get_internal_type() == "JSONField"]
-_DEFAULTS = {f.attname: f.get_default() for f in Link._meta.concrete_fields
-             if f.attname not in _JSON}
 
 
 class LinkLookup(Protocol):
@@ -90,42 +90,38 @@ class LinkColumns(Protocol):
 AnyLink = TypeVar("AnyLink", bound=LinkColumns)
 
 
+@dataclass(slots=True, kw_only=True, eq=False, repr=False)
 class LinkRow:
     """A link as a batch reads and writes it: the Link model's columns, nothing else.
-    Code that holds a LinkRow or a Link treats them alike (same attribute names)."""
+    Code that holds a LinkRow or a Link treats them alike (same attribute names).
 
-    __slots__ = tuple(_COLUMNS)
+    A dataclass for its made-to-measure __init__: a batch makes a LinkRow per new link,
+    and setting the columns one by one from the model's defaults took 5.4 µs each,
+    against 1.2. The columns and their defaults are checked against the model's when
+    the module loads (_check_mirrors)."""
+
     row_model = Link
 
-    if TYPE_CHECKING:  # the slots: Link's columns, as its fields declare them
-        id: int | None
-        portal_id: int
-        object_sync_id: int
-        hub_record_id: int | None
-        app_id: str | None
-        status: str
-        error_category: str
-        error_message: str
-        exclusion_reason: str
-        match_key: str
-        candidates: dict
-        associations_pending: bool
-        last_synced: dict
-        refused: dict
-        hub_name: str
-        app_name: str
-        last_synced_at: datetime | None
-        app_seen: str
-        created_at: datetime | None
-        updated_at: datetime | None
-
-    def __init__(self, **values):
-        for name, default in _DEFAULTS.items():
-            setattr(self, name, values.pop(name, default))
-        for name in _JSON:
-            setattr(self, name, values.pop(name, None) or {})
-        if values:
-            raise TypeError(f"Link has no column {', '.join(values)}")
+    portal_id: int
+    object_sync_id: int
+    id: int | None = None
+    hub_record_id: int | None = None
+    app_id: str | None = None
+    status: str = ""
+    error_category: str = ""
+    error_message: str = ""
+    exclusion_reason: str = ""
+    match_key: str = ""
+    candidates: dict = field(default_factory=dict)
+    associations_pending: bool = False
+    last_synced: dict = field(default_factory=dict)
+    refused: dict = field(default_factory=dict)
+    hub_name: str = ""
+    app_name: str = ""
+    last_synced_at: datetime | None = None
+    app_seen: str = ""
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
 
     @property
     def pk(self) -> int | None:
@@ -144,6 +140,24 @@ class LinkRow:
 
     def __repr__(self) -> str:
         return f"LinkRow({self.id}: {self.hub_record_id} <-> {self.app_id} ({self.status}))"
+
+
+def _check_mirrors(row: type, model: type[Model]) -> None:
+    """`row`'s fields are `model`'s columns, with the same defaults (a JSON column's is
+    an empty dict): a column added to the model and not here fails the import."""
+    made = {f.name: f.default if f.default_factory is MISSING else f.default_factory()
+            for f in fields(row)}
+    wanted = {f.attname: {} if f.attname in _JSON else f.get_default()
+              for f in model._meta.concrete_fields}
+    wanted.update({"portal_id": MISSING, "object_sync_id": MISSING})  # always given
+    differ = sorted(name for name in made.keys() | wanted.keys()
+                    if name not in made or name not in wanted or made[name] != wanted[name])
+    if differ:
+        raise ImproperlyConfigured(f"{row.__name__} does not mirror {model.__name__}'s "
+                                   f"columns: {', '.join(differ)}")
+
+
+_check_mirrors(LinkRow, Link)
 
 
 def _by_key(sync_id: int, column: str, sql_type: str, keys, where: str = "") -> list[LinkRow]:
