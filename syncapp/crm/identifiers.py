@@ -5,8 +5,6 @@ Pure functions: the sync engine uses the same ones to normalise app values.
 
 import re
 import unicodedata
-from collections.abc import Callable
-from functools import lru_cache, wraps
 from urllib.parse import urlsplit
 
 # Deliberately plain: one @, no spaces, a dot in the domain. The engine excludes
@@ -14,24 +12,8 @@ from urllib.parse import urlsplit
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _SPACES = re.compile(r"\s+")
 KEY_MAX = 255
-Normalizer = Callable[[str | None], str | None]
 
 
-def _remembered(normalize: Normalizer) -> Normalizer:
-    """`normalize`, remembering the keys of the last few batches. A sync batch normalises
-    each record's key three or four times on its way (exclusion, matching, cleaning, the
-    identifier columns): an email's second look costs 0.12 µs against 0.60. Only text is
-    remembered; anything else a connector sends goes through as it always did."""
-    cached = lru_cache(maxsize=16_384)(normalize)
-
-    @wraps(normalize)
-    def remembered(raw: str | None) -> str | None:
-        return cached(raw) if type(raw) is str else normalize(raw)
-
-    return remembered
-
-
-@_remembered
 def normalize_email(raw: str | None) -> str | None:
     """Trimmed, case-insensitive email, or None if it is not an email address."""
     if not raw:
@@ -42,7 +24,6 @@ def normalize_email(raw: str | None) -> str | None:
     return value
 
 
-@_remembered
 def normalize_name(raw: str | None) -> str | None:
     """Company or product name: case-folded, inner whitespace collapsed."""
     if not raw:
@@ -51,7 +32,6 @@ def normalize_name(raw: str | None) -> str | None:
     return value[:KEY_MAX] or None
 
 
-@_remembered
 def normalize_domain(raw: str | None) -> str | None:
     """A bare host name: 'https://www.Acme.com/about' -> 'acme.com'."""
     if not raw:
@@ -79,7 +59,7 @@ def normalize_text(raw: str | None) -> str | None:
 
 
 # By name, as identifier_table.Identifier and engine.config.MatchRule refer to them.
-NORMALIZERS: dict[str, Normalizer] = {
+NORMALIZERS = {
     "email": normalize_email,
     "name": normalize_name,
     "domain": normalize_domain,
