@@ -195,8 +195,9 @@ def known_to_planner() -> None:
     Taken then, at a first initial sync's start, it recorded the table as empty, and the
     probes of the next batches scanned every link of the sync through the wrong index
     (0.2 to 1.8 s for 2,000 keys, 6 s of the first 10 at 100,000 contacts a side).
-    Autovacuum's own ANALYZE can still meet a batch in flight and record the same empty
-    table, pages and all: a table of some size counted as empty is analyzed again too."""
+    Another session's ANALYZE (autovacuum's, where it is on) can still meet a batch in
+    flight and record the same empty table, pages and all: a table of some size counted
+    as empty is analyzed again too."""
     with connection.cursor() as cursor:
         # The table's size on disk, unlike the statistics views, is never behind.
         cursor.execute("SELECT pg_relation_size(oid) > 2 * relpages * 8192 + 65536 "
