@@ -82,30 +82,61 @@ def _log(records_and_changes, action: str, actor: Actor) -> None:
         signals.announce(rows[0][0], {row[2] for row in rows}, actor.object_sync_id)
 
 
-def create_many(portal, object_type: str, rows: list[dict],
-                actor: Actor = SYSTEM, *, source: str = "") -> list[Record | RecordInvalid]:
-    """Create a record per row; each result is the Record or why it was refused.
+@dataclass(frozen=True)
+class NewRecords:
+    """Records made ready to create (values cleaned, columns derived, change-log diffs
+    made), not written yet: the part of create_many that needs no write, which a sync
+    batch does while the batch before it commits (syncs/run/ahead.py)."""
+
+    portal: object
+    object_type: str
+    results: list[Record | RecordInvalid]  # per row: its Record, or why it is refused
+    changes: list[dict | None]  # per row: its change-log diff (None where refused)
+
+
+def prepare_creates(portal, object_type: str, rows: list[dict], *,
+                    source: str = "") -> NewRecords:
+    """create_many's first half: each row cleaned into a Record (no pk yet) or refused.
     `source`: the Record source the records get (a sync's "Created by sync: …")."""
     shapes = property_shapes(portal, object_type)
+    tag = {RECORD_SOURCE: source} if source else {}
     results: list[Record | RecordInvalid] = []
+    changes: list[dict | None] = []
     for values in rows:
         cleaned, errors = clean_values(shapes, values)
         if errors:
             results.append(RecordInvalid(errors))
+            changes.append(None)
             continue
         record = Record(portal=portal, object_type=object_type)
-        tag = {RECORD_SOURCE: source} if source else {}
         _apply(record, {**{k: v for k, v in cleaned.items() if v is not None}, **tag})
         results.append(record)
+        changes.append(_diff({}, record.properties))
+    return NewRecords(portal, object_type, results, changes)
+
+
+def insert_creates(new: NewRecords, actor: Actor = SYSTEM) -> list[Record | RecordInvalid]:
+    """create_many's second half: write the records `new` holds, each result the Record
+    or why it was refused (an email another live record holds now)."""
+    portal, object_type = new.portal, new.object_type
+    results = list(new.results)
     _refuse_duplicate_emails(portal, object_type, results)
-    fresh = [r for r in results if isinstance(r, Record)]
+    fresh = [(r, c) for r, c in zip(results, new.changes, strict=True)
+             if isinstance(r, Record)]
     try:
         with transaction.atomic():
-            bulkrows.insert(fresh)
-            _log([(r, _diff({}, r.properties)) for r in fresh], ChangeAction.CREATE, actor)
+            bulkrows.insert([r for r, _ in fresh])
+            _log(fresh, ChangeAction.CREATE, actor)
     except IntegrityError:  # someone took an email meanwhile: go one by one
         return [_create_one(portal, object_type, r, actor) for r in results]
     return results
+
+
+def create_many(portal, object_type: str, rows: list[dict],
+                actor: Actor = SYSTEM, *, source: str = "") -> list[Record | RecordInvalid]:
+    """Create a record per row; each result is the Record or why it was refused.
+    `source`: the Record source the records get (a sync's "Created by sync: …")."""
+    return insert_creates(prepare_creates(portal, object_type, rows, source=source), actor)
 
 
 def _create_one(portal, object_type, result, actor):

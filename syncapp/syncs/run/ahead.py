@@ -63,6 +63,7 @@ class ReadAhead:
         app writes once the batch before it has committed, then commit its hub side,
         in the background when reading ahead. `on_commit(batch)` runs in that commit."""
         batch = decide()
+        batch.prepare()  # still while batch n commits
         if self._in_flight is not None:
             earlier = self.settle()
             if earlier.footprint.meets(batch.footprint):

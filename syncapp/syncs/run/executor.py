@@ -218,9 +218,9 @@ def _create_in_hub(batch, plan: BatchPlan, links: dict[int, store.LinkColumns]) 
     creates = plan.hub_creates
     if not creates:
         return
-    config = batch.config
-    results = hubside.create(config, [create.values for create in creates])
-    for create, result in zip(creates, results, strict=True):
+    config, new = batch.config, batch.prepare()
+    results = hubside.create(config, new)
+    for create, result, diff in zip(creates, results, new.changes, strict=True):
         link = batch.changes.touch(links[create.ref])
         if isinstance(result, RecordInvalid):
             fail(batch, link, HUB, result)
@@ -229,9 +229,8 @@ def _create_in_hub(batch, plan: BatchPlan, links: dict[int, store.LinkColumns]) 
         link.hub_name = result.display_name
         link.last_synced = observed_last(config, result.properties, create.app_values)
         store.mark(link, LinkStatus.IN_SYNC, now=batch.changes.now)
-        batch.changes.note(link, HUB, "created", {k: [None, v] for k, v in
-                                                   result.properties.items()},
-                           "no matching record in Syncapp")
+        # A create's diff is the same for the change log and the link's history.
+        batch.changes.note(link, HUB, "created", diff, "no matching record in Syncapp")
         batch.counts["created_hub"] += 1
 
 

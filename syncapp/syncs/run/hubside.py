@@ -93,11 +93,15 @@ def scan_unlinked(config: SyncConfig, after_id: int, limit: int) -> list[HubReco
             for pk, properties, name, _, updated_at in bulkrows.values(rows, _JSON)]
 
 
-def create(config: SyncConfig, rows: list[dict]) -> list[Record | RecordInvalid]:
-    """New hub records, tagged "Created by sync: <app>" (their Record source)."""
-    return bulk.create_many(_portal(config), config.hub_object, rows,
-                            Actor(object_sync_id=config.object_sync_id),
-                            source=created_by_sync(config.app_name) if config.app_name else "")
+def prepare_creates(config: SyncConfig, rows: list[dict]) -> bulk.NewRecords:
+    """New hub records made ready, tagged "Created by sync: <app>" (their Record
+    source); `create` writes them."""
+    return bulk.prepare_creates(_portal(config), config.hub_object, rows,
+                                source=created_by_sync(config.app_name) if config.app_name else "")
+
+
+def create(config: SyncConfig, new: bulk.NewRecords) -> list[Record | RecordInvalid]:
+    return bulk.insert_creates(new, Actor(object_sync_id=config.object_sync_id))
 
 
 def update(config: SyncConfig, updates: dict[int, dict], read: dict[int, dict] | None = None,

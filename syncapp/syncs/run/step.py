@@ -10,6 +10,7 @@ and the cursors that cover them. The wizard's dry run makes the same plans.
 from collections import Counter
 
 from connectors.sdk import AppRecord
+from syncapp.crm.bulk import NewRecords
 from syncapp.engine.config import HUB, SyncConfig
 from syncapp.engine.limits import DIRECTION, exclusion_reason
 from syncapp.engine.matching import Ambiguous, choose, match_keys
@@ -56,6 +57,7 @@ class BatchRun(HubMatching):
         self._paired_hubs: set[int] = set()
         self.field_labels = field_labels or FieldLabels(connector, config.app_object)
         self.footprint = Footprint()  # what the decision read (syncs/run/ahead.py)
+        self._new_hub_records: NewRecords | None = None  # made ready by prepare()
 
     # --- entry points ------------------------------------------------------------------
 
@@ -84,6 +86,16 @@ class BatchRun(HubMatching):
         self._consider_apps(unlinked_apps, by_app)
         self._consider_hubs(unlinked_hubs, by_hub)
         return self.plan
+
+    def prepare(self) -> NewRecords:
+        """The plan's hub creates as records ready to insert (values cleaned, columns
+        derived): work the commit needs that writes nothing, made once, by whichever
+        asks first: reading ahead, while the batch before commits (ahead.py), or the
+        commit itself."""
+        if self._new_hub_records is None:
+            self._new_hub_records = hubside.prepare_creates(
+                self.config, [create.values for create in self.plan.hub_creates])
+        return self._new_hub_records
 
     def touched_links(self) -> list[store.LinkColumns]:
         """Every link the applied batch wrote or paired (an association may be all
