@@ -96,7 +96,8 @@ class NewRecords:
 
 def prepare_creates(portal, object_type: str, rows: list[dict], *,
                     source: str = "") -> NewRecords:
-    """create_many's first half: each row cleaned into a Record (no pk yet) or refused.
+    """create_many's first half: each row cleaned into a Record (no pk yet) or refused
+    (invalid values, or an email a live record or an earlier row holds).
     `source`: the Record source the records get (a sync's "Created by sync: …")."""
     shapes = property_shapes(portal, object_type)
     tag = {RECORD_SOURCE: source} if source else {}
@@ -112,15 +113,17 @@ def prepare_creates(portal, object_type: str, rows: list[dict], *,
         _apply(record, {**{k: v for k, v in cleaned.items() if v is not None}, **tag})
         results.append(record)
         changes.append(_diff({}, record.properties))
+    _refuse_duplicate_emails(portal, object_type, results)
     return NewRecords(portal, object_type, results, changes)
 
 
 def insert_creates(new: NewRecords, actor: Actor = SYSTEM) -> list[Record | RecordInvalid]:
     """create_many's second half: write the records `new` holds, each result the Record
-    or why it was refused (an email another live record holds now)."""
+    or why it was refused. An email another live record took since `new` was made
+    ready fails the batch's insert on the unique live-email index: then the records go
+    one by one, and only the one whose email is taken is refused."""
     portal, object_type = new.portal, new.object_type
     results = list(new.results)
-    _refuse_duplicate_emails(portal, object_type, results)
     fresh = [(r, c) for r, c in zip(results, new.changes, strict=True)
              if isinstance(r, Record)]
     try:

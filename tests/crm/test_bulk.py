@@ -7,7 +7,7 @@ import pytest
 
 from syncapp.core import bulkrows
 from syncapp.crm import bulk
-from syncapp.crm.models import Record
+from syncapp.crm.models import ChangeLogEntry, Record
 from syncapp.crm.services import RecordInvalid, create_record
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +72,21 @@ def test_an_email_taken_by_someone_else_meanwhile_refuses_only_that_record(
     assert results[bob.pk] == {"firstname": [None, "Bob"]}
     assert _emails(ann, bob) == ["ann@acme.test", "bob@acme.test"]
     assert Record.objects.get(pk=ann.pk).email_key == "ann@acme.test"
+
+
+def test_creates_made_ready_before_someone_took_an_email_refuse_only_that_record(portal):
+    """A sync batch makes its records ready while the batch before it commits; an email
+    taken in between is refused on that record alone when the batch writes."""
+    new = bulk.prepare_creates(portal, "contact", [{"email": "ann@acme.test"},
+                                                   {"email": "bob@acme.test"}])
+    eve = create_record(portal, "contact", {"email": "ann@acme.test", "firstname": "Eve"})
+
+    results = bulk.insert_creates(new)
+
+    assert "email" in results[0].errors
+    assert Record.objects.get(email_key="ann@acme.test").pk == eve.pk
+    assert _emails(results[1]) == ["bob@acme.test"]
+    assert ChangeLogEntry.objects.filter(record_id=results[1].pk).count() == 1
 
 
 def test_a_record_changed_since_it_was_read_is_left_as_it_is_at_no_extra_query(portal):

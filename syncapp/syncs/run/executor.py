@@ -52,7 +52,8 @@ class Sent:
 def send_to_app(batch, plan: BatchPlan) -> Sent:
     """The app's part of a batch: creates announced by committed pending links, then
     every app write. Nothing of the hub is written yet."""
-    links = batch.applied = _links(batch, plan)
+    batch.prepare()
+    links = batch.applied
     batch.counts.update(plan.counts)
     created_in_app = _create_in_app(batch, plan, links)
     sent = Sent(created_in_app, {})
@@ -102,7 +103,7 @@ def write_chunk_size(connector, app_object: str) -> int:
                if capabilities.batch_write else 50)
 
 
-def _links(batch, plan: BatchPlan) -> dict[int, store.LinkColumns]:
+def links_of(batch, plan: BatchPlan) -> dict[int, store.LinkColumns]:
     """The plan's links as objects, its link changes made on them (statuses and notes
     recorded in the batch's changes); the pairs' links too."""
     config, changes = batch.config, batch.changes
@@ -218,7 +219,7 @@ def _create_in_hub(batch, plan: BatchPlan, links: dict[int, store.LinkColumns]) 
     creates = plan.hub_creates
     if not creates:
         return
-    config, new = batch.config, batch.prepare()
+    config, new = batch.config, batch.new_hub_records
     results = hubside.create(config, new)
     for create, result, diff in zip(creates, results, new.changes, strict=True):
         link = batch.changes.touch(links[create.ref])

@@ -19,7 +19,7 @@ from syncapp.engine.planner import plan_pair
 from syncapp.syncs.models import FAILED_FALLBACK_CATEGORY, LinkStatus
 from syncapp.syncs.run import hubside, store
 from syncapp.syncs.run.ahead import Footprint
-from syncapp.syncs.run.executor import execute, refused_unchanged
+from syncapp.syncs.run.executor import execute, links_of, refused_unchanged
 from syncapp.syncs.run.field_labels import FieldLabels
 from syncapp.syncs.run.hub_matching import HubMatching
 from syncapp.syncs.run.hubside import HubRecord
@@ -53,11 +53,11 @@ class BatchRun(HubMatching):
         self.changes = store.Changes()
         self.plan = BatchPlan()
         self.known: dict[int, store.LinkColumns] = {}  # existing links the plan names, by pk
-        self.applied: dict[int, store.LinkColumns] = {}  # every link of the plan, once applied
+        self.applied: dict[int, store.LinkColumns] = {}  # every link of the plan (prepare)
         self._paired_hubs: set[int] = set()
         self.field_labels = field_labels or FieldLabels(connector, config.app_object)
         self.footprint = Footprint()  # what the decision read (syncs/run/ahead.py)
-        self._new_hub_records: NewRecords | None = None  # made ready by prepare()
+        self.new_hub_records: NewRecords | None = None  # made ready by prepare()
 
     # --- entry points ------------------------------------------------------------------
 
@@ -87,15 +87,16 @@ class BatchRun(HubMatching):
         self._consider_hubs(unlinked_hubs, by_hub)
         return self.plan
 
-    def prepare(self) -> NewRecords:
-        """The plan's hub creates as records ready to insert (values cleaned, columns
-        derived): work the commit needs that writes nothing, made once, by whichever
-        asks first: reading ahead, while the batch before commits (ahead.py), or the
-        commit itself."""
-        if self._new_hub_records is None:
-            self._new_hub_records = hubside.prepare_creates(
-                self.config, [create.values for create in self.plan.hub_creates])
-        return self._new_hub_records
+    def prepare(self) -> None:
+        """Make ready what the plan's writes need and no write does, once: its links as
+        objects, its link changes made on them (`applied`), and its hub creates as
+        records ready to insert (`new_hub_records`). Reading ahead calls this while the
+        batch before commits (ahead.py), off the commit's path; else the executor does."""
+        if self.new_hub_records is not None:
+            return
+        self.applied = links_of(self, self.plan)
+        self.new_hub_records = hubside.prepare_creates(
+            self.config, [create.values for create in self.plan.hub_creates])
 
     def touched_links(self) -> list[store.LinkColumns]:
         """Every link the applied batch wrote or paired (an association may be all
