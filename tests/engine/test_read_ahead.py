@@ -4,12 +4,15 @@
 Batches of two, so that every run here has several batches in flight in turn.
 """
 
+import sys
+
 import pytest
 
 from connectors.sdk import ConnectorError, ErrorCategory, WriteOutcome
 from syncapp.crm.models import Record
 from syncapp.crm.services import create_record
 from syncapp.syncs.models import Link, LinkStatus, Run, RunStatus
+from syncapp.syncs.run import ahead, executor
 from syncapp.syncs.run.runner import SyncRunner
 from tests.kits.engine import make_sync, run
 from tests.kits.observe import fresh
@@ -79,3 +82,24 @@ def test_an_outage_in_one_batch_stops_the_run_before_the_next_batch_writes(porta
                                                          "fay")]
     assert set(Link.objects.filter(object_sync=sync).values_list("status", flat=True)) == {
         LinkStatus.IN_SYNC}
+
+
+def test_the_worker_gets_its_thread_switch_interval_back_once_the_run_ends(
+        portal, hubspot, monkeypatch):
+    """Commits hand the GIL back sooner while they run on their thread; the worker's
+    own setting is restored when the run ends, whatever else it runs afterwards."""
+    fresh(hubspot, "contacts")
+    for n in range(5):
+        hubspot.create("contacts", email=f"p{n}@acme.test")
+    sync = make_sync(hubspot, "contacts")
+    during = []
+    commit = executor.commit
+    monkeypatch.setattr(executor, "commit", lambda *args: (
+        during.append(sys.getswitchinterval()), commit(*args)))
+    before = sys.getswitchinterval()
+
+    run(hubspot, sync, batch=2)
+
+    assert during and max(during) <= ahead.SWITCH_INTERVAL_S < before
+    assert sys.getswitchinterval() == before
+    assert Record.objects.filter(portal=portal, object_type="contact").count() == 5
