@@ -99,7 +99,7 @@ def prepare_creates(portal, object_type: str, rows: list[dict], *,
     """create_many's first half: each row cleaned into a Record (no pk yet) or refused
     (invalid values, or an email a live record or an earlier row holds).
     `source`: the Record source the records get (a sync's "Created by sync: …")."""
-    shapes = property_shapes(portal, object_type)
+    shapes = property_shapes(portal, object_type) if rows else {}  # most batches: none
     tag = {RECORD_SOURCE: source} if source else {}
     results: list[Record | RecordInvalid] = []
     changes: list[dict | None] = []

@@ -206,5 +206,10 @@ def test_a_run_with_two_changes_reads_only_their_links_and_records(portal, hubsp
     examined = {sql: _rows_examined(sql) for sql in reads}
     big = {sql: rows for sql, rows in examined.items() if rows > 4}
     assert big == {}, "\n".join(f"{rows}: {sql}" for sql, rows in big.items())  # of 60 links
+    # Property shapes, to clean values: read for the hub write, not for the hub creates
+    # the batch does not have.
+    shapes = [q for q in queries.captured_queries
+              if '"crm_propertydefinition"."options"' in q["sql"]]
+    assert len(shapes) == 1, shapes
     assert hubspot.get("contacts", link_of_hub(sync, changed).app_id)["jobtitle"] == "CFO"
     assert hub_by(portal, "contact", email="hub9@example.com").properties["phone"] == "222"
