@@ -221,7 +221,7 @@ DEFAULT_PROPERTIES: dict[str, list[PropertySpec]] = {
 }
 
 # "Created by sync: <app>" on the records a sync creates, so automations and lists can
-# tell them apart (crm.bulk.create_many sets it). Read-only: people never write it, and
+# tell them apart (crm.bulk.prepare_creates sets it). Read-only: people never write it, and
 # a sync can only copy it to the app (syncs/wizard/fields.py).
 RECORD_SOURCE = "record_source"
 READ_ONLY_PROPERTIES = frozenset({RECORD_SOURCE})
