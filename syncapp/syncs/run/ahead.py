@@ -84,7 +84,6 @@ class ReadAhead:
             return
         if self._pool is None:
             self._pool = ThreadPoolExecutor(1, "sync-apply")
-            self._switch_interval = sys.getswitchinterval()
             sys.setswitchinterval(min(SWITCH_INTERVAL_S, self._switch_interval))
         batch.field_labels.prime()  # a failure's label is never fetched off this thread
         self._in_flight = (batch, self._pool.submit(
