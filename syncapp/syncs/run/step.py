@@ -15,7 +15,7 @@ from syncapp.engine.config import HUB, SyncConfig
 from syncapp.engine.limits import DIRECTION, exclusion_reason
 from syncapp.engine.matching import Ambiguous, choose, match_keys
 from syncapp.engine.plan import BatchPlan, HubCreate, Note, PairUpdate
-from syncapp.engine.planner import plan_pair
+from syncapp.engine.planner import hub_values_from_app, plan_pair
 from syncapp.syncs.models import FAILED_FALLBACK_CATEGORY, LinkStatus
 from syncapp.syncs.run import hubside, store
 from syncapp.syncs.run.ahead import Footprint
@@ -300,7 +300,7 @@ class BatchRun(HubMatching):
                 claimed.add(match.candidate)
                 matched.append((record, ref, link, match.candidate, match.note))
             elif self.config.writes_hub:
-                values = plan_pair(self.config, {}, record.values, None).hub_writes
+                values = hub_values_from_app(self.config, record.values)
                 self.plan.hub_creates.append(HubCreate(ref, record.id, record.values, values))
             else:
                 self._exclude(ref, link, "app", DIRECTION)
