@@ -48,6 +48,12 @@ class Sent:
     app_failures: dict[str, ConnectorError]  # app id -> why its update failed
     stored: dict[int, dict] = field(default_factory=dict)  # a pair's last-synced as stored
 
+    def outage(self) -> ConnectorError | None:
+        """An error that says the whole app is down, limits us or refuses us, if any."""
+        errors = [outcome.error for _, outcome in self.created_in_app if not outcome.ok]
+        return next((e for e in [*errors, *self.app_failures.values()] if e.connection_wide),
+                    None)
+
 
 def send_to_app(batch, plan: BatchPlan) -> Sent:
     """The app's part of a batch: creates announced by committed pending links, then
@@ -83,9 +89,7 @@ def commit(batch, plan: BatchPlan, sent: Sent, on_commit=None) -> None:
             on_commit()
     if batch.changes.new_links or batch.changes.changed_links:
         store.known_to_planner()  # the links it wrote are counted now
-    errors = [outcome.error for _, outcome in sent.created_in_app if not outcome.ok]
-    outage = next((e for e in [*errors, *sent.app_failures.values()] if e.connection_wide),
-                  None)
+    outage = sent.outage()
     if outage is not None:
         # The app is down, limits us or refuses us: the batch is saved (its records
         # failed, the transient ones to be retried), and the run stops here to wait.
