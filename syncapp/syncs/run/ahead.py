@@ -31,6 +31,7 @@ the batches applied in turn, since a second connection could not see its rows.
 import sys
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, connections
@@ -68,7 +69,7 @@ class ReadAhead:
         self._enabled = enabled
         self._pool: ThreadPoolExecutor | None = None  # started by the first batch it takes
         self._switch_interval = sys.getswitchinterval()  # the process's, given back by close
-        self._in_flight: tuple[object, executor.Sent, Future] | None = None
+        self._in_flight: tuple[Any, executor.Sent, Future] | None = None  # (BatchRun, …)
         self.redecided = 0  # batches decided again after the one in flight (bench, tests)
 
     @property
