@@ -5,8 +5,12 @@ Batches of two, so that every run here has several batches in flight in turn.
 """
 
 import sys
+import threading
+from datetime import timedelta
 
 import pytest
+from django.db import OperationalError
+from django.utils import timezone
 
 from connectors.sdk import ConnectorError, ErrorCategory, WriteOutcome
 from syncapp.crm.models import Record
@@ -82,6 +86,53 @@ def test_an_outage_in_one_batch_stops_the_run_before_the_next_batch_writes(porta
                                                          "fay")]
     assert set(Link.objects.filter(object_sync=sync).values_list("status", flat=True)) == {
         LinkStatus.IN_SYNC}
+
+
+def test_a_commit_failing_after_the_next_batch_was_sent_ends_as_an_undisturbed_run(
+        portal, hubspot, monkeypatch):
+    """Batch n+1 goes to the app while batch n commits. When batch n's commit fails all
+    the same (Postgres gone), the run stops with both batches' creates in the app and
+    neither settled, as a worker killed before its commit leaves them: the next runs
+    find them, and every contact ends in the app once, linked."""
+    fresh(hubspot, "contacts")
+    emails = [f"{name}@acme.example" for name in ("ann", "bob", "cy", "dee")]
+    for email in emails:
+        create_record(portal, "contact", {"email": email})
+    sync = make_sync(hubspot, "contacts")
+    connector = hubspot.connector()
+    create, sent, next_sent = connector.create, [], threading.Event()
+
+    def counted(object_name, items):
+        outcomes = create(object_name, items)
+        sent.append(len(outcomes))
+        if len(sent) == 2:
+            next_sent.set()
+        return outcomes
+
+    connector.create = counted
+    commit = executor.commit
+
+    def lost_database(batch, plan, *args):
+        if plan.app_creates and not next_sent.is_set():  # the first batch of creates':
+            assert next_sent.wait(10), "the next batch waited for this commit"
+            raise OperationalError("server closed the connection unexpectedly")
+        return commit(batch, plan, *args)
+
+    monkeypatch.setattr(executor, "commit", lost_database)
+    with pytest.raises(OperationalError):
+        SyncRunner(sync, connector=connector, batch=2).run_for(60)
+    assert sent == [2, 2]
+    assert Link.objects.filter(object_sync=sync, status=LinkStatus.PENDING).count() == 4
+
+    monkeypatch.setattr(executor, "commit", commit)
+    # Time passes: the lost run's lock expires, the app's feed catches up.
+    Link.objects.filter(object_sync=sync).update(updated_at=timezone.now() - timedelta(minutes=5))
+    run(hubspot, sync, batch=2)  # the initial sync goes on where it stopped
+    run(hubspot, sync, batch=2)  # and the next run reads the app's changes
+
+    assert list(Link.objects.filter(object_sync=sync).values_list("status", flat=True)) == [
+        LinkStatus.IN_SYNC] * 4
+    assert sorted(v["email"] for v in hubspot.all("contacts").values()) == emails
 
 
 def test_the_worker_gets_its_thread_switch_interval_back_once_the_run_ends(
