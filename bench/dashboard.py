@@ -36,7 +36,8 @@ def _links_sql() -> str:
     return """
 INSERT INTO syncs_link (portal_id, object_sync_id, hub_record_id, app_id, status,
   error_category, error_message, exclusion_reason, match_key, associations_pending,
-  last_synced, refused, hub_name, app_name, last_synced_at, created_at, updated_at)
+  candidates, last_synced, refused, hub_name, app_name, last_synced_at, app_seen,
+  created_at, updated_at)
 SELECT %(portal)s, %(sync)s, NULL, %(prefix)s || i,
   CASE WHEN i %% 100 < 2 THEN 'failed' WHEN i %% 100 < 7 THEN 'excluded' ELSE 'in_sync' END,
   CASE WHEN i %% 100 < 2 THEN (ARRAY['invalid_value','duplicate','rate_limited',
@@ -44,8 +45,8 @@ SELECT %(portal)s, %(sync)s, NULL, %(prefix)s || i,
   CASE WHEN i %% 100 < 2 THEN '=HYPERLINK("x") was not a valid value' ELSE '' END,
   CASE WHEN i %% 100 BETWEEN 2 AND 6 THEN (ARRAY['no_email','filters','no_identifier'])
     [1 + i %% 3] ELSE '' END,
-  '', false, '{}'::jsonb, '{}'::jsonb, 'Person ' || i, 'Person ' || i,
-  now() - (i %% 43200) * interval '1 minute', now() - interval '60 days',
+  '', false, '{}'::jsonb, '{}'::jsonb, '{}'::jsonb, 'Person ' || i, 'Person ' || i,
+  now() - (i %% 43200) * interval '1 minute', '', now() - interval '60 days',
   now() - (i %% 43200) * interval '1 minute'
 FROM generate_series(1, %(n)s) AS i
 """
