@@ -93,12 +93,6 @@ class RecordQuerySet(models.QuerySet):
 class Record(PortalOwned):
     """One hub record of any object type; values live in `properties`."""
 
-    # Not checked by the database: a check per record at every commit of a sync's
-    # batches, whose records are made for the portal the batch read (syncs/models/
-    # links.py says what the links' checks cost). Deleting a portal still deletes its
-    # records (Django's on_delete, not the database's).
-    portal = models.ForeignKey(Portal, on_delete=models.CASCADE, related_name="+",
-                               db_constraint=False)
     object_type = models.CharField(max_length=20, choices=ObjectType.choices)
     properties = models.JSONField(default=dict)
     display_name = models.CharField(max_length=300, blank=True)

@@ -72,21 +72,17 @@ class Link(PortalOwned):
     EXPLAIN proves the query uses it. The portal, object sync and hub record have no
     index of their own: the indexes below start with them."""
 
-    # The database checks none of these: each link is written by the engine, in the
-    # batch transaction that read its object sync and hub record. A check per row, run
-    # at every commit, was a good part of what a million-link sync cost Postgres (with
-    # the hub record's portal: 300,000 checks for 100,000 contacts a side; dropping them
-    # took Postgres's CPU per 1,000 records from 0.099-0.130 s to 0.086-0.106). Deleting
-    # a portal, a sync or a record still cascades or clears here (Django's on_delete,
-    # not the database's); records are only deleted for good with their portal.
+    # The object sync's portal, so the database checks the object sync alone: a
+    # foreign key check per row is a good part of what a million-link sync costs.
+    # Deleting a portal still cascades here (Django's on_delete, not the database's).
     portal = models.ForeignKey(Portal, on_delete=models.CASCADE, related_name="+",
                                db_index=False, db_constraint=False)
     object_sync = models.ForeignKey(ObjectSync, on_delete=models.CASCADE, related_name="links",
-                                    db_index=False, db_constraint=False)
+                                    db_index=False)
     # No index of its own: link_unique_hub_record serves lookups by hub record, and
     # the SET NULL of a record deleted for good (only a portal's deletion does that).
     hub_record = models.ForeignKey(Record, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", db_index=False, db_constraint=False)
+                                   related_name="+", db_index=False)
     app_id = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
     status = models.CharField(max_length=20, choices=LinkStatus.choices)
     error_category = models.CharField(max_length=40, blank=True)
