@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from connectors.sdk import ConnectorError, ErrorCategory
 from connectors.sdk.errors import CONNECTION_WIDE, TRANSIENT
+from syncapp.core.heap import few_collections
 from syncapp.crm.changelog import head
 from syncapp.crm.models import Record
 from syncapp.engine.breaker import volume_of
@@ -84,10 +85,11 @@ class SyncRunner:
         context = {"object_sync_id": self.sync.pk, "run_id": self.run.pk,
                    "connection_id": self.sync.connection_id}
         self.ahead = ReadAhead()
-        try:
-            return self._steps(deadline, context)
-        finally:
-            self.ahead.close()
+        with few_collections():  # the batch in flight too, committed by close()
+            try:
+                return self._steps(deadline, context)
+            finally:
+                self.ahead.close()
 
     def _steps(self, deadline: float, context: dict) -> str:
         try:
