@@ -13,8 +13,7 @@ from syncapp.core import heap
 from syncapp.crm.models import Record
 from syncapp.syncs.run import executor
 from syncapp.syncs.run.runner import SyncRunner
-from tests.kits.engine import make_sync, run
-from tests.kits.observe import fresh
+from tests.kits.engine import five_contacts, run, seen_at_commits
 
 
 def test_a_worker_process_starts_with_its_loaded_objects_frozen():
@@ -33,14 +32,8 @@ def test_a_run_collects_rarely_and_gives_the_worker_its_thresholds_back(
     """While a sync runs, the collector stops walking each batch's live objects every
     700 allocations; once the run ends, even by an error, the worker collects as it
     did, whatever it runs next."""
-    fresh(hubspot, "contacts")
-    for n in range(5):
-        hubspot.create("contacts", email=f"p{n}@acme.test")
-    sync = make_sync(hubspot, "contacts")
-    during = []
-    commit = executor.commit
-    monkeypatch.setattr(executor, "commit", lambda *args: (
-        during.append(gc.get_threshold()), commit(*args)))
+    sync = five_contacts(hubspot)
+    during = seen_at_commits(monkeypatch, gc.get_threshold)
     before = gc.get_threshold()
 
     run(hubspot, sync, batch=2)

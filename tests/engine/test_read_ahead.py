@@ -18,7 +18,7 @@ from syncapp.crm.services import create_record
 from syncapp.syncs.models import Link, LinkStatus, Run, RunStatus
 from syncapp.syncs.run import ahead, executor
 from syncapp.syncs.run.runner import SyncRunner
-from tests.kits.engine import make_sync, run
+from tests.kits.engine import five_contacts, make_sync, run, seen_at_commits
 from tests.kits.observe import fresh
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -139,14 +139,8 @@ def test_the_worker_gets_its_thread_switch_interval_back_once_the_run_ends(
         portal, hubspot, monkeypatch):
     """Commits hand the GIL back sooner while they run on their thread; the worker's
     own setting is restored when the run ends, whatever else it runs afterwards."""
-    fresh(hubspot, "contacts")
-    for n in range(5):
-        hubspot.create("contacts", email=f"p{n}@acme.test")
-    sync = make_sync(hubspot, "contacts")
-    during = []
-    commit = executor.commit
-    monkeypatch.setattr(executor, "commit", lambda *args: (
-        during.append(sys.getswitchinterval()), commit(*args)))
+    sync = five_contacts(hubspot)
+    during = seen_at_commits(monkeypatch, sys.getswitchinterval)
     before = sys.getswitchinterval()
 
     run(hubspot, sync, batch=2)

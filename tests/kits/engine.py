@@ -18,6 +18,7 @@ from syncapp.integrations.models import Connection
 from syncapp.integrations.tokens import DbTokenStore, store_token
 from syncapp.syncs.configure import create_object_sync
 from syncapp.syncs.models import Link, LinkStatus, ObjectSync, Run, RunKind, RunStatus, SyncState
+from syncapp.syncs.run import executor
 from syncapp.syncs.run.runner import DONE, SyncRunner
 from tests.kits.sandbox import connect, oauth_client, sandbox_server
 
@@ -110,6 +111,24 @@ def make_sync(app: App, app_object: str, **settings) -> ObjectSync:
     sync.state = SyncState.ON
     sync.save()
     return sync
+
+
+def five_contacts(app: App) -> ObjectSync:
+    """A contacts sync of an app that holds five contacts and nothing else."""
+    app.clear("contacts")
+    for n in range(5):
+        app.create("contacts", email=f"p{n}@acme.test")
+    return make_sync(app, "contacts")
+
+
+def seen_at_commits(monkeypatch, probe) -> list:
+    """What `probe()` gives as each batch of the runs that follow starts its commit: a
+    setting of the process that a run changes for its own time (the GIL's switch
+    interval, the collector's thresholds)."""
+    seen: list = []
+    commit = executor.commit
+    monkeypatch.setattr(executor, "commit", lambda *args: (seen.append(probe()), commit(*args)))
+    return seen
 
 
 def settle(portal, timeout: float = 60) -> None:
