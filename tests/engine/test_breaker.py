@@ -134,6 +134,26 @@ def test_the_same_records_edited_again_and_again_count_once(portal, hubspot):
     assert [hubspot.get("contacts", i)["jobtitle"] for i in ids].count("CTO") == 3
 
 
+def test_records_edited_again_and_again_between_two_runs_count_once(portal, hubspot):
+    """The same within one run: three records edited four times each fill twelve
+    entries of the hub's change log, six pages of two. Planned ahead page by page,
+    each record is one record changed (the limit is 4), and the run applies the last
+    values (found by the convergence soak: 40 edits to 5 contacts held a run)."""
+    sync, ids = linked_sync(hubspot)
+    people = live(portal, "contact")[:3]
+    for title in ("Manager", "Director", "VP", "CTO"):
+        for record in people:
+            record.refresh_from_db()
+            update_record(record, {"jobtitle": title})
+    settle(portal)
+
+    run(hubspot, sync, batch=2)
+
+    assert sync.pause_reason == "" and guard_of(sync).state == GuardState.CLEAR
+    assert [hubspot.get("contacts", i)["jobtitle"] for i in ids].count("CTO") == 3
+    assert {link.last_synced["jobtitle"] for link in sync.links.all()} == {"CTO", "Engineer"}
+
+
 def test_a_mapping_change_rewriting_every_record_is_held_then_approved(portal, hubspot):
     sync, ids = held_by_a_new_mapping(hubspot)
 

@@ -206,19 +206,28 @@ def check(runner, pages: RunPages) -> str:
 
 def plan_ahead(config, connector, pages: RunPages) -> tuple[Volume, list[dict], set[int]]:
     """Every page read, decided over an overlay (nothing written): the plan's volume,
-    its changes as held rows, and the links whose values it changes."""
+    its changes as held rows, and the links whose values it changes.
+
+    A pair an earlier page decided is not decided again: its two records were read
+    then as they are now, and the overlay does not hold what the app would have
+    written, so a second decision would plan that write again, the other way (and a
+    hub record it creates in the app, that create again). A contact edited 40 times
+    between runs is one record changed, not one per page of the change log it fills."""
     overlay = LinkOverlay()
     total, rows = Volume(), []
     changing: set[int] = set()
-    settled: set[str] = set()
+    settled_app: set[str] = set()
+    settled_hub: set[int] = set()
     for page in pages.queued:
         app_records, _echoes = drop_own_echoes(config, page.app.records)
         batch = BatchRun(config, connector, None, Counter(), lookup=overlay)
-        plan = batch.decide(app_records=[r for r in app_records if r.id not in settled],
-                            hub_ids=page.hub_ids,
+        plan = batch.decide(app_records=[r for r in app_records if r.id not in settled_app],
+                            hub_ids=page.hub_ids - settled_hub,
                             deleted_app_ids=[d.id for d in page.deleted.records]
                             if page.deleted else ())
-        settled.update(pair.app_id for pair in plan.pairs)
+        settled_app.update(pair.app_id for pair in plan.pairs)
+        settled_hub.update(pair.hub_id for pair in plan.pairs if pair.hub_id)
+        settled_hub.update(create.hub_id for create in plan.app_creates)
         total = total + volume_of(plan)
         changing.update(pair.ref for pair in plan.pairs
                         if pair.plan.writes_anything and pair.ref > 0)
