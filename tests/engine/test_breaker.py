@@ -118,16 +118,24 @@ def test_a_trickle_of_small_runs_within_the_hour_trips(portal, hubspot):
     assert guard_of(sync).summary["recent"]["guard_changed"] == 3
 
 
+TITLES = ("Manager", "Director", "VP", "CTO")
+
+
+def retitle(portal, people, title: str) -> None:
+    """A person gives each of `people` (hub contacts) a new job title."""
+    for record in people:
+        record.refresh_from_db()
+        update_record(record, {"jobtitle": title})
+    settle(portal)
+
+
 def test_the_same_records_edited_again_and_again_count_once(portal, hubspot):
     """A live dashboard edits a few records all day: three records are three records
     changed in the hour, however often they change (the limit here is 4)."""
     sync, ids = linked_sync(hubspot)
     people = live(portal, "contact")[:3]
-    for title in ("Manager", "Director", "VP", "CTO"):
-        for record in people:
-            record.refresh_from_db()
-            update_record(record, {"jobtitle": title})
-        settle(portal)
+    for title in TITLES:
+        retitle(portal, people, title)
         run(hubspot, sync)
         sync.refresh_from_db()
         assert sync.pause_reason == "", title
@@ -141,11 +149,8 @@ def test_records_edited_again_and_again_between_two_runs_count_once(portal, hubs
     values (found by the convergence soak: 40 edits to 5 contacts held a run)."""
     sync, ids = linked_sync(hubspot)
     people = live(portal, "contact")[:3]
-    for title in ("Manager", "Director", "VP", "CTO"):
-        for record in people:
-            record.refresh_from_db()
-            update_record(record, {"jobtitle": title})
-    settle(portal)
+    for title in TITLES:
+        retitle(portal, people, title)
 
     run(hubspot, sync, batch=2)
 
