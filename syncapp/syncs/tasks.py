@@ -57,6 +57,7 @@ def _slice(sync_id: int, waiter: str = "") -> str | None:
     try:
         sync = load_for_run(sync_id)
         if sync is None or not runnable(sync):
+            _say_not_runnable(sync_id, sync)
             return None
         slot = portal_slot(sync.portal_id)
         if slot is None:
@@ -77,6 +78,17 @@ def _slice(sync_id: int, waiter: str = "") -> str | None:
         return DATABASE_LOST
     log.info("sync run slice", extra={"object_sync_id": sync_id, "outcome": outcome})
     return outcome
+
+
+def _say_not_runnable(sync_id: int, sync) -> None:
+    """Said, not silent: a message that ends here ends the run until beat's next tick,
+    or a person, enqueues it again."""
+    found = {} if sync is None else {
+        "state": sync.state, "connection_status": sync.connection.status,
+        "pause_reason": sync.pause_reason,
+        "paused_until": sync.paused_until.isoformat() if sync.paused_until else None}
+    log.info("sync not runnable; nothing to run", extra={"object_sync_id": sync_id,
+                                                         "found": sync is not None, **found})
 
 
 def _close_connector(runner) -> None:
@@ -113,7 +125,9 @@ def wait_for_lock(sync_id: int, waiter: str = "", locks: list[str] | None = None
     else:
         waiter = uuid.uuid4().hex
         if not client.set(key, waiter, nx=True, px=expiry_ms):
-            return None  # another message already waits for this lock
+            log.info("sync run lock or portal slots held; another message waits for them",
+                     extra={"object_sync_id": sync_id, "lock_left_ms": left_ms})
+            return None
     log.info("sync run lock or portal slots held; coming back",
              extra={"object_sync_id": sync_id, "countdown_s": countdown})
     run_sync.apply_async((sync_id,), {"waiter": waiter}, countdown=countdown)

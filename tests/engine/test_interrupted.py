@@ -143,16 +143,20 @@ def test_an_outage_while_writing_pauses_the_run_and_later_runs_retry(portal, hub
         "ann@acme.example", "bob@acme.example"]
 
 
-def test_a_paused_sync_waits_whoever_enqueues_it(portal, hubspot):
+def test_a_paused_sync_waits_whoever_enqueues_it(portal, hubspot, caplog):
     """The beat tick enqueues a sync while its slice runs; such a message, taken after
-    the run paused for a rate limit or an outage, must not call the app at once."""
+    the run paused for a rate limit or an outage, must not call the app at once. The
+    worker's log says why it ran nothing."""
     sync = make_sync(hubspot, "contacts")
     sync.paused_until = timezone.now() + timedelta(minutes=1)
     sync.save(update_fields=["paused_until"])
 
-    tasks.run_sync(sync.pk)
+    with caplog.at_level("INFO", logger="syncapp.syncs.tasks"):
+        tasks.run_sync(sync.pk)
 
     assert not Run.objects.filter(object_sync=sync).exists()
+    (said,) = [r for r in caplog.records if r.getMessage() == "sync not runnable; nothing to run"]
+    assert (said.object_sync_id, said.paused_until) == (sync.pk, sync.paused_until.isoformat())
 
 
 def creates_twice(connector):
