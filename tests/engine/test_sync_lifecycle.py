@@ -117,13 +117,29 @@ def test_deleting_a_sync_removes_its_links_but_never_a_record(portal, hubspot):
 
     services.delete_sync(sync)
 
+    # Django's cascade: the database checks neither a link's sync nor a history row's link
     assert not Link.objects.exists()
-    assert not HistoryEntry.objects.exists()  # Django's cascade: the database checks none
+    assert not HistoryEntry.objects.exists()
     assert not ObjectSync.objects.exists()
     assert sorted(r.properties["email"] for r in live(portal, "contact")) == [
         "ann@example.com", "bob@example.com"]
     assert len(hubspot.all("contacts")) == 3
     assert len(app_writes(hubspot)) == writes
+
+
+def test_a_record_deleted_for_good_leaves_its_link_naming_no_record(portal, hubspot):
+    """Only a portal's deletion deletes records for good; the database does not check
+    a link's record, so Django's SET NULL is what keeps the link from naming one gone."""
+    fresh(hubspot, "contacts")
+    hubspot.create("contacts", email="ann@example.com")
+    sync = make_sync(hubspot, "contacts")
+    run(hubspot, sync)
+    ann = hub_by(portal, "contact", email="ann@example.com")
+
+    Record.objects.filter(pk=ann.pk).delete()
+
+    link = Link.objects.get(object_sync=sync)
+    assert link.hub_record_id is None and link.app_id
 
 
 def _rows_examined(sql: str) -> int:
