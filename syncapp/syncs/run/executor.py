@@ -57,13 +57,17 @@ class Sent:
 
 def send_to_app(batch, plan: BatchPlan) -> Sent:
     """The app's part of a batch: creates announced by committed pending links, then
-    every app write. Nothing of the hub is written yet."""
+    every app write, then the creates' links settled from the app's replies (in memory).
+    Nothing of the hub is written yet."""
     batch.prepare()
     links = batch.applied
     batch.counts.update(plan.counts)
     created_in_app = _create_in_app(batch, plan, links)
     sent = Sent(created_in_app, {})
     sent.app_failures = _update_app(batch, plan.pairs, links, sent.stored)
+    # Here, not in commit: reading ahead, the run waits for the commit's thread
+    # (ahead.py), and this Python then shares the GIL with the next decision.
+    _settle_app_creates(batch, created_in_app)
     return sent
 
 
@@ -83,7 +87,6 @@ def commit(batch, plan: BatchPlan, sent: Sent, on_commit=None) -> None:
                 _settle_pair(batch, links[pair.ref], pair, sent.stored.get(pair.ref),
                              (sent.app_failures.get(pair.app_id),
                               hub_failures.get(pair.hub_id)))
-        _settle_app_creates(batch, sent.created_in_app)
         store.save(batch.changes, config.portal_id, batch.run_id)
         if on_commit:
             on_commit()
