@@ -78,8 +78,7 @@ class Link(PortalOwned):
     # for: 300,000 for an initial sync of 100,000 contacts a side. Without the object
     # sync's and hub record's, Postgres's CPU per 1,000 records went from 0.063 to 0.053 s
     # there (migration 0020). Deleting a portal, a sync or a record still cascades or
-    # clears here (Django's on_delete, not the database's; records are only deleted for
-    # good with their portal).
+    # clears here (Django's on_delete, not the database's).
     portal = models.ForeignKey(Portal, on_delete=models.CASCADE, related_name="+",
                                db_index=False, db_constraint=False)
     object_sync = models.ForeignKey(ObjectSync, on_delete=models.CASCADE, related_name="links",
